@@ -1,0 +1,8 @@
+from django.http import HttpRequest
+
+from .roles import role_of
+
+
+def role(request: HttpRequest) -> dict:
+    """Expose the signed-in user's role to every template."""
+    return {"user_role": role_of(getattr(request, "user", None))}

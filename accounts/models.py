@@ -1,0 +1,29 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    BUYER = "buyer", _("Buyer")
+    MERCHANT = "merchant", _("Merchant")
+    AGENT = "agent", _("Agent")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    MANAGER = "manager", _("Manager")
+
+
+STAFF_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.MANAGER})
+PLATFORM_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR})
+
+
+class User(AbstractUser):
+    """A person who signs in; the role is the user's group."""
+
+    display_name = models.CharField(_("display name"), max_length=64, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username

@@ -1,0 +1,79 @@
+"""Who may see what: the one place that scopes orders and cases to a user.
+
+Buyers see their own orders and cases, merchants their stores', platform
+staff (agents, supervisors, managers) everything. Anything else sees nothing,
+and pages and endpoints answer 404 for what a user may not see.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db.models import Q, QuerySet
+
+from .models import Role
+from .roles import is_staff_role, role_of
+
+_STORES_ATTR = "_cached_store_ids"
+
+
+def store_ids_for(user: object) -> frozenset[int]:
+    """The stores a merchant user owns or works for (cached on the user)."""
+    if role_of(user) != Role.MERCHANT:
+        return frozenset()
+    cached = getattr(user, _STORES_ATTR, None)
+    if cached is None:
+        store = apps.get_model("stores", "Store")
+        cached = frozenset(
+            store.objects.filter(Q(owner=user) | Q(staff=user))
+            .values_list("id", flat=True)
+            .distinct()
+        )
+        setattr(user, _STORES_ATTR, cached)
+    return cached
+
+
+def _scope(user: object, qs: QuerySet) -> QuerySet:
+    role = role_of(user)
+    if is_staff_role(user):
+        return qs
+    if role == Role.BUYER:
+        return qs.filter(buyer_id=user.pk)
+    if role == Role.MERCHANT:
+        return qs.filter(store_id__in=store_ids_for(user))
+    return qs.none()
+
+
+def visible_orders(user: object, qs: QuerySet | None = None) -> QuerySet:
+    """Orders this user may see."""
+    if qs is None:
+        qs = apps.get_model("orders", "Order").objects.all()
+    return _scope(user, qs)
+
+
+def visible_disputes(user: object, qs: QuerySet | None = None) -> QuerySet:
+    """Cases this user may see."""
+    if qs is None:
+        qs = apps.get_model("disputes", "Dispute").objects.all()
+    return _scope(user, qs)
+
+
+def can_see_dispute(user: object, dispute: object) -> bool:
+    """The same rule as visible_disputes, for one loaded case (no query)."""
+    role = role_of(user)
+    if is_staff_role(user):
+        return True
+    if role == Role.BUYER:
+        return dispute.buyer_id == user.pk
+    if role == Role.MERCHANT:
+        return dispute.store_id in store_ids_for(user)
+    return False
+
+
+def party_of(user: object, dispute: object) -> str | None:
+    """'buyer' or 'merchant' when the user is that party of the case, else None."""
+    role = role_of(user)
+    if role == Role.BUYER and dispute.buyer_id == user.pk:
+        return "buyer"
+    if role == Role.MERCHANT and dispute.store_id in store_ids_for(user):
+        return "merchant"
+    return None

@@ -1,0 +1,191 @@
+"""Messages, evidence and platform rules: records that do not move the state."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from accounts.roles import is_platform_staff, role_of
+from accounts.scoping import can_see_dispute, party_of
+from core.errors import (
+    ActionNotPermitted,
+    InvalidTransition,
+    NotVisible,
+    ValidationFailed,
+)
+
+from .. import notifications
+from ..choices import RequestStatus
+from ..models import (
+    Dispute,
+    DisputeEvent,
+    Evidence,
+    EvidenceRequest,
+    Message,
+    PlatformRule,
+)
+from ._core import actor_role, require_text
+
+# Allowed evidence types, recognised by their first bytes (never by their name).
+SIGNATURES: list[tuple[bytes, int, str, str]] = [
+    (b"\xff\xd8\xff", 0, "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", 0, "image/png", ".png"),
+    (b"GIF87a", 0, "image/gif", ".gif"),
+    (b"GIF89a", 0, "image/gif", ".gif"),
+    (b"WEBP", 8, "image/webp", ".webp"),
+    (b"%PDF-", 0, "application/pdf", ".pdf"),
+    (b"ftyp", 4, "video/mp4", ".mp4"),
+]
+
+
+def sniff_type(head: bytes) -> tuple[str, str] | None:
+    """(content type, extension) for an allowed file, from its first bytes."""
+    for magic, offset, content_type, extension in SIGNATURES:
+        if head[offset : offset + len(magic)] == magic:
+            if content_type == "image/webp" and not head.startswith(b"RIFF"):
+                continue
+            return content_type, extension
+    return None
+
+
+def _visible_case(dispute: Dispute | str, actor: User) -> Dispute:
+    case = dispute
+    if not isinstance(dispute, Dispute):
+        case = Dispute.objects.filter(number=dispute).first()
+    if case is None or not can_see_dispute(actor, case):
+        raise NotVisible(_("No such case."))
+    return case
+
+
+def _check_contributor(case: Dispute, actor: User) -> str | None:
+    """Parties and platform staff may add to a case; returns the party, if any."""
+    party = party_of(actor, case)
+    if party is None and not is_platform_staff(actor):
+        raise ActionNotPermitted(_("Your role may not add to cases."))
+    if party is not None and not case.is_open:
+        raise InvalidTransition(_("The case is closed."))
+    return party
+
+
+@transaction.atomic
+def message_post(
+    *, dispute: Dispute | str, actor: User, body: str, internal: bool = False
+) -> Message:
+    """Add a public reply, or (staff only) an internal note, to the timeline."""
+    case = _visible_case(dispute, actor)
+    _check_contributor(case, actor)
+    text = require_text(body, field="body", label=_("A message"))
+    if len(text) > 5000:
+        raise ValidationFailed(
+            _("Keep messages under 5,000 characters."),
+            errors={"body": [_("Too long.")]},
+        )
+    if internal and not is_platform_staff(actor):
+        raise ActionNotPermitted(_("Only agents write internal notes."))
+    role = actor_role(actor)
+    message = Message.objects.create(
+        dispute=case, author=actor, author_role=role, body=text, internal=internal
+    )
+    event = DisputeEvent.objects.create(
+        dispute=case, actor=actor, actor_role=role,
+        action="internal_note" if internal else "message",
+        from_state=case.state, to_state=case.state, note=text,
+        internal=internal, message=message,
+    )  # fmt: skip
+    if not internal:
+        transaction.on_commit(lambda: notifications.case_changed(case, event))
+    return message
+
+
+def _read_upload(upload: UploadedFile) -> tuple[bytes, str, str]:
+    if upload is None:
+        raise ValidationFailed(_("Choose a file."), errors={"file": [_("Required.")]})
+    if upload.size > settings.EVIDENCE_MAX_BYTES:
+        raise ValidationFailed(
+            _("Files may be at most %(mb)s MB.")
+            % {"mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)},
+            errors={"file": [_("Too large.")]},
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    kind = sniff_type(head)
+    if upload.size == 0 or kind is None:
+        raise ValidationFailed(
+            _("Upload a JPEG, PNG, GIF or WebP image, a PDF or an MP4 video."),
+            errors={"file": [_("File type not allowed.")]},
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest(), *kind
+
+
+@transaction.atomic
+def evidence_upload(
+    *, dispute: Dispute | str, actor: User, file: UploadedFile, description: str = ""
+) -> Evidence:
+    """Store an evidence file (type checked by content) and answer open requests."""
+    case = _visible_case(dispute, actor)
+    party = _check_contributor(case, actor)
+    sha256, content_type, extension = _read_upload(file)
+    request = None
+    if party is not None:
+        request = (
+            EvidenceRequest.objects.select_for_update()
+            .filter(dispute=case, party=party, status=RequestStatus.OPEN)
+            .order_by("due_at")
+            .first()
+        )
+    evidence = Evidence(
+        dispute=case, uploaded_by=actor, party=party or actor_role(actor),
+        original_name=(getattr(file, "name", "") or "upload")[-200:],
+        content_type=content_type, extension=extension, size=file.size,
+        sha256=sha256, description=(description or "").strip()[:500], request=request,
+    )  # fmt: skip
+    evidence.file.save("upload", file, save=False)
+    try:
+        evidence.save()
+    except Exception:
+        evidence.file.delete(save=False)
+        raise
+    if request is not None:
+        request.status = RequestStatus.ANSWERED
+        request.closed_at = timezone.now()
+        request.save(update_fields=["status", "closed_at"])
+    event = DisputeEvent.objects.create(
+        dispute=case, actor=actor, actor_role=actor_role(actor), action="evidence",
+        from_state=case.state, to_state=case.state, note=evidence.description,
+        evidence=evidence, evidence_request=request,
+    )  # fmt: skip
+    transaction.on_commit(lambda: notifications.case_changed(case, event))
+    return evidence
+
+
+@transaction.atomic
+def rule_publish(
+    *, actor: User | None, code: str, title: str, text: str,
+    effective_from: datetime | None = None,
+) -> PlatformRule:  # fmt: skip
+    """Publish a new version of a platform rule; old versions stay as they were."""
+    if actor is not None and role_of(actor) not in (Role.AGENT, Role.SUPERVISOR):
+        raise ActionNotPermitted(_("Only platform staff publish rules."))
+    code = require_text(code, field="code", label=_("A code"))
+    title = require_text(title, field="title", label=_("A title"))
+    text = require_text(text, field="text", label=_("The rule text"))
+    # Lock the existing versions so two editors cannot take the same number.
+    list(PlatformRule.objects.select_for_update().filter(code=code).values("pk"))
+    latest = PlatformRule.objects.filter(code=code).aggregate(v=Max("version"))["v"]
+    return PlatformRule.objects.create(
+        code=code, version=(latest or 0) + 1, title=title, text=text,
+        effective_from=effective_from or timezone.now(), created_by=actor,
+    )  # fmt: skip

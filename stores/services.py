@@ -1,0 +1,67 @@
+"""Store review: every status change goes through store_review."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+from accounts.models import User
+from accounts.roles import is_platform_staff
+from core.errors import ActionNotPermitted, InvalidTransition, ValidationFailed
+
+from .models import Store, StoreReviewLog
+
+REVIEW_ACTIONS = ("approve", "suspend", "reinstate", "delist")
+
+
+@transaction.atomic
+def store_review(*, store: Store, actor: User, action: str, reason: str) -> Store:
+    """Run one review action (approve, suspend, reinstate, delist) with a reason."""
+    if action not in REVIEW_ACTIONS:
+        raise ValidationFailed(_("Unknown store action."), errors={"action": action})
+    if not is_platform_staff(actor):
+        raise ActionNotPermitted(_("Only agents and supervisors review stores."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(
+            _("A reason is required."), errors={"reason": [_("Required.")]}
+        )
+    locked = Store.objects.select_for_update().get(pk=store.pk)
+    method = getattr(locked, action)
+    if not can_proceed(method):
+        raise InvalidTransition(
+            _("A %(status)s store cannot be %(action)s.")
+            % {"status": locked.get_status_display(), "action": action}
+        )
+    before = locked.status
+    method()
+    locked.status_reason = reason
+    locked.status_changed_at = timezone.now()
+    locked.save(update_fields=["status", "status_reason", "status_changed_at"])
+    StoreReviewLog.objects.create(
+        store=locked,
+        actor=actor,
+        action=action,
+        from_status=before,
+        to_status=locked.status,
+        reason=reason,
+    )
+    return locked
+
+
+def store_approve(*, store: Store, actor: User, reason: str) -> Store:
+    return store_review(store=store, actor=actor, action="approve", reason=reason)
+
+
+def store_suspend(*, store: Store, actor: User, reason: str) -> Store:
+    return store_review(store=store, actor=actor, action="suspend", reason=reason)
+
+
+def store_reinstate(*, store: Store, actor: User, reason: str) -> Store:
+    return store_review(store=store, actor=actor, action="reinstate", reason=reason)
+
+
+def store_delist(*, store: Store, actor: User, reason: str) -> Store:
+    return store_review(store=store, actor=actor, action="delist", reason=reason)
