@@ -4,5 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("api/", include("config.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,0 +1,80 @@
+"""Reads shared by pages, the admin, the API and reports."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import is_platform_staff
+from accounts.scoping import visible_disputes
+
+from .choices import Resolution, State
+from .models import Dispute, DisputeEvent, PlatformRule
+
+HISTORY_DAYS = 90
+
+
+def dispute_list(*, user: User, qs: QuerySet | None = None) -> QuerySet:
+    """Cases the user may see, with what a list row shows already joined."""
+    return visible_disputes(user, qs).select_related(
+        "order", "store__category", "buyer", "assigned_to"
+    )
+
+
+def dispute_detail(*, user: User, number: str) -> Dispute | None:
+    """One visible case with its ruling and appeal, or None."""
+    return (
+        dispute_list(user=user)
+        .select_related("ruling__rule", "appeal_record__rule", "store__owner")
+        .filter(number=number)
+        .first()
+    )
+
+
+def dispute_timeline(*, dispute: Dispute, user: User) -> QuerySet:
+    """The timeline this user may read: parties never see internal entries."""
+    events = DisputeEvent.objects.filter(dispute=dispute).select_related(
+        "actor", "message", "evidence", "evidence_request"
+    )
+    if not is_platform_staff(user):
+        events = events.filter(internal=False)
+    return events.order_by("created_at", "id")
+
+
+def rules_in_force() -> QuerySet:
+    """The platform rules in force now (newest effective version of each code)."""
+    return PlatformRule.objects.in_force().order_by("code")
+
+
+def _history(filter_q: Q, exclude_pk: int | None) -> dict:
+    since = timezone.now() - timedelta(days=HISTORY_DAYS)
+    qs = Dispute.objects.filter(filter_q, opened_at__gte=since)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    by_resolution = dict(
+        qs.filter(state=State.CLOSED)
+        .values_list("resolution")
+        .annotate(n=Count("id"))
+        .values_list("resolution", "n")
+    )
+    counts = qs.aggregate(
+        total=Count("id"),
+        open=Count("id", filter=~Q(state=State.CLOSED)),
+        intervened=Count("id", filter=Q(intervened_at__isnull=False)),
+        merchant_liable=Count("id", filter=Q(liability="merchant")),
+    )
+    counts["by_resolution"] = {
+        Resolution(k).label: v for k, v in by_resolution.items() if k
+    }
+    return counts
+
+
+def party_history(*, dispute: Dispute) -> dict[str, dict]:
+    """The buyer's and the store's cases in the last 90 days (this one excluded)."""
+    return {
+        "buyer": _history(Q(buyer_id=dispute.buyer_id), dispute.pk),
+        "store": _history(Q(store_id=dispute.store_id), dispute.pk),
+    }
