@@ -180,9 +180,7 @@ def run_action(
             action=action,
             from_state=from_state,
             to_state=case.state,
-            note=note,
-            amount=amount,
-            **(event_extra or {}),
+            **{"note": note, "amount": amount, **(event_extra or {})},
         )
         transaction.on_commit(lambda: notifications.case_changed(case, event))
     return case
