@@ -67,7 +67,7 @@ TABLE: dict[str, dict[str, dict[str, str | int]]] = {
             "supervisor": "verification",
         },
         "withdraw": {"buyer": "closed/withdrawn"},
-    },  # fmt: skip
+    },
     "verification": {
         **HANDLING,
         "start_mediation": {
@@ -75,7 +75,7 @@ TABLE: dict[str, dict[str, dict[str, str | int]]] = {
             "supervisor": "mediation",
             "other_agent": 403,
         },
-    },  # fmt: skip
+    },
     "mediation": MEDIATING,
     "mediation_proposed": {
         **MEDIATING,
