@@ -18,6 +18,7 @@ VIEW_ALL = [
     "disputes.view_ruling",
     "disputes.view_appeal",
     "disputes.view_platformrule",
+    "disputes.view_cannedreply",
 ]
 CASE_WORK = [
     "disputes.change_dispute",
@@ -27,6 +28,8 @@ CASE_WORK = [
     "disputes.add_ruling",
     "disputes.add_platformrule",
     "stores.change_store",
+    "disputes.add_cannedreply",
+    "disputes.change_cannedreply",
 ]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     "buyer": [

@@ -756,3 +756,22 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class CannedReply(models.Model):
+    """A reply template agents insert into a message; blank reason fits any case."""
+
+    reason = models.CharField(
+        _("reason"), max_length=24, choices=Reason.choices, blank=True
+    )
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("body"))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+        ordering = ["reason", "title"]
+
+    def __str__(self) -> str:
+        return self.title
