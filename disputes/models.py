@@ -164,9 +164,12 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
     description = models.TextField(_("description"), blank=True)
 
     state = fsm.FSMField(
-        _("state"), max_length=16, choices=State.choices, default=S.NEGOTIATION,
+        _("state"),
+        max_length=16,
+        choices=State.choices,
+        default=S.NEGOTIATION,
         protected=True,
-    )  # fmt: skip
+    )
     resolution = models.CharField(
         _("resolution"), max_length=16, choices=Resolution.choices, blank=True
     )
@@ -293,9 +296,12 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
         self.offer_amount, self.offer_note = amount, note
 
     @fsm.transition(
-        state, source=S.NEGOTIATION, target=S.CLOSED,
-        conditions=[has_offer], permission=is_buyer,
-    )  # fmt: skip
+        state,
+        source=S.NEGOTIATION,
+        target=S.CLOSED,
+        conditions=[has_offer],
+        permission=is_buyer,
+    )
     def accept_offer(self) -> None:
         """The buyer accepts the merchant's counter-offer."""
         self._close(Resolution.AGREED)
@@ -314,27 +320,36 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
             self.merchant_responded_at = timezone.now()
 
     @fsm.transition(
-        state, source=S.NEGOTIATION, target=S.COMPLAINT,
-        conditions=[intervention_allowed], permission=is_party,
-    )  # fmt: skip
+        state,
+        source=S.NEGOTIATION,
+        target=S.COMPLAINT,
+        conditions=[intervention_allowed],
+        permission=is_party,
+    )
     def request_intervention(self, *, party: str) -> None:
         """A party asks the platform to step in: the intervention event."""
         self.intervened_at = timezone.now()
         self.intervention_requested_by = party
 
     @fsm.transition(
-        state, source=S.NEGOTIATION, target=S.COMPLAINT,
-        conditions=[merchant_silent_past_deadline], permission=is_system,
-    )  # fmt: skip
+        state,
+        source=S.NEGOTIATION,
+        target=S.COMPLAINT,
+        conditions=[merchant_silent_past_deadline],
+        permission=is_system,
+    )
     def auto_escalate(self) -> None:
         """The merchant stayed silent: the case goes to the platform."""
         self.intervened_at = timezone.now()
         self.intervention_requested_by = "system"
 
     @fsm.transition(
-        state, source=S.NEGOTIATION, target=S.CLOSED,
-        conditions=[merchant_silent_past_deadline], permission=is_system,
-    )  # fmt: skip
+        state,
+        source=S.NEGOTIATION,
+        target=S.CLOSED,
+        conditions=[merchant_silent_past_deadline],
+        permission=is_system,
+    )
     def auto_refund(self) -> None:
         """The merchant stayed silent: the buyer is refunded in full."""
         self._close(Resolution.AUTO_REFUNDED)
@@ -415,9 +430,11 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
         return self.state
 
     @fsm.transition(
-        state, source=[S.VERIFICATION, S.MEDIATION], target=S.RULED,
+        state,
+        source=[S.VERIFICATION, S.MEDIATION],
+        target=S.RULED,
         permission=is_handler,
-    )  # fmt: skip
+    )
     def rule(
         self, *, outcome: str, liability: str, ruled_by_id: int, appeal_deadline_at
     ) -> None:
@@ -428,16 +445,22 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
         self.appeal_deadline_at = appeal_deadline_at
 
     @fsm.transition(
-        state, source=S.RULED, target=S.APPEAL,
-        conditions=[appeal_window_open], permission=is_party,
-    )  # fmt: skip
+        state,
+        source=S.RULED,
+        target=S.APPEAL,
+        conditions=[appeal_window_open],
+        permission=is_party,
+    )
     def appeal(self) -> None:
         """A party appeals the ruling (once per case)."""
 
     @fsm.transition(
-        state, source=S.RULED, target=S.CLOSED,
-        conditions=[appeal_window_passed], permission=is_system,
-    )  # fmt: skip
+        state,
+        source=S.RULED,
+        target=S.CLOSED,
+        conditions=[appeal_window_passed],
+        permission=is_system,
+    )
     def close(self) -> None:
         """Nobody appealed in time: the ruling is final."""
         self._close(Resolution.RULED)

@@ -196,17 +196,25 @@ class Story:
 
 
 def case_in_state(
-    state: str, *, amount: str = "100.00", outcome: str = "buyer", order=None,
+    state: str,
+    *,
+    amount: str = "100.00",
+    outcome: str = "buyer",
+    order=None,
     **order_kw,
-) -> Story:  # fmt: skip
+) -> Story:
     """Open a case and drive it through the services into `state`."""
     order = order or OrderFactory(**order_kw)
     the_agent, the_supervisor = agent(), supervisor()
     rule = PlatformRuleFactory()
     case = services.dispute_open(
-        actor=order.buyer, order=order, reason=Reason.QUALITY,
-        remedy=Remedy.REFUND_ONLY, amount=amount, description="衣服有破洞",
-    )  # fmt: skip
+        actor=order.buyer,
+        order=order,
+        reason=Reason.QUALITY,
+        remedy=Remedy.REFUND_ONLY,
+        amount=amount,
+        description="衣服有破洞",
+    )
     story = Story(case, the_agent, the_supervisor, rule)
     for step in PATHS[state]:
         story.case = _step(story, step, outcome)
@@ -231,11 +239,14 @@ def _step(story: Story, step: str, outcome: str) -> Dispute:
         return services.dispute_start_mediation(dispute=case, actor=story.agent)
     if step == "rule":
         return services.dispute_rule(
-            dispute=case, actor=story.agent, outcome=outcome,
+            dispute=case,
+            actor=story.agent,
+            outcome=outcome,
             liability="merchant" if outcome == "buyer" else "none",
             amount=case.amount if outcome == "buyer" else None,
-            rule=story.rule.code, reasoning="证据显示商品存在质量问题",
-        )  # fmt: skip
+            rule=story.rule.code,
+            reasoning="证据显示商品存在质量问题",
+        )
     if step == "appeal":
         appellant = merchant_user if outcome == "buyer" else story.buyer
         return services.dispute_appeal(dispute=case, actor=appellant, reason="新证据")

@@ -59,9 +59,16 @@ def dispute_uphold(
 
 
 def dispute_overturn(
-    *, dispute: Dispute | str, actor: User, outcome: str, liability: str,
-    rule: str, reasoning: str, amount: Decimal | str | None = None, **kw,
-) -> Dispute:  # fmt: skip
+    *,
+    dispute: Dispute | str,
+    actor: User,
+    outcome: str,
+    liability: str,
+    rule: str,
+    reasoning: str,
+    amount: Decimal | str | None = None,
+    **kw,
+) -> Dispute:
     """A supervisor replaces the ruling.
 
     A larger buyer amount refunds the difference; a merchant win after a
@@ -75,8 +82,10 @@ def dispute_overturn(
     def apply(case: Dispute) -> None:
         ruling = case.ruling
         if (outcome, liability, awarded) == (
-            ruling.outcome, ruling.liability, ruling.amount,
-        ):  # fmt: skip
+            ruling.outcome,
+            ruling.liability,
+            ruling.amount,
+        ):
             raise ValidationFailed(
                 _("That decision is the ruling itself: uphold it instead."),
                 errors={"outcome": [_("Nothing would change.")]},
@@ -97,6 +106,11 @@ def dispute_overturn(
         appeal.save()
 
     return run_action(
-        dispute=dispute, actor=actor, action="overturn", apply=apply,
-        note=f"[{cited.code} v{cited.version}] {text}", event_extra=extra, **kw,
-    )  # fmt: skip
+        dispute=dispute,
+        actor=actor,
+        action="overturn",
+        apply=apply,
+        note=f"[{cited.code} v{cited.version}] {text}",
+        event_extra=extra,
+        **kw,
+    )

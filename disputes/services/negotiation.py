@@ -162,9 +162,14 @@ def dispute_offer(
         case.offer(amount=offered, note=(note or "").strip())
 
     return run_action(
-        dispute=dispute, actor=actor, action="offer", apply=apply,
-        note=note, amount=offered, **kw,
-    )  # fmt: skip
+        dispute=dispute,
+        actor=actor,
+        action="offer",
+        apply=apply,
+        note=note,
+        amount=offered,
+        **kw,
+    )
 
 
 def dispute_accept_offer(*, dispute: Dispute | str, actor: User, **kw) -> Dispute:
@@ -203,9 +208,13 @@ def dispute_request_intervention(
         case.request_intervention(party=party_for(case, actor))
 
     return run_action(
-        dispute=dispute, actor=actor, action="request_intervention", apply=apply,
-        note=(note or "").strip(), **kw,
-    )  # fmt: skip
+        dispute=dispute,
+        actor=actor,
+        action="request_intervention",
+        apply=apply,
+        note=(note or "").strip(),
+        **kw,
+    )
 
 
 def dispute_withdraw(

@@ -34,9 +34,12 @@ def _handler(assignee: User | int | str | None) -> User:
 
 
 def dispute_take(
-    *, dispute: Dispute | str, actor: User, assignee: User | int | str | None = None,
+    *,
+    dispute: Dispute | str,
+    actor: User,
+    assignee: User | int | str | None = None,
     **kw,
-) -> Dispute:  # fmt: skip
+) -> Dispute:
     """An agent takes a complaint; a supervisor may assign it to anyone."""
     target = actor if assignee in (None, "") else _handler(assignee)
     if target.pk != actor.pk and role_of(actor) != Role.SUPERVISOR:
@@ -47,9 +50,13 @@ def dispute_take(
         case.take(assignee_id=target.pk, evidence_deadline_at=due)
 
     return run_action(
-        dispute=dispute, actor=actor, action="take", apply=apply,
-        note=_("Assigned to %(user)s") % {"user": target.username}, **kw,
-    )  # fmt: skip
+        dispute=dispute,
+        actor=actor,
+        action="take",
+        apply=apply,
+        note=_("Assigned to %(user)s") % {"user": target.username},
+        **kw,
+    )
 
 
 def dispute_assign(
@@ -71,9 +78,13 @@ def dispute_assign(
         case.assign(assignee_id=target.pk)
 
     return run_action(
-        dispute=dispute, actor=actor, action="assign", apply=apply,
-        note=_("Assigned to %(user)s") % {"user": target.username}, **kw,
-    )  # fmt: skip
+        dispute=dispute,
+        actor=actor,
+        action="assign",
+        apply=apply,
+        note=_("Assigned to %(user)s") % {"user": target.username},
+        **kw,
+    )
 
 
 def dispute_start_mediation(
@@ -107,9 +118,14 @@ def dispute_propose(
         case.propose(amount=proposed, note=text)
 
     return run_action(
-        dispute=dispute, actor=actor, action="propose", apply=apply,
-        note=text, amount=proposed, **kw,
-    )  # fmt: skip
+        dispute=dispute,
+        actor=actor,
+        action="propose",
+        apply=apply,
+        note=text,
+        amount=proposed,
+        **kw,
+    )
 
 
 def dispute_accept_proposal(*, dispute: Dispute | str, actor: User, **kw) -> Dispute:
@@ -152,9 +168,14 @@ def _due(value: datetime | str | None, default: datetime) -> datetime:
 
 
 def dispute_request_evidence(
-    *, dispute: Dispute | str, actor: User, party: str, note: str,
-    due_at: datetime | str | None = None, **kw,
-) -> Dispute:  # fmt: skip
+    *,
+    dispute: Dispute | str,
+    actor: User,
+    party: str,
+    note: str,
+    due_at: datetime | str | None = None,
+    **kw,
+) -> Dispute:
     """The agent asks one party for evidence by a due time (default 72 h)."""
     if party not in Party.values:
         raise ValidationFailed(
@@ -172,9 +193,14 @@ def dispute_request_evidence(
 
     extra: dict = {}
     return run_action(
-        dispute=dispute, actor=actor, action="request_evidence", apply=apply,
-        note=what, event_extra=extra, **kw,
-    )  # fmt: skip
+        dispute=dispute,
+        actor=actor,
+        action="request_evidence",
+        apply=apply,
+        note=what,
+        event_extra=extra,
+        **kw,
+    )
 
 
 def rule_in_force(code: str) -> PlatformRule:
@@ -204,9 +230,16 @@ def check_decision(
 
 
 def dispute_rule(
-    *, dispute: Dispute | str, actor: User, outcome: str, liability: str,
-    rule: str, reasoning: str, amount: Decimal | str | None = None, **kw,
-) -> Dispute:  # fmt: skip
+    *,
+    dispute: Dispute | str,
+    actor: User,
+    outcome: str,
+    liability: str,
+    rule: str,
+    reasoning: str,
+    amount: Decimal | str | None = None,
+    **kw,
+) -> Dispute:
     """The agent rules citing a rule; a buyer win is refunded at once."""
     awarded = check_decision(outcome=outcome, liability=liability, amount=amount)
     text = require_text(reasoning, field="reasoning", label=_("Reasoning"))
@@ -221,17 +254,29 @@ def dispute_rule(
             )
         window = policy_for(case.store.category).appeal_window
         case.rule(
-            outcome=outcome, liability=liability, ruled_by_id=actor.pk,
+            outcome=outcome,
+            liability=liability,
+            ruled_by_id=actor.pk,
             appeal_deadline_at=timezone.now() + window,
-        )  # fmt: skip
+        )
         Ruling.objects.create(
-            dispute=case, outcome=outcome, liability=liability, amount=awarded,
-            rule=cited, reasoning=text, decided_by=actor,
-        )  # fmt: skip
+            dispute=case,
+            outcome=outcome,
+            liability=liability,
+            amount=awarded,
+            rule=cited,
+            reasoning=text,
+            decided_by=actor,
+        )
         if awarded:
             refund(case, awarded, label="ruling")
 
     return run_action(
-        dispute=dispute, actor=actor, action="rule", apply=apply,
-        note=f"[{cited.code} v{cited.version}] {text}", amount=awarded or None, **kw,
-    )  # fmt: skip
+        dispute=dispute,
+        actor=actor,
+        action="rule",
+        apply=apply,
+        note=f"[{cited.code} v{cited.version}] {text}",
+        amount=awarded or None,
+        **kw,
+    )

@@ -95,11 +95,16 @@ def message_post(
         dispute=case, author=actor, author_role=role, body=text, internal=internal
     )
     event = DisputeEvent.objects.create(
-        dispute=case, actor=actor, actor_role=role,
+        dispute=case,
+        actor=actor,
+        actor_role=role,
         action="internal_note" if internal else "message",
-        from_state=case.state, to_state=case.state, note=text,
-        internal=internal, message=message,
-    )  # fmt: skip
+        from_state=case.state,
+        to_state=case.state,
+        note=text,
+        internal=internal,
+        message=message,
+    )
     if not internal:
         transaction.on_commit(lambda: notifications.case_changed(case, event))
     return message
@@ -147,11 +152,17 @@ def evidence_upload(
             .first()
         )
     evidence = Evidence(
-        dispute=case, uploaded_by=actor, party=party or actor_role(actor),
+        dispute=case,
+        uploaded_by=actor,
+        party=party or actor_role(actor),
         original_name=(getattr(file, "name", "") or "upload")[-200:],
-        content_type=content_type, extension=extension, size=file.size,
-        sha256=sha256, description=(description or "").strip()[:500], request=request,
-    )  # fmt: skip
+        content_type=content_type,
+        extension=extension,
+        size=file.size,
+        sha256=sha256,
+        description=(description or "").strip()[:500],
+        request=request,
+    )
     evidence.file.save("upload", file, save=False)
     try:
         evidence.save()
@@ -163,19 +174,29 @@ def evidence_upload(
         request.closed_at = timezone.now()
         request.save(update_fields=["status", "closed_at"])
     event = DisputeEvent.objects.create(
-        dispute=case, actor=actor, actor_role=actor_role(actor), action="evidence",
-        from_state=case.state, to_state=case.state, note=evidence.description,
-        evidence=evidence, evidence_request=request,
-    )  # fmt: skip
+        dispute=case,
+        actor=actor,
+        actor_role=actor_role(actor),
+        action="evidence",
+        from_state=case.state,
+        to_state=case.state,
+        note=evidence.description,
+        evidence=evidence,
+        evidence_request=request,
+    )
     transaction.on_commit(lambda: notifications.case_changed(case, event))
     return evidence
 
 
 @transaction.atomic
 def rule_publish(
-    *, actor: User | None, code: str, title: str, text: str,
+    *,
+    actor: User | None,
+    code: str,
+    title: str,
+    text: str,
     effective_from: datetime | None = None,
-) -> PlatformRule:  # fmt: skip
+) -> PlatformRule:
     """Publish a new version of a platform rule; old versions stay as they were."""
     if actor is not None and role_of(actor) not in (Role.AGENT, Role.SUPERVISOR):
         raise ActionNotPermitted(_("Only platform staff publish rules."))
@@ -186,6 +207,10 @@ def rule_publish(
     list(PlatformRule.objects.select_for_update().filter(code=code).values("pk"))
     latest = PlatformRule.objects.filter(code=code).aggregate(v=Max("version"))["v"]
     return PlatformRule.objects.create(
-        code=code, version=(latest or 0) + 1, title=title, text=text,
-        effective_from=effective_from or timezone.now(), created_by=actor,
-    )  # fmt: skip
+        code=code,
+        version=(latest or 0) + 1,
+        title=title,
+        text=text,
+        effective_from=effective_from or timezone.now(),
+        created_by=actor,
+    )

@@ -101,13 +101,15 @@ def build(scenario: str):
     state, _, variant = scenario.partition("_")
     story = case_in_state(state)
     if variant == "offered":
-        services.dispute_offer(dispute=story.case, actor=story.merchant,
-                               amount="60.00", note="退一部分")  # fmt: skip
+        services.dispute_offer(
+            dispute=story.case, actor=story.merchant, amount="60.00", note="退一部分"
+        )
     elif variant == "rejected":
         services.dispute_reject(dispute=story.case, actor=story.merchant, reason="否")
     elif variant == "proposed":
-        services.dispute_propose(dispute=story.case, actor=story.agent,
-                                 amount="80.00", note="各让一步")  # fmt: skip
+        services.dispute_propose(
+            dispute=story.case, actor=story.agent, amount="80.00", note="各让一步"
+        )
     story.refresh()
     return story
 
@@ -119,13 +121,22 @@ def kwargs_for(action: str, story) -> dict:
         "assign": {"assignee": story.other_agent},
         "propose": {"amount": "80.00", "note": "建议部分退款"},
         "request_evidence": {"party": "buyer", "note": "请上传实物照片"},
-        "rule": {"outcome": "buyer", "liability": "merchant", "amount": "100.00",
-                 "rule": story.rule.code, "reasoning": "商品存在质量问题"},
+        "rule": {
+            "outcome": "buyer",
+            "liability": "merchant",
+            "amount": "100.00",
+            "rule": story.rule.code,
+            "reasoning": "商品存在质量问题",
+        },
         "appeal": {"reason": "有新的物流证据"},
         "uphold": {"reasoning": "原裁定无误"},
-        "overturn": {"outcome": "merchant", "liability": "none",
-                     "rule": story.rule.code, "reasoning": "新证据表明无质量问题"},
-    }.get(action, {})  # fmt: skip
+        "overturn": {
+            "outcome": "merchant",
+            "liability": "none",
+            "rule": story.rule.code,
+            "reasoning": "新证据表明无质量问题",
+        },
+    }.get(action, {})
 
 
 CELLS = [
@@ -139,10 +150,13 @@ def test_lifecycle_cell(scenario, action, role):
     story = build(scenario)
     story.other_agent = agent()
     actor = {
-        "buyer": story.buyer, "merchant": story.merchant, "agent": story.agent,
-        "other_agent": story.other_agent, "supervisor": story.supervisor,
+        "buyer": story.buyer,
+        "merchant": story.merchant,
+        "agent": story.agent,
+        "other_agent": story.other_agent,
+        "supervisor": story.supervisor,
         "manager": manager(),
-    }[role]  # fmt: skip
+    }[role]
     before = story.case
     events_before = before.events.count()
     want = expected(scenario, action, role)
@@ -159,8 +173,10 @@ def test_lifecycle_cell(scenario, action, role):
     if isinstance(want, int):
         assert got == want
         assert (after.state, after.version, after.resolution) == (
-            before.state, before.version, before.resolution,
-        )  # fmt: skip
+            before.state,
+            before.version,
+            before.resolution,
+        )
         assert after.events.count() == events_before
     else:
         assert got == "ok"
@@ -170,5 +186,8 @@ def test_lifecycle_cell(scenario, action, role):
         assert after.events.count() == events_before + 1
         last = after.events.last()
         assert (last.action, last.actor_id, last.from_state, last.to_state) == (
-            action, actor.pk, before.state, after.state,
-        )  # fmt: skip
+            action,
+            actor.pk,
+            before.state,
+            after.state,
+        )

@@ -1,0 +1,141 @@
+"""Messages, internal notes, evidence uploads, notifications, timeline visibility."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from core.errors import ActionNotPermitted, InvalidTransition, ValidationFailed
+from disputes import selectors, services
+from tests.factories import case_in_state, manager
+
+pytestmark = pytest.mark.django_db
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = b"%PDF-1.7\n" + b"0" * 64
+
+
+def upload(name, content, content_type="application/octet-stream"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+class TestMessages:
+    def test_internal_notes_are_hidden_from_parties(self):
+        story = case_in_state("verification")
+        services.message_post(dispute=story.case, actor=story.buyer, body="请处理")
+        services.message_post(
+            dispute=story.case, actor=story.agent, body="疑似职业索赔", internal=True
+        )
+        seen_by_buyer = selectors.dispute_timeline(dispute=story.case, user=story.buyer)
+        seen_by_agent = selectors.dispute_timeline(dispute=story.case, user=story.agent)
+        assert "internal_note" not in {e.action for e in seen_by_buyer}
+        assert [e.action for e in seen_by_agent][-2:] == ["message", "internal_note"]
+
+    def test_parties_may_not_write_internal_notes(self):
+        story = case_in_state("negotiation")
+        with pytest.raises(ActionNotPermitted):
+            services.message_post(
+                dispute=story.case, actor=story.buyer, body="x", internal=True
+            )
+
+    def test_managers_only_read(self):
+        story = case_in_state("negotiation")
+        with pytest.raises(ActionNotPermitted):
+            services.message_post(dispute=story.case, actor=manager(), body="hi")
+
+    def test_parties_cannot_write_on_closed_cases(self):
+        story = case_in_state("closed")
+        with pytest.raises(InvalidTransition):
+            services.message_post(dispute=story.case, actor=story.buyer, body="hi")
+
+    def test_empty_message_is_refused(self):
+        story = case_in_state("negotiation")
+        with pytest.raises(ValidationFailed):
+            services.message_post(dispute=story.case, actor=story.buyer, body="  ")
+
+
+class TestEvidence:
+    def test_stored_under_a_random_name_with_the_sniffed_type(self):
+        story = case_in_state("verification")
+        evidence = services.evidence_upload(
+            dispute=story.case,
+            actor=story.buyer,
+            file=upload("破洞照片.txt", PNG),
+            description="破洞",
+        )
+        assert evidence.content_type == "image/png"
+        assert evidence.original_name == "破洞照片.txt"
+        assert "破洞" not in evidence.file.name
+        assert evidence.file.name.endswith(".png")
+        assert evidence.file.read() == PNG
+        assert story.case.events.last().evidence == evidence
+
+    @pytest.mark.parametrize(
+        "content",
+        [b"<html><script>alert(1)</script>", b"MZ\x90\x00", b"", b"GIF8"],
+    )
+    def test_disallowed_content_is_refused_whatever_the_name(self, content):
+        story = case_in_state("verification")
+        with pytest.raises(ValidationFailed):
+            services.evidence_upload(
+                dispute=story.case, actor=story.buyer, file=upload("photo.jpg", content)
+            )
+        assert not story.case.evidence.exists()
+
+    def test_size_limit(self, settings):
+        settings.EVIDENCE_MAX_BYTES = 100
+        story = case_in_state("verification")
+        with pytest.raises(ValidationFailed):
+            services.evidence_upload(
+                dispute=story.case,
+                actor=story.buyer,
+                file=upload("big.pdf", PDF + b"0" * 100),
+            )
+
+    def test_answers_the_open_request_for_that_party(self):
+        story = case_in_state("verification")
+        services.dispute_request_evidence(
+            dispute=story.case, actor=story.agent, party="merchant", note="发货底单"
+        )
+        services.evidence_upload(
+            dispute=story.case, actor=story.buyer, file=upload("a.pdf", PDF)
+        )
+        request = story.case.evidence_requests.get()
+        assert request.status == "open"
+        services.evidence_upload(
+            dispute=story.case, actor=story.merchant, file=upload("b.pdf", PDF)
+        )
+        request.refresh_from_db()
+        assert request.status == "answered"
+
+
+class TestNotifications:
+    def test_parties_other_than_the_actor_are_mailed_after_commit(
+        self, django_capture_on_commit_callbacks
+    ):
+        story = case_in_state("negotiation")
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.dispute_reject(
+                dispute=story.case, actor=story.merchant, reason="商品无问题"
+            )
+        assert [m.to for m in mail.outbox] == [[story.buyer.email]]
+        assert story.case.number in mail.outbox[0].subject
+
+    def test_failed_action_sends_nothing(self, django_capture_on_commit_callbacks):
+        story = case_in_state("negotiation")
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            with pytest.raises(InvalidTransition):
+                services.dispute_accept_offer(dispute=story.case, actor=story.buyer)
+        assert mail.outbox == []
+
+    def test_internal_notes_mail_nobody(self, django_capture_on_commit_callbacks):
+        story = case_in_state("verification")
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.message_post(
+                dispute=story.case, actor=story.agent, body="内部", internal=True
+            )
+        assert mail.outbox == []
