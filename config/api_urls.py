@@ -1,9 +1,32 @@
 """The REST API (v1), its schema and docs. Owned by the API work."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from disputes.api.auth import TokenView
+from disputes.api.urls import router as disputes_router
+from disputes.api.views import RuleListView
+from orders.api import OrderViewSet
+from reports.api import InterventionReportView
+
+router = SimpleRouter()
+router.register("orders", OrderViewSet, basename="order")
+router.registry.extend(disputes_router.registry)
+
+v1 = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+    path("rules/", RuleListView.as_view(), name="rules"),
+    path(
+        "reports/intervention/",
+        InterventionReportView.as_view(),
+        name="report-intervention",
+    ),
+    *router.urls,
+]
 
 urlpatterns = [
+    path("v1/", include((v1, "api"), namespace="v1")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]

@@ -126,22 +126,52 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "disputes@example.com")
 
 REST_FRAMEWORK = {
+    # Token first, so that an anonymous request answers 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.WriteRateThrottle"],
+    # Per user, for writes only; raise them with API_RATE_* (the fuzzer does).
+    "DEFAULT_THROTTLE_RATES": {
+        "dispute_open": os.environ.get("API_RATE_DISPUTE_OPEN", "30/hour"),
+        "message": os.environ.get("API_RATE_MESSAGE", "120/hour"),
+        "evidence": os.environ.get("API_RATE_EVIDENCE", "60/hour"),
+        "action": os.environ.get("API_RATE_ACTION", "600/hour"),
+    },
+    "COERCE_DECIMAL_TO_STRING": True,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Dispute portal API",
-    "DESCRIPTION": "After-sales disputes: cases, actions, evidence, rules, reports.",
+    "DESCRIPTION": (
+        "After-sales disputes: cases, actions, evidence, rules, reports. "
+        "Every error answers `{message, code, errors}`; POSTs that move money "
+        "or state honour an `Idempotency-Key` header."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "StateEnum": "disputes.choices.State",
+        "ReasonEnum": "disputes.choices.Reason",
+        "RemedyEnum": "disputes.choices.Remedy",
+        "OutcomeEnum": "disputes.choices.Outcome",
+        "LiabilityEnum": "disputes.choices.Liability",
+        "PartyEnum": "disputes.choices.Party",
+        "ResolutionEnum": "disputes.choices.Resolution",
+        "OrderStatusEnum": "orders.models.OrderStatus",
+    },
 }
 
 # Dispute policy: defaults; a store category may override any of the first five.

@@ -1,0 +1,315 @@
+"""What every API endpoint shares: the error format, pagination, throttles and
+`Idempotency-Key` handling.
+
+Every error answers `{"message": ..., "code": ..., "errors": {field: [...]}}`
+in the user's language, whether it came from a domain service
+(`ApplicationError`) or from DRF itself (validation, authentication, parsing,
+throttling, not found).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.utils.encoders import JSONEncoder
+
+from core.errors import ApplicationError
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+class IdempotencyKeyReused(ApplicationError):
+    """The key was already used for a different request."""
+
+    status_code = 422
+    code = "idempotency_key_reused"
+
+
+class IdempotencyKeyInFlight(ApplicationError):
+    """The first request with this key is still running."""
+
+    status_code = 409
+    code = "idempotency_key_in_flight"
+
+
+# The error format.
+class ErrorSerializer(serializers.Serializer):
+    """The one error shape of the API."""
+
+    message = serializers.CharField(help_text="A sentence for people.")
+    code = serializers.CharField(help_text="A stable machine-readable code.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Field name -> messages; empty when no field is to blame.",
+    )
+
+
+ERROR_TEXT = {
+    400: "Bad fields: `errors` names each one.",
+    401: "Not signed in: send `Authorization: Token …` or a session cookie.",
+    403: "Visible, but your role may not do this.",
+    404: "Not found, or not visible to you.",
+    409: "Not available in the current state, or a concurrent change won.",
+    422: "The Idempotency-Key was already used with another request body.",
+    429: "Too many requests: wait `Retry-After` seconds.",
+}
+
+
+def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
+    """Schema entries for error status codes, all in the one error shape."""
+    return {
+        code: OpenApiResponse(ErrorSerializer, description=ERROR_TEXT[code])
+        for code in codes
+    }
+
+
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    IDEMPOTENCY_HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Any unique string (a UUID). A retry with the same key and body replays "
+        "the first response; the same key with another body answers 422."
+    ),
+)
+
+
+def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF error detail (dicts, lists, nested) as {field: [messages]}."""
+    if isinstance(detail, dict):
+        out: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            out.update(_flatten(value, name))
+        return out
+    if isinstance(detail, list):
+        if all(not isinstance(item, dict | list) for item in detail):
+            return {
+                prefix or api_settings.NON_FIELD_ERRORS_KEY: [str(d) for d in detail]
+            }
+        out = {}
+        for index, item in enumerate(detail):
+            out.update(_flatten(item, f"{prefix}.{index}" if prefix else str(index)))
+        return out
+    return {prefix or api_settings.NON_FIELD_ERRORS_KEY: [str(detail)]}
+
+
+def error_body(message: str, code: str, errors: dict | None = None) -> dict:
+    return {"message": str(message), "code": code, "errors": errors or {}}
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """Map domain and DRF errors to the one error format."""
+    if isinstance(exc, ApplicationError):
+        errors = {k: [str(m) for m in v] for k, v in exc.errors.items()}
+        return Response(
+            error_body(exc.message, exc.code, errors), status=exc.status_code
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if not isinstance(exc, exceptions.APIException):
+        return None
+    headers = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(int(exc.wait))
+    if isinstance(exc, exceptions.ValidationError):
+        body = error_body(
+            _("Check the highlighted fields."), "invalid", _flatten(exc.detail)
+        )
+    else:
+        detail = exc.detail
+        message = detail if isinstance(detail, str) else exc.default_detail
+        code = getattr(detail, "code", None) or exc.default_code
+        body = error_body(message, code)
+    return Response(body, status=exc.status_code, headers=headers)
+
+
+# Pagination: cursors, stable under inserts and without COUNT(*).
+class NewestFirstCursorPagination(CursorPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise exceptions.ValidationError(
+                {self.page_size_query_param: [_("Enter a number from 1 to 100.")]}
+            )
+        return int(raw)
+
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound as exc:
+            raise exceptions.ValidationError(
+                {self.cursor_query_param: [_("Invalid cursor.")]}
+            ) from exc
+
+    def get_schema_operation_parameters(self, view):
+        params = super().get_schema_operation_parameters(view)
+        for param in params:
+            if param["name"] == self.page_size_query_param:
+                param["schema"].update({"minimum": 1, "maximum": self.max_page_size})
+        return params
+
+
+class CaseCursorPagination(NewestFirstCursorPagination):
+    ordering = ("-opened_at", "-id")
+
+
+class OrderCursorPagination(NewestFirstCursorPagination):
+    ordering = ("-placed_at", "-id")
+
+
+# Throttling: per user, writes only, rates from settings (read at request time).
+class WriteRateThrottle(ScopedRateThrottle):
+    """Throttle unsafe requests per user by the view's `throttle_scope`.
+
+    A viewset may name a scope per action in `throttle_scopes`.
+    """
+
+    def get_rate(self):
+        rates = api_settings.DEFAULT_THROTTLE_RATES or {}
+        return rates.get(self.scope)
+
+    def allow_request(self, request, view):
+        if request.method in SAFE_METHODS:
+            return True
+        scopes = getattr(view, "throttle_scopes", {})
+        scope = scopes.get(getattr(view, "action", None)) or getattr(
+            view, "throttle_scope", None
+        )
+        if not scope:
+            return True
+        self.scope = scope
+        self.rate = self.get_rate()
+        if self.rate is None:
+            return True
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super(ScopedRateThrottle, self).allow_request(request, view)
+
+    def wait(self):
+        return super().wait()
+
+
+# Idempotency-Key.
+def _canonical(value: Any) -> Any:
+    if isinstance(value, UploadedFile):
+        digest = hashlib.sha256()
+        for chunk in value.chunks():
+            digest.update(chunk)
+        value.seek(0)
+        return {"file": value.name, "size": value.size, "sha256": digest.hexdigest()}
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    return value
+
+
+def request_fingerprint(request) -> str:
+    data = request.data
+    if hasattr(data, "lists"):
+        data = {k: v if len(v) > 1 else v[0] for k, v in data.lists()}
+    payload = {
+        "method": request.method,
+        "path": request.path,
+        "data": _canonical(data),
+    }
+    raw = json.dumps(payload, sort_keys=True, cls=JSONEncoder, ensure_ascii=False)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _claim_key(request, key: str, fingerprint: str):
+    """The stored record for this key, or a new in-flight one we now own."""
+    from disputes.models import IdempotencyRecord
+
+    try:
+        with transaction.atomic():
+            return IdempotencyRecord.objects.create(
+                user=request.user, key=key, method=request.method,
+                path=request.path[:255], fingerprint=fingerprint,
+            ), True  # fmt: skip
+    except IntegrityError:
+        record = IdempotencyRecord.objects.get(user=request.user, key=key)
+        return record, False
+
+
+def idempotent(view_method: Callable) -> Callable:
+    """Honour the Idempotency-Key header on a POST handler.
+
+    The first successful (2xx) response is stored and replayed for a retry
+    with the same key and body; a failed first attempt is forgotten so that
+    it may be retried.
+    """
+
+    @functools.wraps(view_method)
+    def wrapper(self, request, *args, **kwargs):
+        key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
+        if request.method != "POST" or not key or not request.user.is_authenticated:
+            return view_method(self, request, *args, **kwargs)
+        if len(key) > 255:
+            raise exceptions.ValidationError(
+                {IDEMPOTENCY_HEADER: [_("Use a key of at most 255 characters.")]}
+            )
+        fingerprint = request_fingerprint(request)
+        record, created = _claim_key(request, key, fingerprint)
+        if not created:
+            return _replay(record, fingerprint)
+        try:
+            response = view_method(self, request, *args, **kwargs)
+        except BaseException:
+            record.delete()
+            raise
+        if not status.is_success(response.status_code):
+            record.delete()
+            return response
+        record.status_code = response.status_code
+        record.response_body = json.loads(json.dumps(response.data, cls=JSONEncoder))
+        record.save(update_fields=["status_code", "response_body"])
+        return response
+
+    return wrapper
+
+
+def _replay(record, fingerprint: str) -> Response:
+    if record.fingerprint != fingerprint:
+        raise IdempotencyKeyReused(
+            _(
+                "This Idempotency-Key was already used with a different request; "
+                "use a new key for a new request."
+            )
+        )
+    if record.status_code is None:
+        raise IdempotencyKeyInFlight(
+            _("A request with this Idempotency-Key is still being processed.")
+        )
+    return Response(
+        record.response_body,
+        status=record.status_code,
+        headers={"Idempotent-Replayed": "true"},
+    )

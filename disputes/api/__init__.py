@@ -1,0 +1,1 @@
+"""The REST API (v1) for cases: thin views over the services and selectors."""

@@ -1,0 +1,48 @@
+"""django-filter sets for the case list."""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django import forms
+from django.db.models import Q, QuerySet
+
+from disputes.choices import Reason, State
+from disputes.models import Dispute
+
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class DisputeFilter(filters.FilterSet):
+    state = filters.ChoiceFilter(choices=State.choices)
+    reason = filters.ChoiceFilter(choices=Reason.choices)
+    store = IdFilter(
+        field_name="store_id", min_value=1, max_value=MAX_ID, help_text="A store id."
+    )
+    assigned_to = filters.CharFilter(
+        method="filter_assigned_to",
+        max_length=150,
+        help_text="An agent's username or id.",
+    )
+    opened_after = filters.IsoDateTimeFilter(field_name="opened_at", lookup_expr="gte")
+    opened_before = filters.IsoDateTimeFilter(field_name="opened_at", lookup_expr="lt")
+
+    class Meta:
+        model = Dispute
+        fields = [
+            "state",
+            "reason",
+            "store",
+            "assigned_to",
+            "opened_after",
+            "opened_before",
+        ]
+
+    def filter_assigned_to(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        match = Q(assigned_to__username=value)
+        if value.isdigit() and int(value) <= MAX_ID:
+            match |= Q(assigned_to_id=int(value))
+        return qs.filter(match)

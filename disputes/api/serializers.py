@@ -1,0 +1,290 @@
+"""What the case endpoints read and write; writes go through the services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.roles import is_platform_staff
+from disputes.choices import Liability, Outcome, Party, Reason, Remedy
+from disputes.models import (
+    Appeal,
+    Dispute,
+    DisputeEvent,
+    Evidence,
+    EvidenceRequest,
+    Message,
+    PlatformRule,
+    Ruling,
+)
+from disputes.services import available_actions
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+def api_actions(case: Dispute, user) -> list[str]:
+    """`available_actions`, minus a proposal this party has already accepted."""
+    names = available_actions(case, user)
+    if "accept_proposal" in names:
+        from accounts.scoping import party_of
+
+        party = party_of(user, case)
+        accepted = (
+            case.proposal_buyer_accepted_at
+            if party == Party.BUYER
+            else case.proposal_merchant_accepted_at
+        )
+        if accepted is not None:
+            names.remove("accept_proposal")
+    return names
+
+
+class RulingSerializer(serializers.ModelSerializer):
+    rule = serializers.CharField(source="rule.code", read_only=True)
+    rule_version = serializers.IntegerField(source="rule.version", read_only=True)
+
+    class Meta:
+        model = Ruling
+        fields = [
+            "outcome",
+            "liability",
+            "amount",
+            "rule",
+            "rule_version",
+            "reasoning",
+            "decided_by",
+            "decided_at",
+        ]
+        read_only_fields = fields
+
+
+class AppealSerializer(serializers.ModelSerializer):
+    rule = serializers.CharField(source="rule.code", read_only=True, allow_null=True)
+    rule_version = serializers.IntegerField(
+        source="rule.version", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Appeal
+        fields = [
+            "party",
+            "reason",
+            "filed_at",
+            "decision",
+            "outcome",
+            "liability",
+            "amount",
+            "compensation_amount",
+            "rule",
+            "rule_version",
+            "reasoning",
+            "decided_by",
+            "decided_at",
+        ]
+        read_only_fields = fields
+
+
+class DisputeSerializer(serializers.ModelSerializer):
+    """A case as every endpoint returns it."""
+
+    order = serializers.CharField(source="order.number", read_only=True)
+    store_name = serializers.CharField(source="store.name", read_only=True)
+    buyer = serializers.CharField(source="buyer.username", read_only=True)
+    assigned_to = serializers.CharField(
+        source="assigned_to.username", read_only=True, allow_null=True
+    )
+    deadline = serializers.DateTimeField(source="deadline_at", read_only=True)
+    ruling = serializers.SerializerMethodField()
+    appeal = serializers.SerializerMethodField()
+    available_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Dispute
+        fields = [
+            "number",
+            "order",
+            "store",
+            "store_name",
+            "buyer",
+            "state",
+            "resolution",
+            "reason",
+            "remedy",
+            "amount",
+            "description",
+            "refunded_amount",
+            "offer_amount",
+            "offer_note",
+            "rejection_reason",
+            "proposal_amount",
+            "proposal_note",
+            "outcome",
+            "liability",
+            "assigned_to",
+            "opened_at",
+            "intervened_at",
+            "closed_at",
+            "deadline",
+            "deadline_kind",
+            "version",
+            "ruling",
+            "appeal",
+            "available_actions",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(RulingSerializer(allow_null=True))
+    def get_ruling(self, case: Dispute) -> dict | None:
+        ruling = getattr(case, "ruling", None) if _has(case, "ruling") else None
+        return RulingSerializer(ruling).data if ruling else None
+
+    @extend_schema_field(AppealSerializer(allow_null=True))
+    def get_appeal(self, case: Dispute) -> dict | None:
+        appeal = case.appeal_record if _has(case, "appeal_record") else None
+        return AppealSerializer(appeal).data if appeal else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_available_actions(self, case: Dispute) -> list[str]:
+        return api_actions(case, self.context["request"].user)
+
+
+def _has(case: Dispute, relation: str) -> bool:
+    try:
+        getattr(case, relation)
+    except (Ruling.DoesNotExist, Appeal.DoesNotExist):
+        return False
+    return True
+
+
+class DisputeOpenSerializer(serializers.Serializer):
+    order = serializers.CharField(max_length=32, help_text="The order number.")
+    reason = serializers.ChoiceField(choices=Reason.choices)
+    remedy = serializers.ChoiceField(choices=Remedy.choices)
+    amount = serializers.DecimalField(min_value=Decimal("0.01"), **MONEY)
+    description = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, default=""
+    )
+
+
+class ActionSerializer(serializers.Serializer):
+    """The fields any action may take; each action reads the ones it needs."""
+
+    amount = serializers.DecimalField(
+        min_value=Decimal("0.01"), required=False, allow_null=True, **MONEY
+    )
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    reason = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False)
+    liability = serializers.ChoiceField(choices=Liability.choices, required=False)
+    rule = serializers.CharField(
+        max_length=32, required=False, help_text="A platform rule code."
+    )
+    reasoning = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    assignee = serializers.CharField(
+        max_length=150,
+        required=False,
+        allow_blank=True,
+        help_text="An agent's username or id.",
+    )
+    party = serializers.ChoiceField(choices=Party.choices, required=False)
+    due_at = serializers.DateTimeField(required=False, allow_null=True)
+    version = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="The case version you saw; 409 if it changed since.",
+    )
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", read_only=True)
+
+    class Meta:
+        model = Message
+        fields = ["id", "author", "author_role", "body", "internal", "created_at"]
+        read_only_fields = ["id", "author", "author_role", "created_at"]
+        extra_kwargs = {
+            "body": {"max_length": 5000},
+            "internal": {"help_text": "Staff only: a note parties never see."},
+        }
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "uploaded_by",
+            "party",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "description",
+            "created_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download_url(self, evidence: Evidence) -> str:
+        number = self.context.get("number") or evidence.dispute.number
+        path = f"/api/v1/disputes/{number}/evidence/{evidence.pk}/file/"
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="JPEG, PNG, GIF, WebP, PDF or MP4.")
+    description = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default=""
+    )
+
+
+class EvidenceRequestSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvidenceRequest
+        fields = ["id", "party", "what", "due_at", "status", "closed_at"]
+        read_only_fields = fields
+
+
+class TimelineEntrySerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(
+        source="actor.username", read_only=True, allow_null=True
+    )
+    evidence_request = EvidenceRequestSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = DisputeEvent
+        fields = [
+            "id",
+            "created_at",
+            "actor",
+            "actor_role",
+            "action",
+            "from_state",
+            "to_state",
+            "note",
+            "amount",
+            "internal",
+            "message",
+            "evidence",
+            "evidence_request",
+        ]
+        read_only_fields = fields
+
+
+class RuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlatformRule
+        fields = ["code", "version", "title", "text", "effective_from"]
+        read_only_fields = fields
+
+
+def can_write_internal(user) -> bool:
+    return is_platform_staff(user)

@@ -1,0 +1,326 @@
+"""Case endpoints: every write calls the same service as the pages and the admin."""
+
+from __future__ import annotations
+
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from accounts.models import Role
+from accounts.roles import is_platform_staff, role_of
+from core.api import (
+    IDEMPOTENCY_PARAMETER,
+    CaseCursorPagination,
+    error_responses,
+    idempotent,
+)
+from core.errors import ActionNotPermitted, NotVisible
+from disputes import selectors, services
+from disputes.models import Dispute, Evidence, Message
+
+from .filters import DisputeFilter
+from .serializers import (
+    ActionSerializer,
+    DisputeOpenSerializer,
+    DisputeSerializer,
+    EvidenceSerializer,
+    EvidenceUploadSerializer,
+    MessageSerializer,
+    RuleSerializer,
+    TimelineEntrySerializer,
+)
+
+# The fields each action passes to its service, and the value when absent.
+ACTION_FIELDS: dict[str, tuple[str, ...]] = {
+    "accept": (),
+    "offer": ("amount", "note"),
+    "accept_offer": (),
+    "reject": ("reason",),
+    "request_intervention": ("note",),
+    "withdraw": ("note",),
+    "take": ("assignee",),
+    "assign": ("assignee",),
+    "start_mediation": ("note",),
+    "propose": ("amount", "note"),
+    "accept_proposal": (),
+    "request_evidence": ("party", "note", "due_at"),
+    "rule": ("outcome", "liability", "rule", "reasoning", "amount"),
+    "appeal": ("reason",),
+    "uphold": ("reasoning",),
+    "overturn": ("outcome", "liability", "rule", "reasoning", "amount"),
+}
+NULLABLE = {"amount", "due_at", "assignee"}
+NUMBER = OpenApiParameter(
+    "number", str, OpenApiParameter.PATH, description="The case number."
+)
+ACTION_NAME = OpenApiParameter(
+    "action_name",
+    str,
+    OpenApiParameter.PATH,
+    enum=list(ACTION_FIELDS),
+    description="An action name; unknown names answer 404.",
+)
+READ_ERRORS = error_responses(401, 404)
+WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422, 429)
+
+
+def action_kwargs(name: str, data: dict) -> dict:
+    """The service's keyword arguments for action `name` from validated data."""
+    kwargs = {
+        field: data.get(field, None if field in NULLABLE else "")
+        for field in ACTION_FIELDS[name]
+    }
+    if data.get("version") is not None:
+        kwargs["expected_version"] = data["version"]
+    return kwargs
+
+
+def visible_case(user, number: str) -> Dispute:
+    """The case with its ruling and appeal, or 404 when the user may not see it."""
+    case = None
+    if len(number) <= 24 and "\x00" not in number:
+        case = selectors.dispute_detail(user=user, number=number)
+    if case is None:
+        raise NotVisible(_("No such case."))
+    return case
+
+
+def case_messages(case: Dispute, user):
+    messages = Message.objects.filter(dispute=case).select_related("author")
+    if not is_platform_staff(user):
+        messages = messages.filter(internal=False)
+    return messages.order_by("created_at", "id")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List the cases you may see",
+        responses={200: DisputeSerializer(many=True), **error_responses(400, 401)},
+    ),
+)
+class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Cases, their actions, messages, evidence and timeline."""
+
+    serializer_class = DisputeSerializer
+    lookup_field = "number"
+    lookup_value_regex = "[^/]+"
+    pagination_class = CaseCursorPagination
+    filterset_class = DisputeFilter
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    throttle_scopes = {
+        "create": "dispute_open",
+        "messages": "message",
+        "evidence": "evidence",
+        "run_action": "action",
+    }
+
+    def get_queryset(self):
+        return selectors.dispute_list(user=self.request.user).select_related(
+            "ruling__rule", "appeal_record__rule"
+        )
+
+    def _case_response(self, number: str, code: int = status.HTTP_200_OK):
+        case = visible_case(self.request.user, number)
+        data = DisputeSerializer(case, context=self.get_serializer_context()).data
+        return Response(data, status=code)
+
+    @extend_schema(
+        summary="One case, with the actions you may run on it now",
+        parameters=[NUMBER],
+        responses={200: DisputeSerializer, **READ_ERRORS},
+    )
+    def retrieve(self, request, number: str):
+        return self._case_response(number)
+
+    @extend_schema(
+        summary="Open a case (buyers)",
+        request=DisputeOpenSerializer,
+        responses={201: DisputeSerializer, **WRITE_ERRORS},
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
+    @idempotent
+    def create(self, request):
+        if role_of(request.user) != Role.BUYER:
+            raise ActionNotPermitted(_("Only buyers open cases."))
+        form = DisputeOpenSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        case = services.dispute_open(actor=request.user, **form.validated_data)
+        return self._case_response(case.number, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Run an action on a case",
+        description=(
+            "`action_name` is one of the lifecycle actions; each reads the fields "
+            "it needs (offer: amount, note; reject: reason; take/assign: "
+            "assignee; propose: amount, note; request_evidence: party, note, "
+            "due_at; rule/overturn: outcome, liability, rule, reasoning, amount; "
+            "appeal: reason; uphold: reasoning). Answers the updated case."
+        ),
+        request=ActionSerializer,
+        responses={200: DisputeSerializer, **WRITE_ERRORS},
+        parameters=[NUMBER, ACTION_NAME, IDEMPOTENCY_PARAMETER],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"actions/(?P<action_name>[^/]+)",
+        serializer_class=ActionSerializer,
+    )
+    @idempotent
+    def run_action(self, request, number: str, action_name: str):
+        if action_name not in ACTION_FIELDS:
+            raise NotFound(_("No such action."))
+        case = visible_case(request.user, number)
+        services.check_action(case, request.user, action_name)
+        form = ActionSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        service = services.ACTION_SERVICES[action_name]
+        service(
+            dispute=case,
+            actor=request.user,
+            **action_kwargs(action_name, form.validated_data),
+        )
+        return self._case_response(number)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The case's messages (parties never see internal notes)",
+        parameters=[NUMBER],
+        responses={200: MessageSerializer(many=True), **READ_ERRORS},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Post a message, or (staff) an internal note",
+        parameters=[NUMBER, IDEMPOTENCY_PARAMETER],
+        request=MessageSerializer,
+        responses={201: MessageSerializer, **WRITE_ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=MessageSerializer,
+        filterset_class=None,
+        pagination_class=None,
+    )
+    @idempotent
+    def messages(self, request, number: str):
+        case = visible_case(request.user, number)
+        if request.method == "GET":
+            rows = case_messages(case, request.user)
+            return Response(MessageSerializer(rows, many=True).data)
+        form = MessageSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        message = services.message_post(
+            dispute=case,
+            actor=request.user,
+            body=form.validated_data["body"],
+            internal=form.validated_data.get("internal", False),
+        )
+        return Response(MessageSerializer(message).data, status=201)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The case's evidence files",
+        parameters=[NUMBER],
+        responses={200: EvidenceSerializer(many=True), **READ_ERRORS},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Upload an evidence file (multipart)",
+        parameters=[NUMBER, IDEMPOTENCY_PARAMETER],
+        request={"multipart/form-data": EvidenceUploadSerializer},
+        responses={201: EvidenceSerializer, **WRITE_ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=EvidenceSerializer,
+        filterset_class=None,
+        pagination_class=None,
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    @idempotent
+    def evidence(self, request, number: str):
+        case = visible_case(request.user, number)
+        context = {"request": request, "number": case.number}
+        if request.method == "GET":
+            rows = (
+                Evidence.objects.filter(dispute=case)
+                .select_related("uploaded_by")
+                .order_by("created_at", "id")
+            )
+            return Response(EvidenceSerializer(rows, many=True, context=context).data)
+        form = EvidenceUploadSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        evidence = services.evidence_upload(
+            dispute=case, actor=request.user, **form.validated_data
+        )
+        return Response(EvidenceSerializer(evidence, context=context).data, status=201)
+
+    @extend_schema(
+        summary="Download one evidence file (scoped like its case)",
+        parameters=[
+            NUMBER,
+            OpenApiParameter("evidence_id", int, OpenApiParameter.PATH),
+        ],
+        responses={
+            (200, "*/*"): OpenApiResponse(OpenApiTypes.BINARY),
+            **READ_ERRORS,
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"evidence/(?P<evidence_id>[0-9]{1,18})/file",
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def evidence_file(self, request, number: str, evidence_id: str):
+        case = visible_case(request.user, number)
+        evidence = Evidence.objects.filter(dispute=case, pk=int(evidence_id)).first()
+        if evidence is None:
+            raise NotVisible(_("No such evidence."))
+        response = FileResponse(
+            evidence.file.open("rb"), content_type=evidence.content_type
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="evidence-{evidence.pk}{evidence.extension}"'
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    @extend_schema(
+        summary="The case's timeline: every step with its time and author",
+        parameters=[NUMBER],
+        responses={200: TimelineEntrySerializer(many=True), **READ_ERRORS},
+    )
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    def timeline(self, request, number: str):
+        case = visible_case(request.user, number)
+        events = selectors.dispute_timeline(dispute=case, user=request.user)
+        return Response(TimelineEntrySerializer(events, many=True).data)
+
+
+@extend_schema(
+    summary="The platform rules in force",
+    responses={200: RuleSerializer(many=True), **error_responses(401)},
+)
+class RuleListView(ListAPIView):
+    serializer_class = RuleSerializer
+    pagination_class = None
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.rules_in_force()
