@@ -54,15 +54,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
-def sync_role_groups(group_model, permission_model) -> None:
+def sync_role_groups(group_model, permission_model, using: str = "default") -> None:
     """Create the five groups and give each exactly its permissions."""
     for role, codes in ROLE_PERMISSIONS.items():
-        group, _created = group_model.objects.get_or_create(name=role)
+        group, _created = group_model.objects.using(using).get_or_create(name=role)
         wanted = []
         for code in codes:
             app_label, codename = code.split(".")
             wanted.extend(
-                permission_model.objects.filter(
+                permission_model.objects.using(using).filter(
                     content_type__app_label=app_label, codename=codename
                 )
             )
