@@ -1,0 +1,23 @@
+"""The agents' workbench on the stock Django admin.
+
+Every state change made here calls a function in `disputes.services`; the
+admin never saves a state itself.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .cases import DisputeAdmin
+from .records import AppealAdmin, CannedReplyAdmin, PlatformRuleAdmin, RulingAdmin
+
+admin.site.site_header = _("Dispute workbench")
+admin.site.site_title = _("Dispute workbench")
+admin.site.index_title = _("Workbench")
+
+__all__ = [
+    "AppealAdmin",
+    "CannedReplyAdmin",
+    "DisputeAdmin",
+    "PlatformRuleAdmin",
+    "RulingAdmin",
+]

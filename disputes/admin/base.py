@@ -1,0 +1,83 @@
+"""Pieces every workbench ModelAdmin shares: role checks, a cheap paginator."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+
+from accounts.models import PLATFORM_ROLES, Role
+from accounts.roles import is_staff_role, role_of
+
+COUNT_CAP = 10_000
+
+
+class CappedCountPaginator(Paginator):
+    """Count at most COUNT_CAP + 1 rows, so a page never counts a million."""
+
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        counted = self.object_list.order_by()[: COUNT_CAP + 1].count()
+        self.capped = counted > COUNT_CAP
+        return min(counted, COUNT_CAP)
+
+
+def is_platform(user) -> bool:
+    return user.is_superuser or role_of(user) in PLATFORM_ROLES
+
+
+def is_supervisor(user) -> bool:
+    return user.is_superuser or role_of(user) == Role.SUPERVISOR
+
+
+class StaffOnlyMixin:
+    """Only agents, supervisors, managers (and superusers) use these pages.
+
+    The admin already requires is_staff; this guards against a buyer or
+    merchant account that was made staff by mistake.
+    """
+
+    def _staff(self, request) -> bool:
+        user = request.user
+        return user.is_active and (user.is_superuser or is_staff_role(user))
+
+    def has_module_permission(self, request):
+        return self._staff(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._staff(request) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return self._staff(request) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return self._staff(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(StaffOnlyMixin, admin.ModelAdmin):
+    """A record nobody edits or deletes from the admin."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class FastListMixin:
+    """No full-table COUNT(*) and no facet counts on big lists."""
+
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = CappedCountPaginator
+    list_per_page = 50
+
+
+def badge(value: str, label: str, prefix: str = "state") -> str:
+    return format_html('<span class="wb-badge {}-{}">{}</span>', prefix, value, label)

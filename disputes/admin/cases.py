@@ -1,0 +1,258 @@
+"""The case queue and the case page of the agents' workbench."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import F
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.errors import ApplicationError
+from disputes import selectors, services, workbench
+
+from ..choices import DeadlineKind, State
+from ..models import Dispute
+from . import views
+from .base import FastListMixin, StaffOnlyMixin, badge, is_platform, is_supervisor
+from .filters import (
+    AssignedFilter,
+    DueFilter,
+    OpenedRangeFilter,
+    RegionFilter,
+    StateFilter,
+)
+from .forms import ACTION_LABELS, ReplyForm, canned_replies, handlers
+
+
+def _one_to_one(case: Dispute, name: str):
+    try:
+        return getattr(case, name)
+    except Dispute._meta.get_field(name).related_model.DoesNotExist:
+        return None
+
+
+@admin.register(Dispute)
+class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
+    list_display = [
+        "number", "state_badge", "reason", "store", "buyer", "amount",
+        "refunded_amount", "assigned_to", "deadline", "age",
+    ]  # fmt: skip
+    list_display_links = ["number"]
+    list_filter = [
+        StateFilter, "reason", ("store__category", admin.RelatedOnlyFieldListFilter),
+        RegionFilter, AssignedFilter, DueFilter, OpenedRangeFilter,
+    ]  # fmt: skip
+    list_select_related = ["store", "buyer", "assigned_to"]
+    search_fields = ["number"]  # the real routing is in get_search_results
+    search_help_text = gettext_lazy(
+        "A case number (D…), an order number (O…), a buyer's username or a store name."
+    )
+    ordering = [F("deadline_at").asc(nulls_last=True), "-id"]
+    autocomplete_fields = ["order", "buyer", "store", "assigned_to"]
+    fields = ["number"]
+    readonly_fields = ["number"]
+    actions = ["assign_to_me", "assign_to_agent"]
+    change_form_template = "admin/disputes/dispute/change_form.html"
+
+    # Reads.
+    def get_queryset(self, request):
+        return selectors.dispute_list(
+            user=request.user, qs=super().get_queryset(request)
+        )
+
+    def get_object(self, request, object_id, from_field=None):
+        if not str(object_id).isdigit():
+            return None
+        return (
+            self.get_queryset(request)
+            .select_related(
+                "store__owner",
+                "ruled_by",
+                "ruling__rule",
+                "ruling__decided_by",
+                "appeal_record__rule",
+                "appeal_record__decided_by",
+                "appeal_record__appellant",
+            )
+            .filter(pk=object_id)
+            .first()
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        return workbench.search_cases(queryset, search_term), False
+
+    def get_list_filter(self, request):
+        return self.list_filter
+
+    # Nothing on the case page is edited in place: actions have their own forms.
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    # Columns.
+    @admin.display(description=gettext_lazy("state"), ordering="state")
+    def state_badge(self, case):
+        return badge(case.state, case.get_state_display())
+
+    @admin.display(description=gettext_lazy("next deadline"), ordering="deadline_at")
+    def deadline(self, case):
+        if case.deadline_at is None:
+            return "—"
+        text, tone = workbench.time_left(case.deadline_at)
+        return format_html(
+            '<span class="wb-deadline">{}</span><br><span class="wb-left {}">{}</span>',
+            case.get_deadline_kind_display() or "",
+            f"tone-{tone}" if tone else "",
+            text,
+        )
+
+    @admin.display(description=gettext_lazy("age"), ordering="opened_at")
+    def age(self, case):
+        return workbench.age(case.opened_at)
+
+    # Extra pages.
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/act/<str:action>/",
+                 wrap(lambda r, object_id, action: views.case_action(
+                     self, r, object_id, action)),
+                 name="disputes_dispute_action"),
+            path("<path:object_id>/reply/",
+                 wrap(lambda r, object_id: views.case_reply(self, r, object_id)),
+                 name="disputes_dispute_reply"),
+            path("evidence/<int:pk>/",
+                 wrap(lambda r, pk: views.evidence_download(self, r, pk)),
+                 name="disputes_evidence_download"),
+            *super().get_urls(),
+        ]  # fmt: skip
+
+    # The case page.
+    def render_change_form(self, request, context, add=False, change=False,
+                           form_url="", obj=None):  # fmt: skip
+        if obj is not None:
+            context.update(self.case_context(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def case_context(self, request, case: Dispute) -> dict:
+        user = request.user
+        order = case.order
+        actions = []
+        if super().has_change_permission(request):
+            actions = services.available_actions(case, user)
+        can_work = views.can_work_on(user, case) and super().has_change_permission(
+            request
+        )
+        return {
+            "case": case,
+            "ruling": _one_to_one(case, "ruling"),
+            "appeal": _one_to_one(case, "appeal_record"),
+            "order_items": list(order.items.all()),
+            "refunds": list(order.refunds.all()),
+            "timeline": list(selectors.dispute_timeline(dispute=case, user=user)),
+            "evidence_requests": list(case.evidence_requests.all()),
+            "history": selectors.party_history(dispute=case),
+            "deadlines": self.deadlines(case),
+            "case_actions": [
+                (
+                    name,
+                    ACTION_LABELS[name],
+                    reverse("admin:disputes_dispute_action", args=[case.pk, name]),
+                )
+                for name in actions
+                if name in ACTION_LABELS
+            ],
+            "can_reply": can_work,
+            "reply_form": ReplyForm(),
+            "canned": canned_replies(case.reason) if can_work else [],
+            "reply_url": reverse("admin:disputes_dispute_reply", args=[case.pk]),
+        }
+
+    @staticmethod
+    def deadlines(case: Dispute) -> list[dict]:
+        rows = []
+        named = [
+            (DeadlineKind.MERCHANT_RESPONSE.label, case.merchant_deadline_at,
+             case.state == State.NEGOTIATION),
+            (DeadlineKind.EVIDENCE.label, case.evidence_deadline_at,
+             case.state in (State.VERIFICATION, State.MEDIATION)),
+            (DeadlineKind.APPEAL_WINDOW.label, case.appeal_deadline_at,
+             case.state == State.RULED),
+        ]  # fmt: skip
+        if case.deadline_at and case.deadline_kind not in (
+            DeadlineKind.MERCHANT_RESPONSE, DeadlineKind.EVIDENCE,
+            DeadlineKind.APPEAL_WINDOW,
+        ):  # fmt: skip
+            named.insert(0, (case.get_deadline_kind_display(), case.deadline_at, True))
+        for label, at, live in named:
+            if at is None:
+                continue
+            text, tone = workbench.time_left(at) if live else ("", "")
+            rows.append({"label": label, "at": at, "left": text, "tone": tone})
+        return rows
+
+    # Bulk actions: each case goes through dispute_take / dispute_assign.
+    def has_assign_permission(self, request):
+        return is_supervisor(request.user) and self.has_change_permission(request)
+
+    def has_work_permission(self, request):
+        return is_platform(request.user) and self.has_change_permission(request)
+
+    @admin.action(description=gettext_lazy("Assign to me"), permissions=["work"])
+    def assign_to_me(self, request, queryset):
+        self._assign_each(request, queryset, request.user)
+
+    @admin.action(
+        description=gettext_lazy("Assign to an agent…"), permissions=["assign"]
+    )
+    def assign_to_agent(self, request, queryset):
+        field = handlers()
+        if request.POST.get("apply"):
+            try:
+                agent = field.clean(request.POST.get("assignee"))
+            except Exception:
+                messages.error(request, _("Choose an agent."))
+            else:
+                self._assign_each(request, queryset, agent)
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Assign cases to an agent"),
+            "cases": queryset,
+            "agents": field.queryset,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(
+            request, "admin/disputes/dispute/assign_agent.html", context
+        )
+
+    def _assign_each(self, request, queryset, agent) -> None:
+        done, failed = [], []
+        for case in queryset.order_by("pk"):
+            try:
+                if case.state == State.COMPLAINT:
+                    services.dispute_take(dispute=case, actor=request.user,
+                                          assignee=agent)  # fmt: skip
+                else:
+                    services.dispute_assign(dispute=case, actor=request.user,
+                                            assignee=agent)  # fmt: skip
+            except ApplicationError as exc:
+                failed.append(f"{case.number}: {exc.message}")
+            else:
+                done.append(case.number)
+        if done:
+            messages.success(
+                request,
+                _("Assigned to %(agent)s: %(cases)s")
+                % {"agent": agent.username, "cases": ", ".join(done)},
+            )
+        if failed:
+            messages.warning(
+                request, _("Not assigned — %(why)s") % {"why": "; ".join(failed)}
+            )

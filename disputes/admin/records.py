@@ -1,0 +1,106 @@
+"""Platform rules (new versions only), canned replies and read-only records."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import admin
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from disputes import services
+
+from ..models import Appeal, CannedReply, PlatformRule, Ruling
+from .base import ReadOnlyAdmin, StaffOnlyMixin
+
+
+@admin.register(PlatformRule)
+class PlatformRuleAdmin(StaffOnlyMixin, admin.ModelAdmin):
+    """Editing a rule publishes a new version; old versions stay readable."""
+
+    list_display = ["code", "version", "title", "effective_from", "in_force"]
+    list_filter = ["code"]
+    search_fields = ["code", "title"]
+    fields = ["code", "title", "text", "effective_from"]
+    change_form_template = "admin/disputes/platformrule/change_form.html"
+
+    def get_queryset(self, request):
+        newer = PlatformRule.objects.filter(
+            code=OuterRef("code"),
+            version__gt=OuterRef("version"),
+            effective_from__lte=timezone.now(),
+        )
+        return super().get_queryset(request).annotate(superseded=Exists(newer))
+
+    @admin.display(description=_("in force"), boolean=True)
+    def in_force(self, rule):
+        return not rule.superseded and rule.effective_from <= timezone.now()
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a published version is never rewritten
+
+    def get_readonly_fields(self, request, obj=None):
+        return (
+            ["code", "version", "title", "text", "effective_from", "created_by"]
+            if obj
+            else []
+        )
+
+    def get_fields(self, request, obj=None):
+        return self.get_readonly_fields(request, obj) if obj else self.fields
+
+    def save_model(self, request, obj, form, change):
+        published = services.rule_publish(
+            actor=request.user, code=obj.code, title=obj.title, text=obj.text,
+            effective_from=obj.effective_from,
+        )  # fmt: skip
+        obj.pk, obj.version, obj.created_at = (
+            published.pk, published.version, published.created_at,
+        )  # fmt: skip
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        rule = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if rule is not None and self.has_add_permission(request):
+            query = urlencode(
+                {"code": rule.code, "title": rule.title, "text": rule.text}
+            )
+            extra_context["new_version_url"] = (
+                reverse("admin:disputes_platformrule_add") + "?" + query
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(StaffOnlyMixin, admin.ModelAdmin):
+    list_display = ["title", "reason", "active", "preview"]
+    list_filter = ["active", "reason"]
+    search_fields = ["title", "body"]
+    fields = ["reason", "title", "body", "active"]
+
+    @admin.display(description=_("body"))
+    def preview(self, reply):
+        return format_html("<span class='wb-quiet'>{}</span>", reply.body[:80])
+
+
+@admin.register(Ruling)
+class RulingAdmin(ReadOnlyAdmin):
+    list_display = ["dispute", "outcome", "liability", "amount", "rule", "decided_by",
+                    "decided_at"]  # fmt: skip
+    list_select_related = ["dispute", "rule", "decided_by"]
+    list_filter = ["outcome", "liability"]
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+
+
+@admin.register(Appeal)
+class AppealAdmin(ReadOnlyAdmin):
+    list_display = ["dispute", "party", "decision", "filed_at", "decided_by",
+                    "decided_at"]  # fmt: skip
+    list_select_related = ["dispute", "decided_by"]
+    list_filter = ["decision", "party"]
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER

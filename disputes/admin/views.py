@@ -1,0 +1,155 @@
+"""Admin views behind the case page: action forms, replies, evidence downloads.
+
+Every write calls the action's service; an ApplicationError becomes an admin
+message and the case is left as it was (the service runs in one transaction).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from accounts.roles import role_of
+from accounts.scoping import can_see_dispute
+from core.errors import ApplicationError
+from disputes import services
+
+from ..models import Dispute, Evidence
+from .forms import ACTION_FORMS, ACTION_LABELS, ReplyForm
+
+
+def can_work_on(user, case: Dispute) -> bool:
+    """Supervisors work on every case, agents on their own or unassigned ones."""
+    role = role_of(user)
+    if role == Role.SUPERVISOR:
+        return True
+    return role == Role.AGENT and case.assigned_to_id in (None, user.pk)
+
+
+def case_url(case: Dispute) -> str:
+    return reverse("admin:disputes_dispute_change", args=[case.pk])
+
+
+def _visible_case(model_admin, request: HttpRequest, object_id: str) -> Dispute:
+    case = model_admin.get_object(request, object_id)
+    if case is None or not model_admin.has_view_permission(request, case):
+        raise Http404
+    return case
+
+
+def _report(request: HttpRequest, exc: ApplicationError, form=None) -> None:
+    messages.error(request, exc.message)
+    if form is None:
+        return
+    for field, errors in exc.errors.items():
+        if field in form.fields:
+            form.add_error(field, errors if isinstance(errors, list) else [errors])
+
+
+def _make_form(action: str, request: HttpRequest, case: Dispute):
+    kwargs = {}
+    if action == "take":
+        kwargs["supervisor"] = role_of(request.user) == Role.SUPERVISOR
+    if request.method == "POST":
+        return ACTION_FORMS[action](request.POST, **kwargs)
+    return ACTION_FORMS[action](initial={"version": case.version}, **kwargs)
+
+
+def case_action(model_admin, request: HttpRequest, object_id: str, action: str):
+    """GET: the small form for one action; POST: run it through its service."""
+    case = _visible_case(model_admin, request, object_id)
+    if action not in ACTION_FORMS:
+        raise Http404
+    if not model_admin.has_change_permission(request):
+        raise PermissionDenied
+    try:
+        services.check_action(case, request.user, action)
+    except ApplicationError as exc:
+        _report(request, exc)
+        return redirect(case_url(case))
+    form = _make_form(action, request, case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ACTION_SERVICES[action](
+                dispute=case, actor=request.user, **form.service_kwargs()
+            )
+        except ApplicationError as exc:
+            _report(request, exc, form)
+        else:
+            messages.success(
+                request,
+                _("%(action)s: done on %(case)s.")
+                % {"action": ACTION_LABELS[action], "case": case.number},
+            )
+            return redirect(case_url(case))
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "case": case,
+        "form": form,
+        "action": action,
+        "title": f"{ACTION_LABELS[action]} · {case.number}",
+        "action_label": ACTION_LABELS[action],
+        "case_url": case_url(case),
+    }
+    return TemplateResponse(request, "admin/disputes/dispute/action_form.html", context)
+
+
+def case_reply(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
+    """POST a public reply or an internal note through services.message_post."""
+    case = _visible_case(model_admin, request, object_id)
+    if request.method != "POST":
+        return redirect(case_url(case))
+    if not (model_admin.has_change_permission(request) and can_work_on(
+        request.user, case
+    )):  # fmt: skip
+        raise PermissionDenied
+    form = ReplyForm(request.POST)
+    internal = request.POST.get("kind") == "internal"
+    if not form.is_valid():
+        messages.error(request, _("Write a message first."))
+        return redirect(case_url(case))
+    try:
+        services.message_post(
+            dispute=case, actor=request.user, body=form.cleaned_data["body"],
+            internal=internal or form.cleaned_data["internal"],
+        )  # fmt: skip
+    except ApplicationError as exc:
+        _report(request, exc)
+    else:
+        messages.success(
+            request, _("Internal note added.") if internal else _("Reply sent.")
+        )
+    return redirect(case_url(case) + "#timeline")
+
+
+def evidence_download(model_admin, request: HttpRequest, pk: int) -> FileResponse:
+    """Serve an evidence file to staff who may see its case (never from MEDIA_URL)."""
+    evidence = Evidence.objects.select_related("dispute").filter(pk=pk).first()
+    if evidence is None:
+        raise Http404
+    case = evidence.dispute
+    if not (
+        model_admin.has_view_permission(request, case)
+        and can_see_dispute(request.user, case)
+    ):
+        raise Http404
+    inline = request.GET.get("inline") == "1" and evidence.is_image
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, as_attachment=not inline, filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )  # fmt: skip
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,52 @@
+"""Template helpers for the workbench: home figures, badges and time left."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+
+from disputes import workbench
+
+register = template.Library()
+
+
+@register.simple_tag
+def workbench_home(user) -> dict:
+    """The home counts, each linking to its filtered list."""
+    return {
+        "counts": workbench.home_counts(user),
+        "stores_pending": workbench.stores_pending_count(user),
+    }
+
+
+@register.simple_tag
+def workbench_activity(user) -> list:
+    """The user's latest timeline entries (like admin's get_admin_log)."""
+    return workbench.recent_activity(user)
+
+
+@register.filter
+def time_left(deadline) -> str:
+    text, tone = workbench.time_left(deadline)
+    if not text:
+        return ""
+    return format_html('<span class="wb-left tone-{}">{}</span>', tone or "ok", text)
+
+
+@register.filter
+def state_badge(case) -> str:
+    return format_html(
+        '<span class="wb-badge state-{}">{}</span>',
+        case.state,
+        case.get_state_display(),
+    )
+
+
+@register.filter
+def money(value) -> str:
+    return "—" if value is None else f"¥{value:,.2f}"
+
+
+@register.filter
+def event_label(action: str) -> str:
+    return workbench.event_label(action)

@@ -1,0 +1,224 @@
+"""Reads for the agents' workbench: queue filters, home counts, time left."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import PLATFORM_ROLES, Role, User
+from accounts.roles import role_of
+from stores.models import Store, StoreStatus
+
+from .choices import OPEN_STATES, State
+from .models import Dispute, DisputeEvent
+
+DUE_SOON = timedelta(hours=4)
+
+
+def open_cases(qs: QuerySet | None = None) -> QuerySet:
+    """Cases that are not closed (an IN on the state index, never a NOT)."""
+    qs = Dispute.objects.all() if qs is None else qs
+    return qs.filter(state__in=OPEN_STATES)
+
+
+def unassigned_complaints(qs: QuerySet | None = None) -> QuerySet:
+    """Complaints nobody has picked up yet."""
+    qs = Dispute.objects.all() if qs is None else qs
+    return qs.filter(state=State.COMPLAINT, assigned_to__isnull=True)
+
+
+def assigned_to(user: User, qs: QuerySet | None = None) -> QuerySet:
+    qs = Dispute.objects.all() if qs is None else qs
+    return qs.filter(assigned_to=user)
+
+
+def overdue(qs: QuerySet | None = None, *, now: datetime | None = None) -> QuerySet:
+    """Open cases whose current deadline has passed."""
+    return open_cases(qs).filter(deadline_at__lt=now or timezone.now())
+
+
+def due_soon(qs: QuerySet | None = None, *, now: datetime | None = None) -> QuerySet:
+    """Open cases whose current deadline falls within the next four hours."""
+    now = now or timezone.now()
+    return open_cases(qs).filter(deadline_at__gte=now, deadline_at__lt=now + DUE_SOON)
+
+
+def appeals_waiting(qs: QuerySet | None = None) -> QuerySet:
+    qs = Dispute.objects.all() if qs is None else qs
+    return qs.filter(state=State.APPEAL)
+
+
+@dataclass(frozen=True)
+class HomeCount:
+    key: str
+    label: str
+    count: int
+    query: str
+    tone: str = ""
+
+
+CHANGELIST = "/admin/disputes/dispute/"
+
+
+def home_counts(user: User) -> list[HomeCount]:
+    """The workbench home figures, each with the changelist query it links to."""
+    if role_of(user) not in (*PLATFORM_ROLES, Role.MANAGER) and not user.is_superuser:
+        return []
+    now = timezone.now()
+    mine = assigned_to(user)
+    rows = [
+        (
+            "unassigned",
+            gettext_lazy("Complaints waiting for pick-up"),
+            unassigned_complaints(),
+            "?state=complaint&assigned=unassigned",
+            "info",
+        ),
+        (
+            "mine",
+            gettext_lazy("My open cases"),
+            open_cases(mine),
+            "?state=open&assigned=me",
+            "",
+        ),
+        (
+            "due_soon",
+            gettext_lazy("My cases due within 4 hours"),
+            due_soon(mine, now=now),
+            "?due=soon&assigned=me",
+            "warn",
+        ),
+        (
+            "overdue",
+            gettext_lazy("Overdue cases"),
+            overdue(now=now),
+            "?due=overdue",
+            "danger",
+        ),
+        (
+            "appeals",
+            gettext_lazy("Appeals waiting for a supervisor"),
+            appeals_waiting(),
+            "?state=appeal",
+            "appeal",
+        ),
+    ]
+    return [
+        HomeCount(key, str(label), qs.count(), CHANGELIST + query, tone)
+        for key, label, qs, query, tone in rows
+    ]
+
+
+def recent_activity(user: User, limit: int = 10) -> list[DisputeEvent]:
+    """The user's own latest timeline entries, newest first."""
+    return list(
+        DisputeEvent.objects.filter(actor=user)
+        .select_related("dispute")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def _span(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return _("%(d)sd %(h)sh") % {"d": days, "h": hours}
+    if hours:
+        return _("%(h)sh %(m)smin") % {"h": hours, "m": mins}
+    return _("%(m)smin") % {"m": mins}
+
+
+def time_left(
+    deadline: datetime | None, now: datetime | None = None
+) -> tuple[str, str]:
+    """('3h 20min left' or 'overdue 2h', tone) for a deadline; ('', '') for none."""
+    if deadline is None:
+        return "", ""
+    delta = deadline - (now or timezone.now())
+    if delta.total_seconds() < 0:
+        return _("overdue %(span)s") % {"span": _span(-delta)}, "danger"
+    tone = "warn" if delta < DUE_SOON else ""
+    return _("%(span)s left") % {"span": _span(delta)}, tone
+
+
+def age(opened_at: datetime, now: datetime | None = None) -> str:
+    return _span((now or timezone.now()) - opened_at)
+
+
+def queue_filter(qs: QuerySet, *, assigned: str | None, user: User) -> QuerySet:
+    """Filter a case queryset by 'me' or 'unassigned'."""
+    if assigned == "me":
+        return qs.filter(assigned_to=user)
+    if assigned == "unassigned":
+        return qs.filter(assigned_to__isnull=True)
+    return qs
+
+
+def search_cases(qs: QuerySet, term: str) -> QuerySet:
+    """Find cases by the shape of the term, using indexes only.
+
+    D + digits: a case number; O + digits: an order number; anything else: a
+    buyer's username or a store's name (exact, or a store-name prefix).
+    """
+    from stores.models import Store
+
+    term = term.strip()
+    if not term:
+        return qs
+    upper = term.upper()
+    if upper[:1] == "D" and upper[1:].isdigit():
+        return qs.filter(number=upper)
+    if upper[:1] == "O" and upper[1:].isdigit():
+        return qs.filter(order__number=upper)
+    buyers = list(User.objects.filter(username=term).values_list("pk", flat=True))
+    stores = list(
+        Store.objects.filter(Q(name=term) | Q(name__startswith=term)).values_list(
+            "pk", flat=True
+        )[:50]
+    )
+    return qs.filter(Q(buyer_id__in=buyers) | Q(store_id__in=stores))
+
+
+def stores_pending_count(user: User) -> int | None:
+    """Stores waiting for review, for agents and supervisors (None for others)."""
+    if role_of(user) not in PLATFORM_ROLES and not user.is_superuser:
+        return None
+    return Store.objects.filter(status=StoreStatus.PENDING).count()
+
+
+EVENT_LABELS = {
+    "open": gettext_lazy("Opened"),
+    "accept": gettext_lazy("Merchant accepted"),
+    "offer": gettext_lazy("Merchant offered"),
+    "accept_offer": gettext_lazy("Buyer accepted the offer"),
+    "reject": gettext_lazy("Merchant rejected"),
+    "request_intervention": gettext_lazy("Intervention requested"),
+    "auto_escalate": gettext_lazy("Escalated (merchant silent)"),
+    "auto_refund": gettext_lazy("Auto-refunded (merchant silent)"),
+    "withdraw": gettext_lazy("Withdrawn"),
+    "take": gettext_lazy("Taken"),
+    "assign": gettext_lazy("Assigned"),
+    "start_mediation": gettext_lazy("Mediation started"),
+    "propose": gettext_lazy("Settlement proposed"),
+    "accept_proposal": gettext_lazy("Proposal accepted"),
+    "request_evidence": gettext_lazy("Evidence requested"),
+    "evidence_timeout": gettext_lazy("Evidence request timed out"),
+    "rule": gettext_lazy("Ruled"),
+    "appeal": gettext_lazy("Appealed"),
+    "close": gettext_lazy("Closed (appeal window passed)"),
+    "uphold": gettext_lazy("Ruling upheld"),
+    "overturn": gettext_lazy("Ruling overturned"),
+    "message": gettext_lazy("Message"),
+    "internal_note": gettext_lazy("Internal note"),
+    "evidence": gettext_lazy("Evidence uploaded"),
+}
+
+
+def event_label(action: str) -> str:
+    return str(EVENT_LABELS.get(action, action.replace("_", " ")))

@@ -1,0 +1,64 @@
+"""Orders in the workbench: items and refunds; refunds are append-only records."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from disputes.admin.base import FastListMixin, ReadOnlyAdmin, StaffOnlyMixin
+
+from .models import Order, OrderItem, Refund
+
+
+class OrderItemInline(admin.TabularInline):
+    model = OrderItem
+    fields = ["product_name", "sku", "quantity", "unit_price"]
+    extra = 0
+    can_delete = False
+
+
+class RefundInline(admin.TabularInline):
+    model = Refund
+    fields = ["created_at", "kind", "amount", "dispute", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("dispute")
+
+
+@admin.register(Order)
+class OrderAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
+    list_display = ["number", "buyer", "store", "total", "refunded_amount", "status",
+                    "placed_at"]  # fmt: skip
+    list_filter = ["status"]
+    list_select_related = ["buyer", "store"]
+    search_fields = ["number"]
+    autocomplete_fields = ["buyer", "store"]
+    readonly_fields = ["refunded_amount"]
+    inlines = [OrderItemInline, RefundInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip().upper()
+        if not term:
+            return queryset, False
+        return queryset.filter(number=term), False
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:  # orders come from the shop platform: never rewritten
+            return ["number", "buyer", "store", "total", "refunded_amount", "status",
+                    "placed_at", "paid_at", "shipped_at", "delivered_at"]  # fmt: skip
+        return self.readonly_fields
+
+
+@admin.register(Refund)
+class RefundAdmin(FastListMixin, ReadOnlyAdmin):
+    list_display = ["created_at", "order", "dispute", "kind", "amount", "note"]
+    list_select_related = ["order", "dispute"]
+    list_filter = ["kind"]

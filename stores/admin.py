@@ -1,0 +1,145 @@
+"""Stores in the workbench: the review queue and review actions with a reason."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.errors import ApplicationError
+from disputes.admin.base import (
+    FastListMixin,
+    StaffOnlyMixin,
+    badge,
+    is_platform,
+)
+from disputes.admin.forms import StoreReviewForm
+from disputes.selectors import store_dispute_figures
+
+from .models import Category, Store, StoreReviewLog, StoreStatus
+from .services import store_review
+
+REVIEW_LABELS = {
+    "approve": gettext_lazy("Approve"),
+    "suspend": gettext_lazy("Suspend"),
+    "reinstate": gettext_lazy("Reinstate"),
+    "delist": gettext_lazy("Delist"),
+}
+REVIEW_SOURCES = {
+    "approve": [StoreStatus.PENDING],
+    "suspend": [StoreStatus.ACTIVE],
+    "reinstate": [StoreStatus.SUSPENDED],
+    "delist": [StoreStatus.ACTIVE, StoreStatus.SUSPENDED],
+}
+
+
+class ReviewLogInline(admin.TabularInline):
+    model = StoreReviewLog
+    fields = ["created_at", "actor", "action", "from_status", "to_status", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-created_at", "-id"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+@admin.register(Store)
+class StoreAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
+    list_display = ["name", "status_badge", "category", "region", "owner", "created_at"]
+    list_filter = ["status", "category", "region"]
+    list_select_related = ["category", "owner"]
+    search_fields = ["name"]
+    autocomplete_fields = ["owner"]
+    fields = ["name", "owner", "category", "region", "status", "status_reason",
+              "status_changed_at", "created_at"]  # fmt: skip
+    readonly_fields = ["status", "status_reason", "status_changed_at", "created_at"]
+    inlines = [ReviewLogInline]
+    change_form_template = "admin/stores/store/change_form.html"
+
+    @admin.display(description=gettext_lazy("status"), ordering="status")
+    def status_badge(self, store):
+        return badge(store.status, store.get_status_display(), prefix="store")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ["name", "owner", "category", "region", *self.readonly_fields]
+        return self.readonly_fields
+
+    def has_add_permission(self, request):
+        return False  # stores register on the shop platform
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/review/<str:action>/",
+                 wrap(lambda r, object_id, action: self.review_view(
+                     r, object_id, action)),
+                 name="stores_store_review"),
+            *super().get_urls(),
+        ]  # fmt: skip
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        store = self.get_object(request, object_id)
+        extra = dict(extra_context or {})
+        if store is not None:
+            extra["figures"] = store_dispute_figures(store_id=store.pk)
+            if self.has_change_permission(request, store) and is_platform(request.user):
+                extra["review_actions"] = [
+                    (name, label,
+                     reverse("admin:stores_store_review", args=[store.pk, name]))
+                    for name, label in REVIEW_LABELS.items()
+                    if store.status in REVIEW_SOURCES[name]
+                ]  # fmt: skip
+        return super().change_view(request, object_id, form_url, extra)
+
+    def review_view(self, request, object_id, action):
+        store = self.get_object(request, object_id)
+        if store is None or action not in REVIEW_LABELS:
+            raise Http404
+        if not (
+            self.has_change_permission(request, store) and is_platform(request.user)
+        ):
+            raise PermissionDenied
+        url = reverse("admin:stores_store_change", args=[store.pk])
+        form = StoreReviewForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                store_review(store=store, actor=request.user, action=action,
+                             reason=form.cleaned_data["reason"])  # fmt: skip
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("%(action)s: done for %(store)s.") % {
+                    "action": REVIEW_LABELS[action], "store": store.name})  # fmt: skip
+                return redirect(url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": store,
+            "form": form,
+            "title": f"{REVIEW_LABELS[action]} · {store.name}",
+            "action_label": REVIEW_LABELS[action],
+            "back_url": url,
+        }
+        return TemplateResponse(request, "admin/stores/store/review_form.html", context)
+
+
+@admin.register(Category)
+class CategoryAdmin(StaffOnlyMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "after_sales_days", "merchant_response_hours",
+                    "evidence_hours", "appeal_days", "pickup_sla_hours",
+                    "ruling_sla_hours"]  # fmt: skip
+    search_fields = ["code", "name"]
