@@ -1,0 +1,449 @@
+"""Scripted case histories: which steps a demo case takes, and when.
+
+A plan is pure data (no database): a list of steps, each at an offset from
+the moment the case was opened, plus the deadline that governs the state the
+plan ends in. `disputes.demo.builder` turns a plan into model rows.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from ..policy import Policy
+from . import vocab
+
+CENT = Decimal("0.01")
+
+# name: (weight, how the clock is placed). "closed": anywhere in the last
+# ~120 days; "open": now falls before the current deadline (or soon after it
+# when the history itself ran late); "due": now is past the deadline, so
+# `apply_deadlines` or the workbench's overdue list has work.
+SCENARIOS: dict[str, tuple[int, str]] = {
+    "agreed_accept": (20, "closed"),
+    "agreed_offer": (10, "closed"),
+    "withdrawn": (9, "closed"),
+    "auto_refunded": (3, "closed"),
+    "mediated": (8, "closed"),
+    "ruled": (10, "closed"),
+    "upheld": (3, "closed"),
+    "overturned": (2, "closed"),
+    "negotiation": (8, "open"),
+    "complaint": (4, "open"),
+    "verification": (4, "open"),
+    "mediation": (4, "open"),
+    "ruled_open": (4, "open"),
+    "appeal": (3, "open"),
+    "negotiation_due": (1, "due"),
+    "ruled_due": (1, "due"),
+    "evidence_due": (1, "due"),
+    "complaint_overdue": (1, "due"),
+}
+NAMES = list(SCENARIOS)
+WEIGHTS = [w for w, _mode in SCENARIOS.values()]
+
+
+def pick_scenario(rng: random.Random, index: int) -> str:
+    """The first cases cover every scenario once; the rest follow the weights."""
+    if index < len(NAMES):
+        return NAMES[index]
+    return rng.choices(NAMES, WEIGHTS)[0]
+
+
+@dataclass
+class Step:
+    at: timedelta
+    action: str
+    params: dict = field(default_factory=dict)
+
+
+@dataclass
+class Plan:
+    rng: random.Random
+    policy: Policy
+    claim: Decimal
+    total: Decimal
+    mode: str = "closed"
+    steps: list[Step] = field(default_factory=list)
+    t: timedelta = timedelta(0)
+    deadline: timedelta | None = None
+    due: timedelta | None = None
+    taken: timedelta | None = None
+
+    def hours(self, low: float, high: float) -> timedelta:
+        return timedelta(hours=self.rng.uniform(low, high))
+
+    def add(self, action: str, after: timedelta, **params) -> Step:
+        self.t += max(after, timedelta(minutes=1))
+        step = Step(self.t, action, params)
+        self.steps.append(step)
+        return step
+
+    def part(self, low: float, high: float, of: Decimal | None = None) -> Decimal:
+        """A share of `of` (the claim by default), at least one cent."""
+        base = self.claim if of is None else of
+        value = (base * Decimal(str(self.rng.uniform(low, high)))).quantize(CENT)
+        return max(value, CENT)
+
+    def say(self, options: list[str]) -> str:
+        return self.rng.choice(options)
+
+
+def plan_case(
+    rng: random.Random,
+    scenario: str,
+    policy: Policy,
+    *,
+    claim: Decimal,
+    total: Decimal,
+    reason: str,
+) -> Plan:
+    """The steps of one case that ends in `scenario`."""
+    plan = Plan(rng, policy, claim, total, mode=SCENARIOS[scenario][1])
+    plan.steps.append(Step(timedelta(0), "open"))
+    plan.deadline = policy.merchant_response
+    if rng.random() < 0.5:
+        plan.add("evidence", plan.hours(0.05, 2), party="buyer")
+    _SCRIPTS[scenario](plan, reason)
+    return plan
+
+
+# Negotiation between the parties.
+def _merchant_answers(p: Plan) -> timedelta:
+    return p.hours(1, p.policy.merchant_response_hours - 1)
+
+
+def _maybe_chat(p: Plan) -> None:
+    if p.rng.random() < 0.4:
+        p.add(
+            "message", p.hours(0.2, 6), party="buyer", body=p.say(vocab.BUYER_MESSAGES)
+        )
+    if p.rng.random() < 0.3:
+        p.add(
+            "message",
+            p.hours(0.2, 6),
+            party="merchant",
+            body=p.say(vocab.MERCHANT_MESSAGES),
+        )
+
+
+def _buyer_chases(p: Plan) -> None:
+    if p.rng.random() < 0.6:
+        p.add(
+            "message", p.hours(1, 12), party="buyer", body=p.say(vocab.BUYER_MESSAGES)
+        )
+
+
+def _reject(p: Plan) -> None:
+    p.add("reject", _merchant_answers(p), reason=p.say(vocab.REJECT_REASONS))
+    p.deadline = None
+
+
+def _offer(p: Plan) -> None:
+    p.add(
+        "offer",
+        _merchant_answers(p),
+        amount=_below_claim(p),
+        note=p.say(vocab.OFFER_NOTES),
+    )
+    p.deadline = None
+
+
+def _below_claim(p: Plan) -> Decimal:
+    offer = p.part(0.3, 0.8)
+    return offer if offer < p.claim else max(p.claim - CENT, CENT)
+
+
+def _silent_until_deadline(p: Plan, after: timedelta) -> None:
+    p.t = p.policy.merchant_response + after
+
+
+def _to_complaint(p: Plan, reason: str = "") -> None:
+    kind = p.rng.choices(["reject", "offer", "silent", "silent_buyer"], [5, 2, 2, 1])
+    if kind in ("reject", "offer"):
+        (_reject if kind == "reject" else _offer)(p)
+        _maybe_chat(p)
+        party = "merchant" if p.rng.random() < 0.1 else "buyer"
+        p.add("request_intervention", p.hours(0.5, 30), party=party)
+    elif kind == "silent":
+        _silent_until_deadline(p, timedelta(minutes=p.rng.uniform(1, 15)))
+        p.steps.append(Step(p.t, "auto_escalate"))
+    else:
+        _silent_until_deadline(p, p.hours(1, 20))
+        p.steps.append(Step(p.t, "request_intervention", {"party": "buyer"}))
+    p.deadline = p.t + p.policy.pickup_sla
+
+
+# The platform.
+def _take(p: Plan, late: bool = False) -> None:
+    sla = p.policy.pickup_sla_hours
+    after = p.hours(sla, sla * 2) if late else p.hours(0.3, sla * 1.2)
+    p.add("take", after, by_supervisor=p.rng.random() < 0.15)
+    p.taken = p.t
+    p.deadline = p.t + p.policy.evidence
+
+
+def _request_evidence(p: Plan, answer: str) -> None:
+    party = p.rng.choice(["buyer", "merchant"])
+    step = p.add(
+        "request_evidence",
+        p.hours(0.5, 8),
+        party=party,
+        what=p.say(vocab.EVIDENCE_ASKS[party]),
+    )
+    due = step.at + p.policy.evidence
+    if answer == "answer":
+        p.add(
+            "evidence",
+            p.hours(1, p.policy.evidence_hours - 2),
+            party=party,
+            answers=True,
+        )
+    elif answer == "timeout":
+        p.t = due + timedelta(minutes=p.rng.uniform(1, 30))
+        p.steps.append(Step(p.t, "evidence_timeout"))
+    else:
+        p.due = due
+
+
+def _verify(p: Plan) -> None:
+    if p.rng.random() < 0.3:
+        p.add(
+            "message", p.hours(0.1, 3), party="agent", body=p.say(vocab.AGENT_MESSAGES)
+        )
+    if p.rng.random() < 0.6:
+        _request_evidence(p, "answer" if p.rng.random() < 0.75 else "timeout")
+    if p.rng.random() < 0.35:
+        p.add("note", p.hours(0.1, 4), body=p.say(vocab.INTERNAL_NOTES))
+
+
+def _mediate(p: Plan, proposal: bool) -> None:
+    p.add("start_mediation", p.hours(0.5, 12))
+    p.deadline = p.taken + p.policy.ruling_sla
+    p.add("message", p.hours(0.2, 4), party="agent", body=p.say(vocab.AGENT_MESSAGES))
+    if proposal:
+        p.add(
+            "propose",
+            p.hours(1, 20),
+            amount=p.part(0.5, 1.0),
+            note=p.say(vocab.PROPOSAL_NOTES),
+        )
+
+
+def _escalated(p: Plan, *, mediate: float = 0.5) -> None:
+    """Negotiation fails, an agent takes the case and verifies it."""
+    _to_complaint(p)
+    _take(p)
+    _verify(p)
+    if p.rng.random() < mediate:
+        _mediate(p, proposal=p.rng.random() < 0.5)
+
+
+def _rule(p: Plan, outcome: str | None = None) -> Step:
+    outcome = outcome or ("buyer" if p.rng.random() < 0.62 else "merchant")
+    if outcome == "buyer":
+        liability = p.rng.choice(["merchant", "merchant", "merchant", "logistics"])
+        amount = p.claim if p.rng.random() < 0.7 else p.part(0.4, 0.95)
+    else:
+        liability, amount = p.rng.choice(["buyer", "none"]), Decimal("0.00")
+    step = p.add(
+        "rule",
+        p.hours(1, 30),
+        outcome=outcome,
+        liability=liability,
+        amount=amount,
+        reasoning=p.say(vocab.RULING_REASONS[outcome]),
+    )
+    p.deadline = p.t + p.policy.appeal_window
+    return step
+
+
+def _appeal(p: Plan, ruling: Step) -> None:
+    won = ruling.params["outcome"]
+    party = "merchant" if won == "buyer" else "buyer"
+    if won == "buyer" and ruling.params["amount"] < p.claim and p.rng.random() < 0.5:
+        party = "buyer"
+    window = p.policy.appeal_days * 24
+    p.add(
+        "appeal",
+        p.hours(2, window - 2),
+        party=party,
+        reason=p.say(vocab.APPEAL_REASONS),
+    )
+    p.deadline = p.t + p.policy.ruling_sla
+
+
+def _overturn(p: Plan, ruling: Step) -> None:
+    old = ruling.params
+    if old["outcome"] == "merchant":
+        params = {"outcome": "buyer", "liability": "merchant", "amount": p.claim}
+    elif old["amount"] < p.total and p.rng.random() < 0.4:
+        larger = min(p.total, p.claim) if old["amount"] < p.claim else p.total
+        params = {"outcome": "buyer", "liability": "merchant", "amount": larger}
+    else:
+        params = {
+            "outcome": "merchant",
+            "liability": p.rng.choice(["buyer", "none"]),
+            "amount": Decimal("0.00"),
+        }
+    p.add(
+        "overturn",
+        p.hours(4, 60),
+        **params,
+        reasoning=p.say(vocab.APPEAL_DECISIONS["overturned"]),
+    )
+
+
+# One script per scenario.
+def _agreed_accept(p: Plan, reason: str) -> None:
+    if p.rng.random() < 0.3:
+        p.add(
+            "message",
+            p.hours(0.5, 8),
+            party="merchant",
+            body=p.say(vocab.MERCHANT_MESSAGES),
+        )
+    p.add("accept", _merchant_answers(p))
+
+
+def _agreed_offer(p: Plan, reason: str) -> None:
+    _offer(p)
+    _maybe_chat(p)
+    p.add("accept_offer", p.hours(0.5, 30))
+
+
+def _withdrawn(p: Plan, reason: str) -> None:
+    stage = p.rng.choice(["negotiation", "negotiation", "complaint", "verification"])
+    if stage == "negotiation":
+        _reject(p)
+    else:
+        _to_complaint(p)
+        if stage == "verification":
+            _take(p)
+            _verify(p)
+    p.add("withdraw", p.hours(1, 30), note=p.say(vocab.WITHDRAW_NOTES))
+
+
+def _auto_refunded(p: Plan, reason: str) -> None:
+    _silent_until_deadline(p, timedelta(minutes=p.rng.uniform(1, 15)))
+    p.steps.append(Step(p.t, "auto_refund"))
+
+
+def _mediated(p: Plan, reason: str) -> None:
+    _to_complaint(p)
+    _take(p)
+    _verify(p)
+    _mediate(p, proposal=True)
+    first, second = p.rng.sample(["buyer", "merchant"], 2)
+    p.add("accept_proposal", p.hours(0.5, 24), party=first)
+    p.add("accept_proposal", p.hours(0.5, 24), party=second)
+
+
+def _ruled(p: Plan, reason: str) -> None:
+    _escalated(p)
+    _rule(p)
+    p.t = p.t + p.policy.appeal_window + timedelta(minutes=p.rng.uniform(1, 30))
+    p.steps.append(Step(p.t, "close"))
+
+
+def _upheld(p: Plan, reason: str) -> None:
+    _escalated(p)
+    _appeal(p, _rule(p))
+    p.add("uphold", p.hours(4, 60), reasoning=p.say(vocab.APPEAL_DECISIONS["upheld"]))
+
+
+def _overturned(p: Plan, reason: str) -> None:
+    _escalated(p)
+    ruling = _rule(p)
+    _appeal(p, ruling)
+    _overturn(p, ruling)
+
+
+def _negotiation(p: Plan, reason: str) -> None:
+    kind = p.rng.choice(["silent", "reject", "offer"])
+    if kind != "silent":
+        (_reject if kind == "reject" else _offer)(p)
+    _maybe_chat(p)
+
+
+def _verification(p: Plan, reason: str) -> None:
+    _to_complaint(p)
+    _take(p)
+    if p.rng.random() < 0.5:
+        _request_evidence(p, "open" if p.rng.random() < 0.5 else "answer")
+        p.due = None
+
+
+def _mediation(p: Plan, reason: str) -> None:
+    _to_complaint(p)
+    _take(p)
+    _verify(p)
+    _mediate(p, proposal=p.rng.random() < 0.6)
+    if p.steps[-1].action == "propose" and p.rng.random() < 0.5:
+        p.add(
+            "accept_proposal",
+            p.hours(0.5, 12),
+            party=p.rng.choice(["buyer", "merchant"]),
+        )
+
+
+def _ruled_open(p: Plan, reason: str) -> None:
+    _escalated(p)
+    _rule(p)
+
+
+def _appeal_open(p: Plan, reason: str) -> None:
+    _escalated(p)
+    _appeal(p, _rule(p))
+
+
+def _evidence_due(p: Plan, reason: str) -> None:
+    _to_complaint(p)
+    _take(p)
+    _request_evidence(p, "open")
+
+
+def _complaint_overdue(p: Plan, reason: str) -> None:
+    _to_complaint(p)
+
+
+_SCRIPTS = {
+    "agreed_accept": _agreed_accept,
+    "agreed_offer": _agreed_offer,
+    "withdrawn": _withdrawn,
+    "auto_refunded": _auto_refunded,
+    "mediated": _mediated,
+    "ruled": _ruled,
+    "upheld": _upheld,
+    "overturned": _overturned,
+    "negotiation": _negotiation,
+    "complaint": _to_complaint,
+    "verification": _verification,
+    "mediation": _mediation,
+    "ruled_open": _ruled_open,
+    "appeal": _appeal_open,
+    "negotiation_due": lambda p, reason: _buyer_chases(p),
+    "ruled_due": _ruled_open,
+    "evidence_due": _evidence_due,
+    "complaint_overdue": _complaint_overdue,
+}
+
+
+def opened_ago(plan: Plan, rng: random.Random, *, days: int = 120) -> timedelta:
+    """How long before now the case was opened, so its history fits the mode."""
+    last = plan.t
+    if plan.mode == "closed":
+        low = last + timedelta(minutes=30)
+        high = max(low, timedelta(days=days))
+        # More cases recently than long ago: the reports show a rising trend.
+        return low + (high - low) * (1 - rng.random() ** 0.5)
+    if plan.mode == "due":
+        target = plan.due if plan.due is not None else plan.deadline
+        return max(target, last) + timedelta(hours=rng.uniform(1, 30))
+    if plan.deadline is None:
+        return last + timedelta(hours=rng.uniform(0.5, 72))
+    if plan.deadline <= last:
+        return last + timedelta(hours=rng.uniform(0.1, 6))
+    return last + (plan.deadline - last) * rng.uniform(0.05, 0.9)

@@ -1,0 +1,302 @@
+"""The demo world around the cases: accounts, categories, stores, rules, files."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from accounts.models import Role, User
+from accounts.roles import assign_role
+from orders.models import Refund
+from stores.models import PROVINCES, Category, Store, StoreReviewLog, StoreStatus
+
+from ..models import Dispute, PlatformRule
+from ..policy import policy_for
+from . import vocab
+from .builder import StoreInfo, World
+
+BATCH = 2000
+DEMO_EMAIL = "{username}@demo.example.com"
+MAIN_PROVINCES = [
+    "浙江",
+    "广东",
+    "江苏",
+    "上海",
+    "北京",
+    "山东",
+    "福建",
+    "四川",
+    "湖北",
+    "河南",
+    "湖南",
+    "辽宁",
+    "黑龙江",
+    "云南",
+    "重庆",
+]
+
+
+@contextmanager
+def explicit_timestamps() -> Iterator[None]:
+    """Let bulk inserts keep historical times in auto_now(_add) fields.
+
+    The demo backdates rows to when they "happened"; Django would otherwise
+    stamp every one of them with the moment of the insert.
+    """
+    fields = [
+        Refund._meta.get_field("created_at"),
+        Dispute._meta.get_field("updated_at"),
+        Store._meta.get_field("created_at"),
+        PlatformRule._meta.get_field("created_at"),
+    ]
+    saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
+    for f in fields:
+        f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, auto_now, auto_now_add in saved:
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add
+
+
+def chinese_name(rng: random.Random) -> str:
+    return rng.choice(vocab.SURNAMES) + rng.choice(vocab.GIVEN)
+
+
+def ensure_accounts(hashed: str, *, reset: bool) -> dict[str, User]:
+    """The well-known accounts and the extra staff; passwords set once (or reset)."""
+    people = [(u, r, n) for u, r, n in vocab.KNOWN_ACCOUNTS]
+    people += [(u, "agent", n) for u, n in vocab.EXTRA_AGENTS]
+    people += [(u, "supervisor", n) for u, n in vocab.EXTRA_SUPERVISORS]
+    users = {}
+    for number, (username, role, display) in enumerate(people):
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "email": DEMO_EMAIL.format(username=username),
+                "display_name": display,
+                "password": hashed,
+                "phone": f"138{number:08d}",
+            },
+        )
+        if reset and not created:
+            user.password = hashed
+            user.save(update_fields=["password"])
+        assign_role(user, Role(role))
+        users[username] = user
+    return users
+
+
+def set_passwords(password: str) -> int:
+    """Give every well-known account `password`; returns how many were changed."""
+    names = [u for u, _r, _n in vocab.KNOWN_ACCOUNTS]
+    return User.objects.filter(username__in=names).update(
+        password=make_password(password)
+    )
+
+
+def bulk_users(
+    prefix: str, count: int, role: Role, hashed: str, rng: random.Random, now
+) -> list[int]:
+    """Create `count` users of one role in batches; returns their ids."""
+    group = Group.objects.get(name=role.value)
+    through = User.groups.through
+    ids: list[int] = []
+    for start in range(0, count, BATCH):
+        batch = []
+        for n in range(start + 1, min(start + BATCH, count) + 1):
+            username = f"{prefix}{n:06d}"
+            batch.append(
+                User(
+                    username=username,
+                    email=DEMO_EMAIL.format(username=username),
+                    display_name=chinese_name(rng),
+                    password=hashed,
+                    date_joined=now - timedelta(days=rng.uniform(130, 900)),
+                )
+            )
+        User.objects.bulk_create(batch)
+        through.objects.bulk_create(
+            [through(user_id=u.pk, group_id=group.pk) for u in batch]
+        )
+        ids.extend(u.pk for u in batch)
+    return ids
+
+
+def ensure_categories() -> dict[str, Category]:
+    categories = {}
+    for code, name, overrides in vocab.CATEGORIES:
+        categories[code], _created = Category.objects.get_or_create(
+            code=code, defaults={"name": name, **overrides}
+        )
+    return categories
+
+
+def store_name(rng: random.Random, category: str, taken: set[str]) -> str:
+    for _attempt in range(20):
+        name = (
+            rng.choice(vocab.STORE_PREFIX)
+            + rng.choice(vocab.STORE_CORE[category])
+            + rng.choice(vocab.STORE_SUFFIX)
+        )
+        if name not in taken:
+            break
+    else:
+        name = f"{name}{len(taken)}"
+    taken.add(name)
+    return name
+
+
+def create_stores(
+    users: dict[str, User],
+    categories: dict[str, Category],
+    per_category: int,
+    hashed: str,
+    rng: random.Random,
+    now: datetime,
+) -> list[StoreInfo]:
+    """Store 1 and 2 for merchant1 and merchant2, then `per_category` more each."""
+    owners = [users["merchant1"].pk, users["merchant2"].pk]
+    plan = [(name, code, region) for name, code, region in vocab.KNOWN_STORES]
+    taken = {name for name, _c, _r in plan}
+    for code, _name, _o in vocab.CATEGORIES:
+        for _n in range(per_category):
+            region = rng.choice(MAIN_PROVINCES if rng.random() < 0.85 else PROVINCES)
+            plan.append((store_name(rng, code, taken), code, region))
+    owners += bulk_users(
+        "demo_merchant_", len(plan) - 2, Role.MERCHANT, hashed, rng, now
+    )
+    stores = []
+    for owner_id, (name, code, region) in zip(owners, plan, strict=True):
+        opened = now - timedelta(days=rng.uniform(200, 1000))
+        stores.append(
+            Store(
+                name=name,
+                owner_id=owner_id,
+                category=categories[code],
+                region=region,
+                status=StoreStatus.ACTIVE,
+                status_changed_at=opened,
+                created_at=opened,
+            )
+        )
+    # The demo stores are inserted one by one so store 1 and 2 get the lowest ids.
+    for store in stores[:2]:
+        store.save()
+    Store.objects.bulk_create(stores[2:], batch_size=BATCH)
+    _suspend_one(stores[-1], users["supervisor1"])
+    return [StoreInfo(s.pk, s.category.code, s.owner_id) for s in stores]
+
+
+def _suspend_one(store: Store, actor: User) -> None:
+    """One store under sanction, so the review history has an entry."""
+    reason = "近30天平台介入率远高于类目平均，且存在售假投诉，暂停经营整改。"
+    Store.objects.filter(pk=store.pk).update(
+        status=StoreStatus.SUSPENDED, status_reason=reason
+    )
+    StoreReviewLog.objects.create(
+        store=store,
+        actor=actor,
+        action="suspend",
+        from_status=StoreStatus.ACTIVE,
+        to_status=StoreStatus.SUSPENDED,
+        reason=reason,
+    )
+
+
+def publish_rules(author: User, now: datetime) -> dict[str, list[PlatformRule]]:
+    """Every rule version; a newer version takes effect later, the old one stays."""
+    rows = []
+    for code, versions in vocab.RULES:
+        for version, (title, text, days_ago) in enumerate(versions, start=1):
+            effective = now - timedelta(days=days_ago)
+            rows.append(
+                PlatformRule(
+                    code=code,
+                    version=version,
+                    title=title,
+                    text=text,
+                    effective_from=effective,
+                    created_by=author,
+                    created_at=effective - timedelta(days=7),
+                )
+            )
+    PlatformRule.objects.bulk_create(rows)
+    rules: dict[str, list[PlatformRule]] = {}
+    for rule in PlatformRule.objects.filter(code__in=[c for c, _v in vocab.RULES]):
+        rules.setdefault(rule.code, []).append(rule)
+    return rules
+
+
+def evidence_files() -> list[dict]:
+    """A few small sample files on the media storage that evidence rows point at."""
+    from PIL import Image
+
+    specs = []
+    for n, color in enumerate([(200, 80, 80), (80, 140, 200), (230, 200, 120)], 1):
+        buffer = io.BytesIO()
+        Image.new("RGB", (320, 240), color).save(buffer, format="PNG")
+        specs.append(
+            (
+                f"evidence/demo/photo-{n}.png",
+                buffer.getvalue(),
+                "image/png",
+                ".png",
+                f"IMG_20{n}{n}.png",
+            )
+        )
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    specs.append(
+        ("evidence/demo/waybill.pdf", pdf, "application/pdf", ".pdf", "物流签收单.pdf")
+    )
+    files = []
+    for name, data, content_type, extension, original in specs:
+        if not default_storage.exists(name):
+            default_storage.save(name, ContentFile(data))
+        files.append(
+            {
+                "file": name,
+                "original_name": original,
+                "content_type": content_type,
+                "extension": extension,
+                "size": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+            }
+        )
+    return files
+
+
+def build_world(
+    *, cases: int, password: str, reset: bool, rng: random.Random, now: datetime
+) -> World:
+    """Everything the cases need, created in the caller's transaction."""
+    # One hash for every demo user: hashing is slow and they share the password.
+    hashed = make_password(password)
+    users = ensure_accounts(hashed, reset=reset)
+    categories = ensure_categories()
+    per_category = max(2, min(cases // 1500, 200))
+    stores = create_stores(users, categories, per_category, hashed, rng, now)
+    buyers = bulk_users(
+        "demo_buyer_", max(40, min(cases // 4, 200_000)), Role.BUYER, hashed, rng, now
+    )
+    agents = [(users[u].pk, u) for u in ("agent1", "agent2", "agent3", "agent4")]
+    return World(
+        now=now,
+        stores=stores,
+        buyers=buyers,
+        known={name: user.pk for name, user in users.items()},
+        agents=agents,
+        supervisors=[users["supervisor1"].pk, users["supervisor2"].pk],
+        policies={code: policy_for(c) for code, c in categories.items()},
+        rules=publish_rules(users["supervisor1"], now),
+        files=evidence_files(),
+    )
