@@ -13,6 +13,8 @@ from .records import AppealAdmin, CannedReplyAdmin, PlatformRuleAdmin, RulingAdm
 admin.site.site_header = _("Dispute workbench")
 admin.site.site_title = _("Dispute workbench")
 admin.site.index_title = _("Workbench")
+# The workbench pages are wide (queue, case page): breadcrumbs replace the sidebar.
+admin.site.enable_nav_sidebar = False
 
 __all__ = [
     "AppealAdmin",

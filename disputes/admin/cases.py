@@ -37,8 +37,8 @@ def _one_to_one(case: Dispute, name: str):
 @admin.register(Dispute)
 class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
     list_display = [
-        "number", "state_badge", "reason", "store", "buyer", "amount",
-        "refunded_amount", "assigned_to", "deadline", "age",
+        "number", "state_badge", "reason", "store", "buyer", "amounts",
+        "assigned_to", "deadline", "age",
     ]  # fmt: skip
     list_display_links = ["number"]
     list_filter = [
@@ -99,6 +99,14 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
     def state_badge(self, case):
         return badge(case.state, case.get_state_display())
 
+    @admin.display(description=gettext_lazy("claimed / refunded"), ordering="amount")
+    def amounts(self, case):
+        return format_html(
+            '<span class="wb-money">¥{}</span><br><span class="wb-quiet">¥{}</span>',
+            case.amount,
+            case.refunded_amount,
+        )
+
     @admin.display(description=gettext_lazy("next deadline"), ordering="deadline_at")
     def deadline(self, case):
         if case.deadline_at is None:
@@ -137,6 +145,8 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
                            form_url="", obj=None):  # fmt: skip
         if obj is not None:
             context.update(self.case_context(request, obj))
+            context["title"] = _("Case %(number)s") % {"number": obj.number}
+            context["subtitle"] = None
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def case_context(self, request, case: Dispute) -> dict:

@@ -67,6 +67,7 @@ class DueFilter(admin.SimpleListFilter):
 class RegionFilter(admin.SimpleListFilter):
     title = _("region")
     parameter_name = "region"
+    template = "admin/disputes/dispute/filter_collapsed.html"
 
     def lookups(self, request, model_admin):
         return [(p, p) for p in PROVINCES]
