@@ -1,3 +1,8 @@
+from django.urls import path
+
+from . import views
 
 app_name = "orders"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.order_list, name="list"),
+]

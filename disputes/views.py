@@ -1,0 +1,355 @@
+"""The buyer and merchant pages: thin views over the services and selectors.
+
+Agents and supervisors work in the admin and managers on the reports, so the
+two list pages send them there; they may still read a case page (read-only).
+Anything a user may not see answers 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import Role
+from accounts.roles import is_platform_staff, role_of
+from accounts.scoping import party_of, visible_orders
+from core.errors import ApplicationError
+from orders.models import Order
+
+from . import selectors, services
+from .choices import OPEN_STATES, RequestStatus, State
+from .forms import (
+    ACTION_DONE,
+    ACTION_FORMS,
+    ACTION_LABELS,
+    ACTION_TONES,
+    STATE_FILTERS,
+    DisputeOpenForm,
+    EvidenceForm,
+    MessageForm,
+)
+from .models import Dispute, Evidence, EvidenceRequest
+
+PER_PAGE = 20
+STAFF_HOMES = {
+    Role.AGENT: "/admin/",
+    Role.SUPERVISOR: "/admin/",
+    Role.MANAGER: "/reports/",
+}
+
+
+def page_of(request: HttpRequest, qs: QuerySet, per_page: int = PER_PAGE) -> dict:
+    """One page of rows without COUNT(*): fetch one extra row to know if more follow."""
+    try:
+        number = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        number = 1
+    start = (number - 1) * per_page
+    rows = list(qs[start : start + per_page + 1])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "rows": rows[:per_page],
+        "number": number,
+        "has_next": len(rows) > per_page,
+        "has_previous": number > 1,
+        "query": query.urlencode(),
+    }
+
+
+def staff_home(request: HttpRequest) -> str | None:
+    """Where platform staff work instead of the portal list pages."""
+    return STAFF_HOMES.get(role_of(request.user))
+
+
+@login_required
+@require_GET
+def dispute_list(request: HttpRequest) -> HttpResponse:
+    """A buyer's or merchant's cases, filtered open / closed / all."""
+    if home := staff_home(request):
+        return redirect(home)
+    state = request.GET.get("state", "all")
+    if state not in dict(STATE_FILTERS):
+        state = "all"
+    qs = selectors.dispute_list(user=request.user)
+    if state == "open":
+        qs = qs.filter(state__in=OPEN_STATES)
+    elif state == "closed":
+        qs = qs.filter(state=State.CLOSED)
+    context = {
+        "page": page_of(request, qs),
+        "state": state,
+        "filters": STATE_FILTERS,
+        "is_merchant": role_of(request.user) == Role.MERCHANT,
+    }
+    return render(request, "disputes/list.html", context)
+
+
+def _order_for_open(request: HttpRequest) -> Order:
+    if role_of(request.user) != Role.BUYER:
+        raise Http404
+    number = request.GET.get("order", "")
+    order = (
+        visible_orders(request.user)
+        .select_related("store__category")
+        .prefetch_related("items")
+        .filter(number=number)
+        .first()
+    )
+    if order is None:
+        raise Http404
+    return order
+
+
+@login_required
+def dispute_new(request: HttpRequest) -> HttpResponse:
+    """Open a case on an own order, with optional evidence, all or nothing."""
+    order = _order_for_open(request)
+    existing = order.disputes.filter(state__in=OPEN_STATES).first()
+    if existing is not None:
+        messages.info(request, _("This order already has an open case."))
+        return redirect(existing.get_absolute_url())
+    if request.method == "POST":
+        form = DisputeOpenForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                case = _open_with_evidence(request, order, form.cleaned_data)
+            except ApplicationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Case %(number)s is open. The merchant has until %(due)s "
+                        "to answer."
+                    )
+                    % {
+                        "number": case.number,
+                        "due": timezone.localtime(case.merchant_deadline_at).strftime(
+                            "%Y-%m-%d %H:%M"
+                        ),
+                    },
+                )
+                return redirect(case.get_absolute_url())
+    else:
+        form = DisputeOpenForm(initial={"amount": order.refundable})
+    return render(request, "disputes/new.html", {"form": form, "order": order})
+
+
+def _open_with_evidence(request: HttpRequest, order: Order, data: dict) -> Dispute:
+    """One transaction: if any file is refused, the case is not opened either."""
+    with transaction.atomic():
+        case = services.dispute_open(
+            actor=request.user,
+            order=order.number,
+            reason=data["reason"],
+            remedy=data["remedy"],
+            amount=data["amount"],
+            description=data["description"],
+        )
+        for upload in data["files"]:
+            services.evidence_upload(
+                dispute=case,
+                actor=request.user,
+                file=upload,
+                description=data["evidence_note"],
+            )
+    return case
+
+
+def _form_errors(form, exc: ApplicationError) -> None:
+    placed = False
+    for field, errors in (exc.errors or {}).items():
+        if field in form.fields:
+            for error in errors if isinstance(errors, list) else [errors]:
+                form.add_error(field, str(error))
+            placed = True
+    if not placed or exc.message:
+        form.add_error(None, exc.message)
+
+
+def _visible_case(request: HttpRequest, number: str) -> Dispute:
+    case = selectors.dispute_detail(user=request.user, number=number)
+    if case is None:
+        raise Http404
+    return case
+
+
+def _may_download(user, case: Dispute) -> bool:
+    return party_of(user, case) is not None or is_platform_staff(user)
+
+
+def _case_context(request: HttpRequest, case: Dispute, bound: dict | None = None):
+    user = request.user
+    bound = bound or {}
+    party = party_of(user, case)
+    actions = []
+    for name in services.available_actions(case, user):
+        if name not in ACTION_FORMS:
+            continue
+        form = bound.get(name) or ACTION_FORMS[name](initial={"version": case.version})
+        actions.append(
+            {
+                "name": name,
+                "label": ACTION_LABELS[name],
+                "form": form,
+                "tone": ACTION_TONES.get(name, ""),
+                "has_fields": len(form.visible_fields()) > 0,
+                "open": name in bound,
+            }
+        )
+    # Reverse one-to-ones raise an AttributeError subclass when absent.
+    ruling = getattr(case, "ruling", None)
+    appeal = getattr(case, "appeal_record", None)
+    requests = []
+    if party and case.is_open:
+        requests = list(
+            EvidenceRequest.objects.filter(
+                dispute=case, party=party, status=RequestStatus.OPEN
+            )
+        )
+    return {
+        "case": case,
+        "order": case.order,
+        "items": list(case.order.items.all()),
+        "party": party,
+        "is_staff_viewer": party is None,
+        "timeline": list(selectors.dispute_timeline(dispute=case, user=user)),
+        "ruling": ruling,
+        "appeal": appeal,
+        "actions": actions,
+        "evidence_requests": requests,
+        "can_contribute": party is not None and case.is_open,
+        "can_download": _may_download(user, case),
+        "message_form": bound.get("message") or MessageForm(),
+        "evidence_form": bound.get("evidence") or EvidenceForm(),
+    }
+
+
+@login_required
+@require_GET
+def dispute_detail(request: HttpRequest, number: str) -> HttpResponse:
+    """The case page: summary, decisions, timeline and this user's actions."""
+    case = _visible_case(request, number)
+    return render(request, "disputes/detail.html", _case_context(request, case))
+
+
+def _refused(request, case, exc: ApplicationError, bound: dict) -> HttpResponse:
+    """Show the refusal on the case page, with the values the user typed."""
+    messages.error(request, exc.message)
+    case = _visible_case(request, case.number)
+    status = exc.status_code if exc.status_code != 404 else 400
+    return render(
+        request,
+        "disputes/detail.html",
+        _case_context(request, case, bound),
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def dispute_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    """Run one buyer or merchant action through its service."""
+    case = _visible_case(request, number)
+    if action not in ACTION_FORMS:
+        raise Http404
+    form = ACTION_FORMS[action](request.POST)
+    if not form.is_valid():
+        exc = ApplicationError(_("Please correct the fields of this action."))
+        return _refused(request, case, exc, {action: form})
+    try:
+        services.ACTION_SERVICES[action](
+            dispute=case.number, actor=request.user, **form.service_kwargs()
+        )
+    except ApplicationError as exc:
+        _form_errors(form, exc)
+        return _refused(request, case, exc, {action: form})
+    messages.success(request, ACTION_DONE[action])
+    return redirect(case.get_absolute_url())
+
+
+@login_required
+@require_POST
+def dispute_message(request: HttpRequest, number: str) -> HttpResponse:
+    """Post a public message on the case."""
+    case = _visible_case(request, number)
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        exc = ApplicationError(_("Write a message first."))
+        return _refused(request, case, exc, {"message": form})
+    try:
+        services.message_post(
+            dispute=case, actor=request.user, body=form.cleaned_data["body"]
+        )
+    except ApplicationError as exc:
+        return _refused(request, case, exc, {"message": form})
+    messages.success(request, _("Your message was added to the timeline."))
+    return redirect(case.get_absolute_url() + "#timeline")
+
+
+@login_required
+@require_POST
+def dispute_evidence(request: HttpRequest, number: str) -> HttpResponse:
+    """Upload one evidence file to the case."""
+    case = _visible_case(request, number)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        errors = [str(e) for errs in form.errors.values() for e in errs]
+        exc = ApplicationError(" ".join(errors) or _("Choose a file."))
+        return _refused(request, case, exc, {"evidence": form})
+    try:
+        services.evidence_upload(
+            dispute=case,
+            actor=request.user,
+            file=form.cleaned_data["file"],
+            description=form.cleaned_data["description"],
+        )
+    except ApplicationError as exc:
+        return _refused(request, case, exc, {"evidence": form})
+    messages.success(request, _("Your evidence was added to the timeline."))
+    return redirect(case.get_absolute_url() + "#timeline")
+
+
+@login_required
+@require_GET
+def evidence_download(request: HttpRequest, number: str, pk: int) -> FileResponse:
+    """Stream an evidence file to the parties and platform staff only."""
+    case = selectors.dispute_detail(user=request.user, number=number)
+    if case is None or not _may_download(request.user, case):
+        raise Http404
+    evidence = Evidence.objects.filter(dispute=case, pk=pk).first()
+    if evidence is None:
+        raise Http404
+    inline = request.GET.get("inline") == "1" and evidence.is_image
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        as_attachment=not inline,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_GET
+def rules(request: HttpRequest) -> HttpResponse:
+    """The platform rules in force, for everybody to read."""
+    rows = list(selectors.rules_in_force())
+    query = request.GET.get("q", "").strip()
+    if query:
+        rows = [r for r in rows if query.lower() in f"{r.code} {r.title}".lower()]
+    return render(request, "disputes/rules.html", {"rules": rows, "q": query})

@@ -1,0 +1,65 @@
+"""A buyer's orders (or a merchant's stores' orders) with the way into a case."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from accounts.models import Role
+from accounts.roles import role_of
+from accounts.scoping import visible_orders
+from disputes.choices import OPEN_STATES
+from disputes.models import Dispute
+from disputes.policy import policy_for
+from disputes.views import page_of, staff_home
+
+from .models import Order
+
+
+def orders_with_cases(user) -> QuerySet:
+    """Visible orders, newest first, each with its open and latest case (no N+1)."""
+    cases = Dispute.objects.filter(order=OuterRef("pk"))
+    return (
+        visible_orders(user)
+        .select_related("store__category")
+        .prefetch_related("items")
+        .annotate(
+            has_open_case=Exists(cases.filter(state__in=OPEN_STATES)),
+            case_number=Subquery(
+                cases.order_by("-opened_at", "-id").values("number")[:1]
+            ),
+        )
+        .order_by("-placed_at", "-id")
+    )
+
+
+def may_open(order: Order, now: datetime) -> bool:
+    """Whether the buyer may open a case now (the service decides on submit)."""
+    if not order.is_paid or order.has_open_case or order.refundable <= 0:
+        return False
+    if order.delivered_at is None:
+        return True
+    return now <= order.delivered_at + policy_for(order.store.category).after_sales
+
+
+@login_required
+@require_GET
+def order_list(request: HttpRequest) -> HttpResponse:
+    """Orders with 'open a dispute' where allowed, or a link to the case."""
+    if home := staff_home(request):
+        return redirect(home)
+    page = page_of(request, orders_with_cases(request.user))
+    is_buyer = role_of(request.user) == Role.BUYER
+    now = timezone.now()
+    for order in page["rows"]:
+        order.can_open = is_buyer and may_open(order, now)
+        order.summary = " · ".join(
+            f"{item.product_name} × {item.quantity}" for item in order.items.all()
+        )
+    return render(request, "orders/list.html", {"page": page, "is_buyer": is_buyer})
