@@ -107,7 +107,9 @@ def test_agent_works_a_complaint_to_a_ruling(live_server, new_page, shot, story)
     page.select_option("#id_liability", "merchant")
     page.fill("#id_amount", "150.00")
     page.select_option("#id_rule", story.rule.code)
-    page.fill("#id_reasoning", "买家照片显示领口破洞，商家未提供质检记录，依规则支持退款。")
+    page.fill(
+        "#id_reasoning", "买家照片显示领口破洞，商家未提供质检记录，依规则支持退款。"
+    )
     shot(page, "07-rule-form")
     _submit(page)
     shot(page, "08-case-page-ruled")
