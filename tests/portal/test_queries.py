@@ -1,0 +1,74 @@
+"""List pages and the case page run a fixed number of queries, however many rows."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from disputes import services
+from tests import factories as f
+
+from .conftest import png
+
+LIST_QUERIES = {"/orders/": 5, "/disputes/": 4}
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _buyer_world(n: int):
+    buyer = f.buyer()
+    store = f.StoreFactory()
+    for i in range(n):
+        order = f.OrderFactory(buyer=buyer, store=store)
+        f.OrderItemFactory(order=order, product_name=f"商品{i}")
+        if i % 2:
+            f.DisputeFactory(order=order)
+    return buyer, store
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/orders/", "/disputes/", "/disputes/?state=open"])
+@pytest.mark.parametrize("who", ["buyer", "merchant"])
+def test_list_queries_do_not_grow_with_rows(client, url, who):
+    counts = []
+    for n in (5, 50):
+        buyer, store = _buyer_world(n)
+        client.force_login(buyer if who == "buyer" else store.owner)
+        counts.append(_queries(client, url))
+    # session, user, groups (role), [merchant: store ids], rows, [order items]
+    expected = LIST_QUERIES[url.split("?")[0]] + (who == "merchant")
+    assert counts == [expected, expected], counts
+
+
+@pytest.mark.django_db
+def test_case_page_queries_do_not_grow_with_the_timeline(client):
+    counts = []
+    for n in (5, 50):
+        story = f.case_in_state("negotiation")
+        for i in range(n):
+            services.message_post(dispute=story.case, actor=story.buyer, body=f"m{i}")
+            services.evidence_upload(
+                dispute=story.case, actor=story.merchant, file=png(f"p{i}.png")
+            )
+        client.force_login(story.buyer)
+        counts.append(_queries(client, story.case.get_absolute_url()))
+    # session, user, groups, case (+order, ruling, appeal), items, requests, timeline
+    assert counts == [7, 7], counts
+
+
+@pytest.mark.django_db
+def test_ruled_case_page_queries_are_fixed(client):
+    counts = []
+    for n in (5, 50):
+        story = f.case_in_state("appeal")
+        for i in range(n):
+            services.message_post(dispute=story.case, actor=story.buyer, body=f"m{i}")
+        client.force_login(story.merchant)
+        counts.append(_queries(client, story.case.get_absolute_url()))
+    assert counts == [8, 8], counts  # the merchant's store ids: one more
