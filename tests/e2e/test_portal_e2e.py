@@ -128,12 +128,16 @@ def test_buyer_opens_merchant_rejects_buyer_asks_platform(
     )
     assert actions == ["open", "evidence", "reject", "request_intervention"]
 
+    buyer.click("nav.subnav >> text=Platform rules")
+    assert buyer.locator("article.rule").count() >= 1
+    shot(buyer, "portal-08-rules")
+
     phone = new_page(width=375, height=740)
     _sign_in(phone, base, "buyer_e2e")
-    shot(phone, "portal-08-phone-cases")
+    shot(phone, "portal-09-phone-cases")
     phone.goto(f"{base}/disputes/{case.number}/")
-    shot(phone, "portal-09-phone-case")
+    shot(phone, "portal-10-phone-case")
     phone.goto(f"{base}/orders/")
-    shot(phone, "portal-10-phone-orders")
+    shot(phone, "portal-11-phone-orders")
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the phone page scrolls sideways ({width}px)"
