@@ -46,9 +46,9 @@ WEIGHTS = [w for w, _mode in SCENARIOS.values()]
 
 
 def pick_scenario(rng: random.Random, index: int) -> str:
-    """The first cases cover every scenario once; the rest follow the weights."""
-    if index < len(NAMES):
-        return NAMES[index]
+    """The first cases cover every scenario twice; the rest follow the weights."""
+    if index < 2 * len(NAMES):
+        return NAMES[index % len(NAMES)]
     return rng.choices(NAMES, WEIGHTS)[0]
 
 

@@ -86,6 +86,21 @@ def test_every_state_and_every_resolution_is_there(seeded):
     assert not Dispute.objects.exclude(state=State.CLOSED).exclude(resolution="")
 
 
+@pytest.mark.parametrize(
+    ("buyer", "merchant"), [("buyer1", "merchant1"), ("buyer2", "merchant2")]
+)
+def test_each_demo_buyer_and_merchant_have_every_state_and_resolution(
+    seeded, buyer, merchant
+):
+    theirs = Dispute.objects.filter(
+        buyer__username=buyer, store__owner__username=merchant
+    )
+    assert set(theirs.values_list("state", flat=True)) == set(State.values)
+    assert set(theirs.values_list("resolution", flat=True)) - {""} == set(
+        Resolution.values
+    )
+
+
 def test_the_well_known_accounts_sign_in_with_the_demo_password(seeded):
     for username, role in KNOWN.items():
         user = authenticate(username=username, password=demo.DEFAULT_PASSWORD)
