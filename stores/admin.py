@@ -63,9 +63,10 @@ class StoreAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
     list_select_related = ["category", "owner"]
     search_fields = ["name"]
     autocomplete_fields = ["owner"]
-    fields = ["name", "owner", "category", "region", "status", "status_reason",
+    fields = ["name", "owner", "category", "region", "status_badge", "status_reason",
               "status_changed_at", "created_at"]  # fmt: skip
-    readonly_fields = ["status", "status_reason", "status_changed_at", "created_at"]
+    readonly_fields = ["status_badge", "status_reason", "status_changed_at",
+                       "created_at"]  # fmt: skip
     inlines = [ReviewLogInline]
     change_form_template = "admin/stores/store/change_form.html"
 

@@ -200,9 +200,9 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
         ):  # fmt: skip
             named.insert(0, (case.get_deadline_kind_display(), case.deadline_at, True))
         for label, at, live in named:
-            if at is None:
+            if at is None or not live:  # past deadlines are on the timeline
                 continue
-            text, tone = workbench.time_left(at) if live else ("", "")
+            text, tone = workbench.time_left(at)
             rows.append({"label": label, "at": at, "left": text, "tone": tone})
         return rows
 

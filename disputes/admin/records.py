@@ -26,6 +26,7 @@ class PlatformRuleAdmin(StaffOnlyMixin, admin.ModelAdmin):
     search_fields = ["code", "title"]
     fields = ["code", "title", "text", "effective_from"]
     change_form_template = "admin/disputes/platformrule/change_form.html"
+    show_facets = admin.ShowFacets.NEVER
 
     def get_queryset(self, request):
         newer = PlatformRule.objects.filter(
@@ -80,6 +81,7 @@ class CannedReplyAdmin(StaffOnlyMixin, admin.ModelAdmin):
     list_filter = ["active", "reason"]
     search_fields = ["title", "body"]
     fields = ["reason", "title", "body", "active"]
+    show_facets = admin.ShowFacets.NEVER
 
     @admin.display(description=_("body"))
     def preview(self, reply):

@@ -156,3 +156,33 @@ def test_case_page_in_chinese(live_server, new_page, shot, story):
     page.wait_for_selector(".wb-case-head")
     shot(page, "20-case-page-zh")
     assert "衣服收到就有破洞" in page.content()
+
+
+def test_agent_approves_a_store_and_reads_a_rule(live_server, new_page, shot):
+    story = f.case_in_state("ruled")
+    pending = f.StoreFactory(name="鲜果日记旗舰店", status="pending", region="广东")
+    page = new_page()
+    _sign_in(page, live_server.url, story.agent)
+    page.click("[data-count=stores_pending]")
+    page.wait_for_selector("#result_list")
+    shot(page, "30-store-review-queue")
+    page.click("#result_list a:text('鲜果日记旗舰店')")
+    page.click("a.wb-review-approve")
+    page.fill("#id_reason", "营业执照与食品经营许可证齐全。")
+    shot(page, "31-store-approve-form")
+    page.click(".submit-row input[type=submit]")
+    page.wait_for_selector(".messagelist .success")
+    pending.refresh_from_db()
+    assert pending.status == "active"
+    page.goto(f"{live_server.url}/admin/stores/store/{story.case.store_id}/change/")
+    page.wait_for_selector(".wb-store-figures")
+    shot(page, "32-store-page-figures")
+    page.goto(f"{live_server.url}/admin/disputes/platformrule/{story.rule.pk}/change/")
+    page.click("text=Publish a new version")
+    page.wait_for_url(re.compile(r".*/platformrule/add/.*"))
+    page.fill("#id_text", "商品存在质量问题的，买家可申请退款；商家应在48小时内响应。")
+    shot(page, "33-rule-new-version-form")
+    page.click("input[name=_save]")
+    page.wait_for_selector("#result_list")
+    shot(page, "34-rule-versions")
+    assert story.rule.__class__.objects.filter(code=story.rule.code).count() == 2
