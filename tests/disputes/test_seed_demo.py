@@ -228,6 +228,12 @@ def test_deadlines_match_the_state_and_some_are_due(seeded):
             expected.deadline_at,
             expected.deadline_kind,
         ), case.number
+    for case in Dispute.objects.filter(state=State.APPEAL).select_related(
+        "appeal_record", "store__category"
+    ):
+        review = policy_for(case.store.category).ruling_sla
+        assert case.deadline_at == case.appeal_record.filed_at + review
+        assert case.deadline_kind == "appeal_review"
     now = timezone.now()
     assert Dispute.objects.exclude(state=State.CLOSED).filter(deadline_at__lt=now)
     done = services.apply_due_deadlines()
