@@ -164,16 +164,6 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "appeal": ReasonActionForm,
 }
 
-ACTION_LABELS = {
-    "accept": _("Accept the claim and refund"),
-    "offer": _("Make a counter-offer"),
-    "accept_offer": _("Accept the offer"),
-    "reject": _("Reject the claim"),
-    "request_intervention": _("Ask the platform to step in"),
-    "withdraw": _("Withdraw the case"),
-    "accept_proposal": _("Accept the platform's proposal"),
-    "appeal": _("Appeal the ruling"),
-}
 
 ACTION_DONE = {
     "accept": _("You accepted the claim; the buyer is refunded."),

@@ -247,6 +247,7 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
         ordering = ["-opened_at", "-id"]
         indexes = [
             models.Index(fields=["state", "deadline_at"]),
+            models.Index(fields=["deadline_at"]),
             models.Index(fields=["assigned_to", "state"]),
             models.Index(fields=["buyer", "-opened_at"]),
             models.Index(fields=["store", "-opened_at"]),
@@ -742,7 +743,10 @@ class DisputeEvent(models.Model):
         verbose_name = _("timeline entry")
         verbose_name_plural = _("timeline")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["dispute", "created_at"])]
+        indexes = [
+            models.Index(fields=["dispute", "created_at"]),
+            models.Index(fields=["actor", "-created_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.dispute} {self.action} {self.from_state}→{self.to_state}"

@@ -24,11 +24,10 @@ from core.errors import ApplicationError
 from orders.models import Order
 
 from . import selectors, services
-from .choices import OPEN_STATES, RequestStatus, State
+from .choices import ACTION_LABELS, OPEN_STATES, RequestStatus, State
 from .forms import (
     ACTION_DONE,
     ACTION_FORMS,
-    ACTION_LABELS,
     ACTION_TONES,
     STATE_FILTERS,
     DisputeOpenForm,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from core.errors import ApplicationError
 from disputes import selectors, services, workbench
 
-from ..choices import DeadlineKind, State
+from ..choices import ACTION_LABELS, DeadlineKind, State
 from ..models import Dispute
 from . import views
 from .base import FastListMixin, StaffOnlyMixin, badge, is_platform, is_supervisor
@@ -24,7 +24,7 @@ from .filters import (
     RegionFilter,
     StateFilter,
 )
-from .forms import ACTION_LABELS, ReplyForm, canned_replies, handlers
+from .forms import ReplyForm, canned_replies, handlers
 
 
 def _one_to_one(case: Dispute, name: str):

@@ -143,16 +143,6 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "uphold": UpholdForm,
     "overturn": DecisionForm,
 }
-ACTION_LABELS = {
-    "take": _("Take"),
-    "assign": _("Assign"),
-    "start_mediation": _("Start mediation"),
-    "request_evidence": _("Request evidence"),
-    "propose": _("Propose a settlement"),
-    "rule": _("Rule"),
-    "uphold": _("Uphold the ruling"),
-    "overturn": _("Overturn the ruling"),
-}
 
 
 class ReplyForm(forms.Form):

@@ -20,8 +20,9 @@ from accounts.scoping import can_see_dispute
 from core.errors import ApplicationError
 from disputes import services
 
+from ..choices import ACTION_LABELS
 from ..models import Dispute, Evidence
-from .forms import ACTION_FORMS, ACTION_LABELS, ReplyForm
+from .forms import ACTION_FORMS, ReplyForm
 
 
 def can_work_on(user, case: Dispute) -> bool:

@@ -25,7 +25,7 @@ from orders.models import RefundKind
 from orders.services import refund_create
 
 from .. import notifications
-from ..choices import DeadlineKind, MerchantResponse, State
+from ..choices import ACTION_LABELS, DeadlineKind, MerchantResponse, State
 from ..models import Dispute, DisputeEvent
 from ..policy import Policy, policy_for
 
@@ -79,7 +79,8 @@ def check_action(case: Dispute, actor: User | None, action: str) -> None:
             raise NotVisible(_("No such case."))
         if roles is None or role_of(actor) not in roles:
             raise ActionNotPermitted(
-                _("Your role may not %(action)s a case.") % {"action": action}
+                _("Your role may not do this: %(action)s.")
+                % {"action": ACTION_LABELS[action]}
             )
     elif roles is not None:
         raise ActionNotPermitted(_("This action needs a user."))
@@ -87,7 +88,7 @@ def check_action(case: Dispute, actor: User | None, action: str) -> None:
     if not can_proceed(method, check_conditions=False):
         raise InvalidTransition(
             _("“%(action)s” is not available while the case is in %(state)s.")
-            % {"action": action, "state": case.get_state_display()}
+            % {"action": ACTION_LABELS[action], "state": case.get_state_display()}
         )
     meta = method._django_fsm
     transition = meta.get_transition(case.state)
@@ -98,7 +99,8 @@ def check_action(case: Dispute, actor: User | None, action: str) -> None:
             )
     if not transition.has_perm(case, actor):
         raise ActionNotPermitted(
-            _("You may not %(action)s this case.") % {"action": action}
+            _("You may not do this on this case: %(action)s.")
+            % {"action": ACTION_LABELS[action]}
         )
 
 
