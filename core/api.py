@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import django_filters.rest_framework as filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -143,6 +144,26 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         code = getattr(detail, "code", None) or exc.default_code
         body = error_body(message, code)
     return Response(body, status=exc.status_code, headers=headers)
+
+
+class StrictFilterSet(filters.FilterSet):
+    """A FilterSet that refuses `?name=` (an empty value) instead of ignoring it."""
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        for name in self.filters:
+            if name in self.data and self.data.get(name) == "":
+                self.form.add_error(name, _("Give a value or leave the parameter out."))
+                valid = False
+        return valid
+
+
+def refuse_blank_params(data, names) -> None:
+    """Raise a field error for each query parameter sent with an empty value."""
+    blank = {n: [_("Give a value or leave the parameter out.")] for n in names
+             if n in data and data.get(n) == ""}  # fmt: skip
+    if blank:
+        raise exceptions.ValidationError(blank)
 
 
 # Pagination: cursors, stable under inserts and without COUNT(*).

@@ -17,6 +17,7 @@ from accounts.scoping import visible_orders
 from core.api import (
     IDEMPOTENCY_PARAMETER,
     OrderCursorPagination,
+    StrictFilterSet,
     error_responses,
     idempotent,
 )
@@ -160,7 +161,7 @@ def orders_upsert(*, actor: User, rows: list[dict]) -> dict[str, list[str]]:
     return result
 
 
-class OrderFilter(filters.FilterSet):
+class OrderFilter(StrictFilterSet):
     status = filters.ChoiceFilter(choices=OrderStatus.choices)
     placed_after = filters.IsoDateTimeFilter(field_name="placed_at", lookup_expr="gte")
     placed_before = filters.IsoDateTimeFilter(field_name="placed_at", lookup_expr="lt")

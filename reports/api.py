@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.roles import is_staff_role
-from core.api import error_responses
+from core.api import error_responses, refuse_blank_params
 from core.errors import ActionNotPermitted, ValidationFailed
 
 from .selectors import DEFINITIONS, GROUP_BY, intervention_report
@@ -72,6 +72,7 @@ class InterventionReportView(APIView):
     def get(self, request):
         if not is_staff_role(request.user):
             raise ActionNotPermitted(_("Only platform staff read reports."))
+        refuse_blank_params(request.query_params, ReportQuerySerializer().fields)
         query = ReportQuerySerializer(data=request.query_params)
         if not query.is_valid():
             raise ValidationFailed(_("Check the report options."), errors=query.errors)

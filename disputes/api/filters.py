@@ -6,6 +6,7 @@ import django_filters as filters
 from django import forms
 from django.db.models import Q, QuerySet
 
+from core.api import StrictFilterSet
 from disputes.choices import Reason, State
 from disputes.models import Dispute
 
@@ -16,7 +17,7 @@ class IdFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-class DisputeFilter(filters.FilterSet):
+class DisputeFilter(StrictFilterSet):
     state = filters.ChoiceFilter(choices=State.choices)
     reason = filters.ChoiceFilter(choices=Reason.choices)
     store = IdFilter(

@@ -9,7 +9,16 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.roles import is_platform_staff
-from disputes.choices import Liability, Outcome, Party, Reason, Remedy
+from disputes.choices import (
+    DeadlineKind,
+    Decision,
+    Liability,
+    Outcome,
+    Party,
+    Reason,
+    Remedy,
+    Resolution,
+)
 from disputes.models import (
     Appeal,
     Dispute,
@@ -61,7 +70,15 @@ class RulingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def blank_choice(choices) -> serializers.ChoiceField:
+    """A read-only choice that is "" until it is set."""
+    return serializers.ChoiceField(choices=choices, allow_blank=True, read_only=True)
+
+
 class AppealSerializer(serializers.ModelSerializer):
+    decision = blank_choice(Decision.choices)
+    outcome = blank_choice(Outcome.choices)
+    liability = blank_choice(Liability.choices)
     rule = serializers.CharField(source="rule.code", read_only=True, allow_null=True)
     rule_version = serializers.IntegerField(
         source="rule.version", read_only=True, allow_null=True
@@ -96,7 +113,13 @@ class DisputeSerializer(serializers.ModelSerializer):
     assigned_to = serializers.CharField(
         source="assigned_to.username", read_only=True, allow_null=True
     )
-    deadline = serializers.DateTimeField(source="deadline_at", read_only=True)
+    deadline = serializers.DateTimeField(
+        source="deadline_at", read_only=True, allow_null=True
+    )
+    resolution = blank_choice(Resolution.choices)
+    outcome = blank_choice(Outcome.choices)
+    liability = blank_choice(Liability.choices)
+    deadline_kind = blank_choice(DeadlineKind.choices)
     ruling = serializers.SerializerMethodField()
     appeal = serializers.SerializerMethodField()
     available_actions = serializers.SerializerMethodField()
@@ -198,8 +221,21 @@ class ActionSerializer(serializers.Serializer):
     )
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """true or false only (DRF's own also takes 0, 1, "yes", "on"...)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=data)
+
+
 class MessageSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.username", read_only=True)
+    internal = StrictBooleanField(
+        required=False, default=False,
+        help_text="Staff only: a note parties never see.",
+    )  # fmt: skip
 
     class Meta:
         model = Message
@@ -207,7 +243,6 @@ class MessageSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "author", "author_role", "created_at"]
         extra_kwargs = {
             "body": {"max_length": 5000},
-            "internal": {"help_text": "Staff only: a note parties never see."},
         }
 
 

@@ -15,7 +15,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.models import Role
@@ -29,6 +29,7 @@ from core.api import (
 from core.errors import ActionNotPermitted, NotVisible
 from disputes import selectors, services
 from disputes.models import Dispute, Evidence, Message
+from disputes.services.records import SIGNATURES
 
 from .filters import DisputeFilter
 from .serializers import (
@@ -118,7 +119,7 @@ class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = "[^/]+"
     pagination_class = CaseCursorPagination
     filterset_class = DisputeFilter
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [JSONParser]
     throttle_scopes = {
         "create": "dispute_open",
         "messages": "message",
@@ -249,7 +250,7 @@ class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer_class=EvidenceSerializer,
         filterset_class=None,
         pagination_class=None,
-        parser_classes=[MultiPartParser, FormParser],
+        parser_classes=[MultiPartParser],
     )
     @idempotent
     def evidence(self, request, number: str):
@@ -276,20 +277,27 @@ class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             OpenApiParameter("evidence_id", int, OpenApiParameter.PATH),
         ],
         responses={
-            (200, "*/*"): OpenApiResponse(OpenApiTypes.BINARY),
+            **{
+                (200, content_type): OpenApiResponse(OpenApiTypes.BINARY)
+                for _magic, _offset, content_type, _ext in SIGNATURES
+            },
             **READ_ERRORS,
         },
     )
     @action(
         detail=True,
         methods=["get"],
-        url_path=r"evidence/(?P<evidence_id>[0-9]{1,18})/file",
+        url_path=r"evidence/(?P<evidence_id>[^/]+)/file",
         filterset_class=None,
         pagination_class=None,
     )
     def evidence_file(self, request, number: str, evidence_id: str):
         case = visible_case(request.user, number)
-        evidence = Evidence.objects.filter(dispute=case, pk=int(evidence_id)).first()
+        evidence = None
+        if evidence_id.isdigit() and len(evidence_id) <= 18:
+            evidence = Evidence.objects.filter(
+                dispute=case, pk=int(evidence_id)
+            ).first()
         if evidence is None:
             raise NotVisible(_("No such evidence."))
         response = FileResponse(
