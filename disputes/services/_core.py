@@ -26,7 +26,7 @@ from orders.services import refund_create
 
 from .. import notifications
 from ..choices import ACTION_LABELS, DeadlineKind, MerchantResponse, State
-from ..models import Dispute, DisputeEvent
+from ..models import Appeal, Dispute, DisputeEvent
 from ..policy import Policy, policy_for
 
 # Which roles may ever run an action; None means the system (deadlines) only.
@@ -132,7 +132,12 @@ def refresh_deadline(case: Dispute, policy: Policy) -> None:
     elif case.state == State.RULED:
         deadline, kind = case.appeal_deadline_at, DeadlineKind.APPEAL_WINDOW
     elif case.state == State.APPEAL:
-        deadline = timezone.now() + policy.ruling_sla
+        filed = (
+            Appeal.objects.filter(dispute=case)
+            .values_list("filed_at", flat=True)
+            .first()
+        )
+        deadline = (filed or timezone.now()) + policy.ruling_sla
         kind = DeadlineKind.APPEAL_REVIEW
     case.deadline_at, case.deadline_kind = deadline, kind
 

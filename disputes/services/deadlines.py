@@ -24,14 +24,23 @@ def dispute_handle_silent_merchant(*, dispute: Dispute | str) -> Dispute:
     )
     policy = policy_for(case.store.category)
     if policy.silent_merchant_action == "auto_refund":
+        extra: dict = {}
 
         def apply(locked: Dispute) -> None:
             locked.auto_refund()
             amount = min(locked.amount, locked.order.refundable)
             if amount > 0:
                 refund(locked, amount, label="auto_refund")
+                extra["amount"] = amount
 
-        return run_action(dispute=case, actor=None, action="auto_refund", apply=apply)
+        return run_action(
+            dispute=case,
+            actor=None,
+            action="auto_refund",
+            apply=apply,
+            note=_("The merchant did not answer in time."),
+            event_extra=extra,
+        )
     return run_action(
         dispute=case,
         actor=None,

@@ -63,6 +63,7 @@ def test_silent_merchant_is_refunded_when_the_policy_says_auto_refund(settings):
     case.order.refresh_from_db()
     assert case.order.refunded_amount == Decimal("80.00")
     assert Refund.objects.get(dispute=case).amount == Decimal("80.00")
+    assert case.events.last().amount == Decimal("80.00")
 
 
 def test_a_category_with_a_shorter_response_time_escalates_sooner():

@@ -402,3 +402,16 @@ class TestRules:
             effective_from=timezone.now() + timedelta(days=3),
         )
         assert PlatformRule.objects.in_force().get().version == 1
+
+
+def test_appeal_review_deadline_counts_from_filing():
+    story = case_in_state("appeal")
+    filed = story.case.appeal_record.filed_at
+    assert story.case.deadline_kind == "appeal_review"
+    assert story.case.deadline_at == filed + timedelta(hours=72)
+    with time_machine.travel(timezone.now() + timedelta(hours=5)):
+        services.message_post(dispute=story.case, actor=story.buyer, body="补充")
+        case = services.dispute_uphold(
+            dispute=story.case, actor=story.supervisor, reasoning="维持"
+        )
+    assert case.deadline_at is None
