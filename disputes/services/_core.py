@@ -132,10 +132,11 @@ def refresh_deadline(case: Dispute, policy: Policy) -> None:
     elif case.state == State.RULED:
         deadline, kind = case.appeal_deadline_at, DeadlineKind.APPEAL_WINDOW
     elif case.state == State.APPEAL:
+        appeals = Appeal.objects.filter(dispute_id=case.pk) if case.pk else None
         filed = (
-            Appeal.objects.filter(dispute=case)
-            .values_list("filed_at", flat=True)
-            .first()
+            appeals.values_list("filed_at", flat=True).first()
+            if appeals is not None
+            else None
         )
         deadline = (filed or timezone.now()) + policy.ruling_sla
         kind = DeadlineKind.APPEAL_REVIEW
