@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install browser lint format e2e bench clean
+.PHONY: run test install browser lint format worker clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ browser:
 test: install browser
 	$(PY) manage.py compilemessages -v0 || true
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+## Apply due deadlines every minute (a worker; cron may run `apply_deadlines` instead)
+worker: install
+	$(PY) manage.py apply_deadlines --loop 60
 
 lint: install
 	$(PY) -m ruff check .
