@@ -17,7 +17,11 @@ from accounts.scoping import visible_orders
 from core.api import (
     IDEMPOTENCY_PARAMETER,
     OrderCursorPagination,
+    StrictCharField,
+    StrictDecimalField,
     StrictFilterSet,
+    StrictIntegerField,
+    StrictModelSerializer,
     error_responses,
     idempotent,
 )
@@ -36,7 +40,7 @@ UPDATABLE = ("total", "status", "placed_at", "paid_at", "shipped_at", "delivered
 MAX_BATCH = 500
 
 
-class OrderItemSerializer(serializers.ModelSerializer):
+class OrderItemSerializer(StrictModelSerializer):
     class Meta:
         model = OrderItem
         fields = ["product_name", "sku", "quantity", "unit_price"]
@@ -62,10 +66,10 @@ class OrderSerializer(serializers.ModelSerializer):
 class OrderInSerializer(serializers.Serializer):
     """One order as the shop platform sends it."""
 
-    number = serializers.CharField(max_length=32)
-    buyer = serializers.CharField(max_length=150, help_text="The buyer's username.")
-    store = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    total = serializers.DecimalField(min_value=Decimal("0.01"), **MONEY)
+    number = StrictCharField(max_length=32)
+    buyer = StrictCharField(max_length=150, help_text="The buyer's username.")
+    store = StrictIntegerField(min_value=1, max_value=2**63 - 1)
+    total = StrictDecimalField(min_value=Decimal("0.01"), **MONEY)
     status = serializers.ChoiceField(choices=OrderStatus.choices)
     placed_at = serializers.DateTimeField()
     paid_at = serializers.DateTimeField(required=False, allow_null=True)

@@ -9,6 +9,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.roles import is_platform_staff
+from core.api import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictDecimalField,
+    StrictIntegerField,
+    StrictModelSerializer,
+)
 from disputes.choices import (
     DeadlineKind,
     Decision,
@@ -183,11 +190,11 @@ def _has(case: Dispute, relation: str) -> bool:
 
 
 class DisputeOpenSerializer(serializers.Serializer):
-    order = serializers.CharField(max_length=32, help_text="The order number.")
+    order = StrictCharField(max_length=32, help_text="The order number.")
     reason = serializers.ChoiceField(choices=Reason.choices)
     remedy = serializers.ChoiceField(choices=Remedy.choices)
-    amount = serializers.DecimalField(min_value=Decimal("0.01"), **MONEY)
-    description = serializers.CharField(
+    amount = StrictDecimalField(min_value=Decimal("0.01"), **MONEY)
+    description = StrictCharField(
         max_length=5000, required=False, allow_blank=True, default=""
     )
 
@@ -195,18 +202,18 @@ class DisputeOpenSerializer(serializers.Serializer):
 class ActionSerializer(serializers.Serializer):
     """The fields any action may take; each action reads the ones it needs."""
 
-    amount = serializers.DecimalField(
+    amount = StrictDecimalField(
         min_value=Decimal("0.01"), required=False, allow_null=True, **MONEY
     )
-    note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    reason = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    note = StrictCharField(max_length=5000, required=False, allow_blank=True)
+    reason = StrictCharField(max_length=5000, required=False, allow_blank=True)
     outcome = serializers.ChoiceField(choices=Outcome.choices, required=False)
     liability = serializers.ChoiceField(choices=Liability.choices, required=False)
-    rule = serializers.CharField(
+    rule = StrictCharField(
         max_length=32, required=False, help_text="A platform rule code."
     )
-    reasoning = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    assignee = serializers.CharField(
+    reasoning = StrictCharField(max_length=5000, required=False, allow_blank=True)
+    assignee = StrictCharField(
         max_length=150,
         required=False,
         allow_blank=True,
@@ -214,23 +221,14 @@ class ActionSerializer(serializers.Serializer):
     )
     party = serializers.ChoiceField(choices=Party.choices, required=False)
     due_at = serializers.DateTimeField(required=False, allow_null=True)
-    version = serializers.IntegerField(
+    version = StrictIntegerField(
         min_value=1,
         required=False,
         help_text="The case version you saw; 409 if it changed since.",
     )
 
 
-class StrictBooleanField(serializers.BooleanField):
-    """true or false only (DRF's own also takes 0, 1, "yes", "on"...)."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool):
-            return data
-        self.fail("invalid", input=data)
-
-
-class MessageSerializer(serializers.ModelSerializer):
+class MessageSerializer(StrictModelSerializer):
     author = serializers.CharField(source="author.username", read_only=True)
     internal = StrictBooleanField(
         required=False, default=False,
@@ -276,7 +274,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 class EvidenceUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="JPEG, PNG, GIF, WebP, PDF or MP4.")
-    description = serializers.CharField(
+    description = StrictCharField(
         max_length=500, required=False, allow_blank=True, default=""
     )
 

@@ -246,3 +246,22 @@ def test_schema_and_offline_docs(client):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"cdn" not in docs.content.lower()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{"body": 0}, {"body": "hi", "internal": 1}, {"body": "hi", "internal": "true"}],
+)
+def test_json_types_are_strict(data):
+    story = f.case_in_state("negotiation")
+    r = client_for(story.buyer).post(
+        url(story.case.number, "messages"), data, format="json"
+    )
+    assert_error(r, 400)
+
+
+def test_money_must_be_a_decimal_string():
+    story = f.case_in_state("negotiation")
+    r = act(client_for(story.merchant), story.case.number, "offer", amount=50)
+    assert_error(r, 400)
+    assert "amount" in r.json()["errors"]
