@@ -87,7 +87,7 @@ def intervention(request: HttpRequest) -> HttpResponse:
     """Cases, interventions and the intervention rate, grouped as asked."""
     if not is_staff_role(request.user):
         raise Http404
-    form = ReportFilterForm(request.GET or None)
+    form = ReportFilterForm(request.GET or None, initial={"group_by": "month"})
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     report = intervention_report(
         group_by=data.get("group_by") or "month",
