@@ -45,6 +45,10 @@ token() {
     "$PY" -c 'import json, sys; print(json.load(sys.stdin)["token"])'
 }
 
+# Excluded checks: positive_data_acceptance expects 2xx for any schema-valid
+# body, but the domain answers 404/409 for random case numbers and states;
+# use_after_free and ensure_resource_availability need DELETE or links the
+# API does not have.
 # Multipart bodies carry every value as text, so "a boolean where a string is
 # expected" cannot be refused there: the upload runs without that one check.
 EXCLUDED=${FUZZ_EXCLUDE_CHECKS:-positive_data_acceptance,use_after_free,ensure_resource_availability}
