@@ -97,11 +97,22 @@ def check_action(case: Dispute, actor: User | None, action: str) -> None:
             raise InvalidTransition(
                 str(getattr(condition, "message", _("Not available now.")))
             )
+    if action == "accept_proposal" and _accepted_already(case, actor):
+        raise InvalidTransition(_("You have already accepted this proposal."))
     if not transition.has_perm(case, actor):
         raise ActionNotPermitted(
             _("You may not do this on this case: %(action)s.")
             % {"action": ACTION_LABELS[action]}
         )
+
+
+def _accepted_already(case: Dispute, actor: User | None) -> bool:
+    party = party_of(actor, case) if actor is not None else None
+    if party == "buyer":
+        return case.proposal_buyer_accepted_at is not None
+    if party == "merchant":
+        return case.proposal_merchant_accepted_at is not None
+    return False
 
 
 def action_available(case: Dispute, actor: User | None, action: str) -> bool:

@@ -132,15 +132,7 @@ def dispute_accept_proposal(*, dispute: Dispute | str, actor: User, **kw) -> Dis
     """A party accepts the proposal; once both have, it is refunded and closed."""
 
     def apply(case: Dispute) -> None:
-        party = party_for(case, actor)
-        accepted = (
-            case.proposal_buyer_accepted_at
-            if party == Party.BUYER
-            else case.proposal_merchant_accepted_at
-        )
-        if accepted is not None:
-            raise InvalidTransition(_("You have already accepted this proposal."))
-        case.accept_proposal(party=party)
+        case.accept_proposal(party=party_for(case, actor))
         if not case.is_open:
             refund(case, case.proposal_amount, label="mediated")
 

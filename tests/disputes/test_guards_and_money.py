@@ -415,3 +415,13 @@ def test_appeal_review_deadline_counts_from_filing():
             dispute=story.case, actor=story.supervisor, reasoning="维持"
         )
     assert case.deadline_at is None
+
+
+def test_accept_proposal_is_offered_only_to_a_party_who_has_not_accepted():
+    story = case_in_state("mediation")
+    services.dispute_propose(
+        dispute=story.case, actor=story.agent, amount="70.00", note="方案"
+    )
+    case = services.dispute_accept_proposal(dispute=story.case, actor=story.buyer)
+    assert "accept_proposal" not in services.available_actions(case, story.buyer)
+    assert "accept_proposal" in services.available_actions(case, story.merchant)
