@@ -5,14 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import django_filters as filters
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.models import User
 from accounts.scoping import visible_orders
 from core.api import (
     IDEMPOTENCY_PARAMETER,
@@ -27,16 +25,13 @@ from core.api import (
 )
 from core.errors import (
     ActionNotPermitted,
-    ConcurrentChange,
     NotVisible,
-    ValidationFailed,
 )
-from stores.models import Store
 
 from .models import Order, OrderItem, OrderStatus
+from .services import orders_upsert
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
-UPDATABLE = ("total", "status", "placed_at", "paid_at", "shipped_at", "delivered_at")
 MAX_BATCH = 500
 
 
@@ -86,83 +81,6 @@ class OrderBatchResultSerializer(serializers.Serializer):
     created = serializers.ListField(child=serializers.CharField())
     updated = serializers.ListField(child=serializers.CharField())
     unchanged = serializers.ListField(child=serializers.CharField())
-
-
-def _resolve(rows: list[dict]) -> tuple[dict, dict]:
-    users = {
-        u.username: u
-        for u in User.objects.filter(username__in={r["buyer"] for r in rows})
-    }
-    stores = {s.pk: s for s in Store.objects.filter(pk__in={r["store"] for r in rows})}
-    errors = {}
-    for i, row in enumerate(rows):
-        if row["buyer"] not in users:
-            errors[f"orders.{i}.buyer"] = [_("No such user.")]
-        if row["store"] not in stores:
-            errors[f"orders.{i}.store"] = [_("No such store.")]
-    if len({r["number"] for r in rows}) != len(rows):
-        errors["orders"] = [_("Each order number may appear once per batch.")]
-    if errors:
-        raise ValidationFailed(_("Check the orders."), errors=errors)
-    return users, stores
-
-
-def _update(order: Order, row: dict, index: int) -> bool:
-    if order.buyer.username != row["buyer"] or order.store_id != row["store"]:
-        raise ValidationFailed(
-            _("An order's buyer and store never change."),
-            errors={f"orders.{index}.number": [_("Buyer or store differs.")]},
-        )
-    if row["total"] < order.refunded_amount:
-        raise ValidationFailed(
-            _("The total cannot fall below what was already refunded."),
-            errors={f"orders.{index}.total": [_("Below the refunded amount.")]},
-        )
-    changed = [f for f in UPDATABLE if getattr(order, f) != row.get(f)]
-    for field in changed:
-        setattr(order, field, row.get(field))
-    if changed:
-        order.save(update_fields=changed)
-    return bool(changed)
-
-
-def orders_upsert(*, actor: User, rows: list[dict]) -> dict[str, list[str]]:
-    """Create or update orders by number; a retried batch creates nothing twice.
-
-    (A write service; it belongs in orders/services.py once that file is free.)
-    """
-    if not actor.has_perm("orders.add_order"):
-        raise ActionNotPermitted(_("Only the shop platform's staff import orders."))
-    users, stores = _resolve(rows)
-    result: dict[str, list[str]] = {"created": [], "updated": [], "unchanged": []}
-    try:
-        with transaction.atomic():
-            existing = {
-                o.number: o
-                for o in Order.objects.select_for_update(of=("self",))
-                .select_related("buyer")
-                .filter(number__in=[r["number"] for r in rows])
-            }
-            for index, row in enumerate(rows):
-                order = existing.get(row["number"])
-                if order is not None:
-                    bucket = "updated" if _update(order, row, index) else "unchanged"
-                    result[bucket].append(order.number)
-                    continue
-                fields = {f: row.get(f) for f in UPDATABLE}
-                order = Order.objects.create(
-                    number=row["number"], buyer=users[row["buyer"]],
-                    store=stores[row["store"]], **fields,
-                )  # fmt: skip
-                OrderItem.objects.bulk_create(
-                    OrderItem(order=order, **item) for item in row.get("items", [])
-                )
-                result["created"].append(order.number)
-    except IntegrityError as exc:
-        raise ConcurrentChange(
-            _("Another batch created some of these orders first; send it again.")
-        ) from exc
-    return result
 
 
 class OrderFilter(StrictFilterSet):

@@ -1,16 +1,20 @@
-"""Money: every refund and compensation goes through refund_create."""
+"""Order writes: refunds (the only way money moves) and the shop platform's import."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from core.errors import ValidationFailed
+from accounts.models import User
+from core.errors import ActionNotPermitted, ConcurrentChange, ValidationFailed
+from stores.models import Store
 
-from .models import Order, Refund, RefundKind
+from .models import Order, OrderItem, Refund, RefundKind
+
+UPDATABLE = ("total", "status", "placed_at", "paid_at", "shipped_at", "delivered_at")
 
 
 @transaction.atomic
@@ -51,3 +55,77 @@ def refund_create(
         idempotency_key=idempotency_key,
         note=note[:200],
     )
+
+
+def _resolve(rows: list[dict]) -> tuple[dict, dict]:
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in={r["buyer"] for r in rows})
+    }
+    stores = {s.pk: s for s in Store.objects.filter(pk__in={r["store"] for r in rows})}
+    errors = {}
+    for i, row in enumerate(rows):
+        if row["buyer"] not in users:
+            errors[f"orders.{i}.buyer"] = [_("No such user.")]
+        if row["store"] not in stores:
+            errors[f"orders.{i}.store"] = [_("No such store.")]
+    if len({r["number"] for r in rows}) != len(rows):
+        errors["orders"] = [_("Each order number may appear once per batch.")]
+    if errors:
+        raise ValidationFailed(_("Check the orders."), errors=errors)
+    return users, stores
+
+
+def _update(order: Order, row: dict, index: int) -> bool:
+    if order.buyer.username != row["buyer"] or order.store_id != row["store"]:
+        raise ValidationFailed(
+            _("An order's buyer and store never change."),
+            errors={f"orders.{index}.number": [_("Buyer or store differs.")]},
+        )
+    if row["total"] < order.refunded_amount:
+        raise ValidationFailed(
+            _("The total cannot fall below what was already refunded."),
+            errors={f"orders.{index}.total": [_("Below the refunded amount.")]},
+        )
+    changed = [f for f in UPDATABLE if getattr(order, f) != row.get(f)]
+    for field in changed:
+        setattr(order, field, row.get(field))
+    if changed:
+        order.save(update_fields=changed)
+    return bool(changed)
+
+
+def orders_upsert(*, actor: User, rows: list[dict]) -> dict[str, list[str]]:
+    """Create or update orders by number; a retried batch creates nothing twice."""
+    if not actor.has_perm("orders.add_order"):
+        raise ActionNotPermitted(_("Only the shop platform's staff import orders."))
+    users, stores = _resolve(rows)
+    result: dict[str, list[str]] = {"created": [], "updated": [], "unchanged": []}
+    try:
+        with transaction.atomic():
+            existing = {
+                o.number: o
+                for o in Order.objects.select_for_update(of=("self",))
+                .select_related("buyer")
+                .filter(number__in=[r["number"] for r in rows])
+            }
+            for index, row in enumerate(rows):
+                order = existing.get(row["number"])
+                if order is not None:
+                    bucket = "updated" if _update(order, row, index) else "unchanged"
+                    result[bucket].append(order.number)
+                    continue
+                fields = {f: row.get(f) for f in UPDATABLE}
+                order = Order.objects.create(
+                    number=row["number"], buyer=users[row["buyer"]],
+                    store=stores[row["store"]], **fields,
+                )  # fmt: skip
+                OrderItem.objects.bulk_create(
+                    OrderItem(order=order, **item) for item in row.get("items", [])
+                )
+                result["created"].append(order.number)
+    except IntegrityError as exc:
+        raise ConcurrentChange(
+            _("Another batch created some of these orders first; send it again.")
+        ) from exc
+    return result
