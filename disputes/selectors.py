@@ -12,7 +12,7 @@ from accounts.roles import is_platform_staff
 from accounts.scoping import visible_disputes
 
 from .choices import Resolution, State
-from .models import Dispute, DisputeEvent, PlatformRule
+from .models import Dispute, DisputeEvent, Evidence, Message, PlatformRule
 
 HISTORY_DAYS = 90
 
@@ -42,6 +42,21 @@ def dispute_timeline(*, dispute: Dispute, user: User) -> QuerySet:
     if not is_platform_staff(user):
         events = events.filter(internal=False)
     return events.order_by("created_at", "id")
+
+
+def dispute_messages(*, dispute: Dispute, user: User) -> QuerySet:
+    """The messages this user may read: parties never see internal notes."""
+    messages = Message.objects.filter(dispute=dispute).select_related("author")
+    if not is_platform_staff(user):
+        messages = messages.filter(internal=False)
+    return messages.order_by("created_at", "id")
+
+
+def evidence_of(*, dispute: Dispute, pk: int | str) -> Evidence | None:
+    """One evidence item of a case the caller already found visible, or None."""
+    if not str(pk).isdigit() or len(str(pk)) > 18:
+        return None
+    return Evidence.objects.filter(dispute=dispute, pk=int(pk)).first()
 
 
 def rules_in_force() -> QuerySet:

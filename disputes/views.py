@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
-from accounts.roles import is_platform_staff, role_of
+from accounts.roles import role_of
 from accounts.scoping import party_of, visible_orders
 from core.errors import ApplicationError
 from orders.models import Order
 
 from . import selectors, services
 from .choices import ACTION_LABELS, OPEN_STATES, RequestStatus, State
+from .downloads import evidence_response
 from .forms import (
     ACTION_DONE,
     ACTION_FORMS,
@@ -34,7 +35,7 @@ from .forms import (
     EvidenceForm,
     MessageForm,
 )
-from .models import Dispute, Evidence, EvidenceRequest
+from .models import Dispute, EvidenceRequest
 
 PER_PAGE = 20
 STAFF_HOMES = {
@@ -181,10 +182,6 @@ def _visible_case(request: HttpRequest, number: str) -> Dispute:
     return case
 
 
-def _may_download(user, case: Dispute) -> bool:
-    return party_of(user, case) is not None or is_platform_staff(user)
-
-
 def _case_context(request: HttpRequest, case: Dispute, bound: dict | None = None):
     user = request.user
     bound = bound or {}
@@ -226,7 +223,6 @@ def _case_context(request: HttpRequest, case: Dispute, bound: dict | None = None
         "actions": actions,
         "evidence_requests": requests,
         "can_contribute": party is not None and case.is_open,
-        "can_download": _may_download(user, case),
         "message_form": bound.get("message") or MessageForm(),
         "evidence_form": bound.get("evidence") or EvidenceForm(),
     }
@@ -332,27 +328,12 @@ def dispute_evidence(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_GET
 def evidence_download(request: HttpRequest, number: str, pk: int) -> FileResponse:
-    """Stream an evidence file to the parties and platform staff only."""
-    case = selectors.dispute_detail(user=request.user, number=number)
-    if case is None or not _may_download(request.user, case):
-        raise Http404
-    evidence = Evidence.objects.filter(dispute=case, pk=pk).first()
+    """Stream an evidence file to whoever may see its case."""
+    case = _visible_case(request, number)
+    evidence = selectors.evidence_of(dispute=case, pk=pk)
     if evidence is None:
         raise Http404
-    inline = request.GET.get("inline") == "1" and evidence.is_image
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return evidence_response(evidence, inline=request.GET.get("inline") == "1")
 
 
 @login_required

@@ -21,6 +21,7 @@ from core.errors import ApplicationError
 from disputes import services
 
 from ..choices import ACTION_LABELS
+from ..downloads import evidence_response
 from ..models import Dispute, Evidence
 from .forms import ACTION_FORMS, ReplyForm
 
@@ -141,16 +142,4 @@ def evidence_download(model_admin, request: HttpRequest, pk: int) -> FileRespons
         and can_see_dispute(request.user, case)
     ):
         raise Http404
-    inline = request.GET.get("inline") == "1" and evidence.is_image
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=not inline, filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )  # fmt: skip
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return evidence_response(evidence, inline=request.GET.get("inline") == "1")

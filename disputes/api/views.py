@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -19,7 +18,7 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.models import Role
-from accounts.roles import is_platform_staff, role_of
+from accounts.roles import role_of
 from core.api import (
     IDEMPOTENCY_PARAMETER,
     CaseCursorPagination,
@@ -28,7 +27,8 @@ from core.api import (
 )
 from core.errors import ActionNotPermitted, NotVisible
 from disputes import selectors, services
-from disputes.models import Dispute, Evidence, Message
+from disputes.downloads import evidence_response
+from disputes.models import Dispute, Evidence
 from disputes.services.records import SIGNATURES
 
 from .filters import DisputeFilter
@@ -96,13 +96,6 @@ def visible_case(user, number: str) -> Dispute:
     if case is None:
         raise NotVisible(_("No such case."))
     return case
-
-
-def case_messages(case: Dispute, user):
-    messages = Message.objects.filter(dispute=case).select_related("author")
-    if not is_platform_staff(user):
-        messages = messages.filter(internal=False)
-    return messages.order_by("created_at", "id")
 
 
 @extend_schema_view(
@@ -219,7 +212,7 @@ class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def messages(self, request, number: str):
         case = visible_case(request.user, number)
         if request.method == "GET":
-            rows = case_messages(case, request.user)
+            rows = selectors.dispute_messages(dispute=case, user=request.user)
             return Response(MessageSerializer(rows, many=True).data)
         form = MessageSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -293,21 +286,10 @@ class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     def evidence_file(self, request, number: str, evidence_id: str):
         case = visible_case(request.user, number)
-        evidence = None
-        if evidence_id.isdigit() and len(evidence_id) <= 18:
-            evidence = Evidence.objects.filter(
-                dispute=case, pk=int(evidence_id)
-            ).first()
+        evidence = selectors.evidence_of(dispute=case, pk=evidence_id)
         if evidence is None:
             raise NotVisible(_("No such evidence."))
-        response = FileResponse(
-            evidence.file.open("rb"), content_type=evidence.content_type
-        )
-        response["Content-Disposition"] = (
-            f'attachment; filename="evidence-{evidence.pk}{evidence.extension}"'
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return evidence_response(evidence)
 
     @extend_schema(
         summary="The case's timeline: every step with its time and author",

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
 
 from core.errors import ActionNotPermitted, InvalidTransition, ValidationFailed
 from disputes import selectors, services
+from disputes.downloads import evidence_response
 from tests.factories import case_in_state, manager
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +141,30 @@ class TestNotifications:
                 dispute=story.case, actor=story.agent, body="内部", internal=True
             )
         assert mail.outbox == []
+
+
+class TestEvidenceResponse:
+    def test_safe_headers_and_inline_only_for_images(self):
+        story = case_in_state("verification")
+        png = services.evidence_upload(
+            dispute=story.case, actor=story.buyer, file=upload("a.png", PNG)
+        )
+        pdf = services.evidence_upload(
+            dispute=story.case, actor=story.buyer, file=upload("b.pdf", PDF)
+        )
+        shown = evidence_response(png, inline=True)
+        assert shown["Content-Disposition"].startswith("inline")
+        assert shown["X-Content-Type-Options"] == "nosniff"
+        assert "sandbox" in shown["Content-Security-Policy"]
+        assert evidence_response(pdf, inline=True)["Content-Disposition"].startswith(
+            "attachment"
+        )
+
+    def test_a_missing_file_is_not_found_not_a_crash(self):
+        story = case_in_state("verification")
+        evidence = services.evidence_upload(
+            dispute=story.case, actor=story.buyer, file=upload("a.png", PNG)
+        )
+        evidence.file.storage.delete(evidence.file.name)
+        with pytest.raises(Http404):
+            evidence_response(evidence)
