@@ -703,6 +703,11 @@ class Evidence(models.Model):
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
 
+    @property
+    def party_label(self) -> str:
+        """Who submitted it (buyer, merchant or a staff role), translated."""
+        return str(dict(Role.choices).get(self.party, self.party))
+
 
 class DisputeEvent(models.Model):
     """One line of the case's timeline: who did what, when, from and to which state."""
@@ -750,6 +755,25 @@ class DisputeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dispute} {self.action} {self.from_state}→{self.to_state}"
+
+    @property
+    def from_label(self) -> str:
+        return _state_label(self.from_state)
+
+    @property
+    def to_label(self) -> str:
+        return _state_label(self.to_state)
+
+    @property
+    def role_label(self) -> str:
+        """The actor's role in the reader's language."""
+        if self.actor_role == "system":
+            return str(_("system"))
+        return str(dict(Role.choices).get(self.actor_role, self.actor_role))
+
+
+def _state_label(value: str) -> str:
+    return str(dict(State.choices).get(value, value))
 
 
 class IdempotencyRecord(models.Model):

@@ -217,7 +217,7 @@ def _case_context(request: HttpRequest, case: Dispute, bound: dict | None = None
         "items": list(case.order.items.all()),
         "party": party,
         "is_staff_viewer": party is None,
-        "timeline": _labelled(selectors.dispute_timeline(dispute=case, user=user)),
+        "timeline": selectors.dispute_timeline(dispute=case, user=user),
         "ruling": ruling,
         "appeal": appeal,
         "actions": actions,
@@ -226,18 +226,6 @@ def _case_context(request: HttpRequest, case: Dispute, bound: dict | None = None
         "message_form": bound.get("message") or MessageForm(),
         "evidence_form": bound.get("evidence") or EvidenceForm(),
     }
-
-
-def _labelled(events) -> list:
-    """Timeline entries with their states and roles in the reader's language."""
-    states = dict(State.choices)
-    roles = {**dict(Role.choices), "system": _("system")}
-    rows = list(events)
-    for event in rows:
-        event.from_label = states.get(event.from_state, event.from_state)
-        event.to_label = states.get(event.to_state, event.to_state)
-        event.role_label = roles.get(event.actor_role, event.actor_role)
-    return rows
 
 
 @login_required
