@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
+from django.utils import translation
 
 from core.errors import ActionNotPermitted, InvalidTransition, ValidationFailed
 from disputes import selectors, services
@@ -168,3 +169,16 @@ class TestEvidenceResponse:
         evidence.file.storage.delete(evidence.file.name)
         with pytest.raises(Http404):
             evidence_response(evidence)
+
+
+def test_timeline_labels_follow_the_readers_language():
+    story = case_in_state("complaint")
+    event = story.case.events.get(action="request_intervention")
+    with translation.override("zh-hans"):
+        assert (event.from_label, event.to_label, event.role_label) == (
+            "协商",
+            "投诉",
+            "买家",
+        )
+    with translation.override("en"):
+        assert (event.from_label, event.to_label) == ("Negotiation", "Complaint")
