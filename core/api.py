@@ -13,13 +13,17 @@ import functools
 import hashlib
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import django_filters.rest_framework as filters
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, serializers, status
@@ -379,3 +383,18 @@ def _replay(record, fingerprint: str) -> Response:
         status=record.status_code,
         headers={"Idempotent-Replayed": "true"},
     )
+
+
+def purge_idempotency_records(*, now=None) -> int:
+    """Forget stored responses past their retention, and in-flight claims left
+    behind by a request that died; returns how many records were deleted."""
+    from disputes.models import IdempotencyRecord
+
+    now = now or timezone.now()
+    kept = timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
+    stale = timedelta(minutes=settings.IDEMPOTENCY_IN_FLIGHT_MINUTES)
+    expired = Q(created_at__lt=now - kept) | Q(
+        status_code__isnull=True, created_at__lt=now - stale
+    )
+    deleted, _by_model = IdempotencyRecord.objects.filter(expired).delete()
+    return deleted

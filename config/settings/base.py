@@ -87,6 +87,20 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds API throttle counters: with several server processes, point
+# CACHE_URL at Redis (redis://127.0.0.1:6379/1) so that they share one count.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+        }
+        if CACHE_URL.startswith(("redis://", "rediss://"))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/accounts/home/"
@@ -196,3 +210,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 DISPUTE_DEADLINE_BATCH_LIMIT = 100_000
+# How long a stored Idempotency-Key response is replayed, and when an in-flight
+# claim left by a request that died is given up.
+IDEMPOTENCY_KEY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_KEY_TTL_HOURS", "24"))
+IDEMPOTENCY_IN_FLIGHT_MINUTES = 10

@@ -77,3 +77,32 @@ def test_keys_belong_to_one_user():
     )
     assert (a.status_code, b.status_code) == (201, 201)
     assert a.json()["id"] != b.json()["id"]
+
+
+def test_purge_forgets_old_responses_and_abandoned_claims():
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    user = f.buyer()
+    now = timezone.now()
+    rows = {
+        "fresh": (now - timedelta(hours=23), 201),
+        "old": (now - timedelta(hours=25), 201),
+        "running": (now - timedelta(minutes=5), None),
+        "abandoned": (now - timedelta(minutes=11), None),
+    }
+    for key, (created, status_code) in rows.items():
+        record = IdempotencyRecord.objects.create(
+            user=user,
+            key=key,
+            method="POST",
+            path="/",
+            fingerprint="x",
+            status_code=status_code,
+        )
+        IdempotencyRecord.objects.filter(pk=record.pk).update(created_at=created)
+    call_command("purge_idempotency_keys")
+    kept = set(IdempotencyRecord.objects.values_list("key", flat=True))
+    assert kept == {"fresh", "running"}

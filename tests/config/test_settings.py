@@ -41,3 +41,11 @@ def test_production_refuses_to_start_without_a_secret_key():
     done = manage("check", DJANGO_DEBUG="0")
     assert done.returncode != 0
     assert "DJANGO_SECRET_KEY" in done.stderr
+
+
+def test_cache_url_selects_a_shared_redis_cache():
+    show = "from django.conf import settings; print(settings.CACHES['default'])"
+    shared = manage("shell", "-c", show, CACHE_URL="redis://127.0.0.1:6379/1")
+    assert "RedisCache" in shared.stdout and "6379/1" in shared.stdout
+    local = manage("shell", "-c", show)
+    assert "LocMemCache" in local.stdout
