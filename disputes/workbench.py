@@ -147,6 +147,17 @@ def time_left(
     return _("%(span)s left") % {"span": _span(delta)}, tone
 
 
+def countdown_formats() -> dict[str, str]:
+    """The countdown's wording in the reader's language, for the page's script."""
+    return {
+        "left": _("%(span)s left") % {"span": "{span}"},
+        "overdue": _("overdue %(span)s") % {"span": "{span}"},
+        "dh": _("%(d)sd %(h)sh") % {"d": "{d}", "h": "{h}"},
+        "hm": _("%(h)sh %(m)smin") % {"h": "{h}", "m": "{m}"},
+        "m": _("%(m)smin") % {"m": "{m}"},
+    }
+
+
 def age(opened_at: datetime, now: datetime | None = None) -> str:
     return _span((now or timezone.now()) - opened_at)
 

@@ -168,6 +168,7 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
             "evidence_requests": list(case.evidence_requests.all()),
             "history": selectors.party_history(dispute=case),
             "deadlines": self.deadlines(case),
+            "countdown_formats": workbench.countdown_formats(),
             "case_actions": [
                 (
                     name,

@@ -8,17 +8,22 @@
     box.value = box.value ? box.value + "\n" + select.value : select.value;
     box.focus();
   });
+  var formats = JSON.parse(
+    (document.getElementById("wb-countdown-formats") || {}).textContent || "null"
+  ) || {left: "{span} left", overdue: "overdue {span}", dh: "{d}d {h}h", hm: "{h}h {m}min", m: "{m}min"};
+  function fill(pattern, values) {
+    return pattern.replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
+  }
   function span(ms) {
     var minutes = Math.floor(Math.abs(ms) / 60000);
     var d = Math.floor(minutes / 1440), h = Math.floor((minutes % 1440) / 60), m = minutes % 60;
-    return d ? d + "d " + h + "h" : (h ? h + "h " + m + "min" : m + "min");
+    if (d) { return fill(formats.dh, {d: d, h: h}); }
+    return h ? fill(formats.hm, {h: h, m: m}) : fill(formats.m, {m: m});
   }
   function tick() {
     document.querySelectorAll("[data-countdown]").forEach(function (el) {
       var left = new Date(el.dataset.countdown) - new Date();
-      if (document.documentElement.lang.indexOf("en") === 0) {
-        el.textContent = left < 0 ? "overdue " + span(left) : span(left) + " left";
-      }
+      el.textContent = fill(left < 0 ? formats.overdue : formats.left, {span: span(left)});
       el.className = "wb-left " + (left < 0 ? "tone-danger" : (left < 4 * 3600000 ? "tone-warn" : "tone-ok"));
     });
   }
