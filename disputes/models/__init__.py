@@ -1,0 +1,29 @@
+"""A dispute case, its lifecycle (django-fsm) and its records."""
+
+from .case import Dispute, new_case_number
+from .decisions import Appeal, PlatformRule, PlatformRuleQuerySet, Ruling
+from .idempotency import IdempotencyRecord
+from .records import (
+    CannedReply,
+    DisputeEvent,
+    Evidence,
+    EvidenceRequest,
+    Message,
+    evidence_path,
+)
+
+__all__ = [
+    "Appeal",
+    "CannedReply",
+    "Dispute",
+    "DisputeEvent",
+    "Evidence",
+    "EvidenceRequest",
+    "IdempotencyRecord",
+    "Message",
+    "PlatformRule",
+    "PlatformRuleQuerySet",
+    "Ruling",
+    "evidence_path",
+    "new_case_number",
+]

@@ -1,0 +1,400 @@
+"""The dispute case and its lifecycle (django-fsm).
+
+The transitions only change fields in memory; the one entry point for each
+action is its function in `disputes.services`, which locks the row, checks the
+actor, saves, writes the timeline and moves money.
+"""
+
+from __future__ import annotations
+
+import secrets
+from decimal import Decimal
+
+import django_fsm as fsm
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from orders.models import Order
+from stores.models import Store
+
+from ..choices import (
+    DeadlineKind,
+    Liability,
+    MerchantResponse,
+    Outcome,
+    Party,
+    Reason,
+    Remedy,
+    Resolution,
+    State,
+)
+from .guards import (
+    appeal_window_open,
+    appeal_window_passed,
+    has_offer,
+    has_proposal,
+    intervention_allowed,
+    is_appeal_judge,
+    is_buyer,
+    is_handler,
+    is_merchant,
+    is_party,
+    is_platform,
+    is_supervisor,
+    is_system,
+    merchant_silent_past_deadline,
+)
+
+S = State
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+def new_case_number() -> str:
+    """A human-readable case number: D, the date, eight random digits."""
+    now = timezone.localtime()
+    return f"D{now:%y%m%d}{secrets.randbelow(10**8):08d}"
+
+
+class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
+    """An after-sales case between a buyer and a store about one order."""
+
+    number = models.CharField(_("number"), max_length=24, unique=True)
+    order = models.ForeignKey(
+        Order,
+        on_delete=models.PROTECT,
+        related_name="disputes",
+        verbose_name=_("order"),
+    )
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="disputes",
+        verbose_name=_("buyer"),
+    )
+    store = models.ForeignKey(
+        Store,
+        on_delete=models.PROTECT,
+        related_name="disputes",
+        verbose_name=_("store"),
+    )
+    reason = models.CharField(_("reason"), max_length=24, choices=Reason.choices)
+    remedy = models.CharField(_("remedy"), max_length=16, choices=Remedy.choices)
+    amount = models.DecimalField(_("claimed amount"), **MONEY)
+    description = models.TextField(_("description"), blank=True)
+
+    state = fsm.FSMField(
+        _("state"),
+        max_length=16,
+        choices=State.choices,
+        default=S.NEGOTIATION,
+        protected=True,
+    )
+    resolution = models.CharField(
+        _("resolution"), max_length=16, choices=Resolution.choices, blank=True
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="assigned_disputes",
+        null=True,
+        blank=True,
+        verbose_name=_("assigned agent"),
+    )
+
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    merchant_deadline_at = models.DateTimeField(_("merchant deadline"), null=True)
+    merchant_response = models.CharField(
+        _("merchant response"),
+        max_length=16,
+        choices=MerchantResponse.choices,
+        blank=True,
+        default=MerchantResponse.NONE,
+    )
+    merchant_responded_at = models.DateTimeField(
+        _("merchant first responded at"), null=True, blank=True
+    )
+    rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    offer_amount = models.DecimalField(_("offer"), null=True, blank=True, **MONEY)
+    offer_note = models.TextField(_("offer note"), blank=True)
+
+    intervened_at = models.DateTimeField(_("intervened at"), null=True, blank=True)
+    intervention_requested_by = models.CharField(
+        _("intervention requested by"), max_length=16, blank=True
+    )
+    taken_at = models.DateTimeField(_("picked up at"), null=True, blank=True)
+    evidence_deadline_at = models.DateTimeField(
+        _("evidence deadline"), null=True, blank=True
+    )
+    proposal_amount = models.DecimalField(_("proposal"), null=True, blank=True, **MONEY)
+    proposal_note = models.TextField(_("proposal note"), blank=True)
+    proposal_buyer_accepted_at = models.DateTimeField(null=True, blank=True)
+    proposal_merchant_accepted_at = models.DateTimeField(null=True, blank=True)
+
+    ruled_at = models.DateTimeField(_("ruled at"), null=True, blank=True)
+    ruled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("ruled by"),
+    )
+    appeal_deadline_at = models.DateTimeField(
+        _("appeal deadline"), null=True, blank=True
+    )
+    outcome = models.CharField(
+        _("final outcome"), max_length=16, choices=Outcome.choices, blank=True
+    )
+    liability = models.CharField(
+        _("final liability"), max_length=16, choices=Liability.choices, blank=True
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    refunded_amount = models.DecimalField(
+        _("refunded"), default=Decimal("0.00"), **MONEY
+    )
+
+    deadline_at = models.DateTimeField(_("next deadline"), null=True, blank=True)
+    deadline_kind = models.CharField(
+        _("deadline kind"), max_length=24, choices=DeadlineKind.choices, blank=True
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
+        ordering = ["-opened_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "deadline_at"]),
+            models.Index(fields=["deadline_at"]),
+            models.Index(fields=["assigned_to", "state"]),
+            models.Index(fields=["buyer", "-opened_at"]),
+            models.Index(fields=["store", "-opened_at"]),
+            models.Index(fields=["opened_at"]),
+            models.Index(fields=["intervened_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="dispute_amount_positive"
+            ),
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=~Q(state="closed"),
+                name="one_open_dispute_per_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return f"/disputes/{self.number}/"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state != S.CLOSED
+
+    def _close(self, resolution: str) -> None:
+        self.resolution = resolution
+        self.closed_at = timezone.now()
+
+    # Negotiation between the parties.
+    @fsm.transition(
+        state, source=S.NEGOTIATION, target=S.CLOSED, permission=is_merchant
+    )
+    def accept(self) -> None:
+        """The merchant accepts the claim as made."""
+        self._respond(MerchantResponse.ACCEPTED)
+        self._close(Resolution.AGREED)
+
+    @fsm.transition(
+        state, source=S.NEGOTIATION, target=S.NEGOTIATION, permission=is_merchant
+    )
+    def offer(self, *, amount: Decimal, note: str) -> None:
+        """The merchant counter-offers a smaller amount."""
+        self._respond(MerchantResponse.OFFERED)
+        self.offer_amount, self.offer_note = amount, note
+
+    @fsm.transition(
+        state,
+        source=S.NEGOTIATION,
+        target=S.CLOSED,
+        conditions=[has_offer],
+        permission=is_buyer,
+    )
+    def accept_offer(self) -> None:
+        """The buyer accepts the merchant's counter-offer."""
+        self._close(Resolution.AGREED)
+
+    @fsm.transition(
+        state, source=S.NEGOTIATION, target=S.NEGOTIATION, permission=is_merchant
+    )
+    def reject(self, *, reason: str) -> None:
+        """The merchant rejects the claim, giving a reason."""
+        self._respond(MerchantResponse.REJECTED)
+        self.rejection_reason = reason
+
+    def _respond(self, response: str) -> None:
+        self.merchant_response = response
+        if self.merchant_responded_at is None:
+            self.merchant_responded_at = timezone.now()
+
+    @fsm.transition(
+        state,
+        source=S.NEGOTIATION,
+        target=S.COMPLAINT,
+        conditions=[intervention_allowed],
+        permission=is_party,
+    )
+    def request_intervention(self, *, party: str) -> None:
+        """A party asks the platform to step in: the intervention event."""
+        self.intervened_at = timezone.now()
+        self.intervention_requested_by = party
+
+    @fsm.transition(
+        state,
+        source=S.NEGOTIATION,
+        target=S.COMPLAINT,
+        conditions=[merchant_silent_past_deadline],
+        permission=is_system,
+    )
+    def auto_escalate(self) -> None:
+        """The merchant stayed silent: the case goes to the platform."""
+        self.intervened_at = timezone.now()
+        self.intervention_requested_by = "system"
+
+    @fsm.transition(
+        state,
+        source=S.NEGOTIATION,
+        target=S.CLOSED,
+        conditions=[merchant_silent_past_deadline],
+        permission=is_system,
+    )
+    def auto_refund(self) -> None:
+        """The merchant stayed silent: the buyer is refunded in full."""
+        self._close(Resolution.AUTO_REFUNDED)
+
+    @fsm.transition(
+        state,
+        source=[S.NEGOTIATION, S.COMPLAINT, S.VERIFICATION, S.MEDIATION],
+        target=S.CLOSED,
+        permission=is_buyer,
+    )
+    def withdraw(self) -> None:
+        """The buyer drops the case."""
+        self._close(Resolution.WITHDRAWN)
+
+    # The platform steps in.
+    @fsm.transition(
+        state, source=S.COMPLAINT, target=S.VERIFICATION, permission=is_platform
+    )
+    def take(self, *, assignee_id: int, evidence_deadline_at: object) -> None:
+        """An agent picks up the complaint (a supervisor may assign anyone)."""
+        self.assigned_to_id = assignee_id
+        self.taken_at = timezone.now()
+        self.evidence_deadline_at = evidence_deadline_at
+
+    @fsm.transition(
+        state,
+        source=[S.VERIFICATION, S.MEDIATION],
+        target=fsm.RETURN_VALUE(S.VERIFICATION, S.MEDIATION),
+        permission=is_supervisor,
+    )
+    def assign(self, *, assignee_id: int) -> str:
+        """A supervisor hands the case to another agent."""
+        self.assigned_to_id = assignee_id
+        return self.state
+
+    @fsm.transition(
+        state, source=S.VERIFICATION, target=S.MEDIATION, permission=is_handler
+    )
+    def start_mediation(self) -> None:
+        """The agent starts mediating between the parties."""
+
+    @fsm.transition(
+        state, source=S.MEDIATION, target=S.MEDIATION, permission=is_handler
+    )
+    def propose(self, *, amount: Decimal, note: str) -> None:
+        """The agent proposes a settlement; both parties must accept it."""
+        self.proposal_amount, self.proposal_note = amount, note
+        self.proposal_buyer_accepted_at = None
+        self.proposal_merchant_accepted_at = None
+
+    @fsm.transition(
+        state,
+        source=S.MEDIATION,
+        target=fsm.RETURN_VALUE(S.MEDIATION, S.CLOSED),
+        conditions=[has_proposal],
+        permission=is_party,
+    )
+    def accept_proposal(self, *, party: str) -> str:
+        """A party accepts the proposal; the case closes once both have."""
+        now = timezone.now()
+        if party == Party.BUYER:
+            self.proposal_buyer_accepted_at = now
+        else:
+            self.proposal_merchant_accepted_at = now
+        if self.proposal_buyer_accepted_at and self.proposal_merchant_accepted_at:
+            self._close(Resolution.MEDIATED)
+            return S.CLOSED
+        return S.MEDIATION
+
+    @fsm.transition(
+        state,
+        source=[S.VERIFICATION, S.MEDIATION],
+        target=fsm.RETURN_VALUE(S.VERIFICATION, S.MEDIATION),
+        permission=is_handler,
+    )
+    def request_evidence(self) -> str:
+        """The agent asks a party for evidence (the request is its own record)."""
+        return self.state
+
+    @fsm.transition(
+        state,
+        source=[S.VERIFICATION, S.MEDIATION],
+        target=S.RULED,
+        permission=is_handler,
+    )
+    def rule(
+        self, *, outcome: str, liability: str, ruled_by_id: int, appeal_deadline_at
+    ) -> None:
+        """The agent rules; the appeal window opens."""
+        self.outcome, self.liability = outcome, liability
+        self.ruled_by_id = ruled_by_id
+        self.ruled_at = timezone.now()
+        self.appeal_deadline_at = appeal_deadline_at
+
+    @fsm.transition(
+        state,
+        source=S.RULED,
+        target=S.APPEAL,
+        conditions=[appeal_window_open],
+        permission=is_party,
+    )
+    def appeal(self) -> None:
+        """A party appeals the ruling (once per case)."""
+
+    @fsm.transition(
+        state,
+        source=S.RULED,
+        target=S.CLOSED,
+        conditions=[appeal_window_passed],
+        permission=is_system,
+    )
+    def close(self) -> None:
+        """Nobody appealed in time: the ruling is final."""
+        self._close(Resolution.RULED)
+
+    @fsm.transition(state, source=S.APPEAL, target=S.CLOSED, permission=is_appeal_judge)
+    def uphold(self) -> None:
+        """A supervisor confirms the ruling."""
+        self._close(Resolution.UPHELD)
+
+    @fsm.transition(state, source=S.APPEAL, target=S.CLOSED, permission=is_appeal_judge)
+    def overturn(self, *, outcome: str, liability: str) -> None:
+        """A supervisor replaces the ruling."""
+        self.outcome, self.liability = outcome, liability
+        self._close(Resolution.OVERTURNED)

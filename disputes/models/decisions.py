@@ -1,0 +1,145 @@
+"""Platform rules (versioned) and the decisions that cite them: rulings, appeals."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import (
+    Decision,
+    Liability,
+    Outcome,
+    Party,
+)
+from .case import MONEY, Dispute
+
+
+class PlatformRuleQuerySet(models.QuerySet):
+    def in_force(self, at=None) -> PlatformRuleQuerySet:
+        """The newest version of each rule code that is effective at `at`."""
+        at = at or timezone.now()
+        newer = PlatformRule.objects.filter(
+            code=models.OuterRef("code"),
+            effective_from__lte=at,
+            version__gt=models.OuterRef("version"),
+        )
+        return self.filter(effective_from__lte=at).exclude(models.Exists(newer))
+
+
+class PlatformRule(models.Model):
+    """One version of a published platform rule; versions are never rewritten."""
+
+    code = models.SlugField(_("code"), max_length=32)
+    version = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"))
+    effective_from = models.DateTimeField(_("effective from"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = PlatformRuleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("platform rule")
+        verbose_name_plural = _("platform rules")
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "version"], name="rule_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} v{self.version} · {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("A published rule version is never rewritten.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Published rule versions are kept.")
+
+
+class Ruling(models.Model):
+    """The platform's ruling on a case."""
+
+    dispute = models.OneToOneField(
+        Dispute, on_delete=models.PROTECT, related_name="ruling"
+    )
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    liability = models.CharField(
+        _("liability"), max_length=16, choices=Liability.choices
+    )
+    amount = models.DecimalField(_("amount"), default=Decimal("0.00"), **MONEY)
+    rule = models.ForeignKey(
+        PlatformRule, on_delete=models.PROTECT, related_name="+", verbose_name=_("rule")
+    )
+    reasoning = models.TextField(_("reasoning"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ruling")
+        verbose_name_plural = _("rulings")
+
+    def __str__(self) -> str:
+        return f"{self.dispute}: {self.get_outcome_display()}"
+
+
+class Appeal(models.Model):
+    """A party's appeal of a ruling and the supervisor's decision on it."""
+
+    dispute = models.OneToOneField(
+        Dispute, on_delete=models.PROTECT, related_name="appeal_record"
+    )
+    appellant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    party = models.CharField(_("party"), max_length=16, choices=Party.choices)
+    reason = models.TextField(_("reason"))
+    filed_at = models.DateTimeField(_("filed at"), default=timezone.now)
+    decision = models.CharField(
+        _("decision"), max_length=16, choices=Decision.choices, blank=True
+    )
+    outcome = models.CharField(
+        _("new outcome"), max_length=16, choices=Outcome.choices, blank=True
+    )
+    liability = models.CharField(
+        _("new liability"), max_length=16, choices=Liability.choices, blank=True
+    )
+    amount = models.DecimalField(_("new amount"), null=True, blank=True, **MONEY)
+    compensation_amount = models.DecimalField(
+        _("platform compensation"), null=True, blank=True, **MONEY
+    )
+    rule = models.ForeignKey(
+        PlatformRule, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    reasoning = models.TextField(_("reasoning"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+
+    def __str__(self) -> str:
+        return f"{self.dispute}: appeal by {self.party}"

@@ -1,0 +1,210 @@
+"""What a case accumulates: messages, evidence and requests for it, the timeline."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+
+from ..choices import (
+    Party,
+    Reason,
+    RequestStatus,
+    State,
+)
+from .case import MONEY, Dispute
+
+
+class Message(models.Model):
+    """A public reply on the case, or an internal note only staff see."""
+
+    dispute = models.ForeignKey(
+        Dispute, on_delete=models.PROTECT, related_name="messages"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    author_role = models.CharField(_("author role"), max_length=16)
+    body = models.TextField(_("message"))
+    internal = models.BooleanField(_("internal note"), default=False)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.body[:40]}"
+
+
+class EvidenceRequest(models.Model):
+    """An agent's request for evidence from one party, with a due time."""
+
+    dispute = models.ForeignKey(
+        Dispute, on_delete=models.PROTECT, related_name="evidence_requests"
+    )
+    party = models.CharField(_("party"), max_length=16, choices=Party.choices)
+    what = models.TextField(_("what is needed"))
+    due_at = models.DateTimeField(_("due at"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=RequestStatus.choices,
+        default=RequestStatus.OPEN,
+    )
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("evidence request")
+        verbose_name_plural = _("evidence requests")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.dispute}: {self.party} by {self.due_at:%Y-%m-%d %H:%M}"
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    """A random stored name; the uploader's file name is kept only as data."""
+    now = timezone.now()
+    return f"evidence/{now:%Y/%m}/{secrets.token_hex(16)}{instance.extension}"
+
+
+class Evidence(models.Model):
+    """An uploaded file supporting one side of the case."""
+
+    dispute = models.ForeignKey(
+        Dispute, on_delete=models.PROTECT, related_name="evidence"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    party = models.CharField(_("submitted as"), max_length=16)
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(_("original name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=64)
+    extension = models.CharField(max_length=8)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    request = models.ForeignKey(
+        EvidenceRequest,
+        on_delete=models.PROTECT,
+        related_name="answers",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+    @property
+    def party_label(self) -> str:
+        """Who submitted it (buyer, merchant or a staff role), translated."""
+        return str(dict(Role.choices).get(self.party, self.party))
+
+
+class DisputeEvent(models.Model):
+    """One line of the case's timeline: who did what, when, from and to which state."""
+
+    dispute = models.ForeignKey(
+        Dispute, on_delete=models.PROTECT, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    actor_role = models.CharField(_("role"), max_length=16)
+    action = models.CharField(_("action"), max_length=32)
+    from_state = models.CharField(_("from"), max_length=16, blank=True)
+    to_state = models.CharField(_("to"), max_length=16, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    amount = models.DecimalField(_("amount"), null=True, blank=True, **MONEY)
+    internal = models.BooleanField(_("internal"), default=False)
+    message = models.ForeignKey(
+        Message, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    evidence = models.ForeignKey(
+        Evidence, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    evidence_request = models.ForeignKey(
+        EvidenceRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["dispute", "created_at"]),
+            models.Index(fields=["actor", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dispute} {self.action} {self.from_state}→{self.to_state}"
+
+    @property
+    def from_label(self) -> str:
+        return _state_label(self.from_state)
+
+    @property
+    def to_label(self) -> str:
+        return _state_label(self.to_state)
+
+    @property
+    def role_label(self) -> str:
+        """The actor's role in the reader's language."""
+        if self.actor_role == "system":
+            return str(_("system"))
+        return str(dict(Role.choices).get(self.actor_role, self.actor_role))
+
+
+def _state_label(value: str) -> str:
+    return str(dict(State.choices).get(value, value))
+
+
+class CannedReply(models.Model):
+    """A reply template agents insert into a message; blank reason fits any case."""
+
+    reason = models.CharField(
+        _("reason"), max_length=24, choices=Reason.choices, blank=True
+    )
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("body"))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+        ordering = ["reason", "title"]
+
+    def __str__(self) -> str:
+        return self.title
