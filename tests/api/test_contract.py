@@ -161,6 +161,19 @@ def test_errors_speak_the_users_language():
     assert r.json()["message"] == "Authentication credentials were not provided."
 
 
+def test_domain_errors_speak_the_users_language_too():
+    story = f.case_in_state("negotiation")
+    client = client_for(story.buyer)
+    path = url(story.case.number, "actions/accept_offer")
+    zh = client.post(path, {}, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    en = client.post(path, {}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert zh.status_code == en.status_code == 409
+    assert en.json()["message"] == "There is no offer to accept."
+    assert zh.json()["message"] not in ("", en.json()["message"])
+    assert all(ord(c) < 128 for c in en.json()["message"])
+    assert any("\u4e00" <= c <= "\u9fff" for c in zh.json()["message"])
+
+
 def test_evidence_upload_and_scoped_download():
     story = f.case_in_state("verification")
     number = story.case.number
