@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "stores",
     "orders",
@@ -214,3 +216,7 @@ DISPUTE_DEADLINE_BATCH_LIMIT = 100_000
 # claim left by a request that died is given up.
 IDEMPOTENCY_KEY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_KEY_TTL_HOURS", "24"))
 IDEMPOTENCY_IN_FLIGHT_MINUTES = 10
+
+# Everything that leaves a request (mail, webhooks, fan-out) is a task: queued
+# in the database on commit and run by `manage.py db_worker` (see README).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -157,6 +157,15 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
         _("refunded"), default=Decimal("0.00"), **MONEY
     )
 
+    # Agents' service-level targets: set once when a target is missed, kept
+    # after the case moves on (the reports' compliance figures read these).
+    pickup_breached_at = models.DateTimeField(
+        _("pick-up target missed at"), null=True, blank=True
+    )
+    ruling_breached_at = models.DateTimeField(
+        _("ruling target missed at"), null=True, blank=True
+    )
+
     deadline_at = models.DateTimeField(_("next deadline"), null=True, blank=True)
     deadline_kind = models.CharField(
         _("deadline kind"), max_length=24, choices=DeadlineKind.choices, blank=True

@@ -24,10 +24,10 @@ from core.errors import (
 from orders.models import RefundKind
 from orders.services import refund_create
 
-from .. import notifications
 from ..choices import ACTION_LABELS, DeadlineKind, MerchantResponse, State
 from ..models import Appeal, Dispute, DisputeEvent
 from ..policy import Policy, policy_for
+from .events import event_publish
 
 # Which roles may ever run an action; None means the system (deadlines) only.
 ACTION_ROLES: dict[str, frozenset[str] | None] = {
@@ -201,7 +201,7 @@ def run_action(
             to_state=case.state,
             **{"note": note, "amount": amount, **(event_extra or {})},
         )
-        transaction.on_commit(lambda: notifications.case_changed(case, event))
+        event_publish(case=case, event=event)
     return case
 
 

@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 
-from .. import notifications
 from ..choices import MerchantResponse, RequestStatus, State
 from ..models import Dispute, DisputeEvent, EvidenceRequest
 from ..policy import policy_for
 from ._core import refund, run_action
+from .events import event_publish
 
 
 def dispute_handle_silent_merchant(*, dispute: Dispute | str) -> Dispute:
@@ -80,7 +80,7 @@ def evidence_request_expire(*, request: EvidenceRequest) -> bool:
         note=locked.what,
         evidence_request=locked,
     )
-    transaction.on_commit(lambda: notifications.case_changed(case, event))
+    event_publish(case=case, event=event)
     return True
 
 

@@ -19,7 +19,6 @@ from core.errors import (
 )
 from orders.models import Order
 
-from .. import notifications
 from ..choices import OPEN_STATES, Reason, Remedy, State
 from ..models import Dispute, DisputeEvent, new_case_number
 from ..policy import policy_for
@@ -31,6 +30,7 @@ from ._core import (
     require_text,
     run_action,
 )
+from .events import event_publish
 
 
 def _check_choice(value: str, choices: type, field: str) -> str:
@@ -118,7 +118,7 @@ def dispute_open(
             note=case.description,
             amount=claimed,
         )
-        transaction.on_commit(lambda: notifications.case_changed(case, event))
+        event_publish(case=case, event=event)
     return case
 
 

@@ -22,7 +22,6 @@ from core.errors import (
     ValidationFailed,
 )
 
-from .. import notifications
 from ..choices import RequestStatus
 from ..models import (
     Dispute,
@@ -33,6 +32,7 @@ from ..models import (
     PlatformRule,
 )
 from ._core import actor_role, require_text
+from .events import event_publish
 
 # Allowed evidence types, recognised by their first bytes (never by their name).
 SIGNATURES: list[tuple[bytes, int, str, str]] = [
@@ -105,8 +105,7 @@ def message_post(
         internal=internal,
         message=message,
     )
-    if not internal:
-        transaction.on_commit(lambda: notifications.case_changed(case, event))
+    event_publish(case=case, event=event)
     return message
 
 
@@ -184,7 +183,7 @@ def evidence_upload(
         evidence=evidence,
         evidence_request=request,
     )
-    transaction.on_commit(lambda: notifications.case_changed(case, event))
+    event_publish(case=case, event=event)
     return evidence
 
 

@@ -1,0 +1,9 @@
+"""Signals other apps listen to, so that `disputes` never imports them."""
+
+from django.dispatch import Signal
+
+# Sent inside the writing transaction for every new timeline entry, with
+# `dispute` (the case as saved) and `event` (the DisputeEvent). Receivers that
+# must agree with the case (report rollups) write in the same transaction;
+# receivers that leave the process (mail, webhooks) enqueue on commit.
+case_event = Signal()
