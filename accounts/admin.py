@@ -8,9 +8,10 @@ from django.contrib.auth.models import Group
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from disputes.admin.base import StaffOnlyMixin
+from core.admin import StaffOnlyMixin
+from core.roles import Role
 
-from .models import Role, User
+from .models import User
 
 
 class RoleFilter(admin.SimpleListFilter):

@@ -3,18 +3,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Role(models.TextChoices):
-    BUYER = "buyer", _("Buyer")
-    MERCHANT = "merchant", _("Merchant")
-    AGENT = "agent", _("Agent")
-    SUPERVISOR = "supervisor", _("Supervisor")
-    MANAGER = "manager", _("Manager")
-
-
-STAFF_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.MANAGER})
-PLATFORM_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR})
-
-
 class User(AbstractUser):
     """A person who signs in; the role is the user's group."""
 

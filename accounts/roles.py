@@ -1,35 +1,12 @@
-"""Which role a user has: the one place that reads group membership."""
+"""Give a user their role (the predicates that read it live in `core.roles`)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import Group
 
-from .models import PLATFORM_ROLES, STAFF_ROLES, Role, User
+from core.roles import STAFF_ROLES, Role, remember_role
 
-_CACHE_ATTR = "_cached_role"
-
-
-def role_of(user: object) -> Role | None:
-    """Return the user's role, or None for anonymous users and users without one."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    cached = getattr(user, _CACHE_ATTR, "unset")
-    if cached != "unset":
-        return cached
-    names = set(user.groups.values_list("name", flat=True))
-    role = next((r for r in Role if r.value in names), None)
-    setattr(user, _CACHE_ATTR, role)
-    return role
-
-
-def is_platform_staff(user: object) -> bool:
-    """Agents and supervisors: the people who handle cases."""
-    return role_of(user) in PLATFORM_ROLES
-
-
-def is_staff_role(user: object) -> bool:
-    """Agents, supervisors and managers: the people who see every case."""
-    return role_of(user) in STAFF_ROLES
+from .models import User
 
 
 def assign_role(user: User, role: Role) -> None:
@@ -41,4 +18,4 @@ def assign_role(user: User, role: Role) -> None:
     if user.is_staff != wants_staff:
         user.is_staff = wants_staff
         user.save(update_fields=["is_staff"])
-    setattr(user, _CACHE_ATTR, role)
+    remember_role(user, role)

@@ -10,8 +10,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.db.models import Q, QuerySet
 
-from .models import Role
-from .roles import is_staff_role, role_of
+from core.roles import Role, is_staff_role, role_of
 
 _STORES_ATTR = "_cached_store_ids"
 

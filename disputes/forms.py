@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from core.files import upload_refusal
+
 from .choices import Reason, Remedy
-from .services import sniff_type
 
 MAX_FILES = 5
 STATE_FILTERS = (
@@ -37,25 +37,11 @@ class MultipleFileField(forms.FileField):
 
 
 def check_upload(upload: UploadedFile) -> None:
-    """Refuse a file early, by size and by its first bytes (as the service does)."""
-    if upload.size > settings.EVIDENCE_MAX_BYTES:
+    """Refuse a file early, by the same rule the service applies."""
+    refusal = upload_refusal(upload)
+    if refusal:
         raise forms.ValidationError(
-            _("%(name)s is larger than %(mb)s MB."),
-            params={
-                "name": upload.name,
-                "mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
-            },
-        )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not upload.size or sniff_type(head) is None:
-        raise forms.ValidationError(
-            _(
-                "%(name)s: upload a JPEG, PNG, GIF or WebP image, a PDF or an MP4 "
-                "video."
-            ),
-            params={"name": upload.name},
+            "%(name)s: %(refusal)s", params={"name": upload.name, "refusal": refusal}
         )
 
 

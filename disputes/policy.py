@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
+from orders.models import Order
 from stores.models import Category
 
 OVERRIDABLE = (
@@ -63,3 +65,25 @@ def policy_for(category: Category | None = None) -> Policy:
             if override is not None:
                 values[name] = override
     return Policy(**values)
+
+
+def order_open_refusal(
+    order: Order, *, has_open_case: bool, now: datetime
+) -> str | None:
+    """Why a case cannot be opened on `order` now, or None when it can.
+
+    The one rule behind the "open a dispute" button and `dispute_open`; the
+    claimed amount is checked separately against `order.refundable`.
+    """
+    policy = policy_for(order.store.category)
+    if not order.is_paid:
+        return _("Only paid orders can be disputed.")
+    if order.delivered_at and now > order.delivered_at + policy.after_sales:
+        return _(
+            "The after-sales window of %(days)s days after delivery has passed."
+        ) % {"days": policy.after_sales_days}
+    if has_open_case:
+        return _("This order already has an open case.")
+    if order.refundable <= 0:
+        return _("Everything paid on this order has been refunded already.")
+    return None

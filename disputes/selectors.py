@@ -8,8 +8,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import is_platform_staff
 from accounts.scoping import visible_disputes
+from core.roles import is_platform_staff
 
 from .choices import Resolution, State
 from .models import Dispute, DisputeEvent, Evidence, Message, PlatformRule

@@ -10,17 +10,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import Role
-from accounts.roles import role_of
 from accounts.scoping import party_of, visible_orders
 from core.errors import ApplicationError
+from core.pages import page_of
+from core.roles import Role, role_of, staff_home
 from orders.models import Order
 
 from . import selectors, services
@@ -37,43 +36,12 @@ from .forms import (
 )
 from .models import Dispute, EvidenceRequest
 
-PER_PAGE = 20
-STAFF_HOMES = {
-    Role.AGENT: "/admin/",
-    Role.SUPERVISOR: "/admin/",
-    Role.MANAGER: "/reports/",
-}
-
-
-def page_of(request: HttpRequest, qs: QuerySet, per_page: int = PER_PAGE) -> dict:
-    """One page of rows without COUNT(*): fetch one extra row to know if more follow."""
-    try:
-        number = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        number = 1
-    start = (number - 1) * per_page
-    rows = list(qs[start : start + per_page + 1])
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {
-        "rows": rows[:per_page],
-        "number": number,
-        "has_next": len(rows) > per_page,
-        "has_previous": number > 1,
-        "query": query.urlencode(),
-    }
-
-
-def staff_home(request: HttpRequest) -> str | None:
-    """Where platform staff work instead of the portal list pages."""
-    return STAFF_HOMES.get(role_of(request.user))
-
 
 @login_required
 @require_GET
 def dispute_list(request: HttpRequest) -> HttpResponse:
     """A buyer's or merchant's cases, filtered open / closed / all."""
-    if home := staff_home(request):
+    if home := staff_home(request.user):
         return redirect(home)
     state = request.GET.get("state", "all")
     if state not in dict(STATE_FILTERS):

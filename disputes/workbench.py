@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import PLATFORM_ROLES, Role, User
-from accounts.roles import role_of
+from accounts.models import User
+from core.roles import is_platform_staff, is_staff_role
 from stores.models import Store, StoreStatus
 
 from .choices import OPEN_STATES, State
@@ -67,7 +67,7 @@ CHANGELIST = "/admin/disputes/dispute/"
 
 def home_counts(user: User) -> list[HomeCount]:
     """The workbench home figures, each with the changelist query it links to."""
-    if role_of(user) not in (*PLATFORM_ROLES, Role.MANAGER) and not user.is_superuser:
+    if not is_staff_role(user):
         return []
     now = timezone.now()
     mine = assigned_to(user)
@@ -198,7 +198,7 @@ def search_cases(qs: QuerySet, term: str) -> QuerySet:
 
 def stores_pending_count(user: User) -> int | None:
     """Stores waiting for review, for agents and supervisors (None for others)."""
-    if role_of(user) not in PLATFORM_ROLES and not user.is_superuser:
+    if not is_platform_staff(user):
         return None
     return Store.objects.filter(status=StoreStatus.PENDING).count()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from disputes.admin.base import FastListMixin, ReadOnlyAdmin, StaffOnlyMixin
+from core.admin import FastListMixin, ReadOnlyAdmin, StaffOnlyMixin
 
 from .models import Order, OrderItem, Refund
 

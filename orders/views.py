@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
@@ -11,15 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts.models import Role
-from accounts.roles import role_of
 from accounts.scoping import visible_orders
+from core.pages import page_of
+from core.roles import Role, role_of, staff_home
 from disputes.choices import OPEN_STATES
 from disputes.models import Dispute
-from disputes.policy import policy_for
-from disputes.views import page_of, staff_home
-
-from .models import Order
+from disputes.policy import order_open_refusal
 
 
 def orders_with_cases(user) -> QuerySet:
@@ -39,26 +34,19 @@ def orders_with_cases(user) -> QuerySet:
     )
 
 
-def may_open(order: Order, now: datetime) -> bool:
-    """Whether the buyer may open a case now (the service decides on submit)."""
-    if not order.is_paid or order.has_open_case or order.refundable <= 0:
-        return False
-    if order.delivered_at is None:
-        return True
-    return now <= order.delivered_at + policy_for(order.store.category).after_sales
-
-
 @login_required
 @require_GET
 def order_list(request: HttpRequest) -> HttpResponse:
     """Orders with 'open a dispute' where allowed, or a link to the case."""
-    if home := staff_home(request):
+    if home := staff_home(request.user):
         return redirect(home)
     page = page_of(request, orders_with_cases(request.user))
     is_buyer = role_of(request.user) == Role.BUYER
     now = timezone.now()
     for order in page["rows"]:
-        order.can_open = is_buyer and may_open(order, now)
+        order.can_open = is_buyer and not order_open_refusal(
+            order, has_open_case=order.has_open_case, now=now
+        )
         order.summary = " · ".join(
             f"{item.product_name} × {item.quantity}" for item in order.items.all()
         )

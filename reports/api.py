@@ -8,9 +8,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.roles import is_staff_role
 from core.api import error_responses, refuse_blank_params
 from core.errors import ActionNotPermitted, ValidationFailed
+from core.roles import is_staff_role
 
 from .selectors import DEFINITIONS, GROUP_BY, intervention_report
 

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import is_staff_role
+from core.roles import is_staff_role
 
 from .selectors import GROUP_BY, intervention_report
 

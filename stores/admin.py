@@ -11,31 +11,14 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.admin import FastListMixin, StaffOnlyMixin, badge
 from core.errors import ApplicationError
-from disputes.admin.base import (
-    FastListMixin,
-    StaffOnlyMixin,
-    badge,
-    is_platform,
-)
-from disputes.admin.forms import StoreReviewForm
+from core.roles import is_platform_staff
 from disputes.selectors import store_dispute_figures
 
-from .models import Category, Store, StoreReviewLog, StoreStatus
-from .services import store_review
-
-REVIEW_LABELS = {
-    "approve": gettext_lazy("Approve"),
-    "suspend": gettext_lazy("Suspend"),
-    "reinstate": gettext_lazy("Reinstate"),
-    "delist": gettext_lazy("Delist"),
-}
-REVIEW_SOURCES = {
-    "approve": [StoreStatus.PENDING],
-    "suspend": [StoreStatus.ACTIVE],
-    "reinstate": [StoreStatus.SUSPENDED],
-    "delist": [StoreStatus.ACTIVE, StoreStatus.SUSPENDED],
-}
+from .forms import StoreReviewForm
+from .models import Category, Store, StoreReviewLog
+from .services import REVIEW_LABELS, store_review, store_review_actions
 
 
 class ReviewLogInline(admin.TabularInline):
@@ -97,12 +80,14 @@ class StoreAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
         extra = dict(extra_context or {})
         if store is not None:
             extra["figures"] = store_dispute_figures(store_id=store.pk)
-            if self.has_change_permission(request, store) and is_platform(request.user):
+            if self.has_change_permission(request, store) and is_platform_staff(
+                request.user
+            ):
                 extra["review_actions"] = [
                     (name, label,
                      reverse("admin:stores_store_review", args=[store.pk, name]))
                     for name, label in REVIEW_LABELS.items()
-                    if store.status in REVIEW_SOURCES[name]
+                    if name in store_review_actions(store)
                 ]  # fmt: skip
         return super().change_view(request, object_id, form_url, extra)
 
@@ -111,7 +96,8 @@ class StoreAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
         if store is None or action not in REVIEW_LABELS:
             raise Http404
         if not (
-            self.has_change_permission(request, store) and is_platform(request.user)
+            self.has_change_permission(request, store)
+            and is_platform_staff(request.user)
         ):
             raise PermissionDenied
         url = reverse("admin:stores_store_change", args=[store.pk])

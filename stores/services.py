@@ -5,15 +5,28 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed
 
 from accounts.models import User
-from accounts.roles import is_platform_staff
 from core.errors import ActionNotPermitted, InvalidTransition, ValidationFailed
+from core.roles import is_platform_staff
 
 from .models import Store, StoreReviewLog
 
-REVIEW_ACTIONS = ("approve", "suspend", "reinstate", "delist")
+# The review actions (each a django-fsm transition on Store) and their labels.
+REVIEW_LABELS = {
+    "approve": gettext_lazy("Approve"),
+    "suspend": gettext_lazy("Suspend"),
+    "reinstate": gettext_lazy("Reinstate"),
+    "delist": gettext_lazy("Delist"),
+}
+REVIEW_ACTIONS = tuple(REVIEW_LABELS)
+
+
+def store_review_actions(store: Store) -> list[str]:
+    """The review actions the store's current status allows (read from the fsm)."""
+    return [name for name in REVIEW_ACTIONS if can_proceed(getattr(store, name))]
 
 
 @transaction.atomic
@@ -32,8 +45,8 @@ def store_review(*, store: Store, actor: User, action: str, reason: str) -> Stor
     method = getattr(locked, action)
     if not can_proceed(method):
         raise InvalidTransition(
-            _("A %(status)s store cannot be %(action)s.")
-            % {"status": locked.get_status_display(), "action": action}
+            _("“%(action)s” is not possible for a store that is %(status)s.")
+            % {"status": locked.get_status_display(), "action": REVIEW_LABELS[action]}
         )
     before = locked.status
     method()

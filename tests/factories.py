@@ -12,8 +12,9 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.roles import assign_role
+from core.roles import Role
 from disputes import services
 from disputes.choices import Party, Reason, Remedy
 from disputes.models import Dispute, DisputeEvent, Message, PlatformRule

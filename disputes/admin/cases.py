@@ -10,13 +10,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.admin import FastListMixin, StaffOnlyMixin, badge
 from core.errors import ApplicationError
+from core.roles import is_platform_staff, is_supervisor
 from disputes import selectors, services, workbench
 
 from ..choices import ACTION_LABELS, DeadlineKind, State
 from ..models import Dispute
 from . import views
-from .base import FastListMixin, StaffOnlyMixin, badge, is_platform, is_supervisor
 from .filters import (
     AssignedFilter,
     DueFilter,
@@ -212,7 +213,7 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
         return is_supervisor(request.user) and self.has_change_permission(request)
 
     def has_work_permission(self, request):
-        return is_platform(request.user) and self.has_change_permission(request)
+        return is_platform_staff(request.user) and self.has_change_permission(request)
 
     @admin.action(description=gettext_lazy("Assign to me"), permissions=["work"])
     def assign_to_me(self, request, queryset):

@@ -7,7 +7,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import PLATFORM_ROLES, User
+from accounts.models import User
+from core.roles import PLATFORM_ROLES
 
 from .. import selectors
 from ..choices import Liability, Outcome, Party
@@ -160,11 +161,4 @@ def canned_replies(reason: str) -> list[CannedReply]:
         CannedReply.objects.filter(active=True, reason__in=[reason, ""]).order_by(
             "title"
         )
-    )
-
-
-class StoreReviewForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason (kept in the store's review log)"),
-        widget=forms.Textarea(attrs={"rows": 4}),
     )

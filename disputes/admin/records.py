@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin, StaffOnlyMixin
 from disputes import services
 
 from ..models import Appeal, CannedReply, PlatformRule, Ruling
-from .base import ReadOnlyAdmin, StaffOnlyMixin
 
 
 @admin.register(PlatformRule)

@@ -14,10 +14,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
-from accounts.roles import role_of
 from accounts.scoping import can_see_dispute
 from core.errors import ApplicationError
+from core.roles import Role, role_of
 from disputes import services
 
 from ..choices import ACTION_LABELS

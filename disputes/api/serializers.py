@@ -8,7 +8,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.roles import is_platform_staff
 from core.api import (
     StrictBooleanField,
     StrictCharField,
@@ -16,6 +15,7 @@ from core.api import (
     StrictIntegerField,
     StrictModelSerializer,
 )
+from core.roles import is_platform_staff
 from disputes.choices import (
     DeadlineKind,
     Decision,

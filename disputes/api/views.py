@@ -17,8 +17,6 @@ from rest_framework.generics import ListAPIView
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from accounts.models import Role
-from accounts.roles import role_of
 from core.api import (
     IDEMPOTENCY_PARAMETER,
     CaseCursorPagination,
@@ -26,10 +24,11 @@ from core.api import (
     idempotent,
 )
 from core.errors import ActionNotPermitted, NotVisible
+from core.files import ACCEPTED_TYPES
+from core.roles import Role, role_of
 from disputes import selectors, services
 from disputes.downloads import evidence_response
 from disputes.models import Dispute, Evidence
-from disputes.services.records import SIGNATURES
 
 from .filters import DisputeFilter
 from .serializers import (
@@ -272,7 +271,7 @@ class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         responses={
             **{
                 (200, content_type): OpenApiResponse(OpenApiTypes.BINARY)
-                for _magic, _offset, content_type, _ext in SIGNATURES
+                for content_type in ACCEPTED_TYPES
             },
             **READ_ERRORS,
         },

@@ -15,8 +15,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.roles import assign_role
+from core.roles import Role
 from orders.models import Refund
 from stores.models import PROVINCES, Category, Store, StoreReviewLog, StoreStatus
 

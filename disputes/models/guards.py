@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
-from accounts.roles import role_of
 from accounts.scoping import party_of
+from core.roles import Role, is_platform_staff, role_of
+from core.roles import is_supervisor as is_supervisor_role
 
 from ..choices import MerchantResponse, Party
 
@@ -32,7 +32,7 @@ def is_party(case: Dispute, user: object) -> bool:
 
 
 def is_platform(case: Dispute, user: object) -> bool:
-    return role_of(user) in (Role.AGENT, Role.SUPERVISOR)
+    return is_platform_staff(user)
 
 
 def is_handler(case: Dispute, user: object) -> bool:
@@ -44,7 +44,7 @@ def is_handler(case: Dispute, user: object) -> bool:
 
 
 def is_supervisor(case: Dispute, user: object) -> bool:
-    return role_of(user) == Role.SUPERVISOR
+    return is_supervisor_role(user)
 
 
 def is_appeal_judge(case: Dispute, user: object) -> bool:

@@ -26,7 +26,7 @@ from .platform import (
     dispute_start_mediation,
     dispute_take,
 )
-from .records import evidence_upload, message_post, rule_publish, sniff_type
+from .records import evidence_upload, message_post, rule_publish
 
 # The service behind each action name (pages, admin and API dispatch through it).
 ACTION_SERVICES = {
@@ -78,5 +78,4 @@ __all__ = [
     "evidence_upload",
     "message_post",
     "rule_publish",
-    "sniff_type",
 ]

@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from accounts.models import Role, User
-from accounts.roles import role_of
+from accounts.models import User
 from accounts.scoping import can_see_dispute, party_of
 from core.errors import (
     ActionNotPermitted,
@@ -21,6 +20,7 @@ from core.errors import (
     NotVisible,
     ValidationFailed,
 )
+from core.roles import Role, role_of
 from orders.models import RefundKind
 from orders.services import refund_create
 

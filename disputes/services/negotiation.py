@@ -8,8 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
-from accounts.roles import role_of
+from accounts.models import User
 from accounts.scoping import visible_orders
 from core.errors import (
     ActionNotPermitted,
@@ -17,11 +16,12 @@ from core.errors import (
     NotVisible,
     ValidationFailed,
 )
+from core.roles import Role, role_of
 from orders.models import Order
 
 from ..choices import OPEN_STATES, Reason, Remedy, State
 from ..models import Dispute, DisputeEvent, new_case_number
-from ..policy import policy_for
+from ..policy import order_open_refusal, policy_for
 from ._core import (
     parse_amount,
     party_for,
@@ -45,16 +45,15 @@ def _check_choice(value: str, choices: type, field: str) -> str:
 
 
 def _check_openable(order: Order, amount: Decimal) -> None:
-    policy = policy_for(order.store.category)
-    if not order.is_paid:
-        raise InvalidTransition(_("Only paid orders can be disputed."))
-    if order.delivered_at and timezone.now() > order.delivered_at + policy.after_sales:
-        raise InvalidTransition(
-            _("The after-sales window of %(days)s days after delivery has passed.")
-            % {"days": policy.after_sales_days}
-        )
-    if Dispute.objects.filter(order=order, state__in=OPEN_STATES).exists():
-        raise InvalidTransition(_("This order already has an open case."))
+    refusal = order_open_refusal(
+        order,
+        has_open_case=Dispute.objects.filter(
+            order=order, state__in=OPEN_STATES
+        ).exists(),
+        now=timezone.now(),
+    )
+    if refusal:
+        raise InvalidTransition(refusal)
     if amount > order.refundable:
         raise ValidationFailed(
             _("You can claim at most ¥%(max)s on this order.")

@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
-from accounts.roles import role_of
+from accounts.models import User
 from core.errors import ActionNotPermitted, InvalidTransition, ValidationFailed
+from core.roles import Role, role_of
 
 from ..choices import Liability, Outcome, Party
 from ..models import Dispute, EvidenceRequest, PlatformRule, Ruling

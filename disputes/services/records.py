@@ -5,15 +5,13 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
-from accounts.roles import is_platform_staff, role_of
+from accounts.models import User
 from accounts.scoping import can_see_dispute, party_of
 from core.errors import (
     ActionNotPermitted,
@@ -21,6 +19,8 @@ from core.errors import (
     NotVisible,
     ValidationFailed,
 )
+from core.files import upload_refusal, upload_type
+from core.roles import is_platform_staff
 
 from ..choices import RequestStatus
 from ..models import (
@@ -33,27 +33,6 @@ from ..models import (
 )
 from ._core import actor_role, require_text
 from .events import event_publish
-
-# Allowed evidence types, recognised by their first bytes (never by their name).
-SIGNATURES: list[tuple[bytes, int, str, str]] = [
-    (b"\xff\xd8\xff", 0, "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", 0, "image/png", ".png"),
-    (b"GIF87a", 0, "image/gif", ".gif"),
-    (b"GIF89a", 0, "image/gif", ".gif"),
-    (b"WEBP", 8, "image/webp", ".webp"),
-    (b"%PDF-", 0, "application/pdf", ".pdf"),
-    (b"ftyp", 4, "video/mp4", ".mp4"),
-]
-
-
-def sniff_type(head: bytes) -> tuple[str, str] | None:
-    """(content type, extension) for an allowed file, from its first bytes."""
-    for magic, offset, content_type, extension in SIGNATURES:
-        if head[offset : offset + len(magic)] == magic:
-            if content_type == "image/webp" and not head.startswith(b"RIFF"):
-                continue
-            return content_type, extension
-    return None
 
 
 def _visible_case(dispute: Dispute | str, actor: User) -> Dispute:
@@ -109,23 +88,16 @@ def message_post(
     return message
 
 
-def _read_upload(upload: UploadedFile) -> tuple[bytes, str, str]:
+def _read_upload(upload: UploadedFile) -> tuple[str, str, str]:
+    """(sha256, content type, extension) of an accepted upload."""
     if upload is None:
         raise ValidationFailed(_("Choose a file."), errors={"file": [_("Required.")]})
-    if upload.size > settings.EVIDENCE_MAX_BYTES:
+    refusal = upload_refusal(upload)
+    kind = upload_type(upload)
+    if refusal or kind is None:
         raise ValidationFailed(
-            _("Files may be at most %(mb)s MB.")
-            % {"mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)},
-            errors={"file": [_("Too large.")]},
-        )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    kind = sniff_type(head)
-    if upload.size == 0 or kind is None:
-        raise ValidationFailed(
-            _("Upload a JPEG, PNG, GIF or WebP image, a PDF or an MP4 video."),
-            errors={"file": [_("File type not allowed.")]},
+            refusal or _("File type not allowed."),
+            errors={"file": [refusal or _("File type not allowed.")]},
         )
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -197,7 +169,7 @@ def rule_publish(
     effective_from: datetime | None = None,
 ) -> PlatformRule:
     """Publish a new version of a platform rule; old versions stay as they were."""
-    if actor is not None and role_of(actor) not in (Role.AGENT, Role.SUPERVISOR):
+    if actor is not None and not is_platform_staff(actor):
         raise ActionNotPermitted(_("Only platform staff publish rules."))
     code = require_text(code, field="code", label=_("A code"))
     title = require_text(title, field="title", label=_("A title"))

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from disputes import workbench
-from disputes.admin.base import COUNT_CAP, CappedCountPaginator
+from core.admin import COUNT_CAP, CappedCountPaginator
 from disputes.models import Dispute
 from tests import factories as f
 

@@ -13,8 +13,8 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from accounts.models import Role, User
-from accounts.roles import role_of
+from accounts.models import User
+from core.roles import Role, role_of
 from disputes import demo, services
 from disputes.choices import Reason, Remedy, Resolution, State
 from disputes.models import (

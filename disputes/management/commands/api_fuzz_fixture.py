@@ -10,8 +10,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.roles import assign_role
+from core.roles import Role
 from disputes import services
 from disputes.models import Dispute, PlatformRule
 from orders.models import Order, OrderItem, OrderStatus

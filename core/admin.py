@@ -7,8 +7,7 @@ from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
-from accounts.models import PLATFORM_ROLES, Role
-from accounts.roles import is_staff_role, role_of
+from core.roles import is_staff_role
 
 COUNT_CAP = 10_000
 
@@ -25,14 +24,6 @@ class CappedCountPaginator(Paginator):
         return min(counted, COUNT_CAP)
 
 
-def is_platform(user) -> bool:
-    return user.is_superuser or role_of(user) in PLATFORM_ROLES
-
-
-def is_supervisor(user) -> bool:
-    return user.is_superuser or role_of(user) == Role.SUPERVISOR
-
-
 class StaffOnlyMixin:
     """Only agents, supervisors, managers (and superusers) use these pages.
 
@@ -42,7 +33,7 @@ class StaffOnlyMixin:
 
     def _staff(self, request) -> bool:
         user = request.user
-        return user.is_active and (user.is_superuser or is_staff_role(user))
+        return user.is_active and is_staff_role(user)
 
     def has_module_permission(self, request):
         return self._staff(request) and super().has_module_permission(request)

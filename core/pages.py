@@ -1,0 +1,31 @@
+"""Helpers the server-rendered pages of every app share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+PER_PAGE = 20
+
+
+def page_of(
+    request: HttpRequest, qs: QuerySet[Any], per_page: int = PER_PAGE
+) -> dict[str, Any]:
+    """One page of rows without COUNT(*): fetch one extra row to know if more follow."""
+    try:
+        number = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        number = 1
+    start = (number - 1) * per_page
+    rows = list(qs[start : start + per_page + 1])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "rows": rows[:per_page],
+        "number": number,
+        "has_next": len(rows) > per_page,
+        "has_previous": number > 1,
+        "query": query.urlencode(),
+    }
