@@ -128,6 +128,8 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
+            path("take-next/", wrap(lambda r: views.take_next(self, r)),
+                 name="disputes_dispute_take_next"),
             path("<path:object_id>/act/<str:action>/",
                  wrap(lambda r, object_id, action: views.case_action(
                      self, r, object_id, action)),

@@ -102,6 +102,27 @@ def case_action(model_admin, request: HttpRequest, object_id: str, action: str):
     return TemplateResponse(request, "admin/disputes/dispute/action_form.html", context)
 
 
+def take_next(model_admin, request: HttpRequest) -> HttpResponse:
+    """POST: hand the agent the most urgent free complaint and open it."""
+    back = reverse("admin:disputes_dispute_changelist")
+    if request.method != "POST":
+        return redirect(back)
+    if not model_admin.has_change_permission(request):
+        raise PermissionDenied
+    try:
+        case = services.dispute_take_next(actor=request.user)
+    except ApplicationError as exc:
+        _report(request, exc)
+        return redirect(back)
+    if case is None:
+        messages.info(request, _("No complaint is waiting to be picked up."))
+        return redirect(back)
+    messages.success(
+        request, _("You took %(case)s: it is yours now.") % {"case": case.number}
+    )
+    return redirect(case_url(case))
+
+
 def case_reply(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
     """POST a public reply or an internal note through services.message_post."""
     case = _visible_case(model_admin, request, object_id)

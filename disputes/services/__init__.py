@@ -26,6 +26,7 @@ from .platform import (
     dispute_start_mediation,
     dispute_take,
 )
+from .queue import dispute_take_next
 from .records import evidence_upload, message_post, rule_publish
 
 # The service behind each action name (pages, admin and API dispatch through it).
@@ -72,6 +73,7 @@ __all__ = [
     "dispute_rule",
     "dispute_start_mediation",
     "dispute_take",
+    "dispute_take_next",
     "dispute_uphold",
     "dispute_withdraw",
     "evidence_request_expire",

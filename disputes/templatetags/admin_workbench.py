@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 
+from core.roles import is_platform_staff
 from disputes import workbench
 
 register = template.Library()
@@ -17,6 +18,12 @@ def workbench_home(user) -> dict:
         "counts": workbench.home_counts(user),
         "stores_pending": workbench.stores_pending_count(user),
     }
+
+
+@register.filter
+def may_take_next(user) -> bool:
+    """Whether the user gets the "take the next case" button."""
+    return is_platform_staff(user)
 
 
 @register.simple_tag

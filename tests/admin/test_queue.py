@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from disputes import workbench
 from core.admin import COUNT_CAP, CappedCountPaginator
+from disputes import workbench
 from disputes.models import Dispute
 from tests import factories as f
 
