@@ -19,6 +19,7 @@ VIEW_ALL = [
     "disputes.view_appeal",
     "disputes.view_platformrule",
     "disputes.view_cannedreply",
+    "disputes.view_macro",
 ]
 CASE_WORK = [
     "disputes.change_dispute",
@@ -49,7 +50,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "disputes.view_platformrule",
     ],
     "agent": VIEW_ALL + CASE_WORK,
-    "supervisor": [*VIEW_ALL, *CASE_WORK, "disputes.change_appeal", "orders.add_order"],
+    "supervisor": [
+        *VIEW_ALL,
+        *CASE_WORK,
+        "disputes.change_appeal",
+        "orders.add_order",
+        "disputes.add_macro",
+        "disputes.change_macro",
+    ],
     "manager": VIEW_ALL,
 }
 

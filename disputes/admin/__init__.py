@@ -8,7 +8,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .cases import DisputeAdmin
-from .records import AppealAdmin, CannedReplyAdmin, PlatformRuleAdmin, RulingAdmin
+from .records import (
+    AppealAdmin,
+    CannedReplyAdmin,
+    MacroAdmin,
+    PlatformRuleAdmin,
+    RulingAdmin,
+)
 
 admin.site.site_header = _("Dispute workbench")
 admin.site.site_title = _("Dispute workbench")
@@ -20,6 +26,7 @@ __all__ = [
     "AppealAdmin",
     "CannedReplyAdmin",
     "DisputeAdmin",
+    "MacroAdmin",
     "PlatformRuleAdmin",
     "RulingAdmin",
 ]

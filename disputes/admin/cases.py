@@ -16,7 +16,7 @@ from core.roles import is_platform_staff, is_supervisor
 from disputes import selectors, services, workbench
 
 from ..choices import ACTION_LABELS, DeadlineKind, State
-from ..models import Dispute
+from ..models import Dispute, Macro
 from . import views
 from .filters import (
     AssignedFilter,
@@ -134,6 +134,9 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
                  wrap(lambda r, object_id, action: views.case_action(
                      self, r, object_id, action)),
                  name="disputes_dispute_action"),
+            path("<path:object_id>/macro/",
+                 wrap(lambda r, object_id: views.case_macro(self, r, object_id)),
+                 name="disputes_dispute_macro"),
             path("<path:object_id>/reply/",
                  wrap(lambda r, object_id: views.case_reply(self, r, object_id)),
                  name="disputes_dispute_reply"),
@@ -185,6 +188,8 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
             "reply_form": ReplyForm(),
             "canned": canned_replies(case.reason) if can_work else [],
             "reply_url": reverse("admin:disputes_dispute_reply", args=[case.pk]),
+            "macros": list(Macro.objects.filter(active=True)) if can_work else [],
+            "macro_url": reverse("admin:disputes_dispute_macro", args=[case.pk]),
         }
 
     @staticmethod

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import ReadOnlyAdmin, StaffOnlyMixin
 from disputes import services
 
-from ..models import Appeal, CannedReply, PlatformRule, Ruling
+from ..models import Appeal, CannedReply, Macro, PlatformRule, Ruling
+from ..services.macros import macro_steps
 
 
 @admin.register(PlatformRule)
@@ -106,3 +107,28 @@ class AppealAdmin(ReadOnlyAdmin):
     list_filter = ["decision", "party"]
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
+
+
+@admin.register(Macro)
+class MacroAdmin(StaffOnlyMixin, admin.ModelAdmin):
+    list_display = ["name", "steps", "active", "created_by"]
+    list_filter = ["active"]
+    search_fields = ["name", "message", "evidence_what"]
+    fieldsets = [
+        (None, {"fields": ["name", "active"]}),
+        (_("1. Message"), {"fields": ["message", "message_internal"]}),
+        (_("2. Evidence request"),
+         {"fields": ["evidence_party", "evidence_what", "evidence_hours"]}),
+        (_("3. Mediation"), {"fields": ["start_mediation"]}),
+    ]  # fmt: skip
+    show_facets = admin.ShowFacets.NEVER
+
+    @admin.display(description=_("steps"))
+    def steps(self, macro):
+        return " → ".join(str(label) for label, _run in macro_steps(
+            macro=macro, actor=None))  # fmt: skip
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

@@ -21,7 +21,7 @@ from disputes import services
 
 from ..choices import ACTION_LABELS
 from ..downloads import evidence_response
-from ..models import Dispute, Evidence
+from ..models import Dispute, Evidence, Macro
 from .forms import ACTION_FORMS, ReplyForm
 
 
@@ -121,6 +121,35 @@ def take_next(model_admin, request: HttpRequest) -> HttpResponse:
         request, _("You took %(case)s: it is yours now.") % {"case": case.number}
     )
     return redirect(case_url(case))
+
+
+def case_macro(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
+    """POST: run one macro on the case; a refused step keeps nothing."""
+    case = _visible_case(model_admin, request, object_id)
+    if request.method != "POST":
+        return redirect(case_url(case))
+    if not model_admin.has_change_permission(request):
+        raise PermissionDenied
+    chosen = str(request.POST.get("macro", ""))
+    macro = (
+        Macro.objects.filter(pk=int(chosen), active=True).first()
+        if chosen.isdigit()
+        else None
+    )
+    if macro is None:
+        messages.error(request, _("Choose a macro."))
+        return redirect(case_url(case))
+    try:
+        count = services.macro_run(macro=macro, dispute=case, actor=request.user)
+    except ApplicationError as exc:
+        _report(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Macro “%(macro)s”: %(count)s steps done.")
+            % {"macro": macro.name, "count": count},
+        )
+    return redirect(case_url(case) + "#timeline")
 
 
 def case_reply(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:

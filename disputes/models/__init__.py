@@ -3,6 +3,7 @@
 from .case import Dispute, new_case_number
 from .decisions import Appeal, PlatformRule, PlatformRuleQuerySet, Ruling
 from .idempotency import IdempotencyRecord
+from .macros import Macro
 from .records import (
     CannedReply,
     DisputeEvent,
@@ -20,6 +21,7 @@ __all__ = [
     "Evidence",
     "EvidenceRequest",
     "IdempotencyRecord",
+    "Macro",
     "Message",
     "PlatformRule",
     "PlatformRuleQuerySet",

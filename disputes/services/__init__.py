@@ -8,6 +8,7 @@ from .deadlines import (
     dispute_handle_silent_merchant,
     evidence_request_expire,
 )
+from .macros import macro_run
 from .negotiation import (
     dispute_accept,
     dispute_accept_offer,
@@ -78,6 +79,7 @@ __all__ = [
     "dispute_withdraw",
     "evidence_request_expire",
     "evidence_upload",
+    "macro_run",
     "message_post",
     "rule_publish",
 ]
