@@ -46,9 +46,9 @@ def key(entry: dict[str, str]) -> tuple[str, str]:
 
 
 def quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace(
-        "\n", "\\n"
-    ) + '"'
+    return (
+        '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    )
 
 
 def extract() -> list[dict[str, str]]:

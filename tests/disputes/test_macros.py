@@ -32,9 +32,9 @@ def ask_merchant(**kw) -> Macro:
 
 def timeline(case) -> list[str]:
     return list(
-        DisputeEvent.objects.filter(dispute=case).order_by("id").values_list(
-            "action", flat=True
-        )
+        DisputeEvent.objects.filter(dispute=case)
+        .order_by("id")
+        .values_list("action", flat=True)
     )
 
 
