@@ -20,6 +20,7 @@ VIEW_ALL = [
     "disputes.view_platformrule",
     "disputes.view_cannedreply",
     "disputes.view_macro",
+    "disputes.view_reasoningtemplate",
 ]
 CASE_WORK = [
     "disputes.change_dispute",
@@ -57,6 +58,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.add_order",
         "disputes.add_macro",
         "disputes.change_macro",
+        "disputes.add_reasoningtemplate",
+        "disputes.change_reasoningtemplate",
     ],
     "manager": VIEW_ALL,
 }

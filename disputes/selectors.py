@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -12,7 +13,14 @@ from accounts.scoping import visible_disputes
 from core.roles import is_platform_staff
 
 from .choices import Resolution, State
-from .models import Dispute, DisputeEvent, Evidence, Message, PlatformRule
+from .models import (
+    Dispute,
+    DisputeEvent,
+    Evidence,
+    Message,
+    PlatformRule,
+    ReasoningTemplate,
+)
 
 HISTORY_DAYS = 90
 
@@ -130,3 +138,51 @@ def store_dispute_figures(*, store_id: int) -> list[dict]:
             }
         )
     return rows
+
+
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def fill_placeholders(text: str, values: dict[str, str]) -> str:
+    """Replace {name} with its value; unknown names and stray braces stay."""
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def rule_guidance(*, dispute: Dispute) -> dict[str, dict]:
+    """Each rule in force with its text and its reasoning templates filled in
+    for this case: what the agent sees beside the reasoning box."""
+    order = dispute.order
+    values = {
+        "amount": f"¥{dispute.amount}",
+        "refundable": f"¥{order.refundable}",
+        "order_total": f"¥{order.total}",
+        "order": order.number,
+        "opened": f"{timezone.localtime(dispute.opened_at):%Y-%m-%d}",
+        "delivered": (
+            f"{timezone.localtime(order.delivered_at):%Y-%m-%d}"
+            if order.delivered_at
+            else "—"
+        ),
+        "store": dispute.store.name,
+    }
+    rules = rules_in_force().prefetch_related(
+        Prefetch(
+            "reasoning_templates",
+            queryset=ReasoningTemplate.objects.filter(active=True),
+            to_attr="active_templates",
+        )
+    )
+    guidance = {}
+    for rule in rules:
+        values["rule"] = f"{rule.title}（{rule.code} v{rule.version}）"
+        guidance[rule.code] = {
+            "title": rule.title,
+            "version": rule.version,
+            "text": rule.text,
+            "url": f"/disputes/rules/{rule.code}/v{rule.version}/",
+            "templates": [
+                {"title": t.title, "text": fill_placeholders(t.text, values)}
+                for t in rule.active_templates
+            ],
+        }
+    return guidance

@@ -13,6 +13,7 @@ from .records import (
     CannedReplyAdmin,
     MacroAdmin,
     PlatformRuleAdmin,
+    ReasoningTemplateAdmin,
     RulingAdmin,
 )
 
@@ -28,5 +29,6 @@ __all__ = [
     "DisputeAdmin",
     "MacroAdmin",
     "PlatformRuleAdmin",
+    "ReasoningTemplateAdmin",
     "RulingAdmin",
 ]

@@ -69,7 +69,7 @@ class StartMediationForm(ActionForm):
 
 
 class RequestEvidenceForm(ActionForm):
-    party = forms.ChoiceField(label=_("From"), choices=Party.choices)
+    party = forms.ChoiceField(label=_("From"), choices=[("", "—"), *Party.choices])
     note = forms.CharField(
         label=_("What is needed"), widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -96,7 +96,10 @@ class DecisionForm(ActionForm):
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect
     )
-    liability = forms.ChoiceField(label=_("Liability"), choices=Liability.choices)
+    # No decision field starts with a value: a default would be a bias.
+    liability = forms.ChoiceField(
+        label=_("Liability"), choices=[("", "—"), *Liability.choices]
+    )
     amount = forms.DecimalField(
         label=_("Amount to the buyer (¥)"),
         required=False,

@@ -14,7 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import ReadOnlyAdmin, StaffOnlyMixin
 from disputes import services
 
-from ..models import Appeal, CannedReply, Macro, PlatformRule, Ruling
+from ..models import (
+    Appeal,
+    CannedReply,
+    Macro,
+    PlatformRule,
+    ReasoningTemplate,
+    Ruling,
+)
 from ..services.macros import macro_steps
 
 
@@ -132,3 +139,18 @@ class MacroAdmin(StaffOnlyMixin, admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(ReasoningTemplate)
+class ReasoningTemplateAdmin(StaffOnlyMixin, admin.ModelAdmin):
+    list_display = ["title", "rule", "active"]
+    list_filter = ["active", "rule__code"]
+    list_select_related = ["rule"]
+    search_fields = ["title", "text", "rule__code"]
+    fields = ["rule", "title", "text", "active"]
+    show_facets = admin.ShowFacets.NEVER
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "rule":
+            kwargs["queryset"] = PlatformRule.objects.in_force().order_by("code")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.scoping import can_see_dispute
 from core.errors import ApplicationError
 from core.roles import Role, role_of
-from disputes import services
+from disputes import selectors, services
 
 from ..choices import ACTION_LABELS
 from ..downloads import evidence_response
@@ -98,6 +98,9 @@ def case_action(model_admin, request: HttpRequest, object_id: str, action: str):
         "title": f"{ACTION_LABELS[action]} · {case.number}",
         "action_label": ACTION_LABELS[action],
         "case_url": case_url(case),
+        "rule_guidance": (
+            selectors.rule_guidance(dispute=case) if "rule" in form.fields else None
+        ),
     }
     return TemplateResponse(request, "admin/disputes/dispute/action_form.html", context)
 

@@ -3,7 +3,6 @@
 from .case import Dispute, new_case_number
 from .decisions import Appeal, PlatformRule, PlatformRuleQuerySet, Ruling
 from .idempotency import IdempotencyRecord
-from .macros import Macro
 from .records import (
     CannedReply,
     DisputeEvent,
@@ -12,6 +11,7 @@ from .records import (
     Message,
     evidence_path,
 )
+from .tools import Macro, ReasoningTemplate
 
 __all__ = [
     "Appeal",
@@ -25,6 +25,7 @@ __all__ = [
     "Message",
     "PlatformRule",
     "PlatformRuleQuerySet",
+    "ReasoningTemplate",
     "Ruling",
     "evidence_path",
     "new_case_number",

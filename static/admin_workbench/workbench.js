@@ -29,3 +29,43 @@
   }
   setInterval(tick, 60000);
 })();
+
+// The ruling forms: the text of the chosen rule and its reasoning templates
+// beside the reasoning box.
+(function () {
+  "use strict";
+  var data = document.getElementById("wb-rule-guidance");
+  var panel = document.getElementById("wb-rule-panel");
+  if (!data || !panel) { return; }
+  var rules = JSON.parse(data.textContent);
+  var select = document.querySelector("select[name=rule]");
+  var reasoning = document.querySelector("textarea[name=reasoning]");
+  function part(name) { return panel.querySelector("[data-rule-" + name + "]"); }
+  function show() {
+    var rule = select && rules[select.value];
+    part("empty").hidden = !!rule;
+    part("body").hidden = !rule;
+    if (!rule) { return; }
+    part("title").textContent = rule.title;
+    part("version").textContent = "v" + rule.version;
+    part("link").href = rule.url;
+    part("text").textContent = rule.text;
+    var box = part("templates");
+    box.textContent = "";
+    rule.templates.forEach(function (template) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "button wb-template";
+      button.textContent = template.title;
+      button.addEventListener("click", function () {
+        if (!reasoning) { return; }
+        reasoning.value = template.text;
+        reasoning.focus();
+      });
+      box.appendChild(button);
+    });
+    part("templates-box").hidden = rule.templates.length === 0;
+  }
+  if (select) { select.addEventListener("change", show); }
+  show();
+})();

@@ -1,4 +1,5 @@
-"""Macros: a supervisor's named sequence of workbench steps, run in one click."""
+"""The agents' tools: macros (several steps in one click) and reasoning
+templates (how a rule is usually explained), both kept by supervisors."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import Party
+from .decisions import PlatformRule
 
 
 class Macro(models.Model):
@@ -63,3 +65,36 @@ class Macro(models.Model):
             )
         if not (self.message.strip() or self.evidence_party or self.start_mediation):
             raise ValidationError(_("A macro needs at least one step."))
+
+
+class ReasoningTemplate(models.Model):
+    """A starting text for the reasoning of a ruling under one rule version.
+
+    Placeholders in braces are filled in for the case at hand: {amount},
+    {refundable}, {order_total}, {order}, {opened}, {delivered}, {store},
+    {rule}. The agent edits the text; the ruling keeps the final words.
+    """
+
+    rule = models.ForeignKey(
+        PlatformRule,
+        on_delete=models.PROTECT,
+        related_name="reasoning_templates",
+        verbose_name=_("rule version"),
+    )
+    title = models.CharField(_("title"), max_length=80)
+    text = models.TextField(
+        _("text"),
+        help_text=_(
+            "Placeholders: {amount} {refundable} {order_total} {order} {opened} "
+            "{delivered} {store} {rule}"
+        ),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("reasoning template")
+        verbose_name_plural = _("reasoning templates")
+        ordering = ["rule", "title"]
+
+    def __str__(self) -> str:
+        return f"{self.rule.code} v{self.rule.version} · {self.title}"
