@@ -31,15 +31,15 @@
 })();
 
 // The ruling forms: the text of the chosen rule and its reasoning templates
-// beside the reasoning box.
-(function () {
+// beside the reasoning box (on the action page and in the case page's panel).
+window.wbRuleGuidance = function (root) {
   "use strict";
-  var data = document.getElementById("wb-rule-guidance");
-  var panel = document.getElementById("wb-rule-panel");
+  var data = root.querySelector("#wb-rule-guidance");
+  var panel = root.querySelector("#wb-rule-panel");
   if (!data || !panel) { return; }
   var rules = JSON.parse(data.textContent);
-  var select = document.querySelector("select[name=rule]");
-  var reasoning = document.querySelector("textarea[name=reasoning]");
+  var select = root.querySelector("select[name=rule]");
+  var reasoning = root.querySelector("textarea[name=reasoning]");
   function part(name) { return panel.querySelector("[data-rule-" + name + "]"); }
   function show() {
     var rule = select && rules[select.value];
@@ -68,4 +68,8 @@
   }
   if (select) { select.addEventListener("change", show); }
   show();
-})();
+};
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  window.wbRuleGuidance(document);
+});

@@ -38,13 +38,16 @@ def _sign_in(page, base: str, user) -> None:
 
 
 def _act(page, action: str) -> None:
+    """Open an action in the case page's side panel (no page load)."""
     page.click(f"a[data-action={action}]")
-    page.wait_for_url(re.compile(rf".*/act/{action}/$"))
+    page.wait_for_selector("#wb-panel:not([hidden]) form")
 
 
 def _submit(page) -> None:
-    page.click(".submit-row input[type=submit]")
-    page.wait_for_url(re.compile(r".*/change/$"))
+    """Submit the panel; the case reloads in place with the result."""
+    page.click("#wb-panel .submit-row input[type=submit]")
+    page.wait_for_selector("#wb-panel", state="hidden")
+    page.wait_for_selector(".messagelist .success")
 
 
 @pytest.fixture
