@@ -35,9 +35,9 @@ test: install browser
 	$(PY) manage.py compilemessages -v0 || true
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
-## Apply due deadlines every minute (a worker; cron may run `apply_deadlines` instead)
+## Run the task worker (mail, notifications, webhooks) and the deadline sweep together
 worker: install
-	$(PY) manage.py apply_deadlines --loop 60
+	PY=$(PY) scripts/worker.sh
 
 lint: install
 	$(PY) -m ruff check .

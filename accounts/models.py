@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +9,21 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("display name"), max_length=64, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="zh-hans",
+        help_text=_("E-mail about your cases is written in this language."),
+    )
+    email_updates = models.BooleanField(
+        _("e-mail every update"),
+        default=True,
+        help_text=_(
+            "Also e-mail messages, evidence and other news that need nothing "
+            "from you. Decisions, deadlines and requests are always e-mailed."
+        ),
+    )
 
     class Meta:
         verbose_name = _("user")

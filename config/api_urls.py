@@ -7,11 +7,13 @@ from rest_framework.routers import SimpleRouter
 from disputes.api.auth import TokenView
 from disputes.api.urls import router as disputes_router
 from disputes.api.views import RuleListView
+from notifications.api import NotificationViewSet
 from orders.api import OrderViewSet
 from reports.api import InterventionReportView
 
 router = SimpleRouter()
 router.register("orders", OrderViewSet, basename="order")
+router.register("notifications", NotificationViewSet, basename="notification")
 router.registry.extend(disputes_router.registry)
 
 v1 = [

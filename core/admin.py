@@ -1,4 +1,8 @@
-"""Pieces every workbench ModelAdmin shares: role checks, a cheap paginator."""
+"""Pieces every workbench ModelAdmin shares: role checks, a cheap paginator.
+
+Also the admin of the task queue (`core` is an installed app for that and for
+`manage.py requeue_stale_tasks`).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,9 @@ from django.contrib import admin
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from core.roles import is_staff_role
 
@@ -72,3 +79,27 @@ class FastListMixin:
 
 def badge(value: str, label: str, prefix: str = "state") -> str:
     return format_html('<span class="wb-badge {}-{}">{}</span>', prefix, value, label)
+
+
+# The task queue (django-tasks' results): every attempt, its error, what comes next.
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(DBTaskResultAdmin):
+    """Read-only; a failed attempt shows its traceback, a retry its attempt."""
+
+    list_display = [
+        "task_name", "status", "attempt", "error", "enqueued_at",
+        "display_run_after", "finished_at", "queue_name",
+    ]  # fmt: skip
+    list_filter = ["status", "queue_name"]
+    search_fields = ["task_path", "exception_class_path"]
+
+    @admin.display(description=_("attempt"))
+    def attempt(self, obj: DBTaskResult) -> int:
+        return (obj.args_kwargs.get("kwargs") or {}).get("attempt", 1)
+
+    @admin.display(description=_("error"))
+    def error(self, obj: DBTaskResult) -> str:
+        return obj.exception_class_path.rsplit(".", 1)[-1] or "—"

@@ -103,3 +103,19 @@ def retrying_task(
         return the_task
 
     return decorate
+
+
+def tasks_requeue_stale(*, older_than: timedelta) -> int:
+    """Put RUNNING tasks whose worker is gone back in the queue; returns how many.
+
+    A worker killed mid-task (SIGKILL, a lost machine) leaves its task RUNNING
+    for ever. One UPDATE, so several machines may run it at once. A task that
+    really runs longer than `older_than` would run twice: keep tasks short.
+    """
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = timezone.now() - older_than
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=cutoff
+    ).update(status=TaskResultStatus.READY, started_at=None)

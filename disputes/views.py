@@ -20,6 +20,8 @@ from accounts.scoping import party_of, visible_orders
 from core.errors import ApplicationError
 from core.pages import page_of
 from core.roles import Role, role_of, staff_home
+from notifications.selectors import with_unseen_activity
+from notifications.services import case_seen_record
 from orders.models import Order
 
 from . import selectors, services
@@ -46,7 +48,9 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "all")
     if state not in dict(STATE_FILTERS):
         state = "all"
-    qs = selectors.dispute_list(user=request.user)
+    qs = with_unseen_activity(
+        selectors.dispute_list(user=request.user), user=request.user
+    )
     if state == "open":
         qs = qs.filter(state__in=OPEN_STATES)
     elif state == "closed":
@@ -201,6 +205,7 @@ def _case_context(request: HttpRequest, case: Dispute, bound: dict | None = None
 def dispute_detail(request: HttpRequest, number: str) -> HttpResponse:
     """The case page: summary, decisions, timeline and this user's actions."""
     case = _visible_case(request, number)
+    case_seen_record(user=request.user, case=case)
     return render(request, "disputes/detail.html", _case_context(request, case))
 
 

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "orders",
     "disputes",
     "reports",
+    "notifications",
+    "core",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.role",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -140,6 +143,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "disputes@example.com")
+# The address people reach the site at: links in e-mail are absolute.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 REST_FRAMEWORK = {
     # Token first, so that an anonymous request answers 401 with WWW-Authenticate.
@@ -220,3 +225,6 @@ IDEMPOTENCY_IN_FLIGHT_MINUTES = 10
 # Everything that leaves a request (mail, webhooks, fan-out) is a task: queued
 # in the database on commit and run by `manage.py db_worker` (see README).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task still RUNNING after this long lost its worker (killed, machine gone):
+# `requeue_stale_tasks` (run by `make worker`) puts it back in the queue.
+TASKS_STALE_AFTER_MINUTES = int(os.environ.get("TASKS_STALE_AFTER_MINUTES", "15"))

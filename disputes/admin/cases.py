@@ -14,6 +14,8 @@ from core.admin import FastListMixin, StaffOnlyMixin, badge
 from core.errors import ApplicationError
 from core.roles import is_platform_staff, is_supervisor
 from disputes import selectors, services, workbench
+from notifications.selectors import with_unseen_activity
+from notifications.services import case_seen_record
 
 from ..choices import ACTION_LABELS, DeadlineKind, State
 from ..models import Dispute, Macro
@@ -38,10 +40,10 @@ def _one_to_one(case: Dispute, name: str):
 @admin.register(Dispute)
 class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
     list_display = [
-        "number", "state_badge", "reason", "store", "buyer", "amounts",
+        "case_number", "state_badge", "reason", "store", "buyer", "amounts",
         "assigned_to", "deadline", "age",
     ]  # fmt: skip
-    list_display_links = ["number"]
+    list_display_links = ["case_number"]
     list_filter = [
         StateFilter, "reason", ("store__category", admin.RelatedOnlyFieldListFilter),
         RegionFilter, AssignedFilter, DueFilter, OpenedRangeFilter,
@@ -60,9 +62,10 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
 
     # Reads.
     def get_queryset(self, request):
-        return selectors.dispute_list(
+        cases = selectors.dispute_list(
             user=request.user, qs=super().get_queryset(request)
         )
+        return with_unseen_activity(cases, user=request.user)
 
     def get_object(self, request, object_id, from_field=None):
         if not str(object_id).isdigit():
@@ -96,6 +99,17 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
         return False
 
     # Columns.
+    @admin.display(description=gettext_lazy("case"), ordering="number")
+    def case_number(self, case):
+        if not getattr(case, "has_unseen", False):
+            return case.number
+        return format_html(
+            '{}<span class="wb-new" title="{}">{}</span>',
+            case.number,
+            _("New activity since you last looked"),
+            _("New"),
+        )
+
     @admin.display(description=gettext_lazy("state"), ordering="state")
     def state_badge(self, case):
         return badge(case.state, case.get_state_display())
@@ -150,6 +164,7 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False,
                            form_url="", obj=None):  # fmt: skip
         if obj is not None:
+            case_seen_record(user=request.user, case=obj)
             context.update(self.case_context(request, obj))
             context["title"] = _("Case %(number)s") % {"number": obj.number}
             context["subtitle"] = None

@@ -1,0 +1,83 @@
+"""Every write of the notifications app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core.tasks import enqueue_on_commit
+from disputes.models import Dispute, DisputeEvent
+
+from . import tasks
+from .audience import audience, wants_mail
+from .models import CaseSeen, Notification
+
+
+def notifications_fan_out(*, event_id: int) -> int:
+    """Create the notifications of one timeline entry and queue their mail.
+
+    Safe to run twice: a recipient gets one notification per entry (a unique
+    constraint) and one mail (the mail task claims `emailed_at`).
+    """
+    event = (
+        DisputeEvent.objects.select_related(
+            "dispute__buyer", "dispute__store__owner", "dispute__assigned_to"
+        )
+        .filter(pk=event_id)
+        .first()
+    )
+    if event is None:
+        return 0
+    people = audience(case=event.dispute, event=event)
+    with transaction.atomic():
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    recipient=person,
+                    case=event.dispute,
+                    event=event,
+                    kind=event.action,
+                    created_at=event.created_at,
+                )
+                for person in people
+            ],
+            ignore_conflicts=True,
+        )
+        mailed = [p.pk for p in people if wants_mail(p, event.action)]
+        pending = Notification.objects.filter(
+            event=event, recipient_id__in=mailed, emailed_at__isnull=True
+        ).values_list("pk", flat=True)
+        for pk in pending:
+            enqueue_on_commit(tasks.mail_notification, pk)
+    return len(people)
+
+
+def notifications_mark_read(
+    *, user: User, ids: Iterable[int] | None = None, all: bool = False
+) -> int:
+    """Mark the user's own notifications read (these ids, or all); returns how many.
+
+    Ids of other users' notifications are ignored, never an error: they do
+    not exist for this user.
+    """
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if not all:
+        unread = unread.filter(pk__in=list(ids or []))
+    return unread.update(read_at=timezone.now())
+
+
+def case_seen_record(*, user: User, case: Dispute) -> None:
+    """The user opened the case page: its activity so far is no longer new."""
+    now = timezone.now()
+    CaseSeen.objects.bulk_create(
+        [CaseSeen(user=user, case=case, seen_at=now)],
+        update_conflicts=True,
+        unique_fields=["user", "case"],
+        update_fields=["seen_at"],
+    )
+    Notification.objects.filter(recipient=user, case=case, read_at__isnull=True).update(
+        read_at=now
+    )

@@ -1,0 +1,83 @@
+"""The signed-in user's notifications and mail preferences."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import selectors, services
+from .forms import MarkReadForm, PreferencesForm
+from .wording import kind_label
+
+PER_PAGE = 30
+
+
+def _page_number(request: HttpRequest) -> int:
+    raw = request.GET.get("page", "1")
+    return max(1, int(raw)) if raw.isdigit() else 1
+
+
+@login_required
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """Newest first; `?unread=1` shows only the unread ones."""
+    only_unread = request.GET.get("unread") == "1"
+    qs = selectors.notification_list(
+        user=request.user, unread=True if only_unread else None
+    )
+    number = _page_number(request)
+    start = (number - 1) * PER_PAGE
+    rows = list(qs[start : start + PER_PAGE + 1])
+    items = [
+        {
+            "n": n,
+            "label": kind_label(n.kind),
+            "url": selectors.case_path_for(request.user, n.case),
+        }
+        for n in rows[:PER_PAGE]
+    ]
+    page = {
+        "number": number,
+        "has_next": len(rows) > PER_PAGE,
+        "has_previous": number > 1,
+        "query": "unread=1" if only_unread else "",
+    }
+    context = {"items": items, "page": page, "only_unread": only_unread}
+    return render(request, "notifications/list.html", context)
+
+
+@login_required
+@require_POST
+def notification_mark_read(request: HttpRequest) -> HttpResponse:
+    """Mark the chosen notifications (or all) read, then go back."""
+    form = MarkReadForm(request.POST)
+    if form.is_valid() and (form.cleaned_data["all"] or form.cleaned_data["ids"]):
+        count = services.notifications_mark_read(
+            user=request.user,
+            ids=form.cleaned_data["ids"],
+            all=form.cleaned_data["all"],
+        )
+        messages.success(request, _("Marked %(count)d as read.") % {"count": count})
+    else:
+        messages.error(request, _("Choose the notifications to mark as read."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = "notifications:list"
+    return redirect(target)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    """The language of the user's mail, and whether news is e-mailed too."""
+    form = PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your preferences are saved."))
+        return redirect("notifications:settings")
+    return render(request, "notifications/settings.html", {"form": form})
