@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters as filters
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
@@ -71,10 +71,17 @@ class MarkReadResultSerializer(serializers.Serializer):
     unread = serializers.IntegerField(help_text="How many stay unread.")
 
 
+@extend_schema_field({"type": "string", "enum": ["true", "false"]})
+class TrueFalseFilter(filters.TypedChoiceFilter):
+    """`true` or `false`, nothing else (a typo is a 400, not ignored)."""
+
+    def __init__(self, **kwargs):
+        choices = [("true", "true"), ("false", "false")]
+        super().__init__(choices=choices, coerce=lambda v: v == "true", **kwargs)
+
+
 class NotificationFilter(StrictFilterSet):
-    unread = filters.TypedChoiceFilter(
-        choices=[("true", "true"), ("false", "false")],
-        coerce=lambda value: value == "true",
+    unread = TrueFalseFilter(
         method="filter_unread",
         help_text="true: only unread; false: only read.",
     )
