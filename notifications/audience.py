@@ -34,12 +34,18 @@ ESSENTIAL_KINDS = frozenset(
 )  # fmt: skip
 
 
-def audience(*, case: Dispute, event: DisputeEvent) -> list[User]:
-    """The active users told of `event`, never its actor, each once."""
+def audience(
+    *, case: Dispute, event: DisputeEvent, assigned_to: User | None
+) -> list[User]:
+    """The active users told of `event`, never its actor, each once.
+
+    `assigned_to` is the case's agent when the entry was written (the fan-out
+    runs later, when the case may have moved on).
+    """
     people: list[User | None] = []
     if not event.internal and event.action not in SLA_KINDS:
         people += [case.buyer, case.store.owner, *case.store.staff.all()]
-    people.append(case.assigned_to)
+    people.append(assigned_to)
     if event.action in SUPERVISOR_KINDS:
         people += supervisors()
     return _distinct_active(people, exclude_id=event.actor_id)

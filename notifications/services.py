@@ -16,22 +16,25 @@ from .audience import audience, wants_mail
 from .models import CaseSeen, Notification
 
 
-def notifications_fan_out(*, event_id: int) -> int:
+def notifications_fan_out(*, event_id: int, assigned_to_id: int | None) -> int:
     """Create the notifications of one timeline entry and queue their mail.
+
+    `assigned_to_id` is the case's agent when the entry was written.
 
     Safe to run twice: a recipient gets one notification per entry (a unique
     constraint) and one mail (the mail task claims `emailed_at`).
     """
     event = (
-        DisputeEvent.objects.select_related(
-            "dispute__buyer", "dispute__store__owner", "dispute__assigned_to"
-        )
+        DisputeEvent.objects.select_related("dispute__buyer", "dispute__store__owner")
         .filter(pk=event_id)
         .first()
     )
     if event is None:
         return 0
-    people = audience(case=event.dispute, event=event)
+    assigned_to = (
+        User.objects.filter(pk=assigned_to_id).first() if assigned_to_id else None
+    )
+    people = audience(case=event.dispute, event=event, assigned_to=assigned_to)
     with transaction.atomic():
         Notification.objects.bulk_create(
             [

@@ -32,7 +32,10 @@ def last_event(story) -> DisputeEvent:
 
 def heard(story) -> set[str]:
     event = last_event(story)  # refreshes the case first
-    return names(story, audience(case=story.case, event=event))
+    return names(
+        story,
+        audience(case=story.case, event=event, assigned_to=story.case.assigned_to),
+    )
 
 
 def system_entry(story, action: str, *, internal: bool) -> set[str]:
@@ -40,7 +43,10 @@ def system_entry(story, action: str, *, internal: bool) -> set[str]:
         dispute=story.case, action=action, actor=None, actor_role="system",
         internal=internal,
     )  # fmt: skip
-    return names(story, audience(case=story.case, event=event))
+    return names(
+        story,
+        audience(case=story.case, event=event, assigned_to=story.case.assigned_to),
+    )
 
 
 def test_an_opened_case_reaches_the_store_owner_and_staff_not_the_buyer():

@@ -100,7 +100,7 @@ def test_opting_out_stops_news_but_not_decisions(negotiation, run_tasks):
 def test_running_a_fan_out_twice_tells_each_person_once(negotiation, run_tasks):
     reject(negotiation)
     event = negotiation.case.events.order_by("-id").first()
-    tasks.notify_case_event.enqueue(event.pk)  # a duplicate, as after a crash
+    tasks.notify_case_event.enqueue(event.pk, None)  # a duplicate, as after a crash
     run_tasks()
     assert Notification.objects.filter(recipient=negotiation.buyer).count() == 1
     assert len(mail.outbox) == 1
