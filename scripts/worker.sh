@@ -11,7 +11,7 @@ SWEEP_EVERY=${SWEEP_EVERY:-60}
 # Tasks a killed worker left RUNNING go back in the queue first.
 "$PY" manage.py requeue_stale_tasks
 
-"$PY" manage.py db_worker --no-reload --interval 1 &
+"$PY" manage.py db_worker --no-reload --interval 1 --queue-name "*" &
 WORKER=$!
 "$PY" manage.py apply_deadlines --loop "$SWEEP_EVERY" &
 SWEEP=$!
