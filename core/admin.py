@@ -26,7 +26,8 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        counted = self.object_list.order_by()[: COUNT_CAP + 1].count()
+        # Only the ids: per-row annotations ("new" marks) are not worth counting.
+        counted = self.object_list.order_by().values("pk")[: COUNT_CAP + 1].count()
         self.capped = counted > COUNT_CAP
         return min(counted, COUNT_CAP)
 

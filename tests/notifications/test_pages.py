@@ -169,6 +169,14 @@ class TestSeen:
         assert header_count(client.get(queue)) is None
 
 
+    def test_the_queue_count_does_not_compute_new_marks(self, client, told):
+        client.force_login(told.agent)
+        with CaptureQueriesContext(connection) as ctx:
+            client.get("/admin/disputes/dispute/")
+        counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"]]
+        assert counts and not any("notifications_caseseen" in q for q in counts)
+
+
 class TestSettings:
     def test_language_and_opt_out_are_saved(self, client):
         buyer = f.buyer()
