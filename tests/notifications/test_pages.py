@@ -168,7 +168,6 @@ class TestSeen:
         assert 'class="wb-new"' not in client.get(queue).content.decode()
         assert header_count(client.get(queue)) is None
 
-
     def test_the_queue_count_does_not_compute_new_marks(self, client, told):
         client.force_login(told.agent)
         with CaptureQueriesContext(connection) as ctx:
