@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from accounts.models import Role, User
+from accounts.models import User
+from core.roles import Role
 from disputes.models import Dispute, DisputeEvent
 
 SLA_KINDS = frozenset({"sla_warning", "sla_breach"})

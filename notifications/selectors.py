@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.roles import is_platform_staff
+from core.roles import is_platform_staff
 from disputes.models import DisputeEvent
 
 from .models import CaseSeen, Notification
@@ -54,6 +54,6 @@ def with_unseen_activity(qs: QuerySet, *, user: User) -> QuerySet:
 
 def case_path_for(user: User, case) -> str:
     """Where this user works on the case: the workbench for staff, else the portal."""
-    if is_platform_staff(user) or user.is_superuser:
+    if is_platform_staff(user):
         return reverse("admin:disputes_dispute_change", args=[case.pk])
     return case.get_absolute_url()
