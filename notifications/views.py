@@ -10,16 +10,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.pages import page_of
+
 from . import selectors, services
 from .forms import MarkReadForm, PreferencesForm
 from .wording import kind_label
 
 PER_PAGE = 30
-
-
-def _page_number(request: HttpRequest) -> int:
-    raw = request.GET.get("page", "1")
-    return max(1, int(raw)) if raw.isdigit() else 1
 
 
 @login_required
@@ -30,23 +27,15 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.notification_list(
         user=request.user, unread=True if only_unread else None
     )
-    number = _page_number(request)
-    start = (number - 1) * PER_PAGE
-    rows = list(qs[start : start + PER_PAGE + 1])
+    page = page_of(request, qs, PER_PAGE)
     items = [
         {
             "n": n,
             "label": kind_label(n.kind),
             "url": selectors.case_path_for(request.user, n.case),
         }
-        for n in rows[:PER_PAGE]
+        for n in page["rows"]
     ]
-    page = {
-        "number": number,
-        "has_next": len(rows) > PER_PAGE,
-        "has_previous": number > 1,
-        "query": "unread=1" if only_unread else "",
-    }
     context = {"items": items, "page": page, "only_unread": only_unread}
     return render(request, "notifications/list.html", context)
 
