@@ -35,7 +35,10 @@ class UserAdmin(StaffOnlyMixin, BaseUserAdmin):
     search_fields = ["username", "display_name", "email"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
-        (_("Profile"), {"fields": ["display_name", "phone"]}),
+        (
+            _("Profile"),
+            {"fields": ["display_name", "phone", "language", "email_updates"]},
+        ),
     ]
     show_full_result_count = False
 

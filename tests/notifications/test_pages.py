@@ -196,3 +196,13 @@ class TestSettings:
         assert page.status_code == 200 and "has-error" in page.content.decode()
         buyer.refresh_from_db()
         assert buyer.language == "zh-hans"
+
+
+def test_the_user_admin_shows_the_preferences(client):
+    admin = f.UserFactory(is_staff=True, is_superuser=True)
+    buyer = f.buyer()
+    client.force_login(admin)
+    page = client.get(f"/admin/accounts/user/{buyer.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="language"' in page.content.decode()
+    assert 'name="email_updates"' in page.content.decode()
