@@ -220,3 +220,13 @@ IDEMPOTENCY_IN_FLIGHT_MINUTES = 10
 # Everything that leaves a request (mail, webhooks, fan-out) is a task: queued
 # in the database on commit and run by `manage.py db_worker` (see README).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Agents' service-level targets count working hours on the Chinese working
+# calendar (chinese_calendar: holidays and 调休 make-up days) within these hours.
+SLA_WORKING_HOURS = {
+    "start": os.environ.get("SLA_WORKING_HOURS_START", "09:00"),
+    "end": os.environ.get("SLA_WORKING_HOURS_END", "21:00"),
+    "time_zone": os.environ.get("SLA_TIME_ZONE", "Asia/Shanghai"),
+}
+# A warning goes to the assigned agent when this share of a target has passed.
+SLA_WARNING_SHARE = 0.8
