@@ -190,7 +190,7 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Dispute policy: defaults; a store category may override any of the first five.
+# Dispute policy: defaults; a store category may override every one of them.
 DISPUTE_POLICY = {
     "after_sales_days": 15,
     "merchant_response_hours": 48,
