@@ -9,10 +9,12 @@ from disputes.api.urls import router as disputes_router
 from disputes.api.views import RuleListView
 from orders.api import OrderViewSet
 from reports.api import InterventionReportView
+from webhooks.api import WebhookEndpointViewSet
 
 router = SimpleRouter()
 router.register("orders", OrderViewSet, basename="order")
 router.registry.extend(disputes_router.registry)
+router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 
 v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),

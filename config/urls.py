@@ -9,6 +9,7 @@ urlpatterns = [
     path("orders/", include("orders.urls")),
     path("disputes/", include("disputes.urls")),
     path("reports/", include("reports.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("api/", include("config.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "orders",
     "disputes",
     "reports",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -162,6 +163,7 @@ REST_FRAMEWORK = {
         "message": os.environ.get("API_RATE_MESSAGE", "120/hour"),
         "evidence": os.environ.get("API_RATE_EVIDENCE", "60/hour"),
         "action": os.environ.get("API_RATE_ACTION", "600/hour"),
+        "webhook": os.environ.get("API_RATE_WEBHOOK", "60/hour"),
     },
     "COERCE_DECIMAL_TO_STRING": True,
 }
@@ -230,3 +232,14 @@ SLA_WORKING_HOURS = {
 }
 # A warning goes to the assigned agent when this share of a target has passed.
 SLA_WARNING_SHARE = 0.8
+
+# Webhooks to merchants' systems (Standard Webhooks, see docs/webhooks.md).
+# Production accepts only https URLs to public addresses; WEBHOOK_ALLOW_LOOPBACK
+# (default: DEBUG) also allows http://127.0.0.1 for trying them out.
+WEBHOOK_ALLOW_LOOPBACK = None
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# A failed delivery is retried after 30 s, 1 min, 2 min, … (at most 6 h apart)
+# for 24 hours; then the endpoint is disabled and the merchant told.
+WEBHOOK_RETRY_FIRST_SECONDS = 30
+WEBHOOK_RETRY_MAX_SECONDS = 6 * 3600
+WEBHOOK_RETRY_WINDOW_HOURS = 24
