@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -23,7 +24,7 @@ from .serializers import (
 
 
 class IsMerchant(BasePermission):
-    message = "Only merchants manage webhooks."
+    message = _("Only merchants manage webhooks.")
 
     def has_permission(self, request, view) -> bool:
         return role_of(request.user) == Role.MERCHANT
