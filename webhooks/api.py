@@ -54,6 +54,8 @@ class WebhookEndpointViewSet(
     serializer_class = EndpointSerializer
     pagination_class = None
     throttle_scope = "webhook"
+    # Any path segment reaches the view, so that a bad id is a JSON 404.
+    lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
         return selectors.endpoints_visible(self.request.user).order_by("id")

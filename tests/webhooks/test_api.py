@@ -127,3 +127,10 @@ def test_other_roles_may_not_use_webhooks(api, role):
 
 def test_anonymous_is_401(client):
     assert client.get(BASE).status_code == 401
+
+
+@pytest.mark.parametrize("lookup", ["0.5", "abc", "99999999", "-1"])
+def test_an_unknown_id_is_a_json_404(api, store, lookup):
+    response = api(store.owner).get(f"{BASE}{lookup}/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
