@@ -56,6 +56,11 @@ def due_soon(qs: QuerySet | None = None, *, now: datetime | None = None) -> Quer
     return open_cases(qs).filter(sla.due_soon(now) | party_deadline_soon)
 
 
+def target_warned(case: Dispute, now: datetime | None = None) -> bool:
+    """The case is past the warning point of its current agent target."""
+    return case.sla_warn_at is not None and case.sla_warn_at <= (now or timezone.now())
+
+
 def appeals_waiting(qs: QuerySet | None = None) -> QuerySet:
     qs = Dispute.objects.all() if qs is None else qs
     return qs.filter(state=State.APPEAL)

@@ -132,7 +132,10 @@ def _target_label(case: Dispute) -> str:
 
 
 def dispute_sla_breach(*, case: Dispute) -> None:
-    """Record a missed agent target on the (locked) case; it stays recorded."""
+    """Record a missed agent target on the (locked) case; it stays recorded.
+
+    The breach is dated when the target passed (not when the sweep noticed).
+    """
     now = timezone.now()
     fields = (
         ("pickup_breached_at", "pickup_warned_at")
@@ -140,7 +143,7 @@ def dispute_sla_breach(*, case: Dispute) -> None:
         else ("ruling_breached_at", "ruling_warned_at")
     )
     breached, warned = fields
-    setattr(case, breached, now)
+    setattr(case, breached, case.sla_due_at)
     if getattr(case, warned) is None:  # too late for a warning now
         setattr(case, warned, now)
     case.save(update_fields=[breached, warned, "updated_at"])
