@@ -39,7 +39,7 @@ EVENTS: dict[str, tuple[str, object]] = {
     ),
     "request_evidence": ("dispute.evidence_requested", _("Evidence was requested")),
     "evidence_timeout": (
-        "dispute.evidence_request_timed_out",
+        "dispute.evidence_timed_out",
         _("An evidence request timed out"),
     ),
     "evidence_deadline": (
