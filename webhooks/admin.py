@@ -4,28 +4,26 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from disputes.admin.base import StaffOnlyMixin
+from core.admin import ReadOnlyAdmin, StaffOnlyMixin
 
 from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 
-class ReadOnlyMixin(StaffOnlyMixin):
-    def has_add_permission(self, request, *args):
+class AttemptInline(StaffOnlyMixin, admin.TabularInline):
+    model = WebhookAttempt
+    fields = ["number", "at", "succeeded", "response_code", "duration_ms", "error"]
+    readonly_fields = fields
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
 
 
-class AttemptInline(ReadOnlyMixin, admin.TabularInline):
-    model = WebhookAttempt
-    fields = ["number", "at", "succeeded", "response_code", "duration_ms", "error"]
-    readonly_fields = fields
-    extra = 0
-
-
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class WebhookEndpointAdmin(ReadOnlyAdmin):
     list_display = ["url", "store", "active", "disabled_at", "created_at"]
     list_filter = ["active"]
     list_select_related = ["store"]
@@ -36,7 +34,7 @@ class WebhookEndpointAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_display = ["message_id", "event_type", "dispute_number", "endpoint",
                     "status", "attempts", "created_at", "next_attempt_at"]  # fmt: skip
     list_filter = ["status", "event_type"]

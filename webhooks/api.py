@@ -10,9 +10,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from accounts.models import Role
-from accounts.roles import role_of
 from core.api import error_responses
+from core.roles import Role, role_of
 
 from . import selectors, services
 from .serializers import (

@@ -9,10 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
-from accounts.roles import role_of
 from accounts.scoping import store_ids_for
 from core.errors import ApplicationError
+from core.roles import Role, role_of
 
 from . import selectors, services
 from .forms import EndpointForm
