@@ -227,3 +227,17 @@ def test_the_timestamp_header_is_the_attempt_time(receiver):
     assert (
         abs(int(message.headers["webhook-timestamp"]) - timezone.now().timestamp()) < 5
     )
+
+
+def test_a_broken_webhook_queue_never_undoes_the_action(receiver, monkeypatch):
+    from webhooks import receivers
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("serializer bug")
+
+    monkeypatch.setattr(receivers, "message_payload", broken)
+    story = f.case_in_state("negotiation")
+    register(story.case.store, receiver.url)
+    services.dispute_reject(dispute=story.case, actor=story.merchant, reason="不同意")
+    assert story.refresh().merchant_response == "rejected"
+    assert not WebhookDelivery.objects.exists()
