@@ -6,9 +6,11 @@ import json
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.management.commands.db_worker import Worker
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -64,8 +66,17 @@ def receiver(settings):
 
 
 def run_tasks() -> None:
-    """Run every queued task that is due now (like `manage.py db_worker --batch`)."""
-    Worker(
+    """Run every queued task that is due now (like `manage.py db_worker --batch`).
+
+    The worker closes "old" connections between tasks; inside a test's
+    transaction that would close the test's own connection on PostgreSQL.
+    """
+    with mock.patch.object(db_worker, "close_old_connections", lambda: None):
+        _worker().run()
+
+
+def _worker() -> Worker:
+    return Worker(
         queue_names=["default"],
         interval=0,
         batch=True,
@@ -74,7 +85,7 @@ def run_tasks() -> None:
         max_tasks=None,
         worker_id="test-worker",
         excluded_queue_names=[],
-    ).run()
+    )
 
 
 @pytest.fixture
