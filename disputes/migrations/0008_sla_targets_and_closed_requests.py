@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disputes', '0006_sla_breaches'),
+        ('disputes', '0007_agents_tools'),
     ]
 
     operations = [
