@@ -21,6 +21,8 @@ VIEW_ALL = [
     "disputes.view_cannedreply",
     "disputes.view_macro",
     "disputes.view_reasoningtemplate",
+    "webhooks.view_webhookendpoint",
+    "webhooks.view_webhookdelivery",
 ]
 CASE_WORK = [
     "disputes.change_dispute",

@@ -10,11 +10,13 @@ from disputes.api.views import RuleListView
 from notifications.api import NotificationViewSet
 from orders.api import OrderViewSet
 from reports.api import InterventionReportView
+from webhooks.api import WebhookEndpointViewSet
 
 router = SimpleRouter()
 router.register("orders", OrderViewSet, basename="order")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.registry.extend(disputes_router.registry)
+router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 
 v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),

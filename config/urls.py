@@ -10,6 +10,7 @@ urlpatterns = [
     path("disputes/", include("disputes.urls")),
     path("reports/", include("reports.urls")),
     path("notifications/", include("notifications.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("api/", include("config.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

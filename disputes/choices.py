@@ -87,6 +87,7 @@ class RequestStatus(models.TextChoices):
     OPEN = "open", _("Open")
     ANSWERED = "answered", _("Answered")
     TIMED_OUT = "timed_out", _("Timed out")
+    CLOSED = "closed", _("Closed with the case")
 
 
 # What each action is called on buttons and in messages.

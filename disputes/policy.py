@@ -18,6 +18,7 @@ OVERRIDABLE = (
     "appeal_days",
     "pickup_sla_hours",
     "ruling_sla_hours",
+    "silent_merchant_action",
 )
 
 
@@ -62,7 +63,7 @@ def policy_for(category: Category | None = None) -> Policy:
     if category is not None:
         for name in OVERRIDABLE:
             override = getattr(category, name)
-            if override is not None:
+            if override not in (None, ""):
                 values[name] = override
     return Policy(**values)
 

@@ -14,10 +14,14 @@ from accounts.models import User
 from core.roles import is_platform_staff, is_staff_role
 from stores.models import Store, StoreStatus
 
-from .choices import OPEN_STATES, State
+from . import sla
+from .choices import OPEN_STATES, DeadlineKind, State
 from .models import Dispute, DisputeEvent
 
+# A parties' deadline is "due soon" in its last four hours; an agent target
+# from 80 % of its working time on (disputes.sla, the same rule as the warning).
 DUE_SOON = timedelta(hours=4)
+AGENT_TARGETS = (DeadlineKind.PICKUP, DeadlineKind.RULING)
 
 
 def open_cases(qs: QuerySet | None = None) -> QuerySet:
@@ -43,9 +47,18 @@ def overdue(qs: QuerySet | None = None, *, now: datetime | None = None) -> Query
 
 
 def due_soon(qs: QuerySet | None = None, *, now: datetime | None = None) -> QuerySet:
-    """Open cases whose current deadline falls within the next four hours."""
+    """Open cases past 80 % of their agent target (working hours), or whose
+    parties' deadline falls within the next four hours."""
     now = now or timezone.now()
-    return open_cases(qs).filter(deadline_at__gte=now, deadline_at__lt=now + DUE_SOON)
+    party_deadline_soon = Q(deadline_at__gte=now, deadline_at__lt=now + DUE_SOON) & ~Q(
+        deadline_kind__in=AGENT_TARGETS
+    )
+    return open_cases(qs).filter(sla.due_soon(now) | party_deadline_soon)
+
+
+def target_warned(case: Dispute, now: datetime | None = None) -> bool:
+    """The case is past the warning point of its current agent target."""
+    return case.sla_warn_at is not None and case.sla_warn_at <= (now or timezone.now())
 
 
 def appeals_waiting(qs: QuerySet | None = None) -> QuerySet:
@@ -88,7 +101,7 @@ def home_counts(user: User) -> list[HomeCount]:
         ),
         (
             "due_soon",
-            gettext_lazy("My cases due within 4 hours"),
+            gettext_lazy("My cases due soon"),
             due_soon(mine, now=now),
             "?due=soon&assigned=me",
             "warn",
@@ -220,6 +233,9 @@ EVENT_LABELS = {
     "accept_proposal": gettext_lazy("Proposal accepted"),
     "request_evidence": gettext_lazy("Evidence requested"),
     "evidence_timeout": gettext_lazy("Evidence request timed out"),
+    "evidence_deadline": gettext_lazy("Evidence deadline passed"),
+    "sla_warning": gettext_lazy("Agent target due soon"),
+    "sla_breach": gettext_lazy("Agent target missed"),
     "rule": gettext_lazy("Ruled"),
     "appeal": gettext_lazy("Appealed"),
     "close": gettext_lazy("Closed (appeal window passed)"),

@@ -19,7 +19,7 @@ export DJANGO_DEBUG=1 DJANGO_ALLOWED_HOSTS=127.0.0.1
 export MEDIA_ROOT=${MEDIA_ROOT:-/tmp/fuzz-api-media-$$}
 # The fuzzer sends many writes; keep throttling out of its way.
 export API_RATE_DISPUTE_OPEN=100000/hour API_RATE_MESSAGE=100000/hour
-export API_RATE_EVIDENCE=100000/hour API_RATE_ACTION=100000/hour
+export API_RATE_EVIDENCE=100000/hour API_RATE_ACTION=100000/hour API_RATE_WEBHOOK=100000/hour
 
 rm -f "$DB"
 "$PY" manage.py migrate --noinput -v0

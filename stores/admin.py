@@ -128,5 +128,5 @@ class StoreAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
 class CategoryAdmin(StaffOnlyMixin, admin.ModelAdmin):
     list_display = ["code", "name", "after_sales_days", "merchant_response_hours",
                     "evidence_hours", "appeal_days", "pickup_sla_hours",
-                    "ruling_sla_hours"]  # fmt: skip
+                    "ruling_sla_hours", "silent_merchant_action"]  # fmt: skip
     search_fields = ["code", "name"]

@@ -11,6 +11,13 @@ PROVINCES = [
 ]  # fmt: skip
 
 
+class SilentMerchantAction(models.TextChoices):
+    """What the platform does when a merchant stays silent past the deadline."""
+
+    COMPLAINT = "complaint", _("Escalate to the platform")
+    AUTO_REFUND = "auto_refund", _("Refund the buyer automatically")
+
+
 class Category(models.Model):
     """A business line; it may override the platform's dispute deadlines."""
 
@@ -33,6 +40,12 @@ class Category(models.Model):
     )
     ruling_sla_hours = models.PositiveIntegerField(
         _("ruling target (hours)"), null=True, blank=True
+    )
+    silent_merchant_action = models.CharField(
+        _("when the merchant stays silent"),
+        max_length=16,
+        choices=SilentMerchantAction.choices,
+        blank=True,
     )
 
     class Meta:

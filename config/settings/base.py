@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "reports",
     "notifications",
     "core",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -167,6 +168,7 @@ REST_FRAMEWORK = {
         "message": os.environ.get("API_RATE_MESSAGE", "120/hour"),
         "evidence": os.environ.get("API_RATE_EVIDENCE", "60/hour"),
         "action": os.environ.get("API_RATE_ACTION", "600/hour"),
+        "webhook": os.environ.get("API_RATE_WEBHOOK", "60/hour"),
     },
     "COERCE_DECIMAL_TO_STRING": True,
 }
@@ -195,7 +197,7 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Dispute policy: defaults; a store category may override any of the first five.
+# Dispute policy: defaults; a store category may override every one of them.
 DISPUTE_POLICY = {
     "after_sales_days": 15,
     "merchant_response_hours": 48,
@@ -228,3 +230,24 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A task still RUNNING after this long lost its worker (killed, machine gone):
 # `requeue_stale_tasks` (run by `make worker`) puts it back in the queue.
 TASKS_STALE_AFTER_MINUTES = int(os.environ.get("TASKS_STALE_AFTER_MINUTES", "15"))
+
+# Agents' service-level targets count working hours on the Chinese working
+# calendar (chinese_calendar: holidays and 调休 make-up days) within these hours.
+SLA_WORKING_HOURS = {
+    "start": os.environ.get("SLA_WORKING_HOURS_START", "09:00"),
+    "end": os.environ.get("SLA_WORKING_HOURS_END", "21:00"),
+    "time_zone": os.environ.get("SLA_TIME_ZONE", "Asia/Shanghai"),
+}
+# A warning goes to the assigned agent when this share of a target has passed.
+SLA_WARNING_SHARE = 0.8
+
+# Webhooks to merchants' systems (Standard Webhooks, see docs/webhooks.md).
+# Production accepts only https URLs to public addresses; WEBHOOK_ALLOW_LOOPBACK
+# (default: DEBUG) also allows http://127.0.0.1 for trying them out.
+WEBHOOK_ALLOW_LOOPBACK = None
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# A failed delivery is retried after 30 s, 1 min, 2 min, … (at most 6 h apart)
+# for 24 hours; then the endpoint is disabled and the merchant told.
+WEBHOOK_RETRY_FIRST_SECONDS = 30
+WEBHOOK_RETRY_MAX_SECONDS = 6 * 3600
+WEBHOOK_RETRY_WINDOW_HOURS = 24

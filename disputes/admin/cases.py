@@ -127,12 +127,20 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
         if case.deadline_at is None:
             return "—"
         text, tone = workbench.time_left(case.deadline_at)
-        return format_html(
+        if not tone and workbench.target_warned(case):
+            tone = "warn"  # past 80 % of the agents' target (working hours)
+        cell = format_html(
             '<span class="wb-deadline">{}</span><br><span class="wb-left {}">{}</span>',
             case.get_deadline_kind_display() or "",
             f"tone-{tone}" if tone else "",
             text,
         )
+        if case.pickup_breached_at or case.ruling_breached_at:
+            cell += format_html(
+                '<br><span class="wb-left tone-danger">{}</span>',
+                workbench.EVENT_LABELS["sla_breach"],
+            )
+        return cell
 
     @admin.display(description=gettext_lazy("age"), ordering="opened_at")
     def age(self, case):

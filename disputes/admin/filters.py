@@ -54,7 +54,7 @@ class DueFilter(admin.SimpleListFilter):
     parameter_name = "due"
 
     def lookups(self, request, model_admin):
-        return [("overdue", _("Overdue")), ("soon", _("Due within 4 hours"))]
+        return [("overdue", _("Overdue")), ("soon", _("Due soon"))]
 
     def queryset(self, request, queryset):
         if self.value() == "overdue":

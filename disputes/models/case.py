@@ -165,6 +165,19 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
     ruling_breached_at = models.DateTimeField(
         _("ruling target missed at"), null=True, blank=True
     )
+    # The agents' current target on the working calendar (pick-up while a
+    # complaint waits, ruling from pick-up on) and its 80 % warning point;
+    # the warning is sent once per target.
+    sla_due_at = models.DateTimeField(_("agent target due"), null=True, blank=True)
+    sla_warn_at = models.DateTimeField(
+        _("agent target warning at"), null=True, blank=True
+    )
+    pickup_warned_at = models.DateTimeField(
+        _("pick-up target warning sent at"), null=True, blank=True
+    )
+    ruling_warned_at = models.DateTimeField(
+        _("ruling target warning sent at"), null=True, blank=True
+    )
 
     deadline_at = models.DateTimeField(_("next deadline"), null=True, blank=True)
     deadline_kind = models.CharField(
@@ -184,6 +197,8 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["store", "-opened_at"]),
             models.Index(fields=["opened_at"]),
             models.Index(fields=["intervened_at"]),
+            models.Index(fields=["sla_warn_at"]),
+            models.Index(fields=["sla_due_at"]),
         ]
         constraints = [
             models.CheckConstraint(

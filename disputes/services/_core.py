@@ -24,9 +24,16 @@ from core.roles import Role, role_of
 from orders.models import RefundKind
 from orders.services import refund_create
 
-from ..choices import ACTION_LABELS, DeadlineKind, MerchantResponse, State
-from ..models import Appeal, Dispute, DisputeEvent
+from ..choices import (
+    ACTION_LABELS,
+    DeadlineKind,
+    MerchantResponse,
+    RequestStatus,
+    State,
+)
+from ..models import Appeal, Dispute, DisputeEvent, EvidenceRequest
 from ..policy import Policy, policy_for
+from ..sla import sla_refresh
 from .events import event_publish
 
 # Which roles may ever run an action; None means the system (deadlines) only.
@@ -131,15 +138,19 @@ def available_actions(case: Dispute, actor: User) -> list[str]:
 def refresh_deadline(case: Dispute, policy: Policy) -> None:
     """Point deadline_at at the deadline that governs the current state."""
     deadline, kind = None, ""
+    target = sla_refresh(case, policy)
+    evidence_due = case.evidence_deadline_at
     if case.state == State.NEGOTIATION:
         if case.merchant_response == MerchantResponse.NONE:
             deadline, kind = case.merchant_deadline_at, DeadlineKind.MERCHANT_RESPONSE
-    elif case.state == State.COMPLAINT and case.intervened_at:
-        deadline, kind = case.intervened_at + policy.pickup_sla, DeadlineKind.PICKUP
-    elif case.state == State.VERIFICATION:
-        deadline, kind = case.evidence_deadline_at, DeadlineKind.EVIDENCE
-    elif case.state == State.MEDIATION and case.taken_at:
-        deadline, kind = case.taken_at + policy.ruling_sla, DeadlineKind.RULING
+    elif (
+        case.state == State.VERIFICATION
+        and evidence_due
+        and evidence_due > timezone.now()
+    ):
+        deadline, kind = evidence_due, DeadlineKind.EVIDENCE
+    elif target is not None:  # pick-up or ruling, on the working calendar
+        deadline, kind = target.due_at, target.kind
     elif case.state == State.RULED:
         deadline, kind = case.appeal_deadline_at, DeadlineKind.APPEAL_WINDOW
     elif case.state == State.APPEAL:
@@ -201,8 +212,17 @@ def run_action(
             to_state=case.state,
             **{"note": note, "amount": amount, **(event_extra or {})},
         )
+        if case.state == State.CLOSED and from_state != State.CLOSED:
+            evidence_requests_close(case)
         event_publish(case=case, event=event)
     return case
+
+
+def evidence_requests_close(case: Dispute) -> int:
+    """Close the case's open evidence requests (they never time out later)."""
+    return EvidenceRequest.objects.filter(
+        dispute=case, status=RequestStatus.OPEN
+    ).update(status=RequestStatus.CLOSED, closed_at=timezone.now())
 
 
 def refund(case: Dispute, amount: Decimal, *, label: str) -> None:

@@ -1,19 +1,35 @@
-"""Deadlines that enforce themselves: run by `manage.py apply_deadlines`."""
+"""Deadlines that enforce themselves: run by `manage.py apply_deadlines`.
+
+Each kind of deadline is a filter (which cases are due) and a service that
+handles one locked case. The sweep finds due ids, then locks each case with
+`SKIP LOCKED` and re-checks the filter, so several sweeps may run at once.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 
-from ..choices import MerchantResponse, RequestStatus, State
+from .. import sla
+from ..choices import (
+    OPEN_STATES,
+    DeadlineKind,
+    MerchantResponse,
+    RequestStatus,
+    State,
+)
 from ..models import Dispute, DisputeEvent, EvidenceRequest
 from ..policy import policy_for
-from ._core import refund, run_action
+from ._core import refresh_deadline, refund, run_action
 from .events import event_publish
 
 
@@ -59,10 +75,18 @@ def dispute_close_ruled(*, dispute: Dispute | str) -> Dispute:
 
 @transaction.atomic
 def evidence_request_expire(*, request: EvidenceRequest) -> bool:
-    """Mark an unanswered evidence request as timed out, on the timeline."""
+    """Mark an unanswered evidence request as timed out, on the timeline.
+
+    Only while its case is open: closing a case closes its requests.
+    """
     locked = (
         EvidenceRequest.objects.select_for_update(skip_locked=True)
-        .filter(pk=request.pk, status=RequestStatus.OPEN, due_at__lte=timezone.now())
+        .filter(
+            pk=request.pk,
+            status=RequestStatus.OPEN,
+            due_at__lte=timezone.now(),
+            dispute__state__in=OPEN_STATES,
+        )
         .first()
     )
     if locked is None:
@@ -84,54 +108,170 @@ def evidence_request_expire(*, request: EvidenceRequest) -> bool:
     return True
 
 
-def _due(kind: str, now) -> Q:
-    if kind == "silent":
-        return Q(
+def _timeline(case: Dispute, action: str, note: str, *, internal: bool) -> None:
+    """Write a system entry on the case's timeline and publish it."""
+    event = DisputeEvent.objects.create(
+        dispute=case,
+        actor_role="system",
+        action=action,
+        from_state=case.state,
+        to_state=case.state,
+        note=note,
+        internal=internal,
+    )
+    event_publish(case=case, event=event)
+
+
+def _local(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _target_label(case: Dispute) -> str:
+    kind = DeadlineKind.PICKUP if case.state == State.COMPLAINT else DeadlineKind.RULING
+    return str(kind.label)
+
+
+def dispute_sla_breach(*, case: Dispute) -> None:
+    """Record a missed agent target on the (locked) case; it stays recorded.
+
+    The breach is dated when the target passed (not when the sweep noticed).
+    """
+    now = timezone.now()
+    fields = (
+        ("pickup_breached_at", "pickup_warned_at")
+        if case.state == State.COMPLAINT
+        else ("ruling_breached_at", "ruling_warned_at")
+    )
+    breached, warned = fields
+    setattr(case, breached, case.sla_due_at)
+    if getattr(case, warned) is None:  # too late for a warning now
+        setattr(case, warned, now)
+    case.save(update_fields=[breached, warned, "updated_at"])
+    note = _("%(target)s missed: it was due %(due)s.") % {
+        "target": _target_label(case),
+        "due": _local(case.sla_due_at),
+    }
+    _timeline(case, "sla_breach", note, internal=True)
+
+
+def dispute_sla_warn(*, case: Dispute) -> None:
+    """Warn that 80 % of the current agent target has passed (once per target)."""
+    warned = "pickup_warned_at" if case.state == State.COMPLAINT else "ruling_warned_at"
+    setattr(case, warned, timezone.now())
+    case.save(update_fields=[warned, "updated_at"])
+    note = _("%(target)s due soon: %(due)s.") % {
+        "target": _target_label(case),
+        "due": _local(case.sla_due_at),
+    }
+    _timeline(case, "sla_warning", note, internal=True)
+
+
+def dispute_evidence_deadline_pass(*, case: Dispute) -> None:
+    """The case's evidence deadline passed: say so; the case goes on."""
+    refresh_deadline(case, policy_for(case.store.category))
+    case.save(update_fields=["deadline_at", "deadline_kind", "updated_at"])
+    note = _(
+        "The evidence deadline passed; the case goes on with the evidence at hand."
+    )
+    _timeline(case, "evidence_deadline", note, internal=False)
+
+
+def dispute_sla_fill(*, case: Dispute) -> None:
+    """Set the agent target on a case that has none (seeded or older rows)."""
+    refresh_deadline(case, policy_for(case.store.category))
+    case.save(
+        update_fields=["sla_due_at", "sla_warn_at", "deadline_at", "deadline_kind"]
+    )
+
+
+def _evidence_deadline_due(now: datetime) -> Q:
+    noted = DisputeEvent.objects.filter(
+        dispute=OuterRef("pk"), action="evidence_deadline"
+    )
+    return Q(state__in=sla.RULING_STATES, evidence_deadline_at__lte=now) & ~Q(
+        Exists(noted)
+    )
+
+
+@dataclass(frozen=True)
+class Sweep:
+    name: str
+    due: Callable[[datetime], Q]
+    handle: Callable[[Dispute], object]
+
+
+# In order: targets first (so that the rest sees them), breaches before warnings.
+SWEEPS = (
+    Sweep(
+        "targets_set",
+        lambda now: sla.missing_target(),
+        lambda c: dispute_sla_fill(case=c),
+    ),
+    Sweep(
+        "silent",
+        lambda now: Q(
             state=State.NEGOTIATION,
             merchant_response=MerchantResponse.NONE,
             merchant_deadline_at__lte=now,
-        )
-    return Q(state=State.RULED, appeal_deadline_at__lt=now)
+        ),
+        lambda c: dispute_handle_silent_merchant(dispute=c),
+    ),
+    Sweep(
+        "closed",
+        lambda now: Q(state=State.RULED, appeal_deadline_at__lt=now),
+        lambda c: dispute_close_ruled(dispute=c),
+    ),
+    Sweep(
+        "evidence_deadlines",
+        _evidence_deadline_due,
+        lambda c: dispute_evidence_deadline_pass(case=c),
+    ),
+    Sweep("sla_breaches", sla.breach_due, lambda c: dispute_sla_breach(case=c)),
+    Sweep("sla_warnings", sla.warning_due, lambda c: dispute_sla_warn(case=c)),
+)
 
 
-def _apply_one(pk: int, kind: str, now) -> bool:
+def _apply_one(pk: int, sweep: Sweep, now: datetime) -> bool:
     with transaction.atomic():
         case = (
-            Dispute.objects.select_for_update(skip_locked=True)
-            .filter(_due(kind, now), pk=pk)
+            Dispute.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("store__category")
+            .filter(sweep.due(now), pk=pk)
             .first()
         )
         if case is None:
             return False
-        if kind == "silent":
-            dispute_handle_silent_merchant(dispute=case)
-        else:
-            dispute_close_ruled(dispute=case)
+        sweep.handle(case)
     return True
+
+
+def _run_sweep(sweep: Sweep, now: datetime, batch: int, done: dict[str, int]) -> None:
+    while True:
+        ids = list(
+            Dispute.objects.filter(sweep.due(now))
+            .order_by("id")
+            .values_list("id", flat=True)[:batch]
+        )
+        progressed = 0
+        for pk in ids:
+            try:
+                progressed += _apply_one(pk, sweep, now)
+            except ApplicationError:
+                done["errors"] += 1
+        done[sweep.name] += progressed
+        if len(ids) < batch or not progressed:
+            return
 
 
 def apply_due_deadlines(*, batch: int = 500) -> dict[str, int]:
     """Apply every due deadline once; safe to run on several machines at once."""
     now = timezone.now()
-    done = {"silent": 0, "closed": 0, "evidence_timeouts": 0, "errors": 0}
-    for kind, counter in (("silent", "silent"), ("appeal", "closed")):
-        while True:
-            ids = list(
-                Dispute.objects.filter(_due(kind, now))
-                .order_by("id")
-                .values_list("id", flat=True)[:batch]
-            )
-            progressed = 0
-            for pk in ids:
-                try:
-                    progressed += _apply_one(pk, kind, now)
-                except ApplicationError:
-                    done["errors"] += 1
-            done[counter] += progressed
-            if len(ids) < batch or not progressed:
-                break
+    done = {sweep.name: 0 for sweep in SWEEPS}
+    done |= {"evidence_timeouts": 0, "errors": 0}
+    for sweep in SWEEPS:
+        _run_sweep(sweep, now, batch, done)
     for request in EvidenceRequest.objects.filter(
-        status=RequestStatus.OPEN, due_at__lte=now
+        status=RequestStatus.OPEN, due_at__lte=now, dispute__state__in=OPEN_STATES
     ).select_related("dispute")[: settings.DISPUTE_DEADLINE_BATCH_LIMIT]:
         done["evidence_timeouts"] += evidence_request_expire(request=request)
     return done

@@ -142,8 +142,9 @@ def test_running_twice_changes_nothing_the_second_time():
         second = apply_deadlines()
     assert "silent merchants handled: 1" in first
     assert second.strip() == (
-        "silent merchants handled: 0, rulings made final: 0, "
-        "evidence requests timed out: 0, errors: 0"
+        "agent targets set: 0, silent merchants handled: 0, rulings made final: 0, "
+        "evidence deadlines passed: 0, agent targets missed: 0, "
+        "agent target warnings: 0, evidence requests timed out: 0, errors: 0"
     )
     assert list(Dispute.objects.order_by("pk").values("state", "version")) == snapshot
     assert DisputeEvent.objects.count() == events
@@ -154,3 +155,42 @@ def test_running_twice_changes_nothing_the_second_time():
 def test_loop_runs_again_until_its_iterations_are_done():
     out = apply_deadlines(loop=0, iterations=3)
     assert out.count("silent merchants handled") == 3
+
+
+def test_the_loop_survives_a_database_error_and_backs_off(monkeypatch):
+    """One run hits a dropped connection: logged, connection closed, back-off,
+    and the next run handles the due case."""
+    from django.db import OperationalError
+
+    from disputes.management.commands import apply_deadlines as command
+
+    real = command.apply_due_deadlines
+    calls, sleeps, closed = [], [], []
+
+    def flaky():
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("terminating connection due to administrator")
+        return real()
+
+    monkeypatch.setattr(command, "apply_due_deadlines", flaky)
+    monkeypatch.setattr(command.time, "sleep", sleeps.append)
+    monkeypatch.setattr(command, "_close_connection", lambda: closed.append(1))
+    story = case_in_state("negotiation")
+    err = StringIO()
+    with later(hours=49):
+        out = StringIO()
+        call_command("apply_deadlines", loop=5, iterations=3, stdout=out, stderr=err)
+    assert len(calls) == 3
+    assert "Run failed; retrying" in err.getvalue()
+    assert closed == [1]
+    assert sleeps == [5, 5]  # the back-off (1 s) never waits less than the loop
+    assert out.getvalue().count("silent merchants handled") == 2
+    assert story.refresh().state == State.COMPLAINT
+
+
+def test_back_off_doubles_while_failures_last():
+    from disputes.management.commands.apply_deadlines import Command
+
+    command = Command(stdout=StringIO(), stderr=StringIO())
+    assert [command._recover(n) for n in (1, 2, 3, 10, 20)] == [1, 2, 4, 300, 300]

@@ -1,0 +1,113 @@
+"""Working-time arithmetic on the Chinese working calendar.
+
+Agents' service-level targets count working hours: the hours between
+`SLA_WORKING_HOURS` (default 09:00–21:00, Asia/Shanghai) on working days.
+Working days come from `chinese_calendar` (public holidays off, 调休 make-up
+weekend days on); for a year it has no data for, Monday to Friday, with a
+warning in the log. Every function takes aware datetimes and returns aware
+datetimes in the calendar's time zone.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+# Far enough for any target; stops a misconfigured calendar from looping forever.
+MAX_DAYS = 3 * 366
+
+
+@dataclass(frozen=True)
+class WorkingHours:
+    start: time
+    end: time
+    tz: ZoneInfo
+
+    def window(self, day: date) -> tuple[datetime, datetime]:
+        """The working span of one day, as aware datetimes."""
+        return (
+            datetime.combine(day, self.start, tzinfo=self.tz),
+            datetime.combine(day, self.end, tzinfo=self.tz),
+        )
+
+
+def working_hours() -> WorkingHours:
+    """The working hours from settings (`SLA_WORKING_HOURS`)."""
+    conf = settings.SLA_WORKING_HOURS
+    hours = WorkingHours(
+        start=time.fromisoformat(conf["start"]),
+        end=time.fromisoformat(conf["end"]),
+        tz=ZoneInfo(conf["time_zone"]),
+    )
+    if hours.start >= hours.end:
+        raise ValueError("SLA_WORKING_HOURS: start must be before end.")
+    return hours
+
+
+@lru_cache(maxsize=4096)
+def is_working_day(day: date) -> bool:
+    """A working day on the Chinese calendar (Monday–Friday where it has no data)."""
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        _warn_unknown_year(day.year)
+        return day.weekday() < 5
+
+
+@lru_cache(maxsize=64)
+def _warn_unknown_year(year: int) -> None:
+    logger.warning(
+        "chinese_calendar has no holidays for %s: counting Monday to Friday "
+        "as working days. Upgrade chinese-calendar.",
+        year,
+    )
+
+
+def add_working_hours(
+    start: datetime, hours: float | timedelta, *, calendar: WorkingHours | None = None
+) -> datetime:
+    """The instant at which `hours` working hours have passed since `start`."""
+    calendar = calendar or working_hours()
+    remaining = hours if isinstance(hours, timedelta) else timedelta(hours=hours)
+    cursor = start.astimezone(calendar.tz)
+    if remaining <= timedelta(0):
+        return cursor
+    day = cursor.date()
+    for _ in range(MAX_DAYS):
+        if is_working_day(day):
+            opens, closes = calendar.window(day)
+            cursor = max(cursor, opens)
+            if cursor < closes:
+                available = closes - cursor
+                if remaining <= available:
+                    return cursor + remaining
+                remaining -= available
+        day += timedelta(days=1)
+        cursor = datetime.combine(day, time(0), tzinfo=calendar.tz)
+    raise ValueError(f"No working time found within {MAX_DAYS} days of {start}.")
+
+
+def working_hours_between(
+    start: datetime, end: datetime, *, calendar: WorkingHours | None = None
+) -> timedelta:
+    """The working time between two instants (zero when `end` is not after)."""
+    calendar = calendar or working_hours()
+    start, end = start.astimezone(calendar.tz), end.astimezone(calendar.tz)
+    total = timedelta(0)
+    day = start.date()
+    while day <= end.date():
+        if is_working_day(day):
+            opens, closes = calendar.window(day)
+            overlap = min(closes, end) - max(opens, start)
+            if overlap > timedelta(0):
+                total += overlap
+        day += timedelta(days=1)
+    return total
