@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,7 +16,7 @@ from core.roles import is_platform_staff, is_staff_role
 from stores.models import Store, StoreStatus
 
 from . import sla
-from .choices import OPEN_STATES, DeadlineKind, State
+from .choices import OPEN_STATES, DeadlineKind, Party, State
 from .models import Dispute, DisputeEvent
 
 # A parties' deadline is "due soon" in its last four hours; an agent target
@@ -249,3 +250,50 @@ EVENT_LABELS = {
 
 def event_label(action: str) -> str:
     return str(EVENT_LABELS.get(action, action.replace("_", " ")))
+
+
+# The queue's priority: what makes a case more urgent than its deadline says.
+PRIORITY_BANDS = ((Decimal("1000"), 2), (Decimal("300"), 1))  # claimed ¥ → points
+REPEAT_CLAIMANT_CASES = 3  # the buyer's cases in the last 90 days, this one included
+PRIORITY_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Priority:
+    level: int  # 1 (highest) to 3
+    reasons: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return f"P{self.level}"
+
+
+def with_priority_facts(qs: QuerySet) -> QuerySet:
+    """Annotate each case with what its priority needs (one subquery a row)."""
+    since = timezone.now() - timedelta(days=PRIORITY_DAYS)
+    recent = (
+        Dispute.objects.filter(buyer=OuterRef("buyer"), opened_at__gte=since)
+        .order_by()
+        .values("buyer")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return qs.annotate(buyer_recent_cases=Subquery(recent[:1]))
+
+
+def priority(case: Dispute) -> Priority:
+    """P1–P3 from the amount band, a repeat claimant and a party's escalation."""
+    points, reasons = 0, []
+    for floor, band_points in PRIORITY_BANDS:
+        if case.amount >= floor:
+            points += band_points
+            reasons.append(str(_("claim of ¥%(floor)s or more") % {"floor": floor}))
+            break
+    if (getattr(case, "buyer_recent_cases", 0) or 0) >= REPEAT_CLAIMANT_CASES:
+        points += 1
+        reasons.append(str(_("repeat claimant")))
+    if case.intervention_requested_by in (Party.BUYER, Party.MERCHANT):
+        points += 1
+        reasons.append(str(_("escalated by a party")))
+    level = 1 if points >= 3 else 2 if points >= 1 else 3
+    return Priority(level=level, reasons=tuple(reasons))

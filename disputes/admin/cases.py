@@ -40,8 +40,8 @@ def _one_to_one(case: Dispute, name: str):
 @admin.register(Dispute)
 class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
     list_display = [
-        "case_number", "state_badge", "reason", "store", "buyer", "amounts",
-        "assigned_to", "deadline", "age",
+        "case_number", "priority", "state_badge", "reason", "store", "buyer",
+        "amounts", "assigned_to", "deadline", "target", "age",
     ]  # fmt: skip
     list_display_links = ["case_number"]
     list_filter = [
@@ -65,7 +65,9 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
         cases = selectors.dispute_list(
             user=request.user, qs=super().get_queryset(request)
         )
-        return with_unseen_activity(cases, user=request.user)
+        return workbench.with_priority_facts(
+            with_unseen_activity(cases, user=request.user)
+        )
 
     def get_object(self, request, object_id, from_field=None):
         if not str(object_id).isdigit():
@@ -108,6 +110,31 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
             case.number,
             _("New activity since you last looked"),
             _("New"),
+        )
+
+    @admin.display(description=gettext_lazy("priority"))
+    def priority(self, case):
+        level = workbench.priority(case)
+        return format_html(
+            '<span class="wb-priority p{}" title="{}">{}</span>',
+            level.level,
+            "; ".join(level.reasons) or _("no reason to hurry"),
+            level.label,
+        )
+
+    @admin.display(description=gettext_lazy("agent target"), ordering="sla_due_at")
+    def target(self, case):
+        """Time left on the agents' working-hours target (pick-up or ruling)."""
+        if case.sla_due_at is None:
+            return "—"
+        text, tone = workbench.time_left(case.sla_due_at)
+        if not tone and workbench.target_warned(case):
+            tone = "warn"
+        return format_html(
+            '<span class="wb-left {}" data-countdown="{}">{}</span>',
+            f"tone-{tone}" if tone else "",
+            case.sla_due_at.isoformat(),
+            text,
         )
 
     @admin.display(description=gettext_lazy("state"), ordering="state")
