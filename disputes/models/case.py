@@ -31,6 +31,7 @@ from ..choices import (
     Resolution,
     State,
 )
+from ..rules_pure import case_number
 from .guards import (
     appeal_window_open,
     appeal_window_passed,
@@ -54,8 +55,7 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 
 def new_case_number() -> str:
     """A human-readable case number: D, the date, eight random digits."""
-    now = timezone.localtime()
-    return f"D{now:%y%m%d}{secrets.randbelow(10**8):08d}"
+    return case_number(timezone.now(), secrets.randbelow(10**8))
 
 
 class Dispute(fsm.ConcurrentTransitionMixin, models.Model):

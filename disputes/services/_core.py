@@ -24,15 +24,10 @@ from core.roles import Role, role_of
 from orders.models import RefundKind
 from orders.services import refund_create
 
-from ..choices import (
-    ACTION_LABELS,
-    DeadlineKind,
-    MerchantResponse,
-    RequestStatus,
-    State,
-)
+from ..choices import ACTION_LABELS, RequestStatus, State
 from ..models import Appeal, Dispute, DisputeEvent, EvidenceRequest
 from ..policy import Policy, policy_for
+from ..rules_pure import deadline_for, refund_key
 from ..sla import sla_refresh
 from .events import event_publish
 
@@ -137,32 +132,23 @@ def available_actions(case: Dispute, actor: User) -> list[str]:
 
 def refresh_deadline(case: Dispute, policy: Policy) -> None:
     """Point deadline_at at the deadline that governs the current state."""
-    deadline, kind = None, ""
     target = sla_refresh(case, policy)
-    evidence_due = case.evidence_deadline_at
-    if case.state == State.NEGOTIATION:
-        if case.merchant_response == MerchantResponse.NONE:
-            deadline, kind = case.merchant_deadline_at, DeadlineKind.MERCHANT_RESPONSE
-    elif (
-        case.state == State.VERIFICATION
-        and evidence_due
-        and evidence_due > timezone.now()
-    ):
-        deadline, kind = evidence_due, DeadlineKind.EVIDENCE
-    elif target is not None:  # pick-up or ruling, on the working calendar
-        deadline, kind = target.due_at, target.kind
-    elif case.state == State.RULED:
-        deadline, kind = case.appeal_deadline_at, DeadlineKind.APPEAL_WINDOW
-    elif case.state == State.APPEAL:
-        appeals = Appeal.objects.filter(dispute_id=case.pk) if case.pk else None
+    filed = None
+    if case.state == State.APPEAL:
         filed = (
-            appeals.values_list("filed_at", flat=True).first()
-            if appeals is not None
+            Appeal.objects.filter(dispute_id=case.pk)
+            .values_list("filed_at", flat=True)
+            .first()
+            if case.pk
             else None
-        )
-        deadline = (filed or timezone.now()) + policy.ruling_sla
-        kind = DeadlineKind.APPEAL_REVIEW
-    case.deadline_at, case.deadline_kind = deadline, kind
+        ) or timezone.now()
+    case.deadline_at, case.deadline_kind = deadline_for(
+        case,
+        policy,
+        appeal_filed_at=filed,
+        target=(target.kind, target.due_at) if target else None,
+        now=timezone.now(),
+    )
 
 
 def actor_role(actor: User | None) -> str:
@@ -230,7 +216,7 @@ def refund(case: Dispute, amount: Decimal, *, label: str) -> None:
     refund_create(
         order=case.order,
         amount=amount,
-        idempotency_key=f"{case.number}:{case.version}:{label}",
+        idempotency_key=refund_key(case.number, case.version, label),
         kind=RefundKind.REFUND,
         dispute=case,
         note=label,
@@ -243,7 +229,7 @@ def compensate_merchant(case: Dispute, amount: Decimal, *, label: str) -> None:
     refund_create(
         order=case.order,
         amount=amount,
-        idempotency_key=f"{case.number}:{case.version}:{label}",
+        idempotency_key=refund_key(case.number, case.version, label),
         kind=RefundKind.COMPENSATION,
         dispute=case,
         note=label,

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.errors import InvalidTransition, ValidationFailed
 
-from ..choices import Decision, Outcome
+from ..choices import Decision
 from ..models import Appeal, Dispute
+from ..rules_pure import decision_note, overturn_money
 from ._core import compensate_merchant, party_for, refund, require_text, run_action
 from .platform import check_decision, rule_in_force
 
@@ -95,14 +96,16 @@ def dispute_overturn(
         _decide(appeal, actor, Decision.OVERTURNED, text)
         appeal.outcome, appeal.liability, appeal.rule = outcome, liability, cited
         appeal.amount = awarded
-        if outcome == Outcome.BUYER and awarded > case.refunded_amount:
-            difference = awarded - case.refunded_amount
+        difference, compensation = overturn_money(
+            outcome=outcome, awarded=awarded, refunded=case.refunded_amount
+        )
+        if difference:
             refund(case, difference, label="overturn")
             extra["amount"] = difference
-        elif outcome == Outcome.MERCHANT and case.refunded_amount > 0:
-            compensate_merchant(case, case.refunded_amount, label="compensation")
-            appeal.compensation_amount = case.refunded_amount
-            extra["amount"] = case.refunded_amount
+        elif compensation:
+            compensate_merchant(case, compensation, label="compensation")
+            appeal.compensation_amount = compensation
+            extra["amount"] = compensation
         appeal.save()
 
     return run_action(
@@ -110,7 +113,7 @@ def dispute_overturn(
         actor=actor,
         action="overturn",
         apply=apply,
-        note=f"[{cited.code} v{cited.version}] {text}",
+        note=decision_note(cited.code, cited.version, text),
         event_extra=extra,
         **kw,
     )

@@ -29,6 +29,7 @@ from ..choices import (
 )
 from ..models import Dispute, DisputeEvent, EvidenceRequest
 from ..policy import policy_for
+from ..rules_pure import auto_refund_amount, silent_merchant_note
 from ._core import refresh_deadline, refund, run_action
 from .events import event_publish
 
@@ -44,7 +45,7 @@ def dispute_handle_silent_merchant(*, dispute: Dispute | str) -> Dispute:
 
         def apply(locked: Dispute) -> None:
             locked.auto_refund()
-            amount = min(locked.amount, locked.order.refundable)
+            amount = auto_refund_amount(locked.amount, locked.order.refundable)
             if amount > 0:
                 refund(locked, amount, label="auto_refund")
                 extra["amount"] = amount
@@ -54,7 +55,7 @@ def dispute_handle_silent_merchant(*, dispute: Dispute | str) -> Dispute:
             actor=None,
             action="auto_refund",
             apply=apply,
-            note=_("The merchant did not answer in time."),
+            note=silent_merchant_note(),
             event_extra=extra,
         )
     return run_action(
@@ -62,7 +63,7 @@ def dispute_handle_silent_merchant(*, dispute: Dispute | str) -> Dispute:
         actor=None,
         action="auto_escalate",
         apply=lambda locked: locked.auto_escalate(),
-        note=_("The merchant did not answer in time."),
+        note=silent_merchant_note(),
     )
 
 

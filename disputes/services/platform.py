@@ -16,6 +16,7 @@ from core.roles import Role, role_of
 from ..choices import Liability, Outcome, Party
 from ..models import Dispute, EvidenceRequest, PlatformRule, Ruling
 from ..policy import policy_for
+from ..rules_pure import assigned_note, decision_note
 from ._core import parse_amount, party_for, refund, require_text, run_action
 
 
@@ -54,7 +55,7 @@ def dispute_take(
         actor=actor,
         action="take",
         apply=apply,
-        note=_("Assigned to %(user)s") % {"user": target.username},
+        note=assigned_note(target.username),
         **kw,
     )
 
@@ -268,7 +269,7 @@ def dispute_rule(
         actor=actor,
         action="rule",
         apply=apply,
-        note=f"[{cited.code} v{cited.version}] {text}",
+        note=decision_note(cited.code, cited.version, text),
         amount=awarded or None,
         **kw,
     )
