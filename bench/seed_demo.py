@@ -7,7 +7,11 @@
 SQLite goes to a temporary folder; --postgres creates (and afterwards drops)
 the database `bench_seed_demo` on PG_ADMIN_URL (default the local server).
 The seeding runs in a child process so its peak resident memory is measured
-alone (resource.getrusage). Not part of the test suite.
+alone (resource.getrusage). On PostgreSQL it also reads the CPU time of the
+server process that did the loading (/proc, same machine), because on a busy
+machine wall time says little: with the two side by side you can see which
+one limits. `--keep` leaves the database (`--db NAME`) in place afterwards.
+Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -30,7 +34,23 @@ PG_ADMIN_URL = os.environ.get(
 PG_DB = "bench_seed_demo"
 
 
-def child(cases: int, batch_size: int) -> None:
+def _backend_cpu_seconds() -> float | None:
+    """CPU seconds used so far by this connection's PostgreSQL server process."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def child(cases: int, batch_size: int, method: str) -> None:
     """Seed in this process and print the figures as JSON."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
@@ -39,9 +59,18 @@ def child(cases: int, batch_size: int) -> None:
     django.setup()
     from disputes.demo import seed_demo
 
+    from django.db import connection
+
+    connection.ensure_connection()
+    db_cpu_before = _backend_cpu_seconds()
     started = time.perf_counter()
-    result = seed_demo(cases=cases, batch_size=batch_size, progress=_progress)
+    result = seed_demo(
+        cases=cases, batch_size=batch_size, progress=_progress, method=method
+    )
     seconds = time.perf_counter() - started
+    db_cpu = _backend_cpu_seconds()
+    if db_cpu is not None and db_cpu_before is not None:
+        db_cpu -= db_cpu_before
     usage = resource.getrusage(resource.RUSAGE_SELF)
     peak_kb, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     print(
@@ -53,6 +82,8 @@ def child(cases: int, batch_size: int) -> None:
                 "seconds": seconds,
                 "cpu_seconds": cpu,
                 "peak_mb": peak_kb / 1024,
+                "db_cpu_seconds": db_cpu,
+                "method": result.method,
             }
         )
     )
@@ -81,16 +112,21 @@ def main() -> None:
     parser.add_argument("cases", nargs="?", type=int, default=10_000)
     parser.add_argument("--batch-size", type=int, default=2000)
     parser.add_argument("--postgres", action="store_true")
+    parser.add_argument(
+        "--method", default="auto", choices=["auto", "services", "bulk"]
+    )
+    parser.add_argument("--db", default=PG_DB, help="PostgreSQL database name")
+    parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.cases, args.batch_size)
+        child(args.cases, args.batch_size, args.method)
         return
     with tempfile.TemporaryDirectory(prefix="bench-seed-") as tmp:
         if args.postgres:
-            _pg(f"DROP DATABASE IF EXISTS {PG_DB}")
-            _pg(f"CREATE DATABASE {PG_DB}")
-            url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_DB}"
+            _pg(f"DROP DATABASE IF EXISTS {args.db}")
+            _pg(f"CREATE DATABASE {args.db}")
+            url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{args.db}"
         else:
             url = f"sqlite:///{tmp}/bench.sqlite3"
         env = {
@@ -114,6 +150,8 @@ def main() -> None:
                     "--child",
                     "--batch-size",
                     str(args.batch_size),
+                    "--method",
+                    args.method,
                 ],
                 cwd=ROOT,
                 env=env,
@@ -122,8 +160,8 @@ def main() -> None:
                 text=True,
             ).stdout
         finally:
-            if args.postgres:
-                _pg(f"DROP DATABASE IF EXISTS {PG_DB}")
+            if args.postgres and not args.keep:
+                _pg(f"DROP DATABASE IF EXISTS {args.db}")
     figures = json.loads(out.strip().splitlines()[-1])
     engine = "PostgreSQL" if args.postgres else "SQLite"
     seconds = figures["seconds"]
@@ -133,8 +171,14 @@ def main() -> None:
         f"({figures['rows'] / seconds:,.0f} rows/s), {figures['orders']:,} orders, "
         f"peak RSS {figures['peak_mb']:.0f} MB; CPU {figures['cpu_seconds']:.1f} s "
         f"({figures['cases'] / figures['cpu_seconds']:,.0f} cases per CPU-second) "
-        f"[{os.cpu_count()} CPUs, Python {platform.python_version()}]"
+        f"[{os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"{figures['method']}, load average {os.getloadavg()[0]:.1f}]"
     )
+    if figures["db_cpu_seconds"] is not None:
+        print(
+            f"PostgreSQL server process: {figures['db_cpu_seconds']:.1f} CPU s "
+            f"({figures['cases'] / figures['db_cpu_seconds']:,.0f} cases per CPU-s)"
+        )
 
 
 if __name__ == "__main__":

@@ -62,7 +62,13 @@ def deadline_for(
 
 def case_number(opened_at: datetime, serial: int) -> str:
     """A case number: D, the local opening date (yymmdd), eight digits."""
-    return f"D{timezone.localtime(opened_at):%y%m%d}{serial:08d}"
+    return f"D{local_day(opened_at)}{serial:08d}"
+
+
+def local_day(at: datetime) -> str:
+    """yymmdd of `at` in the platform's time zone (the one in settings)."""
+    day = at.astimezone(timezone.get_default_timezone())
+    return f"{day.year % 100:02d}{day.month:02d}{day.day:02d}"
 
 
 def refund_key(number: str, version: int, label: str) -> str:

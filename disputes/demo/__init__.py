@@ -1,9 +1,15 @@
 """The demo data set behind `manage.py seed_demo`.
 
 `seed_demo()` builds everything in one transaction: either the whole demo is
-there or none of it is. Cases are planned in memory from scripted histories
-(`stories`), turned into rows (`builder`) and bulk-inserted chunk by chunk,
-so memory stays bounded whatever `cases` is.
+there or none of it is. Each case is scripted in memory (`script`, `stories`:
+its order, claim and every step with its time), then played either
+
+- through the real services on a travelling clock (`replay`): the default
+  demo of a few hundred cases, exactly what production would write; or
+- straight into rows (`bulk`), written with PostgreSQL `COPY` (plain inserts
+  elsewhere) chunk by chunk, for large `cases`: memory stays flat.
+
+The equivalence test holds the two executors to the same result.
 
 Running it again is a no-op once the demo is present (merchant1 owns a
 store): nothing is added and no password changes, unless `reset_passwords`
@@ -12,26 +18,47 @@ asks for the well-known accounts to get `password` again.
 
 from __future__ import annotations
 
+import queue
 import random
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import reset_queries, transaction
-from django.utils import timezone
+from django.test import override_settings
+from django.utils import timezone, translation
 
-from orders.models import OrderStatus
+from orders.models import Order, OrderStatus
 from stores.models import Store
 
 from . import stories
-from .builder import CaseBuilder, Chunk, StoreInfo, World, make_order, order_number
-from .world import build_world, explicit_timestamps, roomy_sqlite_cache, set_passwords
+from .bulk import TABLES, BulkCase, write_order
+from .replay import ServiceCase
+from .rows import Batch, RowWriter, constraints_deferred
+from .script import (
+    CaseScript,
+    Dice,
+    StoreInfo,
+    World,
+    make_order,
+    order_number,
+    script_case,
+)
+from .world import build_world, roomy_sqlite_cache, set_passwords
 
 DEFAULT_PASSWORD = "demo-pass-2026"
 DEFAULT_CASES = 300
 KNOWN_BUYERS = ("buyer1", "buyer2")
 FRESH_ORDERS_PER_STORE = 5
+# Up to this many cases the demo runs through the services; above, in bulk.
+SERVICE_LIMIT = 2000
+# From this many bulk cases, PostgreSQL builds indexes and keys after the load.
+DEFER_CONSTRAINTS_FROM = 20_000
+# Mail the services send on commit goes nowhere while seeding.
+QUIET_MAIL = "django.core.mail.backends.dummy.EmailBackend"
 
 Progress = Callable[[int, int], None]
 
@@ -44,6 +71,7 @@ class SeedResult:
     rows: int = 0
     seconds: float = 0.0
     passwords_reset: int = 0
+    method: str = ""
 
 
 def demo_present() -> bool:
@@ -60,20 +88,38 @@ def seed_demo(
     orders_per_case: int = 3,
     reset_passwords: bool = False,
     progress: Progress | None = None,
+    method: str = "auto",
 ) -> SeedResult:
-    """Build the demo data set once; later calls change nothing (see module doc)."""
+    """Build the demo data set once; later calls change nothing (see module doc).
+
+    `method`: "services", "bulk", or "auto" (services up to SERVICE_LIMIT cases).
+    """
     started = time.monotonic()
     if demo_present():
         reset = set_passwords(password) if reset_passwords else 0
         return SeedResult(created=False, passwords_reset=reset)
-    rng = random.Random(seed)
+    if method == "auto":
+        method = "services" if cases <= SERVICE_LIMIT else "bulk"
+    rng = Dice(seed)
     now = timezone.now()
-    with roomy_sqlite_cache(), transaction.atomic(), explicit_timestamps():
+    defer = method == "bulk" and cases >= DEFER_CONSTRAINTS_FROM
+    with (
+        override_settings(EMAIL_BACKEND=QUIET_MAIL),
+        roomy_sqlite_cache(),
+        transaction.atomic(),
+    ):
         world = build_world(
             cases=cases, password=password, reset=reset_passwords, rng=rng, now=now
         )
-        result = _seed_cases(world, rng, cases, batch_size, orders_per_case, progress)
-        result.orders += _fresh_orders(world, rng, result.orders)
+        writer = RowWriter(TABLES)
+        with constraints_deferred(TABLES) if defer else nullcontext():
+            seeder = Seeder(world, rng, writer, method=method)
+            result = seeder.run(cases, batch_size, orders_per_case, progress)
+            result.orders += _fresh_orders(world, rng, writer, result.orders)
+            result.rows = writer.written
+        writer.finish()
+        # Report rollups belong here once the reports app has them (see README).
+    result.method = method
     result.seconds = time.monotonic() - started
     return result
 
@@ -104,40 +150,110 @@ def _pick(
     return store, rng.choice(world.buyers)
 
 
-def _seed_cases(
-    world: World,
-    rng: random.Random,
-    cases: int,
-    batch_size: int,
-    orders_per_case: int,
-    progress: Progress | None,
-) -> SeedResult:
-    result = SeedResult(created=True)
-    chunk = Chunk()
-    builder = CaseBuilder(world, rng, chunk)
-    for index in range(cases):
-        store, buyer_id = _pick(world, rng, index)
-        builder.build(
-            seq=index + 1,
-            order_seq=result.orders + 1,
-            store=store,
-            buyer_id=buyer_id,
-            scenario=stories.pick_scenario(rng, index),
-        )
-        result.orders += 1
-        for _extra in range(orders_per_case - 1):
+class Seeder:
+    """Scripts the cases chunk by chunk and plays them with one executor.
+
+    In bulk, a second thread scripts and builds the next chunk while this
+    one writes the last (the database works while Python computes).
+    """
+
+    def __init__(
+        self, world: World, rng: random.Random, writer: RowWriter, *, method: str
+    ) -> None:
+        self.world, self.rng, self.writer = world, rng, writer
+        self.method = method
+
+    def run(
+        self,
+        cases: int,
+        batch_size: int,
+        orders_per_case: int,
+        progress: Progress | None,
+    ) -> SeedResult:
+        result = SeedResult(created=True)
+        chunks = self._chunks(result, cases, batch_size, orders_per_case)
+        if self.method == "services":
+            replay = ServiceCase(self.world)
+            for scripts in chunks:
+                self.writer.flush()  # the orders, from the shop platform
+                ids = [s.order.order["id"] for _n, s in scripts]
+                orders = Order.objects.in_bulk(ids)
+                for _serial, script in scripts:
+                    replay.play(script, orders[script.order.order["id"]])
+                self._done(result, len(scripts), cases, progress)
+        else:
+            builder = BulkCase(self.world, self.writer, self.world.roles)
+            built = (
+                (len(scripts), self._build(builder, scripts)) for scripts in chunks
+            )
+            for count, batch in _ahead(built):
+                self.writer.write(batch)
+                self._done(result, count, cases, progress)
+        return result
+
+    def _build(self, builder: BulkCase, scripts: list) -> Batch:
+        for serial, script in scripts:
+            builder.build(script, serial)
+        return self.writer.take()
+
+    def _done(self, result, count, cases, progress: Progress | None) -> None:
+        result.cases += count
+        reset_queries()  # DEBUG keeps every query otherwise
+        if progress:
+            progress(result.cases, cases)
+
+    def _chunks(
+        self, result: SeedResult, cases: int, batch_size: int, orders_per_case: int
+    ) -> Iterator[list[tuple[int, CaseScript]]]:
+        """Scripts in chunks of `batch_size`; the orders without a case go along."""
+        world, rng, scripts = self.world, self.rng, []
+        for index in range(cases):
+            store, buyer_id = _pick(world, rng, index)
+            script = script_case(
+                world,
+                rng,
+                order_seq=result.orders + 1,
+                scenario=stories.pick_scenario(rng, index),
+                store=store,
+                buyer_id=buyer_id,
+            )
+            if self.method == "services":
+                write_order(self.writer, script.order)
+            scripts.append((index + 1, script))
             result.orders += 1
-            _plain_order(world, rng, chunk, result.orders)
-        result.cases += 1
-        if len(chunk.disputes) >= batch_size or index == cases - 1:
-            result.rows += chunk.flush(batch_size)
-            reset_queries()  # DEBUG keeps every query (with its huge SQL) otherwise
-            if progress:
-                progress(result.cases, cases)
-    return result
+            for _extra in range(orders_per_case - 1):
+                result.orders += 1
+                write_order(self.writer, _plain_order(world, rng, result.orders))
+            if len(scripts) >= batch_size or index == cases - 1:
+                yield scripts
+                scripts = []
 
 
-def _plain_order(world: World, rng: random.Random, chunk: Chunk, seq: int) -> None:
+def _ahead(items: Iterator, depth: int = 2) -> Iterator:
+    """Iterate `items` computed in a second thread, up to `depth` items ahead."""
+    results: queue.Queue = queue.Queue(maxsize=depth)
+    done = object()
+    language = translation.get_language()
+
+    def produce() -> None:
+        try:
+            with translation.override(language):
+                for item in items:
+                    results.put(item)
+        except BaseException as exc:  # handed to the consumer, raised there
+            results.put(exc)
+        results.put(done)
+
+    thread = threading.Thread(target=produce, name="seed-demo-builder", daemon=True)
+    thread.start()
+    while (item := results.get()) is not done:
+        if isinstance(item, BaseException):
+            raise item
+        yield item
+    thread.join()
+
+
+def _plain_order(world: World, rng: random.Random, seq: int):
     """An order without a case: most orders never lead to one."""
     store, buyer_id = _pick(world, rng)
     ago = timedelta(days=world.days) * (1 - rng.random() ** 0.5)
@@ -145,48 +261,44 @@ def _plain_order(world: World, rng: random.Random, chunk: Chunk, seq: int) -> No
     status = OrderStatus.DELIVERED
     if rng.random() < 0.04:
         status = rng.choice([OrderStatus.CANCELLED, OrderStatus.PENDING_PAYMENT])
-    make_order(
-        world,
-        rng,
-        number=order_number(placed, seq),
-        buyer_id=buyer_id,
-        store=store,
-        placed=placed,
-        status=status,
-        chunk=chunk,
+    rows = make_order(
+        world, rng, buyer_id=buyer_id, store=store, placed=placed, status=status
     )
+    rows.order["number"] = order_number(placed, seq)
+    return rows
 
 
-def _fresh_orders(world: World, rng: random.Random, seq: int) -> int:
+def _fresh_orders(world: World, rng: random.Random, writer: RowWriter, seq: int) -> int:
     """buyer1 and buyer2: delivered orders at store 1 and 2 with no case yet."""
-    chunk, made = Chunk(), 0
+    made = 0
     for buyer in KNOWN_BUYERS:
         for store in world.stores[:2]:
             for n in range(FRESH_ORDERS_PER_STORE + 1):
                 made += 1
-                order = make_order(
+                rows = make_order(
                     world,
                     rng,
-                    number="",
                     buyer_id=world.known[buyer],
                     store=store,
                     placed=world.now,
                     status=OrderStatus.DELIVERED,
-                    chunk=chunk,
                 )
-                _date_fresh(order, world, rng, on_its_way=n == FRESH_ORDERS_PER_STORE)
-                order.number = order_number(order.placed_at, seq + made)
-    chunk.flush(2000)
+                _date_fresh(
+                    rows.order, world, rng, on_its_way=n == FRESH_ORDERS_PER_STORE
+                )
+                rows.order["number"] = order_number(rows.order["placed_at"], seq + made)
+                write_order(writer, rows)
+    writer.flush()
     return made
 
 
-def _date_fresh(order, world: World, rng: random.Random, *, on_its_way: bool) -> None:
+def _date_fresh(order: dict, world: World, rng: random.Random, *, on_its_way: bool):
     """Delivered one to four days ago (well inside the window), or still shipping."""
     hours = rng.uniform
     delivered = world.now - timedelta(hours=hours(24, 96))
-    order.shipped_at = delivered - timedelta(hours=hours(20, 60))
-    order.paid_at = order.shipped_at - timedelta(hours=hours(4, 30))
-    order.placed_at = order.paid_at - timedelta(minutes=hours(1, 20))
-    order.status, order.delivered_at = OrderStatus.DELIVERED, delivered
+    order["shipped_at"] = delivered - timedelta(hours=hours(20, 60))
+    order["paid_at"] = order["shipped_at"] - timedelta(hours=hours(4, 30))
+    order["placed_at"] = order["paid_at"] - timedelta(minutes=hours(1, 20))
+    order["status"], order["delivered_at"] = OrderStatus.DELIVERED, delivered
     if on_its_way:
-        order.status, order.delivered_at = OrderStatus.SHIPPED, None
+        order["status"], order["delivered_at"] = OrderStatus.SHIPPED, None

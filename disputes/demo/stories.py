@@ -1,8 +1,11 @@
 """Scripted case histories: which steps a demo case takes, and when.
 
 A plan is pure data (no database): a list of steps, each at an offset from
-the moment the case was opened, plus the deadline that governs the state the
-plan ends in. `disputes.demo.builder` turns a plan into model rows.
+the moment the case was opened, with every choice already made (who acts,
+what they say, which file they upload), plus the deadline that governs the
+state the plan ends in. Two executors play a plan: `replay` through the real
+services (the default demo), `bulk` straight into rows (large data sets);
+the equivalence test holds them to the same result.
 """
 
 from __future__ import annotations
@@ -71,6 +74,8 @@ class Plan:
     deadline: timedelta | None = None
     due: timedelta | None = None
     taken: timedelta | None = None
+    handler: str = ""
+    judge: str = ""
 
     def hours(self, low: float, high: float) -> timedelta:
         return timedelta(hours=self.rng.uniform(low, high))
@@ -105,9 +110,19 @@ def plan_case(
     plan.steps.append(Step(timedelta(0), "open"))
     plan.deadline = policy.merchant_response
     if rng.random() < 0.5:
-        plan.add("evidence", plan.hours(0.05, 2), party="buyer")
+        _evidence(plan, plan.hours(0.05, 2), "buyer")
     _SCRIPTS[scenario](plan, reason)
     return plan
+
+
+def _evidence(p: Plan, after: timedelta, party: str) -> None:
+    p.add(
+        "evidence",
+        after,
+        party=party,
+        file=p.rng.randrange(len(vocab.EVIDENCE_FILES)),
+        description=p.say(vocab.EVIDENCE_DESCRIPTIONS),
+    )
 
 
 # Negotiation between the parties.
@@ -161,7 +176,7 @@ def _silent_until_deadline(p: Plan, after: timedelta) -> None:
 
 
 def _to_complaint(p: Plan, reason: str = "") -> None:
-    kind = p.rng.choices(["reject", "offer", "silent", "silent_buyer"], [5, 2, 2, 1])
+    kind = p.rng.choices(["reject", "offer", "silent", "silent_buyer"], [5, 2, 2, 1])[0]
     if kind in ("reject", "offer"):
         (_reject if kind == "reject" else _offer)(p)
         _maybe_chat(p)
@@ -178,9 +193,20 @@ def _to_complaint(p: Plan, reason: str = "") -> None:
 
 # The platform.
 def _take(p: Plan, late: bool = False) -> None:
+    """An agent picks the complaint up, or a supervisor hands it to one.
+
+    Now and then supervisor1 handles a case personally, so an appeal against
+    their own ruling goes to supervisor2.
+    """
     sla = p.policy.pickup_sla_hours
     after = p.hours(sla, sla * 2) if late else p.hours(0.3, sla * 1.2)
-    p.add("take", after, by_supervisor=p.rng.random() < 0.15)
+    roll = p.rng.random()
+    if roll < 0.08:
+        p.handler = by = "supervisor1"
+    else:
+        p.handler = p.rng.choice(vocab.AGENTS)
+        by = p.rng.choice(vocab.SUPERVISORS) if roll < 0.22 else p.handler
+    p.add("take", after, by=by, assignee=p.handler)
     p.taken = p.t
     p.deadline = p.t + p.policy.evidence
 
@@ -195,12 +221,7 @@ def _request_evidence(p: Plan, answer: str) -> None:
     )
     due = step.at + p.policy.evidence
     if answer == "answer":
-        p.add(
-            "evidence",
-            p.hours(1, p.policy.evidence_hours - 2),
-            party=party,
-            answers=True,
-        )
+        _evidence(p, p.hours(1, p.policy.evidence_hours - 2), party)
     elif answer == "timeout":
         p.t = due + timedelta(minutes=p.rng.uniform(1, 30))
         p.steps.append(Step(p.t, "evidence_timeout"))
@@ -272,6 +293,8 @@ def _appeal(p: Plan, ruling: Step) -> None:
         party=party,
         reason=p.say(vocab.APPEAL_REASONS),
     )
+    # Never the supervisor who ruled.
+    p.judge = "supervisor2" if p.handler == "supervisor1" else "supervisor1"
     p.deadline = p.t + p.policy.ruling_sla
 
 
@@ -291,6 +314,7 @@ def _overturn(p: Plan, ruling: Step) -> None:
     p.add(
         "overturn",
         p.hours(4, 60),
+        by=p.judge,
         **params,
         reasoning=p.say(vocab.APPEAL_DECISIONS["overturned"]),
     )
@@ -351,7 +375,12 @@ def _ruled(p: Plan, reason: str) -> None:
 def _upheld(p: Plan, reason: str) -> None:
     _escalated(p)
     _appeal(p, _rule(p))
-    p.add("uphold", p.hours(4, 60), reasoning=p.say(vocab.APPEAL_DECISIONS["upheld"]))
+    p.add(
+        "uphold",
+        p.hours(4, 60),
+        by=p.judge,
+        reasoning=p.say(vocab.APPEAL_DECISIONS["upheld"]),
+    )
 
 
 def _overturned(p: Plan, reason: str) -> None:

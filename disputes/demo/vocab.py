@@ -148,11 +148,13 @@ KNOWN_ACCOUNTS = [
     ("agent1", "agent", "客服·王静"),
     ("agent2", "agent", "客服·刘洋"),
     ("supervisor1", "supervisor", "主管·赵敏"),
+    ("supervisor2", "supervisor", "主管·郑军"),
     ("manager1", "manager", "运营经理·孙强"),
 ]
 # Further platform staff the seeder generates (never decide appeals they ruled).
 EXTRA_AGENTS = [("agent3", "客服·黄杰"), ("agent4", "客服·吴娜")]
-EXTRA_SUPERVISORS = [("supervisor2", "主管·郑军")]
+AGENTS = ["agent1", "agent2", "agent3", "agent4"]
+SUPERVISORS = ["supervisor1", "supervisor2"]
 
 # code, versions: (title, text, days before today it took effect).
 RULES: list[tuple[str, list[tuple[str, str, int]]]] = [
@@ -372,5 +374,12 @@ APPEAL_DECISIONS = {
 }
 WITHDRAW_NOTES = ["已和商家私下沟通解决。", "东西找到了，撤销申请。", ""]
 
-NOTE_ESCALATED = "商家未在规定时间内回复，平台自动介入。"
-NOTE_ASSIGNED = "已分配给 {user}"
+
+EVIDENCE_DESCRIPTIONS = ["问题部位照片", "开箱视频截图", "聊天记录截图", "物流凭证"]
+# Sample evidence files: stored name, uploader's file name, type; see world.py.
+EVIDENCE_FILES = [
+    ("evidence/demo/photo-1.png", "IMG_2011.png", "image/png", ".png"),
+    ("evidence/demo/photo-2.png", "IMG_2022.png", "image/png", ".png"),
+    ("evidence/demo/photo-3.png", "IMG_2033.png", "image/png", ".png"),
+    ("evidence/demo/waybill.pdf", "物流签收单.pdf", "application/pdf", ".pdf"),
+]

@@ -17,14 +17,13 @@ from django.db import connection
 
 from accounts.models import User
 from accounts.roles import assign_role
-from core.roles import Role
-from orders.models import Refund
+from core.roles import Role, role_of
 from stores.models import PROVINCES, Category, Store, StoreReviewLog, StoreStatus
 
-from ..models import Dispute, PlatformRule
+from ..models import PlatformRule
 from ..policy import policy_for
 from . import vocab
-from .builder import StoreInfo, World
+from .script import RuleInfo, StoreInfo, World
 
 BATCH = 2000
 DEMO_EMAIL = "{username}@demo.example.com"
@@ -49,14 +48,13 @@ MAIN_PROVINCES = [
 
 @contextmanager
 def explicit_timestamps() -> Iterator[None]:
-    """Let bulk inserts keep historical times in auto_now(_add) fields.
+    """Let the world's bulk inserts keep historical times in auto_now_add fields.
 
-    The demo backdates rows to when they "happened"; Django would otherwise
-    stamp every one of them with the moment of the insert.
+    Stores and rules are backdated to when they "happened"; Django would
+    otherwise stamp them with the moment of the insert. (Case rows get their
+    times from the travelling clock or from the bulk builder.)
     """
     fields = [
-        Refund._meta.get_field("created_at"),
-        Dispute._meta.get_field("updated_at"),
         Store._meta.get_field("created_at"),
         PlatformRule._meta.get_field("created_at"),
     ]
@@ -99,7 +97,6 @@ def ensure_accounts(hashed: str, *, reset: bool) -> dict[str, User]:
     """The well-known accounts and the extra staff; passwords set once (or reset)."""
     people = [(u, r, n) for u, r, n in vocab.KNOWN_ACCOUNTS]
     people += [(u, "agent", n) for u, n in vocab.EXTRA_AGENTS]
-    people += [(u, "supervisor", n) for u, n in vocab.EXTRA_SUPERVISORS]
     users = {}
     for number, (username, role, display) in enumerate(people):
         user, created = User.objects.get_or_create(
@@ -236,7 +233,7 @@ def _suspend_one(store: Store, actor: User) -> None:
     )
 
 
-def publish_rules(author: User, now: datetime) -> dict[str, list[PlatformRule]]:
+def publish_rules(author: User, now: datetime) -> dict[str, list[RuleInfo]]:
     """Every rule version; a newer version takes effect later, the old one stays."""
     rows = []
     for code, versions in vocab.RULES:
@@ -254,36 +251,34 @@ def publish_rules(author: User, now: datetime) -> dict[str, list[PlatformRule]]:
                 )
             )
     PlatformRule.objects.bulk_create(rows)
-    rules: dict[str, list[PlatformRule]] = {}
+    rules: dict[str, list[RuleInfo]] = {}
     for rule in PlatformRule.objects.filter(code__in=[c for c, _v in vocab.RULES]):
-        rules.setdefault(rule.code, []).append(rule)
+        rules.setdefault(rule.code, []).append(
+            RuleInfo(rule.pk, rule.code, rule.version, rule.effective_from)
+        )
     return rules
 
 
-def evidence_files() -> list[dict]:
-    """A few small sample files on the media storage that evidence rows point at."""
+def _sample_file(name: str) -> bytes:
+    if name.endswith(".pdf"):
+        return b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     from PIL import Image
 
-    specs = []
-    for n, color in enumerate([(200, 80, 80), (80, 140, 200), (230, 200, 120)], 1):
-        buffer = io.BytesIO()
-        Image.new("RGB", (320, 240), color).save(buffer, format="PNG")
-        specs.append(
-            (
-                f"evidence/demo/photo-{n}.png",
-                buffer.getvalue(),
-                "image/png",
-                ".png",
-                f"IMG_20{n}{n}.png",
-            )
-        )
-    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-    specs.append(
-        ("evidence/demo/waybill.pdf", pdf, "application/pdf", ".pdf", "物流签收单.pdf")
-    )
+    colors = {"1": (200, 80, 80), "2": (80, 140, 200), "3": (230, 200, 120)}
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 240), colors[name[-5]]).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def evidence_files() -> list[dict]:
+    """The sample files on the media storage (`vocab.EVIDENCE_FILES`), as rows."""
     files = []
-    for name, data, content_type, extension, original in specs:
-        if not default_storage.exists(name):
+    for name, original, content_type, extension in vocab.EVIDENCE_FILES:
+        if default_storage.exists(name):
+            with default_storage.open(name) as stored:
+                data = stored.read()
+        else:
+            data = _sample_file(name)
             default_storage.save(name, ContentFile(data))
         files.append(
             {
@@ -304,22 +299,28 @@ def build_world(
     """Everything the cases need, created in the caller's transaction."""
     # One hash for every demo user: hashing is slow and they share the password.
     hashed = make_password(password)
-    users = ensure_accounts(hashed, reset=reset)
-    categories = ensure_categories()
-    per_category = max(2, min(cases // 1500, 200))
-    stores = create_stores(users, categories, per_category, hashed, rng, now)
-    buyers = bulk_users(
-        "demo_buyer_", max(40, min(cases // 4, 200_000)), Role.BUYER, hashed, rng, now
-    )
-    agents = [(users[u].pk, u) for u in ("agent1", "agent2", "agent3", "agent4")]
+    with explicit_timestamps():
+        users = ensure_accounts(hashed, reset=reset)
+        categories = ensure_categories()
+        per_category = max(2, min(cases // 1500, 200))
+        stores = create_stores(users, categories, per_category, hashed, rng, now)
+        buyers = bulk_users(
+            "demo_buyer_",
+            max(40, min(cases // 4, 200_000)),
+            Role.BUYER,
+            hashed,
+            rng,
+            now,
+        )
+        rules = publish_rules(users["supervisor1"], now)
+    staff = [*vocab.AGENTS, *vocab.SUPERVISORS]
     return World(
         now=now,
         stores=stores,
         buyers=buyers,
         known={name: user.pk for name, user in users.items()},
-        agents=agents,
-        supervisors=[users["supervisor1"].pk, users["supervisor2"].pk],
+        roles={users[name].pk: role_of(users[name]).value for name in staff},
         policies={code: policy_for(c) for code, c in categories.items()},
-        rules=publish_rules(users["supervisor1"], now),
+        rules=rules,
         files=evidence_files(),
     )

@@ -1,0 +1,213 @@
+"""Play a scripted case through the real services, on a travelling clock.
+
+Every step runs the service function the pages, the admin and the API call
+(`disputes.services`), with the clock moved to the moment the step happens
+(`time_machine.travel(..., tick=False)`): timestamps, deadlines, refund keys
+and the timeline are exactly what production writes.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import time_machine
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+
+from accounts.models import User
+from orders.models import Order
+
+from .. import services
+from ..choices import RequestStatus
+from ..models import Dispute, EvidenceRequest
+from . import vocab
+from .script import CaseScript, World
+
+
+class ServiceCase:
+    """Runs one script's steps through the services; returns the case."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self._users: dict[int, User] = {}
+        self._files: dict[int, bytes] = {}
+
+    def play(self, script: CaseScript, order: Order) -> Dispute:
+        self.s, self.order = script, order
+        self.handler: User | None = None
+        for step in script.plan.steps:
+            with time_machine.travel(script.opened_at + step.at, tick=False):
+                getattr(self, f"do_{step.action}")(**step.params)
+        return self.case
+
+    def user(self, who: str | int) -> User:
+        """A party ("buyer", "merchant", "agent": the handler) or a username."""
+        if who == "agent":
+            return self.handler
+        if who == "buyer":
+            who = self.s.buyer_id
+        elif who == "merchant":
+            who = self.s.store.owner_id
+        elif isinstance(who, str):
+            who = self.world.known[who]
+        if who not in self._users:
+            self._users[who] = User.objects.get(pk=who)
+        return self._users[who]
+
+    def _file(self, index: int) -> SimpleUploadedFile:
+        spec = self.world.files[index]
+        if index not in self._files:
+            with default_storage.open(spec["file"]) as stored:
+                self._files[index] = stored.read()
+        return SimpleUploadedFile(
+            spec["original_name"], self._files[index], spec["content_type"]
+        )
+
+    def do_open(self) -> None:
+        s = self.s
+        self.case = services.dispute_open(
+            actor=self.user("buyer"),
+            order=self.order,
+            reason=s.reason,
+            remedy=s.remedy,
+            amount=s.claim,
+            description=s.description,
+        )
+
+    def do_message(self, party: str, body: str) -> None:
+        services.message_post(dispute=self.case, actor=self.user(party), body=body)
+
+    def do_note(self, body: str) -> None:
+        services.message_post(
+            dispute=self.case, actor=self.handler, body=body, internal=True
+        )
+
+    def do_evidence(self, party: str, file: int, description: str) -> None:
+        services.evidence_upload(
+            dispute=self.case,
+            actor=self.user(party),
+            file=self._file(file),
+            description=description,
+        )
+
+    def do_accept(self) -> None:
+        self.case = services.dispute_accept(
+            dispute=self.case, actor=self.user("merchant")
+        )
+
+    def do_offer(self, amount: Decimal, note: str) -> None:
+        self.case = services.dispute_offer(
+            dispute=self.case, actor=self.user("merchant"), amount=amount, note=note
+        )
+
+    def do_accept_offer(self) -> None:
+        self.case = services.dispute_accept_offer(
+            dispute=self.case, actor=self.user("buyer")
+        )
+
+    def do_reject(self, reason: str) -> None:
+        self.case = services.dispute_reject(
+            dispute=self.case, actor=self.user("merchant"), reason=reason
+        )
+
+    def do_request_intervention(self, party: str) -> None:
+        self.case = services.dispute_request_intervention(
+            dispute=self.case, actor=self.user(party)
+        )
+
+    def _silent_merchant(self, action: str) -> None:
+        """The deadline worker's step, under the platform policy `action`."""
+        policy = {**settings.DISPUTE_POLICY, "silent_merchant_action": action}
+        with override_settings(DISPUTE_POLICY=policy):
+            self.case = services.dispute_handle_silent_merchant(dispute=self.case)
+
+    def do_auto_escalate(self) -> None:
+        self._silent_merchant("complaint")
+
+    def do_auto_refund(self) -> None:
+        self._silent_merchant("auto_refund")
+
+    def do_withdraw(self, note: str) -> None:
+        self.case = services.dispute_withdraw(
+            dispute=self.case, actor=self.user("buyer"), note=note
+        )
+
+    def do_take(self, by: str, assignee: str) -> None:
+        self.handler = self.user(assignee)
+        self.case = services.dispute_take(
+            dispute=self.case,
+            actor=self.user(by),
+            assignee=None if by == assignee else self.handler,
+        )
+
+    def do_start_mediation(self) -> None:
+        self.case = services.dispute_start_mediation(
+            dispute=self.case, actor=self.handler
+        )
+
+    def do_request_evidence(self, party: str, what: str) -> None:
+        self.case = services.dispute_request_evidence(
+            dispute=self.case, actor=self.handler, party=party, note=what
+        )
+
+    def do_evidence_timeout(self) -> None:
+        request = EvidenceRequest.objects.filter(
+            dispute=self.case, status=RequestStatus.OPEN
+        ).order_by("created_at", "id")[0]
+        services.evidence_request_expire(request=request)
+
+    def do_propose(self, amount: Decimal, note: str) -> None:
+        self.case = services.dispute_propose(
+            dispute=self.case, actor=self.handler, amount=amount, note=note
+        )
+
+    def do_accept_proposal(self, party: str) -> None:
+        self.case = services.dispute_accept_proposal(
+            dispute=self.case, actor=self.user(party)
+        )
+
+    def do_rule(
+        self, outcome: str, liability: str, amount: Decimal, reasoning: str
+    ) -> None:
+        self.case = services.dispute_rule(
+            dispute=self.case,
+            actor=self.handler,
+            outcome=outcome,
+            liability=liability,
+            rule=vocab.RULE_FOR_REASON[self.s.reason],
+            reasoning=reasoning,
+            amount=amount if outcome == "buyer" else None,
+        )
+
+    def do_appeal(self, party: str, reason: str) -> None:
+        self.case = services.dispute_appeal(
+            dispute=self.case, actor=self.user(party), reason=reason
+        )
+
+    def do_close(self) -> None:
+        self.case = services.dispute_close_ruled(dispute=self.case)
+
+    def do_uphold(self, by: str, reasoning: str) -> None:
+        self.case = services.dispute_uphold(
+            dispute=self.case, actor=self.user(by), reasoning=reasoning
+        )
+
+    def do_overturn(
+        self,
+        by: str,
+        outcome: str,
+        liability: str,
+        amount: Decimal,
+        reasoning: str,
+    ) -> None:
+        self.case = services.dispute_overturn(
+            dispute=self.case,
+            actor=self.user(by),
+            outcome=outcome,
+            liability=liability,
+            rule=vocab.RULE_FOR_REASON[self.s.reason],
+            reasoning=reasoning,
+            amount=amount if outcome == "buyer" else None,
+        )

@@ -1,0 +1,236 @@
+"""Script one demo case: its order, its claim and its story, as plain data.
+
+A `CaseScript` is everything both executors need and nothing they could
+decide differently: the order (as rows), the buyer and store, the claim,
+when the case opens and the planned steps (`stories`). `replay` plays it
+through the services, `bulk` writes the rows the services would have written.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from orders.models import OrderStatus
+
+from ..choices import Reason
+from ..policy import Policy
+from ..rules_pure import local_day
+from . import stories, vocab
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+REASONS = list(Reason.values)
+REASON_WEIGHTS = [22, 18, 16, 12, 10, 4, 12, 6]
+REMEDIES = [
+    "refund_only",
+    "refund_only",
+    "return_refund",
+    "return_refund",
+    "exchange",
+    "compensation",
+]
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    id: int
+    category: str
+    owner_id: int
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    id: int
+    code: str
+    version: int
+    effective_from: datetime
+
+
+@dataclass
+class World:
+    """What every case draws on: people, stores, policies, rules, files."""
+
+    now: datetime
+    stores: list[StoreInfo]
+    buyers: list[int]
+    known: dict[str, int]
+    roles: dict[int, str]
+    policies: dict[str, Policy]
+    rules: dict[str, list[RuleInfo]]
+    files: list[dict]
+    days: int = 120
+
+    def rule_at(self, code: str, at: datetime) -> RuleInfo:
+        """The version of rule `code` in force at `at` (as `in_force` finds it)."""
+        versions = [r for r in self.rules[code] if r.effective_from <= at]
+        return max(versions, key=lambda r: r.version)
+
+
+@dataclass
+class OrderRows:
+    """An order and its items as column values (ids come from the writer)."""
+
+    order: dict
+    items: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class CaseScript:
+    store: StoreInfo
+    buyer_id: int
+    order: OrderRows
+    reason: str
+    remedy: str
+    claim: Decimal
+    description: str
+    opened_at: datetime
+    policy: Policy
+    plan: stories.Plan
+
+
+def order_number(placed: datetime, seq: int) -> str:
+    return f"O{local_day(placed)}{seq:010d}"
+
+
+@functools.cache
+def sku(product: str) -> str:
+    """A product's stock-keeping unit: the same product, the same SKU."""
+    return f"SKU-{zlib.crc32(product.encode()) % 900_000 + 100_000}"
+
+
+class Dice(random.Random):
+    """`random.Random` with cheaper `choice` and `randint` (repeatable by seed).
+
+    The standard ones draw unbiased integers bit by bit; for demo data the
+    float-based pick is as good and several times faster.
+    """
+
+    def choice(self, seq):
+        return seq[int(self.random() * len(seq))]
+
+    def randint(self, a: int, b: int) -> int:
+        return a + int(self.random() * (b - a + 1))
+
+
+def make_order(
+    world: World,
+    rng: random.Random,
+    *,
+    buyer_id: int,
+    store: StoreInfo,
+    placed: datetime,
+    status: str,
+) -> OrderRows:
+    """An order with one or two lines; timestamps follow from `status`.
+
+    The caller numbers it (`order_number`) once its times are final.
+    """
+    rows = OrderRows({"buyer_id": buyer_id, "store_id": store.id, "status": status})
+    total = ZERO
+    products = vocab.PRODUCTS[store.category]
+    lines = rng.sample(products, 2) if rng.random() < 0.5 else [rng.choice(products)]
+    for name, low, high in lines:
+        # A price like 89.00, 88.90 or 88.99.
+        cents = rng.randint(low, high) * 100 - rng.choice((0, 10, 1))
+        price = Decimal(cents).scaleb(-2)
+        quantity = rng.choice([1, 1, 1, 2, 3])
+        total += price * quantity
+        rows.items.append(
+            {
+                "product_name": name,
+                "sku": sku(name),
+                "quantity": quantity,
+                "unit_price": price,
+            }
+        )
+    order = rows.order
+    order["total"], order["refunded_amount"] = total, ZERO
+    order["placed_at"] = placed
+    order["paid_at"] = order["shipped_at"] = order["delivered_at"] = None
+    if status not in (OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED):
+        order["paid_at"] = placed + timedelta(minutes=rng.uniform(1, 30))
+    if status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
+        order["shipped_at"] = order["paid_at"] + timedelta(hours=rng.uniform(4, 48))
+    if status == OrderStatus.DELIVERED:
+        order["delivered_at"] = order["shipped_at"] + timedelta(
+            hours=rng.uniform(20, 96)
+        )
+    # Nothing happens in the future: a recent order is still on its way.
+    if order["delivered_at"] and order["delivered_at"] > world.now:
+        order["status"], order["delivered_at"] = OrderStatus.SHIPPED, None
+    if order["shipped_at"] and order["shipped_at"] > world.now:
+        order["status"], order["shipped_at"] = OrderStatus.PAID, None
+    return rows
+
+
+def claim_for(rng: random.Random, total: Decimal, remedy: str) -> Decimal:
+    share = {"compensation": (0.1, 0.3), "exchange": (1, 1)}.get(remedy)
+    if share is None:
+        share = (1, 1) if rng.random() < 0.6 else (0.3, 0.9)
+    claim = (total * Decimal(str(rng.uniform(*share)))).quantize(CENT)
+    return min(max(claim, CENT), total)
+
+
+def script_case(
+    world: World,
+    rng: random.Random,
+    *,
+    order_seq: int,
+    scenario: str,
+    store: StoreInfo,
+    buyer_id: int,
+) -> CaseScript:
+    """Plan one case ending in `scenario`: order, claim, opening time, steps."""
+    policy = world.policies[store.category]
+    reason = rng.choices(REASONS, REASON_WEIGHTS)[0]
+    remedy = rng.choice(REMEDIES)
+    order = make_order(
+        world,
+        rng,
+        buyer_id=buyer_id,
+        store=store,
+        placed=world.now,
+        status=OrderStatus.DELIVERED,
+    )
+    total = order.order["total"]
+    claim = claim_for(rng, total, remedy)
+    plan = stories.plan_case(
+        rng, scenario, policy, claim=claim, total=total, reason=reason
+    )
+    opened = world.now - stories.opened_ago(plan, rng, days=world.days)
+    _date_order(rng, order.order, opened, policy, reason)
+    order.order["number"] = order_number(order.order["placed_at"], order_seq)
+    return CaseScript(
+        store=store,
+        buyer_id=buyer_id,
+        order=order,
+        reason=reason,
+        remedy=remedy,
+        claim=claim,
+        description=rng.choice(vocab.DESCRIPTIONS[reason]),
+        opened_at=opened,
+        policy=policy,
+        plan=plan,
+    )
+
+
+def _date_order(
+    rng: random.Random, order: dict, opened: datetime, policy: Policy, reason: str
+) -> None:
+    """Place, pay, ship and deliver the order so the case fits its window."""
+    hours = rng.uniform
+    if reason == Reason.NOT_RECEIVED and rng.random() < 0.5:
+        order["status"], order["delivered_at"] = OrderStatus.SHIPPED, None
+        order["shipped_at"] = opened - timedelta(days=hours(4, 8))
+    else:
+        window = min(policy.after_sales_days, 10)
+        order["status"] = OrderStatus.DELIVERED
+        order["delivered_at"] = opened - timedelta(days=hours(0.05, window))
+        order["shipped_at"] = order["delivered_at"] - timedelta(hours=hours(20, 96))
+    order["paid_at"] = order["shipped_at"] - timedelta(hours=hours(4, 48))
+    order["placed_at"] = order["paid_at"] - timedelta(minutes=hours(1, 30))

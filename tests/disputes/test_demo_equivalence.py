@@ -1,0 +1,161 @@
+"""The bulk seeder writes exactly what the services write for the same script.
+
+The same scripted cases are played twice: through the real services on a
+travelling clock (`demo.replay`), then, after rolling that back, straight
+into rows (`demo.bulk`). Every field of every case and every record hanging
+on it must come out the same; only ids, stored file names and the random
+part of a service-drawn case number may differ.
+"""
+
+import copy
+from datetime import datetime
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from disputes import demo
+from disputes.demo.bulk import TABLES, BulkCase, write_order
+from disputes.demo.replay import ServiceCase
+from disputes.demo.rows import RowWriter
+from disputes.demo.script import Dice, script_case
+from disputes.demo.stories import NAMES, pick_scenario
+from disputes.demo.world import build_world
+from disputes.models import (
+    Appeal,
+    Dispute,
+    DisputeEvent,
+    Evidence,
+    EvidenceRequest,
+    Message,
+    Ruling,
+)
+from orders.models import Order, Refund
+
+pytestmark = pytest.mark.django_db
+
+ROUNDS = 4  # every scenario four times
+
+
+def scripts_for(world, rng):
+    scripts = []
+    for index in range(ROUNDS * len(NAMES)):
+        store, buyer_id = demo._pick(world, rng, index)
+        scripts.append(
+            script_case(
+                world,
+                rng,
+                order_seq=index + 1,
+                scenario=pick_scenario(rng, index),
+                store=store,
+                buyer_id=buyer_id,
+            )
+        )
+    return scripts
+
+
+def by_services(world, scripts) -> dict:
+    writer = RowWriter(TABLES)
+    for script in scripts:
+        write_order(writer, script.order)
+    writer.flush()
+    replay = ServiceCase(world)
+    for script in scripts:
+        replay.play(script, Order.objects.get(pk=script.order.order["id"]))
+    return snapshot()
+
+
+def by_bulk(world, scripts) -> dict:
+    writer = RowWriter(TABLES)
+    builder = BulkCase(world, writer, world.roles)
+    for serial, script in enumerate(scripts, start=1):
+        builder.build(script, serial)
+    writer.flush()
+    return snapshot()
+
+
+def since(opened: datetime, at: datetime | None):
+    return None if at is None else at - opened
+
+
+def values(row, skip=(), times=(), opened=None) -> dict:
+    out = {}
+    for field in type(row)._meta.concrete_fields:
+        name = field.attname
+        if name in skip or name == "id":
+            continue
+        value = getattr(row, name)
+        out[name] = since(opened, value) if name in times else value
+    return out
+
+
+def snapshot() -> dict:
+    """Every case as comparable data, keyed by its order number."""
+    cases = {}
+    for case in Dispute.objects.select_related("order").order_by("pk"):
+        t0, number = case.opened_at, case.number
+
+        def rel(model, *times, skip=("dispute_id",), t0=t0, case=case):
+            rows = model.objects.filter(dispute=case).order_by("pk")
+            return [values(r, skip=skip, times=times, opened=t0) for r in rows]
+
+        events = []
+        for e in DisputeEvent.objects.filter(dispute=case).order_by("pk"):
+            row = values(
+                e,
+                skip=("dispute_id", "message_id", "evidence_id", "evidence_request_id"),
+                times=("created_at",),
+                opened=t0,
+            )
+            row["message"] = e.message.body if e.message_id else None
+            row["evidence"] = e.evidence.sha256 if e.evidence_id else None
+            row["request"] = e.evidence_request.what if e.evidence_request_id else None
+            events.append(row)
+        refunds = rel(Refund, "created_at", skip=("dispute_id", "order_id"))
+        for refund in refunds:
+            refund["idempotency_key"] = refund["idempotency_key"].replace(number, "#")
+        cases[case.order.number] = {
+            "case": values(case, skip=("number", "order_id")),
+            "number_date": number[:7],
+            "order": values(case.order, skip=("number",)),
+            "events": events,
+            "messages": rel(Message, "created_at"),
+            "requests": rel(EvidenceRequest, "created_at", "due_at", "closed_at"),
+            "evidence": [
+                {**row, "request_id": row["request_id"] is not None}
+                for row in rel(Evidence, "created_at", skip=("dispute_id", "file"))
+            ],
+            "ruling": rel(Ruling, "decided_at"),
+            "appeal": rel(Appeal, "filed_at", "decided_at"),
+            "refunds": refunds,
+        }
+    return cases
+
+
+def test_bulk_built_cases_are_indistinguishable_from_service_built_ones():
+    rng = Dice(2)
+    world = build_world(
+        cases=60, password="x", reset=False, rng=rng, now=timezone.now()
+    )
+    scripts = scripts_for(world, rng)
+    # The sample covers every kind of step, and a supervisor's own ruling.
+    actions = {step.action for s in scripts for step in s.plan.steps}
+    assert actions == {name[3:] for name in dir(BulkCase) if name.startswith("do_")}
+    takes = [st.params for s in scripts for st in s.plan.steps if st.action == "take"]
+    assert {"supervisor1"} <= {t["assignee"] for t in takes}
+    assert {t["by"] for t in takes if t["by"] != t["assignee"]} <= {
+        "supervisor1",
+        "supervisor2",
+    }
+    assert any(t["by"] != t["assignee"] for t in takes)
+
+    before = transaction.savepoint()
+    served = by_services(world, copy.deepcopy(scripts))
+    transaction.savepoint_rollback(before)
+    assert not Dispute.objects.exists()
+    built = by_bulk(world, copy.deepcopy(scripts))
+
+    assert len(served) == len(built) == len(scripts)
+    for number, case in served.items():
+        for part, expected in case.items():
+            assert built[number][part] == expected, (number, part)
