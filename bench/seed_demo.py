@@ -57,9 +57,9 @@ def child(cases: int, batch_size: int, method: str) -> None:
     import django
 
     django.setup()
-    from disputes.demo import seed_demo
-
     from django.db import connection
+
+    from disputes.demo import seed_demo
 
     connection.ensure_connection()
     db_cpu_before = _backend_cpu_seconds()
