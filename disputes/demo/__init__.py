@@ -216,6 +216,7 @@ class Seeder:
                 scenario=stories.pick_scenario(rng, index),
                 store=store,
                 buyer_id=buyer_id,
+                handler=_showcase_handler(index),
             )
             if self.method == "services":
                 write_order(self.writer, script.order)
@@ -227,6 +228,21 @@ class Seeder:
             if len(scripts) >= batch_size or index == cases - 1:
                 yield scripts
                 scripts = []
+
+
+def _showcase_handler(index: int) -> str:
+    """supervisor1 rules buyer1's open appeal and buyer2's overturned case.
+
+    So the demo shows the rule that nobody decides an appeal against their
+    own ruling: supervisor2 decided the one, and only supervisor2 may decide
+    the other.
+    """
+    rounds = len(stories.NAMES)
+    showcase = {
+        stories.NAMES.index("appeal"),
+        rounds + stories.NAMES.index("overturned"),
+    }
+    return "supervisor1" if index in showcase else ""
 
 
 def _ahead(items: Iterator, depth: int = 2) -> Iterator:

@@ -184,6 +184,7 @@ def script_case(
     scenario: str,
     store: StoreInfo,
     buyer_id: int,
+    handler: str = "",
 ) -> CaseScript:
     """Plan one case ending in `scenario`: order, claim, opening time, steps."""
     policy = world.policies[store.category]
@@ -200,7 +201,7 @@ def script_case(
     total = order.order["total"]
     claim = claim_for(rng, total, remedy)
     plan = stories.plan_case(
-        rng, scenario, policy, claim=claim, total=total, reason=reason
+        rng, scenario, policy, claim=claim, total=total, reason=reason, handler=handler
     )
     opened = world.now - stories.opened_ago(plan, rng, days=world.days)
     _date_order(rng, order.order, opened, policy, reason)

@@ -76,6 +76,8 @@ class Plan:
     taken: timedelta | None = None
     handler: str = ""
     judge: str = ""
+    # Who must handle the case when the platform takes it (else chosen).
+    forced_handler: str = ""
 
     def hours(self, low: float, high: float) -> timedelta:
         return timedelta(hours=self.rng.uniform(low, high))
@@ -104,9 +106,11 @@ def plan_case(
     claim: Decimal,
     total: Decimal,
     reason: str,
+    handler: str = "",
 ) -> Plan:
-    """The steps of one case that ends in `scenario`."""
+    """The steps of one case that ends in `scenario` (handled by `handler`)."""
     plan = Plan(rng, policy, claim, total, mode=SCENARIOS[scenario][1])
+    plan.forced_handler = handler
     plan.steps.append(Step(timedelta(0), "open"))
     plan.deadline = policy.merchant_response
     if rng.random() < 0.5:
@@ -201,7 +205,9 @@ def _take(p: Plan, late: bool = False) -> None:
     sla = p.policy.pickup_sla_hours
     after = p.hours(sla, sla * 2) if late else p.hours(0.3, sla * 1.2)
     roll = p.rng.random()
-    if roll < 0.08:
+    if p.forced_handler:
+        p.handler = by = p.forced_handler
+    elif roll < 0.08:
         p.handler = by = "supervisor1"
     else:
         p.handler = p.rng.choice(vocab.AGENTS)

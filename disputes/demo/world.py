@@ -23,6 +23,7 @@ from stores.models import PROVINCES, Category, Store, StoreReviewLog, StoreStatu
 from ..models import PlatformRule
 from ..policy import policy_for
 from . import vocab
+from .rows import RowWriter
 from .script import RuleInfo, StoreInfo, World
 
 BATCH = 2000
@@ -127,28 +128,28 @@ def set_passwords(password: str) -> int:
 def bulk_users(
     prefix: str, count: int, role: Role, hashed: str, rng: random.Random, now
 ) -> list[int]:
-    """Create `count` users of one role in batches; returns their ids."""
+    """Create `count` users of one role (plain rows, COPY on PostgreSQL)."""
     group = Group.objects.get(name=role.value)
     through = User.groups.through
+    writer = RowWriter([User, through])
     ids: list[int] = []
     for start in range(0, count, BATCH):
-        batch = []
         for n in range(start + 1, min(start + BATCH, count) + 1):
             username = f"{prefix}{n:06d}"
-            batch.append(
-                User(
-                    username=username,
-                    email=DEMO_EMAIL.format(username=username),
-                    display_name=chinese_name(rng),
-                    password=hashed,
-                    date_joined=now - timedelta(days=rng.uniform(130, 900)),
-                )
+            user_id = writer.add(
+                User,
+                {
+                    "username": username,
+                    "email": DEMO_EMAIL.format(username=username),
+                    "display_name": chinese_name(rng),
+                    "password": hashed,
+                    "date_joined": now - timedelta(days=rng.uniform(130, 900)),
+                },
             )
-        User.objects.bulk_create(batch)
-        through.objects.bulk_create(
-            [through(user_id=u.pk, group_id=group.pk) for u in batch]
-        )
-        ids.extend(u.pk for u in batch)
+            writer.add(through, {"user_id": user_id, "group_id": group.pk})
+            ids.append(user_id)
+        writer.flush()
+    writer.finish()
     return ids
 
 

@@ -15,8 +15,10 @@ class Command(BaseCommand):
     help = (
         "Create the demo data set (stores, orders, cases in every state with their "
         "history, platform rules) and the well-known accounts buyer1, buyer2, "
-        "merchant1, merchant2, agent1, agent2, supervisor1, manager1. Does nothing "
-        "when the demo is already there (see --reset-passwords)."
+        "merchant1, merchant2, agent1, agent2, supervisor1, supervisor2, manager1. "
+        "Up to 2,000 cases go through the real services on a travelling clock; "
+        "more are bulk-loaded (COPY on PostgreSQL). Does nothing when the demo is "
+        "already there (see --reset-passwords)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -56,6 +58,14 @@ class Command(BaseCommand):
             "when they exist already.",
         )
         parser.add_argument(
+            "--method",
+            choices=["auto", "services", "bulk"],
+            default="auto",
+            help="services: every case through the service functions; bulk: rows "
+            "written directly; auto (default): services up to "
+            f"{demo.SERVICE_LIMIT:,} cases.",
+        )
+        parser.add_argument(
             "--force", action="store_true", help="Run even though DEBUG is off."
         )
         parser.add_argument(
@@ -79,6 +89,7 @@ class Command(BaseCommand):
             batch_size=options["batch_size"],
             orders_per_case=options["orders_per_case"],
             reset_passwords=options["reset_passwords"],
+            method=options["method"],
             progress=ProgressLine(self.stderr) if show else None,
         )
         if not result.created:
@@ -94,10 +105,10 @@ class Command(BaseCommand):
         rate = result.cases / result.seconds if result.seconds else 0
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo ready: {result.cases} cases, {result.orders} orders, "
-                f"{result.rows} rows in {result.seconds:.1f}s ({rate:.0f} cases/s). "
-                f"Sign in as buyer1, merchant1, agent1, supervisor1 or manager1 with "
-                f"password {options['password']!r}."
+                f"Demo ready: {result.cases} cases ({result.method}), "
+                f"{result.orders} orders in {result.seconds:.1f}s "
+                f"({rate:.0f} cases/s). Sign in as buyer1, merchant1, agent1, "
+                f"supervisor1 or manager1 with password {options['password']!r}."
             )
         )
 
