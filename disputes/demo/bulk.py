@@ -34,6 +34,7 @@ from ..rules_pure import (
     refund_key,
     silent_merchant_note,
 )
+from ..sla import current_target
 from . import vocab
 from .rows import RowWriter
 from .script import CaseScript, World
@@ -131,12 +132,28 @@ class BulkCase:
         """What run_action does around a transition: version, deadline, event."""
         case = self.case
         self._event(at, action, actor_id, to=to, note=note, amount=amount, **extra)
+        if to == State.CLOSED:  # open evidence requests close with the case
+            for request in self.requests:
+                if request["status"] == RequestStatus.OPEN:
+                    request["status"], request["closed_at"] = RequestStatus.CLOSED, at
         case["state"] = case["state"] if to is None else to
         case["version"] += 1
         case["updated_at"] = at
+        self._deadline(at)
+
+    def _deadline(self, now) -> None:
+        """What refresh_deadline does: the SLA target, then the deadline."""
+        case = self.case
+        target = current_target(case, self.policy)
+        case["sla_due_at"] = target.due_at if target else None
+        case["sla_warn_at"] = target.warn_at if target else None
         filed = self.appeal["filed_at"] if self.appeal else None
         case["deadline_at"], case["deadline_kind"] = deadline_for(
-            case, self.policy, appeal_filed_at=filed
+            case,
+            self.policy,
+            appeal_filed_at=filed,
+            target=(target.kind, target.due_at) if target else None,
+            now=now,
         )
 
     def _refund(self, at, amount: Decimal, label: str, kind=RefundKind.REFUND):
@@ -191,9 +208,7 @@ class BulkCase:
             appeal_deadline_at=None,
             refunded_amount=ZERO,
         )
-        self.case["deadline_at"], self.case["deadline_kind"] = deadline_for(
-            self.case, self.policy, appeal_filed_at=None
-        )
+        self._deadline(at)
         self._event(
             at, "open", s.buyer_id, to=State.NEGOTIATION, note=self.case["description"]
         )

@@ -35,6 +35,7 @@ from disputes.models import (
 )
 from disputes.policy import policy_for
 from disputes.rules_pure import deadline_for
+from disputes.sla import current_target
 from orders.models import Order, OrderStatus, Refund, RefundKind
 from stores.models import Store
 
@@ -256,10 +257,17 @@ def test_rulings_cite_a_rule_version_in_force_and_appeals_go_to_another_judge(
 def test_deadlines_match_the_state_and_some_are_due(seeded):
     for case in Dispute.objects.select_related("store__category", "appeal_record"):
         filed = case.appeal_record.filed_at if case.state == State.APPEAL else None
+        # The deadline as of the case's last action (what the services wrote).
+        target = current_target(case, policy_for(case.store.category))
         expected = deadline_for(
-            case, policy_for(case.store.category), appeal_filed_at=filed
+            case,
+            policy_for(case.store.category),
+            appeal_filed_at=filed,
+            target=(target.kind, target.due_at) if target else None,
+            now=case.updated_at,
         )
         assert (case.deadline_at, case.deadline_kind) == expected, case.number
+        assert case.sla_due_at == (target.due_at if target else None)
     assert Dispute.objects.filter(state=State.APPEAL, deadline_kind="appeal_review")
     now = timezone.now()
     assert Dispute.objects.exclude(state=State.CLOSED).filter(deadline_at__lt=now)
