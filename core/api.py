@@ -35,6 +35,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.utils.encoders import JSONEncoder
 
 from core.errors import ApplicationError
+from core.models import IdempotencyRecord
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
@@ -47,7 +48,7 @@ class IdempotencyKeyReused(ApplicationError):
 
 
 class IdempotencyKeyInFlight(ApplicationError):
-    """The first request with this key is still running."""
+    """A record without a response (left by an older version still running)."""
 
     status_code = 409
     code = "idempotency_key_in_flight"
@@ -315,26 +316,31 @@ def request_fingerprint(request) -> str:
 
 
 def _claim_key(request, key: str, fingerprint: str):
-    """The stored record for this key, or a new in-flight one we now own."""
-    from disputes.models import IdempotencyRecord
+    """The committed record for this key, or None after claiming it ourselves.
 
+    The claim is an INSERT inside the caller's transaction: a concurrent
+    request with the same key waits on the unique index until ours commits
+    (then it replays our response) or rolls back (then it runs the action).
+    """
     try:
         with transaction.atomic():
-            return IdempotencyRecord.objects.create(
+            IdempotencyRecord.objects.create(
                 user=request.user, key=key, method=request.method,
                 path=request.path[:255], fingerprint=fingerprint,
-            ), True  # fmt: skip
+            )  # fmt: skip
+        return None
     except IntegrityError:
-        record = IdempotencyRecord.objects.get(user=request.user, key=key)
-        return record, False
+        return IdempotencyRecord.objects.get(user=request.user, key=key)
 
 
 def idempotent(view_method: Callable) -> Callable:
     """Honour the Idempotency-Key header on a POST handler.
 
-    The first successful (2xx) response is stored and replayed for a retry
-    with the same key and body; a failed first attempt is forgotten so that
-    it may be retried.
+    The key's claim, the action and the stored response commit in one
+    transaction, so a retry after any failure (an error, a dropped
+    connection, a killed process) either replays the committed response or
+    runs the action again as if for the first time; only 2xx responses are
+    stored.
     """
 
     @functools.wraps(view_method)
@@ -347,20 +353,18 @@ def idempotent(view_method: Callable) -> Callable:
                 {IDEMPOTENCY_HEADER: [_("Use a key of at most 255 characters.")]}
             )
         fingerprint = request_fingerprint(request)
-        record, created = _claim_key(request, key, fingerprint)
-        if not created:
-            return _replay(record, fingerprint)
-        try:
+        with transaction.atomic():
+            record = _claim_key(request, key, fingerprint)
+            if record is not None:
+                return _replay(record, fingerprint)
             response = view_method(self, request, *args, **kwargs)
-        except BaseException:
-            record.delete()
-            raise
-        if not status.is_success(response.status_code):
-            record.delete()
-            return response
-        record.status_code = response.status_code
-        record.response_body = json.loads(json.dumps(response.data, cls=JSONEncoder))
-        record.save(update_fields=["status_code", "response_body"])
+            if not status.is_success(response.status_code):
+                transaction.set_rollback(True)
+                return response
+            IdempotencyRecord.objects.filter(user=request.user, key=key).update(
+                status_code=response.status_code,
+                response_body=json.loads(json.dumps(response.data, cls=JSONEncoder)),
+            )
         return response
 
     return wrapper
@@ -388,8 +392,6 @@ def _replay(record, fingerprint: str) -> Response:
 def purge_idempotency_records(*, now=None) -> int:
     """Forget stored responses past their retention, and in-flight claims left
     behind by a request that died; returns how many records were deleted."""
-    from disputes.models import IdempotencyRecord
-
     now = now or timezone.now()
     kept = timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
     stale = timedelta(minutes=settings.IDEMPOTENCY_IN_FLIGHT_MINUTES)

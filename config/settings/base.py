@@ -251,3 +251,72 @@ WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
 WEBHOOK_RETRY_FIRST_SECONDS = 30
 WEBHOOK_RETRY_MAX_SECONDS = 6 * 3600
 WEBHOOK_RETRY_WINDOW_HOURS = 24
+
+# --- Security and reliability (issue 11; docs/security.md) -------------------
+# Kept in one block so that other settings work merges around it.
+from datetime import timedelta  # noqa: E402
+
+INSTALLED_APPS += ["core", "axes", "csp"]
+MIDDLEWARE.insert(1, "core.middleware.HostileInputMiddleware")
+MIDDLEWARE.insert(2, "csp.middleware.CSPMiddleware")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # must stay last
+
+for _db in DATABASES.values():
+    # A reused connection the database dropped is replaced, not a 500.
+    _db["CONN_HEALTH_CHECKS"] = True
+    if _db["ENGINE"] == "django.db.backends.sqlite3":
+        # Writers queue for the lock at BEGIN instead of failing on upgrade
+        # ("database is locked"): a double click answers 409, not 500.
+        _db.setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
+
+# Sign-in throttling: every path (web, admin, API token) authenticates through
+# Django, where axes counts failures per username and per address.
+AUTHENTICATION_BACKENDS = [
+    "core.auth.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "core.auth.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# API tokens live this many days, and die on logout and password change.
+API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"][0] = (
+    "core.tokens.ExpiringTokenAuthentication"
+)
+
+# Request bodies: the largest accepted (an evidence file plus its form), refused
+# with 413 before it is read; set the front proxy to the same value.
+MAX_REQUEST_BODY_BYTES = EVIDENCE_MAX_BYTES + 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # non-file fields (JSON, forms)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger files spool to disk
+MAX_JSON_DEPTH = 64
+
+# Headers on every response; a strict Content-Security-Policy on every page.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# --- end of security block ----------------------------------------------------

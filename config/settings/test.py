@@ -1,5 +1,6 @@
 """Tests: fast hashing, in-memory mail, a private media folder."""
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -17,3 +18,13 @@ STORAGES = {
     },
 }
 LANGUAGE_CODE = "en"
+
+# SQLite tests run on a file, not in memory: in-memory databases share one
+# cache between threads and refuse concurrent writers outright, so the tests of
+# simultaneous actions (200 + 409s, never "database is locked") need the same
+# file locking a real deployment has.
+for _db in DATABASES.values():  # noqa: F405
+    if _db["ENGINE"] == "django.db.backends.sqlite3":
+        _db.setdefault("TEST", {})["NAME"] = str(
+            Path(tempfile.gettempdir()) / f"dispute-tests-{os.getpid()}.sqlite3"
+        )

@@ -2,7 +2,6 @@
 
 from .case import Dispute, new_case_number
 from .decisions import Appeal, PlatformRule, PlatformRuleQuerySet, Ruling
-from .idempotency import IdempotencyRecord
 from .records import (
     CannedReply,
     DisputeEvent,
@@ -20,7 +19,6 @@ __all__ = [
     "DisputeEvent",
     "Evidence",
     "EvidenceRequest",
-    "IdempotencyRecord",
     "Macro",
     "Message",
     "PlatformRule",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from disputes.models import Dispute, IdempotencyRecord
+from core.models import IdempotencyRecord
+from disputes.models import Dispute
 from orders.models import Refund
 from tests import factories as f
 

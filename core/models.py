@@ -1,4 +1,4 @@
-"""Stored first responses for the API's Idempotency-Key header."""
+"""Shared tables: the stored responses behind the API's Idempotency-Key header."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 class IdempotencyRecord(models.Model):
     """The first response to a POST sent with an `Idempotency-Key` header.
 
-    A retry with the same key and body replays `response_body`; the same key
-    with another body is refused. `status_code` is null while the first
-    request is still running.
+    The record is written in the same transaction as the action it answers
+    (see `core.api.idempotent`), so it exists exactly when the action's effects
+    were committed: a retry with the same key and body replays `response_body`;
+    the same key with another body is refused.
     """
 
     user = models.ForeignKey(
