@@ -35,6 +35,13 @@ CASE_WORK = [
     "disputes.add_cannedreply",
     "disputes.change_cannedreply",
 ]
+# Supervisors see failed sign-ins and unlock an account by deleting its attempts.
+SIGN_IN_LOCKS = [
+    "axes.view_accessattempt",
+    "axes.delete_accessattempt",
+    "axes.view_accessfailurelog",
+    "axes.view_accesslog",
+]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     "buyer": [
         "orders.view_order",
@@ -62,6 +69,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "disputes.change_macro",
         "disputes.add_reasoningtemplate",
         "disputes.change_reasoningtemplate",
+        *SIGN_IN_LOCKS,
     ],
     "manager": VIEW_ALL,
 }

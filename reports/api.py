@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import error_responses, refuse_blank_params
+from core.dates import supported_date
 from core.errors import ActionNotPermitted, ValidationFailed
 from core.roles import is_staff_role
 
@@ -17,8 +18,8 @@ from .selectors import DEFINITIONS, GROUP_BY, intervention_report
 
 class ReportQuerySerializer(serializers.Serializer):
     group_by = serializers.ChoiceField(choices=GROUP_BY, default="day")
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
+    date_from = serializers.DateField(required=False, validators=[supported_date])
+    date_to = serializers.DateField(required=False, validators=[supported_date])
 
     def validate(self, attrs):
         start, end = attrs.get("date_from"), attrs.get("date_to")

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import supported_date
 from core.roles import is_staff_role
 
 from .selectors import GROUP_BY, intervention_report
@@ -36,11 +37,13 @@ class ReportFilterForm(forms.Form):
     date_from = forms.DateField(
         label=_("Opened from"),
         required=False,
+        validators=[supported_date],
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = forms.DateField(
         label=_("Opened to"),
         required=False,
+        validators=[supported_date],
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 

@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from core.api import StrictFilterSet
+from core.dates import supported_date
 from disputes.choices import Reason, State
 from disputes.models import Dispute
 
@@ -28,8 +29,12 @@ class DisputeFilter(StrictFilterSet):
         max_length=150,
         help_text="An agent's username or id.",
     )
-    opened_after = filters.IsoDateTimeFilter(field_name="opened_at", lookup_expr="gte")
-    opened_before = filters.IsoDateTimeFilter(field_name="opened_at", lookup_expr="lt")
+    opened_after = filters.IsoDateTimeFilter(
+        field_name="opened_at", lookup_expr="gte", validators=[supported_date]
+    )
+    opened_before = filters.IsoDateTimeFilter(
+        field_name="opened_at", lookup_expr="lt", validators=[supported_date]
+    )
 
     class Meta:
         model = Dispute
