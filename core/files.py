@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from core.uploads import image_too_large
+
 # Allowed types, recognised by their first bytes: (magic, offset, type, extension).
 SIGNATURES: list[tuple[bytes, int, str, str]] = [
     (b"\xff\xd8\xff", 0, "image/jpeg", ".jpg"),
@@ -53,4 +55,9 @@ def upload_refusal(upload: UploadedFile) -> str | None:
         return _("Files may be at most %(mb)s MB.") % {"mb": max_upload_mb()}
     if upload_type(upload) is None:
         return _("Upload a JPEG, PNG, GIF or WebP image, a PDF or an MP4 video.")
+    upload.seek(0)
+    head = upload.read(4096)
+    upload.seek(0)
+    if image_too_large(head):
+        return _("The image is too large to display; send a smaller one.")
     return None

@@ -160,8 +160,9 @@ class TestEvidenceResponse:
         assert shown["X-Content-Type-Options"] == "nosniff"
         assert "sandbox" in shown["Content-Security-Policy"]
         assert evidence_response(pdf, inline=True)["Content-Disposition"].startswith(
-            "attachment"
+            "inline"
         )
+        assert evidence_response(pdf)["Content-Disposition"].startswith("attachment")
 
     def test_a_missing_file_is_not_found_not_a_crash(self):
         story = case_in_state("verification")
