@@ -22,15 +22,13 @@ from disputes import selectors, services
 from ..choices import ACTION_LABELS
 from ..downloads import evidence_response
 from ..models import Dispute, Evidence, Macro
+from ..models.guards import may_work_on
 from .forms import ACTION_FORMS, ReplyForm
 
 
 def can_work_on(user, case: Dispute) -> bool:
     """Supervisors work on every case, agents on their own or unassigned ones."""
-    role = role_of(user)
-    if role == Role.SUPERVISOR:
-        return True
-    return role == Role.AGENT and case.assigned_to_id in (None, user.pk)
+    return may_work_on(case, user)
 
 
 def case_url(case: Dispute) -> str:

@@ -43,6 +43,15 @@ def is_handler(case: Dispute, user: object) -> bool:
     return role == Role.AGENT and case.assigned_to_id == user.pk
 
 
+def may_work_on(case: Dispute, user: object) -> bool:
+    """Platform staff who may add to a case: any supervisor, and agents on
+    their own or unassigned cases (the workbench and the API ask this)."""
+    role = role_of(user)
+    if role == Role.SUPERVISOR:
+        return True
+    return role == Role.AGENT and case.assigned_to_id in (None, user.pk)
+
+
 def is_supervisor(case: Dispute, user: object) -> bool:
     return is_supervisor_role(user)
 

@@ -31,6 +31,7 @@ from ..models import (
     Message,
     PlatformRule,
 )
+from ..models.guards import may_work_on
 from ._core import actor_role, require_text
 from .events import event_publish
 
@@ -49,6 +50,8 @@ def _check_contributor(case: Dispute, actor: User) -> str | None:
     party = party_of(actor, case)
     if party is None and not is_platform_staff(actor):
         raise ActionNotPermitted(_("Your role may not add to cases."))
+    if party is None and not may_work_on(case, actor):
+        raise ActionNotPermitted(_("This case is assigned to another agent."))
     if party is not None and not case.is_open:
         raise InvalidTransition(_("The case is closed."))
     return party
