@@ -42,6 +42,7 @@ def _side(tag: str, state: str = "verification") -> tuple[f.Story, Side]:
         "pk": evidence.pk,
         "evidence_id": evidence.pk,
         "order": case.order.number,
+        "username": story.buyer.username,
     }
     secrets = [case.number, case.order.number, f"secret-msg-{tag}",
                f"secret-evidence-{tag}", f"secret-file-{tag}"]  # fmt: skip

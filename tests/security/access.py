@@ -1,0 +1,126 @@
+"""The access table: every URL pattern of the project, who may use it, and
+whether it takes someone's object.
+
+A new page or endpoint fails `test_every_url_is_classified` until it gets a
+row here; that row is all the access matrix, the XSS, CSRF and header tests
+need to cover it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SIGNED_IN = frozenset({"buyer", "merchant", "agent", "supervisor", "manager"})
+PARTIES = frozenset({"buyer", "merchant"})
+PLATFORM = frozenset({"agent", "supervisor"})
+STAFF = frozenset({"agent", "supervisor", "manager"})
+EVERYONE = frozenset({"anonymous"}) | SIGNED_IN
+NOBODY: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Access:
+    """How one URL pattern is reached and who may use it.
+
+    `users`: the roles that may use it on the objects of their own world
+    (a buyer's and a merchant's case, the agent assigned to it; staff see all).
+    `scoped`: the address names an object; a party asking for another's
+    gets 404 and nothing of it in the body.
+    `fill`: placeholder -> key of the world's values, when they differ.
+    `data`: what a POST sends ("json:…", "form:…" — see test_access_matrix).
+    """
+
+    users: frozenset[str]
+    method: str = "GET"
+    api: bool = False
+    scoped: bool = False
+    fill: dict[str, str] = field(default_factory=dict)
+    query: str = ""
+    data: str = ""
+    html: bool = True  # a GET answers an HTML page worth checking
+    to_login: bool = False  # success sends everyone to the sign-in page
+
+
+ACCESS: dict[str, Access] = {
+    # Sign-in and language: open to everyone.
+    "": Access(EVERYONE, html=False),
+    "accounts/login/": Access(EVERYONE),
+    "accounts/logout/": Access(EVERYONE, method="POST", html=False, to_login=True),
+    "accounts/home/": Access(SIGNED_IN, html=False),
+    "i18n/setlang/": Access(EVERYONE, method="POST", data="form:language"),
+    # The portal.
+    "orders/": Access(PARTIES),
+    "disputes/": Access(PARTIES),
+    "disputes/new/": Access(frozenset({"buyer"}), scoped=True, query="?order={order}"),
+    "disputes/rules/": Access(SIGNED_IN),
+    "disputes/<str:number>/": Access(PARTIES | STAFF, scoped=True),
+    "disputes/<str:number>/actions/<str:action>/": Access(
+        frozenset({"buyer"}), method="POST", scoped=True, data="form:withdraw"
+    ),
+    "disputes/<str:number>/messages/": Access(
+        PARTIES | PLATFORM, method="POST", scoped=True, data="form:message"
+    ),
+    "disputes/<str:number>/evidence/": Access(
+        PARTIES | PLATFORM, method="POST", scoped=True, data="form:evidence"
+    ),
+    "disputes/<str:number>/evidence/<int:pk>/": Access(
+        PARTIES | STAFF, scoped=True, html=False
+    ),
+    "reports/": Access(STAFF),
+    # The API.
+    "api/schema/": Access(EVERYONE, api=True, html=False),
+    "api/docs/": Access(EVERYONE, api=True),
+    "api/v1/auth/token/": Access(EVERYONE, method="POST", api=True, data="json:token"),
+    "api/v1/rules/": Access(SIGNED_IN, api=True, html=False),
+    "api/v1/reports/intervention/": Access(STAFF, api=True, html=False),
+    "api/v1/^orders/$": Access(SIGNED_IN, api=True, html=False),
+    "api/v1/^orders/bulk/$": Access(
+        frozenset({"supervisor"}), method="POST", api=True, data="json:bulk"
+    ),
+    "api/v1/^orders/(?P<number>[^/]+)/$": Access(
+        PARTIES | STAFF, api=True, scoped=True, fill={"number": "order"}, html=False
+    ),
+    "api/v1/^disputes/$": Access(SIGNED_IN, api=True, html=False),
+    "api/v1/^disputes/(?P<number>[^/]+)/$": Access(
+        PARTIES | STAFF, api=True, scoped=True, html=False
+    ),
+    "api/v1/^disputes/(?P<number>[^/]+)/evidence/$": Access(
+        PARTIES | STAFF, api=True, scoped=True, html=False
+    ),
+    "api/v1/^disputes/(?P<number>[^/]+)/evidence/(?P<evidence_id>[^/]+)/file/$": (
+        Access(PARTIES | STAFF, api=True, scoped=True, html=False)
+    ),
+    "api/v1/^disputes/(?P<number>[^/]+)/messages/$": Access(
+        PARTIES | STAFF, api=True, scoped=True, html=False
+    ),
+    "api/v1/^disputes/(?P<number>[^/]+)/timeline/$": Access(
+        PARTIES | STAFF, api=True, scoped=True, html=False
+    ),
+    "api/v1/^disputes/(?P<number>[^/]+)/actions/(?P<action_name>[^/]+)/$": Access(
+        frozenset({"buyer"}), method="POST", api=True, scoped=True, data="json:{}"
+    ),
+}
+
+# Writes behind the GET rows above (same address, POST): who may post.
+WRITES: dict[str, Access] = {
+    "api/v1/^disputes/$": Access(
+        frozenset({"buyer"}), method="POST", api=True, data="json:open"
+    ),
+    "api/v1/^disputes/(?P<number>[^/]+)/messages/$": Access(
+        PARTIES | PLATFORM, method="POST", api=True, scoped=True, data="json:message"
+    ),
+    "api/v1/^disputes/(?P<number>[^/]+)/evidence/$": Access(
+        PARTIES | PLATFORM, method="POST", api=True, scoped=True, data="multipart"
+    ),
+}
+
+# The admin (the agents' workbench): platform staff only; the admin itself
+# sends everyone else to its sign-in page. Managers read it too.
+ADMIN_PREFIX = "admin/"
+ADMIN = Access(STAFF)
+
+
+def access_of(route: str) -> Access | None:
+    if route.startswith(ADMIN_PREFIX):
+        return ADMIN
+    return ACCESS.get(route)
