@@ -330,6 +330,7 @@ def main() -> None:
         "API_RATE_DISPUTE_OPEN": "100000/hour",
         "API_RATE_MESSAGE": "100000/hour",
         "API_RATE_ACTION": "100000/hour",
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "LOAD_TOKENS": json.dumps(tokens),
         "LOAD_COUNTS": str(counts),
         "PYTHONPATH": str(ROOT),
