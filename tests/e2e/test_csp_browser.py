@@ -8,23 +8,15 @@ import os
 import pytest
 
 from tests import factories as f
-from tests.e2e.conftest import ARGS, CHROMIUM
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=ARGS
-        )
-        yield browser
-        browser.close()
+@pytest.fixture
+def chromium(browser):
+    return browser
 
 
 def visit_all(chromium, base: str, user, paths: list[str]) -> list[str]:
