@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
-BEFORE = [("disputes", "0006_sla_breaches"), ("core", None)]
+BEFORE = [("disputes", "0007_agents_tools"), ("core", None)]
 
 
 def migrate(targets) -> None:

@@ -39,6 +39,8 @@ FREE_TEXT = {
     "disputes.Evidence": ["original_name", "description"],
     "disputes.DisputeEvent": ["note"],
     "disputes.CannedReply": ["title", "body"],
+    "disputes.Macro": ["name", "message", "evidence_what"],
+    "disputes.ReasoningTemplate": ["title", "text"],
 }
 MACHINE_VALUES = {
     "accounts.User": ["password", "username", "email"],
@@ -63,6 +65,8 @@ EXTRA_PAGES = [
     "/admin/orders/order/",
     "/admin/disputes/platformrule/",
     "/admin/disputes/cannedreply/",
+    "/admin/disputes/macro/",
+    "/admin/disputes/reasoningtemplate/",
     "/reports/?group_by=store",
     "/reports/?group_by=category",
     "/reports/?group_by=agent",
