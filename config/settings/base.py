@@ -256,7 +256,7 @@ WEBHOOK_RETRY_WINDOW_HOURS = 24
 # Kept in one block so that other settings work merges around it.
 from datetime import timedelta  # noqa: E402
 
-INSTALLED_APPS += ["core", "axes", "csp"]
+INSTALLED_APPS += ["axes", "csp"]  # "core" is listed above
 MIDDLEWARE.insert(1, "core.middleware.HostileInputMiddleware")
 MIDDLEWARE.insert(2, "csp.middleware.CSPMiddleware")
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # must stay last

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0001_idempotency_record_from_disputes"),
-        ("disputes", "0008_idempotency_record_moved_to_core"),
+        ("disputes", "0009_idempotency_record_moved_to_core"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
-BEFORE = [("disputes", "0007_agents_tools"), ("core", None)]
+BEFORE = [("disputes", "0008_sla_targets_and_closed_requests"), ("core", None)]
 
 
 def migrate(targets) -> None:

@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("disputes", "0007_agents_tools"),
+        ("disputes", "0008_sla_targets_and_closed_requests"),
         ("core", "0001_idempotency_record_from_disputes"),
     ]
 
