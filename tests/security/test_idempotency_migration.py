@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -23,15 +24,8 @@ def leaves() -> list[tuple[str, str]]:
 def test_stored_responses_survive_the_move_to_core():
     migrate(BEFORE)
     try:
+        user_id = get_user_model().objects.create(username="kept").pk
         with connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO accounts_user (password, is_superuser, username, "
-                "first_name, last_name, email, is_staff, is_active, date_joined, "
-                "display_name, phone) VALUES ('', false, 'kept', '', '', '', false, "
-                "true, CURRENT_TIMESTAMP, '', '')"
-            )
-            cursor.execute("SELECT id FROM accounts_user WHERE username = 'kept'")
-            user_id = cursor.fetchone()[0]
             cursor.execute(
                 "INSERT INTO disputes_idempotencyrecord (user_id, key, method, path, "
                 "fingerprint, status_code, response_body, created_at) VALUES "
