@@ -17,3 +17,12 @@ STORAGES = {
     },
 }
 LANGUAGE_CODE = "en"
+
+# --- A "replica" alias on the test database (config/routers.py tests) ------
+# Routing to it is off unless a test turns REPLICA_READS on.
+DATABASES = {
+    **DATABASES,  # noqa: F405
+    "replica": {**DATABASES["default"], "TEST": {"MIRROR": "default"}},  # noqa: F405
+}
+REPLICA_READS = False
+# --- end replica ---
