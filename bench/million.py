@@ -245,7 +245,15 @@ def prepare_database(args, env: dict[str, str]) -> None:
         say(f"seeding {args.cases:,} cases (seed_demo --cases {args.cases})")
         manage(env, "seed_demo", "--cases", str(args.cases), "--force")
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("ANALYZE")  # fresh statistics for the planner
+        vacuumed = conn.execute(
+            "SELECT coalesce(last_vacuum, last_autovacuum) FROM pg_stat_user_tables "
+            "WHERE relname = 'disputes_dispute'"
+        ).fetchone()[0]
+        if vacuumed is None:  # a fresh load: set hint bits and the visibility map
+            say("VACUUM ANALYZE (once after loading)")
+            conn.execute("VACUUM ANALYZE")
+        else:
+            conn.execute("ANALYZE")  # fresh statistics for the planner
 
 
 def manage(env: dict[str, str], *argv: str) -> None:
@@ -332,7 +340,9 @@ class Result:
     p50: float = 0.0
     p95: float = 0.0
     slowest_query_ms: float = 0.0
+    filtered: int = 0  # rows the slowest query read and threw away
     seq_scans: list[str] = field(default_factory=list)
+    plan: str = ""
     skipped: str = ""
     rps: float | None = None
     load_p50: float | None = None
@@ -379,9 +389,12 @@ def measure(page: Endpoint, context: dict, args, big_tables: set[str]) -> Result
     with CaptureQueriesContext(connection) as ctx:
         client.get(path)
     result.queries = len(ctx.captured_queries)
-    result.slowest_query_ms = max(
-        (float(q["time"]) * 1000 for q in ctx.captured_queries), default=0.0
-    )
+    slowest = max(ctx.captured_queries, key=lambda q: float(q["time"]), default=None)
+    if slowest is not None:
+        result.slowest_query_ms = float(slowest["time"]) * 1000
+        if not page.scan_ok and slowest["sql"].lstrip().startswith("SELECT"):
+            result.plan = analyze(slowest["sql"])
+            result.filtered = sum(map(int, FILTERED.findall(result.plan)))
     result.seq_scans = seq_scans(ctx.captured_queries, big_tables)
     times: list[float] = []
     budget = time.perf_counter() + args.seconds_per_page
@@ -401,6 +414,15 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 SEQ = re.compile(r"Seq Scan on (\w+)")
+FILTERED = re.compile(r"Rows Removed by (?:Filter|Join Filter): (\d+)")
+
+
+def analyze(sql: str) -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def seq_scans(captured: list[dict], big_tables: set[str]) -> list[str]:
@@ -419,6 +441,24 @@ def seq_scans(captured: list[dict], big_tables: set[str]) -> list[str]:
                 if table in big_tables and table not in found:
                     found.append(table)
     return found
+
+
+def profile(page: Endpoint, context: dict, args) -> None:
+    """cProfile `--repeat` requests of one page; print the top functions."""
+    import cProfile
+    import pstats
+
+    path = page.path.format(**context)
+    client = client_for(page.user)
+    client.get(path)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(args.repeat):
+        client.get(path)
+    profiler.disable()
+    print(f"== {page.name.strip()} {path} ({args.repeat} requests)")
+    stats = pstats.Stats(profiler, stream=sys.stdout)
+    stats.strip_dirs().sort_stats("cumulative").print_stats(35)
 
 
 # --------------------------------------------------------------------------
@@ -565,7 +605,8 @@ def fmt(value: float | None, digits: int = 0) -> str:
 
 
 def print_table(results: list[Result]) -> None:
-    columns = ("p50 ms", "p95 ms", "queries", "slowest q", "rps", "load p50")
+    columns = ("p50 ms", "p95 ms", "queries", "slowest q", "filtered", "rps",
+               "load p50")  # fmt: skip
     head = f"{'page':36} " + " ".join(f"{c:>8}" for c in columns)
     head += f" {'load p95':>8}  notes"
     group = None
@@ -582,10 +623,11 @@ def print_table(results: list[Result]) -> None:
         if r.load_errors:
             notes.append(f"{r.load_errors} errors under load")
         if r.skipped:
-            cells = [""] * 7
+            cells = [""] * 8
         else:
             cells = [fmt(r.p50, 1), fmt(r.p95, 1), str(r.queries),
-                     fmt(r.slowest_query_ms, 1), fmt(r.rps), fmt(r.load_p50, 1),
+                     fmt(r.slowest_query_ms, 1), fmt(r.filtered), fmt(r.rps),
+                     fmt(r.load_p50, 1),
                      fmt(r.load_p95, 1)]  # fmt: skip
         row = f"{r.name:36} " + " ".join(f"{c:>8}" for c in cells)
         print(f"{row}  {'; '.join(notes)}")
@@ -595,6 +637,7 @@ def verdicts(results: list[Result], load_ran: bool) -> list[tuple[Target, str, b
     rows = []
     for target in TARGETS:
         chosen = [r for r in results if target.endpoint in (r.template, r.group)]
+        chosen = [r for r in chosen if getattr(r, target.metric) is not None]
         chosen = [r for r in chosen if not r.skipped]
         if not chosen:
             continue
@@ -656,6 +699,11 @@ def main() -> int:
     parser.add_argument("--no-load", action="store_true", help="single requests only")
     parser.add_argument("--only", default="", help="pages whose name or path has this")
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument(
+        "--plans",
+        action="store_true",
+        help="print the plan of each page's slowest query",
+    )
     args = parser.parse_args()  # fmt: skip
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("bench/million.py needs PostgreSQL (DATABASE_URL)")
@@ -677,7 +725,12 @@ def main() -> int:
         f"settings); load: {args.connections} connections × {args.duration} s"
     )
 
+    print(f"# load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     pages = [p for p in PAGES if args.only in p.name or args.only in p.path]
+    if args.profile:
+        for page in pages:
+            profile(page, context, args)
+        return 0
     results = []
     for page in pages:
         say(f"  {page.group}: {page.name.strip()}")
@@ -697,8 +750,13 @@ def main() -> int:
         finally:
             stop(server)
 
+    print(f"# load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print_table(results)
     print()
+    if args.plans:
+        for r in results:
+            if r.plan:
+                print(f"== {r.name.strip()} {r.path}\n{r.plan}\n")
     failed = False
     for target, shown, ok in verdicts(results, load_ran):
         failed |= not ok

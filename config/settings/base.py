@@ -104,7 +104,7 @@ def database(url: str) -> dict:
 
 DATABASES = {
     "default": database(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
     )
 }
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
