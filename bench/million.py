@@ -238,7 +238,8 @@ def prepare_database(args, env: dict[str, str]) -> None:
             say(f"creating database {name}")
             conn.execute(f'CREATE DATABASE "{name}"')
     manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "collectstatic", "--noinput", "-v0")
+    if static_is_stale():
+        manage(env, "collectstatic", "--noinput", "-v0")
     with psycopg.connect(url) as conn:
         cases = conn.execute("SELECT count(*) FROM disputes_dispute").fetchone()[0]
     if cases == 0:
@@ -254,6 +255,15 @@ def prepare_database(args, env: dict[str, str]) -> None:
             conn.execute("VACUUM ANALYZE")
         else:
             conn.execute("ANALYZE")  # fresh statistics for the planner
+
+
+def static_is_stale() -> bool:
+    """True when collectstatic has not run since a static file changed."""
+    manifest = ROOT / "staticfiles" / "staticfiles.json"
+    if not manifest.exists():
+        return True
+    newest = max(p.stat().st_mtime for p in (ROOT / "static").rglob("*"))
+    return newest > manifest.stat().st_mtime
 
 
 def manage(env: dict[str, str], *argv: str) -> None:
@@ -544,10 +554,13 @@ def drive(
 def drive_wrk(url: str, headers: dict, args) -> tuple[float, float, float, int]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT)
-    command = ["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s",
-               "--timeout", "10s", "-s", script.name]  # fmt: skip
+    command = ["wrk", "-t2", f"-c{args.connections}", "--timeout", "10s",
+               "-s", script.name]  # fmt: skip
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
+    # Warm every worker first (imports, translations, the first connection).
+    subprocess.run([*command, "-d5s", url], capture_output=True, check=True)
+    command.append(f"-d{args.duration}s")
     out = subprocess.run(
         [*command, url], capture_output=True, text=True, check=True
     ).stdout
@@ -699,6 +712,9 @@ def main() -> int:
     parser.add_argument("--no-load", action="store_true", help="single requests only")
     parser.add_argument("--only", default="", help="pages whose name or path has this")
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument(
+        "--profile", action="store_true", help="profile the --only pages instead"
+    )
     parser.add_argument(
         "--plans",
         action="store_true",
