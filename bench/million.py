@@ -82,7 +82,7 @@ WORKBENCH = [
     Endpoint("  by reason", "agent1", "/admin/disputes/dispute/?reason=quality"),
     Endpoint("  opened in a week", "agent1",
              "/admin/disputes/dispute/?opened_from={week_from}&opened_to={today}"),
-    Endpoint("  sorted by age", "agent1", "/admin/disputes/dispute/?o=-9"),
+    Endpoint("  sorted by age", "agent1", "/admin/disputes/dispute/?o=-11"),
     Endpoint("  sorted by number", "agent1", "/admin/disputes/dispute/?o=1"),
     Endpoint("  search case number", "agent1",
              "/admin/disputes/dispute/?q={case_number}"),

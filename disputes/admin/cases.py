@@ -45,7 +45,7 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
     ]  # fmt: skip
     list_display_links = ["case_number"]
     # Only columns whose order an index provides can be clicked to sort.
-    sortable_by = ["case_number", "deadline", "age"]
+    sortable_by = ["case_number", "deadline", "target", "age"]
     # Every filter lists its choices from a small table or a constant: none
     # scans the cases (RelatedOnlyFieldListFilter on the category did, 60 ms at 1M).
     list_filter = [

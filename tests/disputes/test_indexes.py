@@ -39,10 +39,13 @@ WORKBENCH = [
     ("/admin/disputes/dispute/?state=closed", "dispute_state_deadline"),
     ("/admin/disputes/dispute/?due=overdue", None),
     ("/admin/disputes/dispute/?due=soon&assigned=me", None),
-    ("/admin/disputes/dispute/?o=-9", None),  # by age, newest first
-    ("/admin/disputes/dispute/?o=9", None),
-    ("/admin/disputes/dispute/?o=1", None),  # by number
-    ("/admin/disputes/dispute/?o=-8", "dispute_deadline"),  # latest deadline first
+    # ?o= numbers a column of list_display (1 = case number, 9 = deadline,
+    # 10 = agent target, 11 = age); only those can be sorted (sortable_by).
+    ("/admin/disputes/dispute/?o=-11", None),  # by age, newest first
+    ("/admin/disputes/dispute/?o=11", None),
+    ("/admin/disputes/dispute/?o=1", None),
+    ("/admin/disputes/dispute/?o=10", None),
+    ("/admin/disputes/dispute/?o=-9", "dispute_deadline"),  # latest deadline first
 ]  # fmt: skip
 API = [
     ("/api/v1/disputes/", None),
