@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install browser lint format worker clean
+.PHONY: run test install browser lint format worker clean serve bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,18 @@ test: install browser
 ## Run the task worker (mail, notifications, webhooks) and the deadline sweep together
 worker: install
 	PY=$(PY) scripts/worker.sh
+
+## The production stack locally: gunicorn + whitenoise + PostgreSQL, task and
+## deadline workers (DATABASE_URL, CACHE_URL; docs/deploy.md)
+serve: install
+	PY=$(PY) PORT=$(PORT) scripts/serve.sh
+
+## Every page and endpoint at a million cases (docs/performance.md)
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/million
+BENCH_ARGS ?=
+bench: install
+	CACHE_URL=$${CACHE_URL:-redis://127.0.0.1:6379/1} \
+	  $(PY) bench/million.py --database-url $(BENCH_DATABASE_URL) $(BENCH_ARGS)
 
 lint: install
 	$(PY) -m ruff check .

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import StaffOnlyMixin
+from core.admin import CappedCountPaginator, StaffOnlyMixin
 from core.roles import Role
 
 from .models import User
@@ -41,6 +41,7 @@ class UserAdmin(StaffOnlyMixin, BaseUserAdmin):
         ),
     ]
     show_full_result_count = False
+    paginator = CappedCountPaginator  # never COUNT(*) every buyer
 
     def get_queryset(self, request):
         return (

@@ -51,6 +51,10 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["buyer", "-placed_at"]),
             models.Index(fields=["store", "-placed_at"]),
+            # The workbench's order list filtered by status, newest first.
+            models.Index(
+                fields=["status", "-placed_at", "-id"], name="order_status_placed"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -123,6 +127,8 @@ class Refund(models.Model):
         verbose_name = _("refund")
         verbose_name_plural = _("refunds")
         ordering = ["created_at", "id"]
+        # The workbench's refund list reads its page in this order.
+        indexes = [models.Index(fields=["created_at", "id"], name="refund_created")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__gt=0), name="refund_amount_positive"

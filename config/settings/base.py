@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.routers.ReplicaReadsMiddleware",  # list/report reads → replica
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -85,12 +86,39 @@ TEMPLATES = [
     },
 ]
 
+
+# --- Databases: primary, optional read replica, PgBouncer (docs/deploy.md) ---
+# DATABASE_REPLICA_URL adds a "replica" alias; config.routers sends the reads
+# of report and list pages there (never inside a transaction or after a write).
+# DATABASE_PGBOUNCER=1: PgBouncer in transaction mode (no server-side cursors,
+# no prepared statements kept on a server connection).
+def database(url: str) -> dict:
+    config = dj_database_url.parse(
+        url, conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0"))
+    )
+    if env_bool("DATABASE_PGBOUNCER", False) and "postgresql" in config["ENGINE"]:
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
+        config.setdefault("OPTIONS", {})["prepare_threshold"] = None
+    return config
+
+
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+    "default": database(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
     )
 }
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **database(DATABASE_REPLICA_URL),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+REPLICA_READS = bool(DATABASE_REPLICA_URL)
+# After a write, the same browser reads from the primary for this long, so
+# that it never sees a replica that has not caught up with its own change.
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "10"))
+# --- end databases ---
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache holds API throttle counters: with several server processes, point
@@ -106,6 +134,12 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# --- Sessions: with a shared cache, read sessions from it (scale-out) -------
+# cached_db: reads hit Redis, writes go to Redis and the database, so a Redis
+# restart logs nobody out.
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# --- end sessions ---
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/accounts/login/"

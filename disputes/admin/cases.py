@@ -44,8 +44,12 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
         "amounts", "assigned_to", "deadline", "target", "age",
     ]  # fmt: skip
     list_display_links = ["case_number"]
+    # Only columns whose order an index provides can be clicked to sort.
+    sortable_by = ["case_number", "deadline", "target", "age"]
+    # Every filter lists its choices from a small table or a constant: none
+    # scans the cases (RelatedOnlyFieldListFilter on the category did, 60 ms at 1M).
     list_filter = [
-        StateFilter, "reason", ("store__category", admin.RelatedOnlyFieldListFilter),
+        StateFilter, "reason", ("store__category", admin.RelatedFieldListFilter),
         RegionFilter, AssignedFilter, DueFilter, OpenedRangeFilter,
     ]  # fmt: skip
     list_select_related = ["store", "buyer", "assigned_to"]

@@ -6,6 +6,7 @@ import django_filters as filters
 from django import forms
 from django.db.models import Q, QuerySet
 
+from accounts.models import User
 from core.api import StrictFilterSet
 from core.dates import supported_date
 from disputes.choices import Reason, State
@@ -48,7 +49,10 @@ class DisputeFilter(StrictFilterSet):
         ]
 
     def filter_assigned_to(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        match = Q(assigned_to__username=value)
+        # The agent first, then the cases by id: an OR across the join would
+        # keep PostgreSQL from reading the (assigned_to, opened_at) index.
+        match = Q(username=value)
         if value.isdigit() and int(value) <= MAX_ID:
-            match |= Q(assigned_to_id=int(value))
-        return qs.filter(match)
+            match |= Q(pk=int(value))
+        agents = list(User.objects.filter(match).values_list("pk", flat=True))
+        return qs.filter(assigned_to_id__in=agents)

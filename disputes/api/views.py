@@ -91,7 +91,7 @@ def visible_case(user, number: str) -> Dispute:
     """The case with its ruling and appeal, or 404 when the user may not see it."""
     case = None
     if len(number) <= 24 and "\x00" not in number:
-        case = selectors.dispute_detail(user=user, number=number)
+        case = selectors.dispute_feed_item(user=user, number=number)
     if case is None:
         raise NotVisible(_("No such case."))
     return case
@@ -120,9 +120,7 @@ class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     }
 
     def get_queryset(self):
-        return selectors.dispute_list(user=self.request.user).select_related(
-            "ruling__rule", "appeal_record__rule"
-        )
+        return selectors.dispute_feed(user=self.request.user)
 
     def _case_response(self, number: str, code: int = status.HTTP_200_OK):
         case = visible_case(self.request.user, number)
