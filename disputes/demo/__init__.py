@@ -24,6 +24,8 @@ from django.utils import timezone
 from orders.models import OrderStatus
 from stores.models import Store
 
+from ..models import Dispute
+from ..signals import cases_bulk_loaded
 from . import stories
 from .builder import CaseBuilder, Chunk, StoreInfo, World, make_order, order_number
 from .world import build_world, explicit_timestamps, roomy_sqlite_cache, set_passwords
@@ -74,6 +76,7 @@ def seed_demo(
         )
         result = _seed_cases(world, rng, cases, batch_size, orders_per_case, progress)
         result.orders += _fresh_orders(world, rng, result.orders)
+        cases_bulk_loaded.send(sender=Dispute)
     result.seconds = time.monotonic() - started
     return result
 
