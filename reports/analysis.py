@@ -44,15 +44,15 @@ def store_outliers(query: Query, *, min_cases: int = MIN_CASES) -> dict:
     """
     by_store = {k[0]: v for k, v in grouped_sums(query, "store").items()}
     stores = {
-        s.pk: s
-        for s in Store.objects.filter(pk__in=list(by_store)).only(
-            "name", "category_id", "region"
+        s["pk"]: s
+        for s in Store.objects.filter(pk__in=list(by_store)).values(
+            "pk", "name", "category_id", "region"
         )
     }
     categories: dict[int, Sums] = defaultdict(dict)
     for store_id, sums in by_store.items():
         if store_id in stores:
-            add_sums(categories[stores[store_id].category_id], sums)
+            add_sums(categories[stores[store_id]["category_id"]], sums)
     names = dict(
         Category.objects.filter(pk__in=list(categories)).values_list("pk", "name")
     )
@@ -63,7 +63,7 @@ def store_outliers(query: Query, *, min_cases: int = MIN_CASES) -> dict:
         if store is None or cases < min_cases:
             continue
         considered += 1
-        category = categories[store.category_id]
+        category = categories[store["category_id"]]
         norm = category["interventions"] / category["cases"]
         low, high = wilson(interventions, cases)
         if low <= norm:
@@ -71,9 +71,9 @@ def store_outliers(query: Query, *, min_cases: int = MIN_CASES) -> dict:
         rows.append(
             {
                 "store_id": store_id,
-                "store": store.name,
-                "region": store.region,
-                "category": names.get(store.category_id, ""),
+                "store": store["name"],
+                "region": store["region"],
+                "category": names.get(store["category_id"], ""),
                 "cases": cases,
                 "interventions": interventions,
                 "intervention_rate": ratio(interventions, cases),

@@ -253,13 +253,15 @@ def summary(query: Query) -> dict:
     if orders_known and total_orders is None:
         total_orders = totals.get("orders", 0)
     labels = _labels(group, cases.keys())
+    names = _key_names(group, cases.keys())
     rows = []
     for key in sorted(cases, key=_sort_key):
         row_orders = total_orders if group == "reason" else cases[key].get("orders", 0)
+        shown = format_key(group, key, names)
         rows.append(
             {
-                "key": format_key(group, key),
-                "label": labels.get(key, format_key(group, key)),
+                "key": shown,
+                "label": labels.get(key, shown),
                 **figures(cases[key], row_orders if orders_known else None),
                 "_sums": cases[key],
             }
@@ -294,15 +296,18 @@ def totals(query: Query) -> dict:
 
 
 def _fill_periods(rows: dict, query: Query) -> None:
-    """Add empty periods between the first and last, so charts show gaps."""
+    """Add the empty periods of the window (up to today), so charts show gaps."""
     keys = [k for k in rows if k is not None]
     start = query.date_from or (min(keys) if keys else None)
-    end = min(query.date_to or date.max, local_day(timezone.now()))
-    if keys:
-        end = max(end, max(keys))
-    if start is None or start > end:
+    end = max(keys) if keys else None
+    if query.date_to:
+        today = local_day(timezone.now())
+        end = max(end or query.date_to, min(query.date_to, today))
+    if start is None or end is None or start > end:
         return
     group = query.group_by
+    if keys and (end - start).days > MAX_FILLED_PERIODS:
+        start = max(start, min(keys))  # a window of centuries: from the data
     key = period_start(group, start)
     for _i in range(MAX_FILLED_PERIODS):
         if key > end:
@@ -321,25 +326,28 @@ def _sort_key(key) -> tuple:
     return (key is None, str(key) if not isinstance(key, int) else f"{key:012d}")
 
 
-def format_key(group: str, key) -> str | int | None:
-    """Periods as YYYY-MM-DD (a week: its Monday) or YYYY-MM; ids as they are."""
-    if group == "month" and key is not None:
+def format_key(group: str, key, names: Mapping | None = None) -> str | int | None:
+    """Periods as YYYY-MM-DD (a week: its Monday) or YYYY-MM; a category by its
+    code and an agent by username (from `names`); other values as they are."""
+    if key is None:
+        return None
+    if group == "month":
         return f"{key:%Y-%m}"
-    if group in PERIODS and key is not None:
+    if group in PERIODS:
         return f"{key:%Y-%m-%d}"
-    if group == "category":
-        return _category_codes([key]).get(key, key)
-    if group == "agent":
-        return _usernames([key]).get(key) if key else None
+    if group in ("category", "agent"):
+        return (names or {}).get(key)
     return key
 
 
-def _category_codes(ids: Iterable) -> dict:
-    return dict(Category.objects.filter(pk__in=list(ids)).values_list("pk", "code"))
-
-
-def _usernames(ids: Iterable) -> dict:
-    return dict(User.objects.filter(pk__in=list(ids)).values_list("pk", "username"))
+def _key_names(group: str, keys: Iterable) -> dict:
+    """Category codes or agents' usernames for their ids, in one query."""
+    ids = [k for k in keys if k]
+    if group == "category":
+        return dict(Category.objects.filter(pk__in=ids).values_list("pk", "code"))
+    if group == "agent":
+        return dict(User.objects.filter(pk__in=ids).values_list("pk", "username"))
+    return {}
 
 
 def _labels(group: str, keys: Iterable) -> dict:
