@@ -19,7 +19,7 @@ FIGURE_LABELS = {
     "post_intervention_settlement_rate": _("Settled after intervention"),
     "merchant_liability_rate": _("Merchant at fault"),
     "interventions_per_1000_orders": _("Interventions per 1,000 orders"),
-    "buyer_win_rate": _("Buyer wins"),
+    "buyer_win_rate": _("Buyer-win rate"),
     "appeal_rate": _("Appeal rate"),
     "overturn_rate": _("Overturn rate"),
     "pickup_sla_compliance": _("Picked up in time"),

@@ -77,6 +77,7 @@ def _staff_only(request: HttpRequest) -> None:
 def _form(request: HttpRequest, default_group: str) -> ReportFilterForm:
     data = request.GET.copy()
     data.pop("format", None)
+    data.setdefault("group_by", default_group)
     return ReportFilterForm(data, user=request.user, default_group=default_group)
 
 
@@ -258,7 +259,7 @@ def agents(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         header = [
             _("Agent"), _("Cases opened"), _("Rulings"), _("Appeals"),
-            _("Buyer wins"), _("Team, same reasons"), _("Overturn rate"),
+            _("Buyer-win rate"), _("Team, same reasons"), _("Overturn rate"),
             _("Team, same reasons"), _("Pick-up, median (h)"),
             _("Team, same reasons"), _("Ruling, median (h)"),
             _("Team, same reasons"),
