@@ -180,8 +180,8 @@ def rebuild(
         Rollup.objects.all().delete()
         CaseContribution.objects.all().delete()
         return 0
-    start = (date_from or span[0]).replace(day=1)
-    end = date_to or span[1]
+    start = max(date_from or span[0], span[0]).replace(day=1)
+    end = min(date_to or span[1], span[1])
     months = list(_months(start, end))
     done = 0
     for index, (first, following) in enumerate(months):

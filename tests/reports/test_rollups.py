@@ -263,3 +263,19 @@ def test_random_histories_keep_rollups_exact(django_db_blocker, steps):
         assert rollup_totals() == raw_totals()
         assert_rollups_exact()
         transaction.set_rollback(True)
+
+
+def test_rebuild_command_is_safe_to_rerun():
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    case_in_state("ruled")
+    before = snapshot()
+    for args in ([], ["--from", "2026-01-15", "--to", "2030-01-01"], []):
+        out = StringIO()
+        call_command("rebuild_report_rollups", *args, stdout=out)
+        assert "Rolled up" in out.getvalue()
+        assert snapshot() == before
+    with pytest.raises(CommandError):
+        call_command("rebuild_report_rollups", "--from", "March")
