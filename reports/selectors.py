@@ -73,19 +73,34 @@ class Query:
         return replace(self, date_from=start, date_to=self.date_from - timedelta(1))
 
 
-def _whole_months(query: Query) -> bool:
-    if query.date_from and query.date_from.day != 1:
-        return False
-    if query.date_to and query.date_to < date(9999, 12, 1):
-        return (query.date_to + timedelta(days=1)).day == 1
-    return True
+def _month_end(day: date) -> date:
+    if day >= date(9999, 12, 1):
+        return date.max
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(1)
 
 
-def _grain(query: Query, group: str | None) -> str:
-    """Month cuboids answer whole months grouped by month or not by period."""
-    if group in ("day", "week") or not _whole_months(query):
-        return "day"
-    return "month"
+def _windows(query: Query, group: str | None) -> list[tuple]:
+    """The window as (from, to, grain) parts: whole months from the month
+    cuboids, the partial months at either end from the day cuboids."""
+    start, end = query.date_from, query.date_to
+    if group in ("day", "week"):
+        return [(start, end, "day")]
+    parts = []
+    if start and start.day != 1:
+        head_end = _month_end(start) if end is None else min(_month_end(start), end)
+        parts.append((start, head_end, "day"))
+        if head_end == date.max or (end and head_end >= end):
+            return parts
+        start = head_end + timedelta(days=1)
+    tail = None
+    if end and end != _month_end(end):
+        tail = (max(end.replace(day=1), start) if start else end.replace(day=1), end)
+        end = tail[0] - timedelta(days=1)
+    if start is None or end is None or start <= end:
+        parts.append((start, end, "month"))
+    if tail:
+        parts.append((*tail, "day"))
+    return parts
 
 
 def period_start(group: str, day: date) -> date:
@@ -107,16 +122,23 @@ def _sums(
     if query.stores is not None:
         dims.add("store")
     periods = [g for g in groups if g in PERIODS]
-    grain = _grain(query, periods[0] if periods else None)
-    cuboid = cuboid_for(dims, grain, orders=orders_only)
-    qs = Rollup.objects.filter(cuboid=cuboid.id)
-    if query.date_from:
-        qs = qs.filter(period__gte=cuboid.period(query.date_from))
-    if query.date_to:
-        qs = qs.filter(period__lte=query.date_to)
-    qs = qs.filter(**{DIM_COLUMNS[d]: v for d, v in filters.items()})
-    if query.stores is not None:
-        qs = qs.filter(store_id__in=query.stores)
+    out: dict[tuple, Sums] = {}
+    for start, end, grain in _windows(query, periods[0] if periods else None):
+        cuboid = cuboid_for(dims, grain, orders=orders_only)
+        qs = Rollup.objects.filter(cuboid=cuboid.id)
+        if start:
+            qs = qs.filter(period__gte=start)
+        if end:
+            qs = qs.filter(period__lte=end)
+        qs = qs.filter(**{DIM_COLUMNS[d]: v for d, v in filters.items()})
+        if query.stores is not None:
+            qs = qs.filter(store_id__in=query.stores)
+        for key, sums in _grouped(qs, cuboid, groups, orders_only).items():
+            add_sums(out.setdefault(key, {}), sums)
+    return out
+
+
+def _grouped(qs, cuboid, groups: tuple[str, ...], orders_only: bool) -> dict:
     names = ["orders"] if orders_only else list(CASE_MEASURES)
     if cuboid.has_orders and not orders_only:
         names.append("orders")

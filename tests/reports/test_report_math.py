@@ -306,3 +306,22 @@ def test_an_empty_period(world):
 def test_merchant_scope(world):
     _rows, total = rows("month", stores=frozenset({world.b.pk}))
     assert (total["cases"], total["orders"]) == (2, 6)
+
+
+def test_partial_months_at_both_ends_add_up(world):
+    # 15 Feb - 5 Apr: February's end and April's start from the daily rollups,
+    # March whole from the monthly ones.
+    grouped, total = rows("month", date_from=at(2, 15).date(), date_to=at(4, 5).date())
+    assert {k: r["cases"] for k, r in grouped.items()} == {
+        "2026-02": 0,
+        "2026-03": 3,
+        "2026-04": 2,
+    }
+    assert (total["cases"], total["interventions"], total["orders"]) == (5, 3, 13)
+    by_store, _total = rows(
+        "store", date_from=at(2, 15).date(), date_to=at(4, 5).date()
+    )
+    assert {k: r["cases"] for k, r in by_store.items()} == {
+        world.a.pk: 3,
+        world.b.pk: 2,
+    }
