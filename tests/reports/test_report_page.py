@@ -107,3 +107,36 @@ def test_bad_dates_are_a_form_error(client, cases):
     page = client.get("/reports/", {"date_from": "2026-05-01", "date_to": "2026-04-01"})
     assert page.status_code == 400
     assert "report" not in page.context
+
+
+@pytest.mark.parametrize("path", [*PAGES, "/reports/store/?store=1"])
+def test_far_dates_and_unknown_values(client, cases, path):
+    client.force_login(manager())
+    sep = "&" if "?" in path else "?"
+    far = client.get(f"{path}{sep}date_from=0001-01-01&date_to=9999-12-31")
+    assert far.status_code in (200, 400)  # the store page ignores dates
+    if path in PAGES:
+        assert far.status_code == 200
+        for bad in ("store=abc", "store=99999", "reason=bored", "region=火星",
+                    "agent=nobody", "category=toys", "group_by=year"):  # fmt: skip
+            assert client.get(f"{path}?{bad}").status_code == 400, bad
+
+
+def test_csv_cells_never_run_as_formulas(client):
+    store = StoreFactory(name='=HYPERLINK("http://x")')
+    DisputeFactory(order__store=store)
+    client.force_login(manager())
+    download = client.get("/reports/breakdown/", {"group_by": "store", "format": "csv"})
+    text = b"".join(download.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    assert "\n'=HYPERLINK" in text.replace("\r\n", "\n").replace("\"'=", "'=")
+    header = text.lstrip("\ufeff").splitlines()[0]
+    assert "intervention_rate" not in header and "Intervention rate" in header
+
+
+def test_definitions_are_in_the_readers_language(client, cases):
+    client.force_login(manager())
+    page = client.get("/reports/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    html = page.content.decode()
+    assert "平台介入的纠纷数 ÷ 发起的纠纷数" in html
+    assert "intervened_at" not in html
