@@ -144,6 +144,26 @@ def main() -> None:
         verdict = "" if target is None else ("ok" if ms <= target else "SLOW")
         limit = f"<= {target} ms" if target else ""
         print(f"{ms:8.1f} ms  {name:58} {limit:10} {verdict}")
+    history_alone(args.runs)
+
+
+def history_alone(runs: int) -> None:
+    """The case page's 90-day party history by itself, for the largest store."""
+    from django.db.models import Count
+
+    from disputes.models import Dispute
+    from disputes.selectors import party_history
+
+    largest = Dispute.objects.values("store_id").annotate(n=Count("id"))
+    store_id = largest.order_by("-n")[0]["store_id"]
+    case = Dispute.objects.filter(store_id=store_id).order_by("-id")[0]
+    times = []
+    for _ in range(runs + 1):
+        started = time.perf_counter()
+        party_history(dispute=case)
+        times.append((time.perf_counter() - started) * 1000)
+    ms = statistics.median(times[1:])
+    print(f"{ms:8.1f} ms  {'party history alone (largest store)':58}")
 
 
 if __name__ == "__main__":

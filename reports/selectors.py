@@ -176,8 +176,14 @@ def ratio(part: int, whole: int | None) -> float | None:
     return float((Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001")))
 
 
+HISTOGRAMS = {
+    time: tuple(bucket_column(time, i) for i in range(len(BUCKET_EDGES)))
+    for time in ("response", "pickup", "ruling", "close")
+}
+
+
 def histogram(sums: Mapping[str, float], time: str) -> list[float]:
-    return [sums.get(bucket_column(time, i), 0) for i in range(len(BUCKET_EDGES))]
+    return [sums.get(column, 0) for column in HISTOGRAMS[time]]
 
 
 def quantile(counts: list[float], q: float) -> float | None:

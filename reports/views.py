@@ -145,6 +145,18 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+PAGE_ROWS = 100
+
+
+def _shown(report: dict) -> tuple[list[dict], bool]:
+    """The rows a page shows: every period, or the 100 values with most cases
+    (the CSV has them all)."""
+    rows = report["rows"]
+    if report["group_by"] in PERIODS or len(rows) <= PAGE_ROWS:
+        return rows, False
+    return sorted(rows, key=lambda r: -r["cases"])[:PAGE_ROWS], True
+
+
 def _change(value, before) -> float | None:
     if value is None or before is None:
         return None
@@ -170,14 +182,17 @@ def breakdown(request: HttpRequest) -> HttpResponse:
         )
     context = _base(request, form, "breakdown")
     is_period = query.group_by in PERIODS
+    rows, truncated = _shown(report)
     context.update(
         report=report,
+        rows=rows,
+        truncated=truncated,
         group_label=GROUP_LABELS[query.group_by],
         columns=FIGURES,
         chart=(
-            charts.columns(report["rows"], "intervention_rate")
+            charts.columns(rows, "intervention_rate")
             if is_period
-            else charts.bars(report["rows"], "intervention_rate")
+            else charts.bars(rows, "intervention_rate")
         ),
         is_period=is_period,
     )
@@ -199,12 +214,15 @@ def service(request: HttpRequest) -> HttpResponse:
     context = _base(request, form, "service")
     is_period = query.group_by in PERIODS
     chart = charts.columns if is_period else charts.bars
+    rows, truncated = _shown(report)
     context.update(
         report=report,
+        rows=rows,
+        truncated=truncated,
         group_label=GROUP_LABELS[query.group_by],
         columns=SERVICE,
-        pickup_chart=chart(report["rows"], "pickup_sla_compliance"),
-        ruling_chart=chart(report["rows"], "ruling_sla_compliance"),
+        pickup_chart=chart(rows, "pickup_sla_compliance"),
+        ruling_chart=chart(rows, "ruling_sla_compliance"),
         is_period=is_period,
     )
     return render(request, template, context)
@@ -234,7 +252,9 @@ def outliers(request: HttpRequest) -> HttpResponse:
         )  # fmt: skip
         return csv_response("outliers", header, rows)
     context = _base(request, form, "outliers")
-    context.update(result=result, min_cases=MIN_CASES)
+    truncated = len(result["rows"]) > PAGE_ROWS
+    result["rows"] = result["rows"][:PAGE_ROWS]
+    context.update(result=result, min_cases=MIN_CASES, truncated=truncated)
     return render(request, template, context)
 
 

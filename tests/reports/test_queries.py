@@ -12,12 +12,12 @@ from tests.factories import DisputeFactory, StoreFactory, agent, case_in_state, 
 pytestmark = pytest.mark.django_db
 
 PAGES = {
-    "/reports/?date_from=2026-01-01&date_to=2026-12-31": 7,
-    "/reports/breakdown/?group_by=store": 7,
-    "/reports/breakdown/?group_by=agent&reason=quality": 8,
-    "/reports/service/?group_by=week": 6,
-    "/reports/outliers/": 8,
-    "/reports/agents/": 7,
+    "/reports/?date_from=2026-01-01&date_to=2026-12-31": 8,
+    "/reports/breakdown/?group_by=store": 8,
+    "/reports/breakdown/?group_by=agent&reason=quality": 9,
+    "/reports/service/?group_by=week": 7,
+    "/reports/outliers/": 9,
+    "/reports/agents/": 8,
     "/api/v1/reports/summary/?group_by=category&date_from=2026-01-01": 8,
     "/api/v1/reports/intervention/?group_by=month": 4,
 }

@@ -87,7 +87,7 @@ def test_merchant_page_queries(client, shops):
     client.get("/reports/store/")
     with CaptureQueriesContext(connection) as ctx:
         assert client.get("/reports/store/").status_code == 200
-    assert len(ctx.captured_queries) == 6
+    assert len(ctx.captured_queries) == 7
 
 
 def raw_history(case: Dispute) -> dict:
