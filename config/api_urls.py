@@ -9,7 +9,7 @@ from disputes.api.urls import router as disputes_router
 from disputes.api.views import RuleListView
 from notifications.api import NotificationViewSet
 from orders.api import OrderViewSet
-from reports.api import InterventionReportView
+from reports.api import InterventionReportView, ReportSummaryView
 from webhooks.api import WebhookEndpointViewSet
 
 router = SimpleRouter()
@@ -26,6 +26,7 @@ v1 = [
         InterventionReportView.as_view(),
         name="report-intervention",
     ),
+    path("reports/summary/", ReportSummaryView.as_view(), name="report-summary"),
     *router.urls,
 ]
 

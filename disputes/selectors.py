@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from accounts.models import User
 from accounts.scoping import visible_disputes
@@ -127,11 +129,18 @@ def _history(filter_q: Q, exclude_pk: int | None) -> dict:
 
 
 def party_history(*, dispute: Dispute) -> dict[str, dict]:
-    """The buyer's and the store's cases in the last 90 days (this one excluded)."""
-    return {
-        "buyer": _history(Q(buyer_id=dispute.buyer_id), dispute.pk),
-        "store": _history(Q(store_id=dispute.store_id), dispute.pk),
-    }
+    """The buyer's and the store's cases in the last 90 days (this one excluded).
+
+    A store may have many thousands of cases: its figures come from
+    `settings.DISPUTES_STORE_HISTORY` (the report rollups) when that is set.
+    """
+    source = getattr(settings, "DISPUTES_STORE_HISTORY", "")
+    store = (
+        import_string(source)(dispute=dispute, days=HISTORY_DAYS)
+        if source
+        else _history(Q(store_id=dispute.store_id), dispute.pk)
+    )
+    return {"buyer": _history(Q(buyer_id=dispute.buyer_id), dispute.pk), "store": store}
 
 
 STORE_WINDOWS = (("all", None), ("30", 30), ("90", 90))

@@ -1,9 +1,9 @@
-"""The intervention report over the API (managers, supervisors and agents)."""
+"""The report endpoints: the intervention rate (kept) and every figure (summary)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,9 +11,10 @@ from rest_framework.views import APIView
 from core.api import error_responses, refuse_blank_params
 from core.dates import supported_date
 from core.errors import ActionNotPermitted, ValidationFailed
-from core.roles import is_staff_role
+from core.roles import Role, is_staff_role, role_of
 
-from .selectors import DEFINITIONS, GROUP_BY, intervention_report
+from .filters import FILTER_NAMES, ReportFilterForm
+from .selectors import FIGURES, GROUP_BY, Query, rate_decimal, summary
 
 
 class ReportQuerySerializer(serializers.Serializer):
@@ -44,19 +45,24 @@ class ReportRowSerializer(serializers.Serializer):
     )  # fmt: skip
 
 
-class ReportDefinitionsSerializer(serializers.Serializer):
-    def get_fields(self):
-        return {name: serializers.CharField() for name in DEFINITIONS}
-
-
 class InterventionReportSerializer(serializers.Serializer):
     group_by = serializers.CharField()
     date_from = serializers.DateField(allow_null=True)
     date_to = serializers.DateField(allow_null=True)
     time_zone = serializers.CharField()
-    definitions = ReportDefinitionsSerializer()
+    definitions = serializers.DictField(child=serializers.CharField())
     totals = ReportRowSerializer()
     rows = ReportRowSerializer(many=True)
+
+
+def _intervention_row(row: dict) -> dict:
+    return {
+        "key": row["key"],
+        "label": row["label"],
+        "cases": row["cases"],
+        "interventions": row["interventions"],
+        "intervention_rate": rate_decimal(row["intervention_rate"]),
+    }
 
 
 class InterventionReportView(APIView):
@@ -77,5 +83,78 @@ class InterventionReportView(APIView):
         query = ReportQuerySerializer(data=request.query_params)
         if not query.is_valid():
             raise ValidationFailed(_("Check the report options."), errors=query.errors)
-        report = intervention_report(**query.validated_data)
+        report = summary(Query(**query.validated_data))
+        report["rows"] = [_intervention_row(r) for r in report["rows"] if r["cases"]]
+        report["totals"] = _intervention_row(report["totals"])
+        report["totals"]["label"] = None
         return Response(InterventionReportSerializer(report).data)
+
+
+def _figure_field(name: str) -> serializers.Field:
+    if name in ("orders",):
+        return serializers.IntegerField(allow_null=True)
+    if name in ("cases", "interventions", "rulings", "appeals", "overturns"):
+        return serializers.IntegerField()
+    return serializers.FloatField(allow_null=True)
+
+
+class SummaryRowSerializer(serializers.Serializer):
+    key = serializers.JSONField(
+        help_text="The period (YYYY-MM-DD, a week's Monday, YYYY-MM), a store id, "
+        "a category code, a region, a reason code or an agent's username."
+    )
+    label = serializers.CharField(allow_null=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields.update({name: _figure_field(name) for name in FIGURES})
+        return fields
+
+
+class SummarySerializer(serializers.Serializer):
+    group_by = serializers.CharField()
+    date_from = serializers.DateField(allow_null=True)
+    date_to = serializers.DateField(allow_null=True)
+    time_zone = serializers.CharField()
+    definitions = serializers.DictField(child=serializers.CharField())
+    totals = SummaryRowSerializer()
+    rows = SummaryRowSerializer(many=True)
+
+
+def _public(row: dict) -> dict:
+    return {k: v for k, v in row.items() if not k.startswith("_")}
+
+
+class ReportSummaryView(APIView):
+    """Every report figure by period or dimension, with filters."""
+
+    @extend_schema(
+        summary="Every report figure (rates 0-1, null without a denominator)",
+        parameters=[
+            OpenApiParameter("group_by", enum=list(GROUP_BY), default="month"),
+            OpenApiParameter("date_from", type=str, description="YYYY-MM-DD"),
+            OpenApiParameter("date_to", type=str, description="YYYY-MM-DD"),
+            OpenApiParameter("store", type=int),
+            OpenApiParameter("category", type=str, description="category code"),
+            OpenApiParameter("region", type=str, description="province"),
+            OpenApiParameter("reason", type=str, description="reason code"),
+            OpenApiParameter("agent", type=str, description="agent's username"),
+        ],
+        responses={200: SummarySerializer, **error_responses(400, 401, 403)},
+    )
+    def get(self, request):
+        user = request.user
+        if not (is_staff_role(user) or role_of(user) == Role.MERCHANT):
+            raise ActionNotPermitted(_("Buyers do not read reports."))
+        refuse_blank_params(request.query_params, FILTER_NAMES)
+        form = ReportFilterForm(request.query_params, user=user)
+        if not form.is_valid():
+            raise ValidationFailed(
+                _("Check the report options."),
+                errors={k: [str(m) for m in v] for k, v in form.errors.items()},
+            )
+        report = summary(form.query())
+        report["rows"] = [_public(r) for r in report["rows"]]
+        report["totals"] = _public(report["totals"])
+        # Already in the documented shape (SummarySerializer): no per-field pass.
+        return Response(report)

@@ -1,127 +1,423 @@
-"""Intervention statistics, computed in the database; pages and the API share them."""
+"""Every report figure, computed once from the rollups; pages, CSV and API share it.
+
+Nothing here reads the case table: sums come from the smallest rollup cuboid
+that keeps the dimensions a question needs (`reports.cuboids`), and the
+figures are derived from those sums by `figures()`.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from disputes.choices import Reason
-from disputes.models import Dispute
+from accounts.models import User
+from disputes.choices import Reason, Resolution
+from stores.models import Category, Store
 
-PERIODS = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
-# group_by -> (key expression, label expression)
-DIMENSIONS = {
-    "store": ("store_id", "store__name"),
-    "category": ("store__category__code", "store__category__name"),
-    "region": ("store__region", "store__region"),
-    "reason": ("reason", "reason"),
-    "agent": ("assigned_to__username", "assigned_to__username"),
-}
+from .cuboids import DIM_COLUMNS, DIMENSIONS, cuboid_for
+from .definitions import definitions
+from .measures import (
+    BUCKET_EDGES,
+    CASE_MEASURES,
+    RESOLUTION_COLUMNS,
+    bucket_column,
+    case_measures,
+    local_day,
+)
+from .models import Rollup
+
+PERIODS = ("day", "week", "month")
 GROUP_BY = (*PERIODS, *DIMENSIONS)
-RATE_PLACES = Decimal("0.0001")
+MAX_FILLED_PERIODS = 1000
+Sums = dict[str, int]
 
-DEFINITIONS = {
-    "cases": "Cases opened in the period (a case counts in the period it was opened).",
-    "interventions": "Of those cases, the ones with intervened_at set "
-    "(a party asked the platform to step in, or the merchant stayed silent).",
-    "intervention_rate": "interventions / cases, a decimal between 0 and 1 "
-    "(0 when there are no cases).",
-    "window": "opened_at from date_from 00:00 to date_to 24:00 inclusive, in the "
-    "platform's time zone; every case when no dates are given.",
-    "periods": "day YYYY-MM-DD, week the ISO week's Monday YYYY-MM-DD, month YYYY-MM,"
-    " in the platform's time zone.",
+
+@dataclass(frozen=True)
+class Query:
+    """One report question: a grouping, a window and dimension filters.
+
+    Filter values are already checked: `store`, `category` and `agent` are ids
+    (agent 0 means no agent yet), `region` a province, `reason` a reason code.
+    `stores` limits everything to those stores (a merchant's own).
+    """
+
+    group_by: str = "month"
+    date_from: date | None = None
+    date_to: date | None = None
+    store: int | None = None
+    category: int | None = None
+    region: str | None = None
+    reason: str | None = None
+    agent: int | None = None
+    stores: frozenset[int] | None = None
+
+    def filters(self) -> dict[str, object]:
+        return {d: getattr(self, d) for d in DIMENSIONS if getattr(self, d) is not None}
+
+    def previous(self) -> Query | None:
+        """The same question over the equally long period just before, if any."""
+        if self.date_from is None or self.date_to is None:
+            return None
+        try:
+            days = (self.date_to - self.date_from).days + 1
+            start = self.date_from - timedelta(days=days)
+        except OverflowError:
+            return None
+        return replace(self, date_from=start, date_to=self.date_from - timedelta(1))
+
+
+def _month_end(day: date) -> date:
+    if day >= date(9999, 12, 1):
+        return date.max
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(1)
+
+
+def _windows(query: Query, group: str | None) -> list[tuple]:
+    """The window as (from, to, grain) parts: whole months from the month
+    cuboids, the partial months at either end from the day cuboids."""
+    start, end = query.date_from, query.date_to
+    if group in ("day", "week"):
+        return [(start, end, "day")]
+    parts = []
+    if start and start.day != 1:
+        head_end = _month_end(start) if end is None else min(_month_end(start), end)
+        parts.append((start, head_end, "day"))
+        if head_end == date.max or (end and head_end >= end):
+            return parts
+        start = head_end + timedelta(days=1)
+    tail = None
+    if end and end != _month_end(end):
+        tail = (max(end.replace(day=1), start) if start else end.replace(day=1), end)
+        end = tail[0] - timedelta(days=1)
+    if start is None or end is None or start <= end:
+        parts.append((start, end, "month"))
+    if tail:
+        parts.append((*tail, "day"))
+    return parts
+
+
+def period_start(group: str, day: date) -> date:
+    if group == "week":
+        return day - timedelta(days=day.weekday())
+    if group == "month":
+        return day.replace(day=1)
+    return day
+
+
+def _sums(
+    query: Query, groups: tuple[str, ...] = (), *, orders_only: bool = False
+) -> dict[tuple, Sums]:
+    """Summed rollup figures per tuple of group values (() without groups)."""
+    filters = query.filters()
+    if orders_only:
+        filters = {d: v for d, v in filters.items() if d not in ("reason", "agent")}
+    dims = set(filters) | {g for g in groups if g in DIMENSIONS}
+    if query.stores is not None:
+        dims.add("store")
+    periods = [g for g in groups if g in PERIODS]
+    out: dict[tuple, Sums] = {}
+    for start, end, grain in _windows(query, periods[0] if periods else None):
+        cuboid = cuboid_for(dims, grain, orders=orders_only)
+        qs = Rollup.objects.filter(cuboid=cuboid.id)
+        if start:
+            qs = qs.filter(period__gte=start)
+        if end:
+            qs = qs.filter(period__lte=end)
+        qs = qs.filter(**{DIM_COLUMNS[d]: v for d, v in filters.items()})
+        if query.stores is not None:
+            qs = qs.filter(store_id__in=query.stores)
+        for key, sums in _grouped(qs, cuboid, groups, orders_only).items():
+            add_sums(out.setdefault(key, {}), sums)
+    return out
+
+
+def _grouped(qs, cuboid, groups: tuple[str, ...], orders_only: bool) -> dict:
+    names = ["orders"] if orders_only else list(CASE_MEASURES)
+    if cuboid.has_orders and not orders_only:
+        names.append("orders")
+    aggregates = {n: Sum(n) for n in names}
+    if not groups:
+        return {(): {n: v or 0 for n, v in qs.aggregate(**aggregates).items()}}
+    columns = ["period" if g in PERIODS else DIM_COLUMNS[g] for g in groups]
+    out: dict[tuple, Sums] = {}
+    for row in qs.values(*columns).annotate(**aggregates).order_by():
+        key = tuple(
+            period_start(g, row.pop(c)) if g in PERIODS else row.pop(c)
+            for g, c in zip(groups, columns, strict=True)
+        )
+        add_sums(out.setdefault(key, {}), row)
+    return out
+
+
+def grouped_sums(query: Query, *groups: str) -> dict[tuple, Sums]:
+    """Summed figures per combination of `groups` (periods or dimensions)."""
+    return _sums(query, groups)
+
+
+def add_sums(into: Sums, more: Mapping[str, int | None]) -> None:
+    for name, value in more.items():
+        into[name] = into.get(name, 0) + (value or 0)
+
+
+# Figures derived from sums.
+
+
+def ratio(part: int, whole: int | None) -> float | None:
+    """part / whole to four places, or None when there is nothing to divide by."""
+    if not whole:
+        return None
+    return float((Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001")))
+
+
+HISTOGRAMS = {
+    time: tuple(bucket_column(time, i) for i in range(len(BUCKET_EDGES)))
+    for time in ("response", "pickup", "ruling", "close")
 }
 
 
-def platform_tz() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
+def histogram(sums: Mapping[str, float], time: str) -> list[float]:
+    return [sums.get(column, 0) for column in HISTOGRAMS[time]]
 
 
-def rate(part: int, whole: int) -> Decimal:
-    if not whole:
-        return Decimal("0.0000")
-    return (Decimal(part) / Decimal(whole)).quantize(RATE_PLACES, ROUND_HALF_UP)
+def quantile(counts: list[float], q: float) -> float | None:
+    """The q-th quantile of a bucketed distribution in hours, to 0.1 h.
+
+    The value lies in the bucket that holds the exact one; inside it the
+    cases are taken as evenly spread. The open top bucket gives its start.
+    """
+    total = sum(counts)
+    if not total:
+        return None
+    target, seen = q * total, 0.0
+    for i, count in enumerate(counts):
+        if count and seen + count >= target:
+            low = BUCKET_EDGES[i]
+            if i + 1 == len(BUCKET_EDGES):
+                return float(low)
+            width = BUCKET_EDGES[i + 1] - low
+            return round(low + width * (target - seen) / count, 1)
+        seen += count
+    return None  # pragma: no cover - the loop always reaches the target
 
 
-def cases_opened(
-    *, date_from: date | None = None, date_to: date | None = None,
-    qs: QuerySet | None = None,
-) -> QuerySet:  # fmt: skip
-    """Cases opened in [date_from, date_to] (whole days in the platform's zone)."""
-    qs = Dispute.objects.all() if qs is None else qs
-    tz = platform_tz()
-    if date_from:
-        qs = qs.filter(opened_at__gte=datetime.combine(date_from, time.min, tz))
-    if date_to:
-        end = datetime.combine(date_to + timedelta(days=1), time.min, tz)
-        qs = qs.filter(opened_at__lt=end)
-    return qs
+def percentile(sums: Mapping[str, int], time: str, q: float) -> float | None:
+    """The q-th quantile (0 < q < 1) of one of the case times, in hours."""
+    return quantile(histogram(sums, time), q)
 
 
-def _counts() -> dict:
-    return {
-        "cases": Count("id"),
-        "interventions": Count("id", filter=Q(intervened_at__isnull=False)),
+def figures(sums: Mapping[str, int], orders: int | None) -> dict:
+    """Every figure of the design from summed counts (and orders, when known)."""
+    s = {name: sums.get(name, 0) for name in CASE_MEASURES}
+    out = {
+        "orders": orders,
+        "cases": s["cases"],
+        "interventions": s["interventions"],
+        "rulings": s["rulings"],
+        "appeals": s["appeals"],
+        "overturns": s["overturned"],
+        "dispute_rate": ratio(s["cases"], orders),
+        "intervention_rate": ratio(s["interventions"], s["cases"]),
+        "self_settlement_rate": ratio(s["self_settled"], s["cases"]),
+        "post_intervention_settlement_rate": ratio(
+            s["post_settled"], s["interventions"]
+        ),
+        "merchant_liability_rate": ratio(s["merchant_liable"], orders),
+        "interventions_per_1000_orders": (
+            round(s["interventions"] * 1000 / orders, 2) if orders else None
+        ),
+        "buyer_win_rate": ratio(s["buyer_wins"], s["rulings"]),
+        "appeal_rate": ratio(s["appeals"], s["rulings"]),
+        "overturn_rate": ratio(s["overturned"], s["appeals"]),
+        "pickup_sla_compliance": ratio(
+            s["pickup_met"], s["pickup_met"] + s["pickup_missed"]
+        ),
+        "ruling_sla_compliance": ratio(
+            s["ruling_met"], s["ruling_met"] + s["ruling_missed"]
+        ),
     }
+    for name, time in (
+        ("first_response", "response"),
+        ("pickup", "pickup"),
+        ("ruling", "ruling"),
+        ("close", "close"),
+    ):
+        out[f"hours_to_{name}_p50"] = percentile(s, time, 0.5)
+        out[f"hours_to_{name}_p90"] = percentile(s, time, 0.9)
+    return out
 
 
-def _label(group_by: str, key, row: dict) -> str | None:
-    if group_by == "reason" and key in Reason.values:
-        return str(Reason(key).label)
-    return row.get("label", key)
+FIGURES = tuple(figures({}, None))
 
 
-def _format_key(group_by: str, value) -> str | int | None:
-    if value is None or group_by not in PERIODS:
-        return value
-    local = value.astimezone(platform_tz()) if isinstance(value, datetime) else value
-    return f"{local:%Y-%m}" if group_by == "month" else f"{local:%Y-%m-%d}"
+# The summary: every figure per group, with totals and definitions.
 
 
-def intervention_report(
-    *, group_by: str, date_from: date | None = None, date_to: date | None = None,
-    qs: QuerySet | None = None,
-) -> dict:  # fmt: skip
-    """Cases, interventions and the intervention rate per period or dimension."""
-    if group_by not in GROUP_BY:
-        raise ValueError(group_by)
-    cases = cases_opened(date_from=date_from, date_to=date_to, qs=qs)
-    if group_by in PERIODS:
-        key_expr = PERIODS[group_by]("opened_at", tzinfo=platform_tz())
-        grouped = cases.annotate(key=key_expr).values("key")
-    else:
-        key_field, label_field = DIMENSIONS[group_by]
-        grouped = cases.annotate(key=F(key_field), label=F(label_field))
-        grouped = grouped.values("key", "label")
-    rows = grouped.annotate(**_counts()).order_by("key")
-    out = []
-    for row in rows:
-        key = _format_key(group_by, row["key"])
-        out.append(
-            _row(key, _label(group_by, key, row), row["cases"], row["interventions"])
+def summary(query: Query) -> dict:
+    """Every figure per period or dimension value, totals and definitions."""
+    group = query.group_by
+    if group not in GROUP_BY:
+        raise ValueError(group)
+    cases = {k[0]: v for k, v in _sums(query, (group,)).items()}
+    orders_known = query.agent is None and group != "agent"
+    total_orders = None
+    if orders_known:
+        if group == "reason":
+            total_orders = _orders_total(query)
+        elif not all("orders" in sums for sums in cases.values()) or not cases:
+            for key, sums in _sums(query, (group,), orders_only=True).items():
+                cases.setdefault(key[0], {})["orders"] = sums["orders"]
+    if group in PERIODS:
+        _fill_periods(cases, query)
+    totals: Sums = {}
+    for sums in cases.values():
+        add_sums(totals, sums)
+    if orders_known and total_orders is None:
+        total_orders = totals.get("orders", 0)
+    labels = _labels(group, cases.keys())
+    names = _key_names(group, cases.keys())
+    rows = []
+    for key in sorted(cases, key=_sort_key):
+        row_orders = total_orders if group == "reason" else cases[key].get("orders", 0)
+        shown = format_key(group, key, names)
+        rows.append(
+            {
+                "key": shown,
+                "label": labels.get(key, shown),
+                **figures(cases[key], row_orders if orders_known else None),
+                "_sums": cases[key],
+            }
         )
-    totals = cases.aggregate(**_counts())
     return {
-        "group_by": group_by,
-        "date_from": date_from,
-        "date_to": date_to,
+        "group_by": group,
+        "date_from": query.date_from,
+        "date_to": query.date_to,
         "time_zone": settings.TIME_ZONE,
-        "definitions": DEFINITIONS,
-        "totals": _row(None, None, totals["cases"], totals["interventions"]),
-        "rows": out,
+        "definitions": definitions(),
+        "totals": {
+            "key": None,
+            "label": _("All"),
+            **figures(totals, total_orders),
+            "_sums": totals,
+        },
+        "rows": rows,
     }
 
 
-def _row(key, label, cases: int, interventions: int) -> dict:
+def _orders_total(query: Query) -> int:
+    return _sums(query, orders_only=True)[()]["orders"]
+
+
+def totals(query: Query) -> dict:
+    """Every figure over the whole window (no grouping) and its raw sums."""
+    sums = _sums(query)[()]
+    orders = None
+    if query.agent is None:
+        orders = sums["orders"] if "orders" in sums else _orders_total(query)
+    return {**figures(sums, orders), "_sums": sums}
+
+
+def _fill_periods(rows: dict, query: Query) -> None:
+    """Add the empty periods of the window (up to today), so charts show gaps."""
+    keys = [k for k in rows if k is not None]
+    start = query.date_from or (min(keys) if keys else None)
+    end = max(keys) if keys else None
+    if query.date_to:
+        today = local_day(timezone.now())
+        end = max(end or query.date_to, min(query.date_to, today))
+    if start is None or end is None or start > end:
+        return
+    group = query.group_by
+    if keys and (end - start).days > MAX_FILLED_PERIODS:
+        start = max(start, min(keys))  # a window of centuries: from the data
+    key = period_start(group, start)
+    for _i in range(MAX_FILLED_PERIODS):
+        if key > end:
+            break
+        rows.setdefault(key, {})
+        key = _next_period(group, key)
+
+
+def _next_period(group: str, key: date) -> date:
+    if group == "month":
+        return (key + timedelta(days=32)).replace(day=1)
+    return key + timedelta(days=7 if group == "week" else 1)
+
+
+def _sort_key(key) -> tuple:
+    return (key is None, str(key) if not isinstance(key, int) else f"{key:012d}")
+
+
+def format_key(group: str, key, names: Mapping | None = None) -> str | int | None:
+    """Periods as YYYY-MM-DD (a week: its Monday) or YYYY-MM; a category by its
+    code and an agent by username (from `names`); other values as they are."""
+    if key is None:
+        return None
+    if group == "month":
+        return f"{key:%Y-%m}"
+    if group in PERIODS:
+        return f"{key:%Y-%m-%d}"
+    if group in ("category", "agent"):
+        return (names or {}).get(key)
+    return key
+
+
+def _key_names(group: str, keys: Iterable) -> dict:
+    """Category codes or agents' usernames for their ids, in one query."""
+    ids = [k for k in keys if k]
+    if group == "category":
+        return dict(Category.objects.filter(pk__in=ids).values_list("pk", "code"))
+    if group == "agent":
+        return dict(User.objects.filter(pk__in=ids).values_list("pk", "username"))
+    return {}
+
+
+def _labels(group: str, keys: Iterable) -> dict:
+    keys = [k for k in keys if k not in (None, "", 0)]
+    if group == "store":
+        return dict(Store.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if group == "category":
+        return dict(Category.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if group == "reason":
+        return {k: str(Reason(k).label) for k in keys if k in Reason.values}
+    if group == "agent":
+        users = User.objects.filter(pk__in=keys).only("username", "display_name")
+        return {0: _("Not picked up yet"), **{u.pk: str(u) for u in users}}
+    return {}
+
+
+# Party history on the agents' case page.
+
+
+def store_history(*, dispute, days: int = 90) -> dict:
+    """The store's cases opened in the last `days` days (China time), this one
+    excluded: how many, still open, intervened, merchant at fault, how closed."""
+    today = local_day(timezone.now())
+    since = today - timedelta(days=days - 1)
+    query = Query(store=dispute.store_id, date_from=since, date_to=today)
+    sums = dict(_sums(query)[()])
+    if dispute.pk and local_day(dispute.opened_at) >= since:
+        for name, value in case_measures(dispute).items():
+            sums[name] = sums.get(name, 0) - value
     return {
-        "key": key,
-        "label": label,
-        "cases": cases,
-        "interventions": interventions,
-        "intervention_rate": rate(interventions, cases),
+        "total": sums.get("cases", 0),
+        "open": sums.get("open_cases", 0),
+        "intervened": sums.get("interventions", 0),
+        "merchant_liable": sums.get("merchant_liable", 0),
+        "by_resolution": {
+            Resolution(code).label: sums[column]
+            for code, column in RESOLUTION_COLUMNS.items()
+            if sums.get(column)
+        },
     }
+
+
+def rate_decimal(value: float | None) -> Decimal:
+    """A rate as a four-place decimal, 0 when there is nothing to divide by."""
+    return Decimal(str(value or 0)).quantize(Decimal("0.0001"), ROUND_HALF_UP)

@@ -1,115 +1,392 @@
-"""The managers' report page: intervention statistics with a chart and CSV."""
+"""The report pages for managers (and agents) and a merchant's store figures.
+
+Every page reads its figures from `reports.selectors` / `reports.analysis`,
+shows its filters in the URL, answers 400 with the form's errors for an
+unknown value, and offers its table as CSV (`?format=csv`).
+"""
 
 from __future__ import annotations
 
-import csv
-from datetime import date
+from dataclasses import replace
+from datetime import datetime, time, timedelta
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from core.dates import supported_date
-from core.roles import is_staff_role
+from accounts.models import User
+from accounts.scoping import store_ids_for
+from core.roles import Role, is_staff_role, role_of
+from disputes.models import Dispute
+from stores.models import Store
 
-from .selectors import GROUP_BY, intervention_report
+from . import charts
+from .analysis import (
+    MIN_CASES,
+    agent_consistency,
+    store_against_category,
+    store_outliers,
+)
+from .definitions import (
+    FIGURE_LABELS,
+    bucket_edges_text,
+    definition_items,
+    definitions,
+)
+from .exports import csv_response
+from .filters import GROUP_LABELS, ReportFilterForm
+from .measures import local_day, platform_tz
+from .selectors import FIGURES, PERIODS, summary, totals
 
-GROUP_LABELS = {
-    "day": _("Day"),
-    "week": _("Week"),
-    "month": _("Month"),
-    "store": _("Store"),
-    "category": _("Store category"),
-    "region": _("Region (province)"),
-    "reason": _("Dispute reason"),
-    "agent": _("Agent"),
-}
+HEADLINE = (
+    "intervention_rate",
+    "dispute_rate",
+    "interventions_per_1000_orders",
+    "self_settlement_rate",
+    "post_intervention_settlement_rate",
+    "merchant_liability_rate",
+    "buyer_win_rate",
+    "appeal_rate",
+    "overturn_rate",
+    "pickup_sla_compliance",
+    "ruling_sla_compliance",
+)
+FUNNEL = ("orders", "cases", "interventions", "rulings", "appeals", "overturns")
+SERVICE = (
+    "interventions",
+    "pickup_sla_compliance",
+    "ruling_sla_compliance",
+    "hours_to_first_response_p50",
+    "hours_to_first_response_p90",
+    "hours_to_pickup_p50",
+    "hours_to_pickup_p90",
+    "hours_to_ruling_p50",
+    "hours_to_ruling_p90",
+    "hours_to_close_p50",
+    "hours_to_close_p90",
+)
 
 
-class ReportFilterForm(forms.Form):
-    group_by = forms.ChoiceField(
-        label=_("Group by"),
-        choices=[(g, GROUP_LABELS[g]) for g in GROUP_BY],
-        required=False,
+def _staff_only(request: HttpRequest) -> None:
+    if not is_staff_role(request.user):
+        raise Http404
+
+
+def _form(request: HttpRequest, default_group: str) -> ReportFilterForm:
+    data = request.GET.copy()
+    data.pop("format", None)
+    data.setdefault("group_by", default_group)
+    return ReportFilterForm(data, user=request.user, default_group=default_group)
+
+
+def _invalid(request, template: str, form, **context) -> HttpResponse:
+    return render(request, template, {"form": form, **context}, status=400)
+
+
+def _base(request: HttpRequest, form, page: str) -> dict:
+    query = request.GET.copy()
+    query.pop("format", None)
+    return {
+        "form": form,
+        "page": page,
+        "query_string": query.urlencode(),
+        "definitions": definitions(),
+        "definition_items": definition_items(),
+        "bucket_edges": bucket_edges_text(),
+    }
+
+
+def _table_csv(name: str, report: dict, columns: tuple[str, ...], group: str):
+    header = [str(GROUP_LABELS[group]), *(str(FIGURE_LABELS[c]) for c in columns)]
+    rows = (
+        [row["label"] if row["label"] is not None else "", *(row[c] for c in columns)]
+        for row in [*report["rows"], report["totals"]]
     )
-    date_from = forms.DateField(
-        label=_("Opened from"),
-        required=False,
-        validators=[supported_date],
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    date_to = forms.DateField(
-        label=_("Opened to"),
-        required=False,
-        validators=[supported_date],
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-
-    def clean(self) -> dict:
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            raise forms.ValidationError(_("The start date is after the end date."))
-        return data
-
-
-def _csv(report: dict) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"intervention-{report['group_by']}-{date.today():%Y%m%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.write("\ufeff")  # Excel opens UTF-8 Chinese correctly with a BOM
-    writer = csv.writer(response)
-    writer.writerow(["key", "label", "cases", "interventions", "intervention_rate"])
-    for row in report["rows"]:
-        writer.writerow(
-            [
-                row["key"],
-                row["label"],
-                row["cases"],
-                row["interventions"],
-                row["intervention_rate"],
-            ]
-        )
-    totals = report["totals"]
-    writer.writerow(
-        [
-            "total",
-            "",
-            totals["cases"],
-            totals["interventions"],
-            totals["intervention_rate"],
-        ]
-    )
-    return response
+    return csv_response(name, header, rows)
 
 
 @login_required
-def intervention(request: HttpRequest) -> HttpResponse:
-    """Cases, interventions and the intervention rate, grouped as asked."""
-    if not is_staff_role(request.user):
-        raise Http404
-    form = ReportFilterForm(request.GET or None, initial={"group_by": "month"})
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    report = intervention_report(
-        group_by=data.get("group_by") or "month",
-        date_from=data.get("date_from"),
-        date_to=data.get("date_to"),
-    )
+def overview(request: HttpRequest) -> HttpResponse:
+    """The funnel, the headline rates against the previous period, the trend."""
+    _staff_only(request)
+    form = _form(request, "month")
+    template = "reports/overview.html"
+    if not form.is_valid():
+        return _invalid(request, template, form, page="overview")
+    query = form.query()
+    if query.group_by not in PERIODS:
+        query = replace(query, group_by="month")
+    report = summary(query)
     if request.GET.get("format") == "csv":
-        return _csv(report)
-    peak = max((r["cases"] for r in report["rows"]), default=0) or 1
-    for row in report["rows"]:
-        row["bar"] = round(100 * row["cases"] / peak)
-        row["rate_pct"] = float(row["intervention_rate"]) * 100
+        return _table_csv("overview", report, FIGURES, query.group_by)
+    now = report["totals"]
+    previous = query.previous()
+    before = totals(previous) if previous else None
+    cards = [
+        {
+            "name": name,
+            "value": now[name],
+            "change": _change(now[name], before[name] if before else None),
+            "is_rate": name != "interventions_per_1000_orders",
+        }
+        for name in HEADLINE
+    ]
+    context = _base(request, form, "overview")
+    context.update(
+        report=report,
+        group_label=GROUP_LABELS[query.group_by],
+        cards=cards,
+        previous=previous,
+        funnel=charts.funnel([(n, now[n]) for n in FUNNEL]),
+        trend=charts.columns(report["rows"], "intervention_rate"),
+    )
+    return render(request, template, context)
+
+
+PAGE_ROWS = 100
+
+
+def _shown(report: dict) -> tuple[list[dict], bool]:
+    """The rows a page shows: every period, or the 100 values with most cases
+    (the CSV has them all)."""
+    rows = report["rows"]
+    if report["group_by"] in PERIODS or len(rows) <= PAGE_ROWS:
+        return rows, False
+    return sorted(rows, key=lambda r: -r["cases"])[:PAGE_ROWS], True
+
+
+def _change(value, before) -> float | None:
+    if value is None or before is None:
+        return None
+    return round(value - before, 4)
+
+
+BREAKDOWN_COLUMNS = tuple(FIGURES)
+
+
+@login_required
+def breakdown(request: HttpRequest) -> HttpResponse:
+    """Every figure by period or by category, region, reason, store or agent."""
+    _staff_only(request)
+    form = _form(request, "category")
+    template = "reports/breakdown.html"
+    if not form.is_valid():
+        return _invalid(request, template, form, page="breakdown")
+    query = form.query()
+    report = summary(query)
+    if request.GET.get("format") == "csv":
+        return _table_csv(
+            f"breakdown-{query.group_by}", report, FIGURES, query.group_by
+        )
+    context = _base(request, form, "breakdown")
+    is_period = query.group_by in PERIODS
+    rows, truncated = _shown(report)
+    context.update(
+        report=report,
+        rows=rows,
+        truncated=truncated,
+        group_label=GROUP_LABELS[query.group_by],
+        columns=FIGURES,
+        chart=(
+            charts.columns(rows, "intervention_rate")
+            if is_period
+            else charts.bars(rows, "intervention_rate")
+        ),
+        is_period=is_period,
+    )
+    return render(request, template, context)
+
+
+@login_required
+def service(request: HttpRequest) -> HttpResponse:
+    """Service-level compliance and the four times, by period or dimension."""
+    _staff_only(request)
+    form = _form(request, "month")
+    template = "reports/service.html"
+    if not form.is_valid():
+        return _invalid(request, template, form, page="service")
+    query = form.query()
+    report = summary(query)
+    if request.GET.get("format") == "csv":
+        return _table_csv(f"service-{query.group_by}", report, SERVICE, query.group_by)
+    context = _base(request, form, "service")
+    is_period = query.group_by in PERIODS
+    chart = charts.columns if is_period else charts.bars
+    rows, truncated = _shown(report)
+    context.update(
+        report=report,
+        rows=rows,
+        truncated=truncated,
+        group_label=GROUP_LABELS[query.group_by],
+        columns=SERVICE,
+        pickup_chart=chart(rows, "pickup_sla_compliance"),
+        ruling_chart=chart(rows, "ruling_sla_compliance"),
+        is_period=is_period,
+    )
+    return render(request, template, context)
+
+
+@login_required
+def outliers(request: HttpRequest) -> HttpResponse:
+    """Stores whose intervention rate is far above their category's."""
+    _staff_only(request)
+    form = _form(request, "store")
+    template = "reports/outliers.html"
+    if not form.is_valid():
+        return _invalid(request, template, form, page="outliers")
+    result = store_outliers(form.query())
+    if request.GET.get("format") == "csv":
+        header = [
+            _("Store"), _("Store category"), _("Region (province)"), _("Cases opened"),
+            _("Platform interventions"), _("Intervention rate"),
+            _("Lowest likely rate"), _("Highest likely rate"),
+            _("Category's rate"), _("Interventions above the category's rate"),
+        ]  # fmt: skip
+        rows = (
+            [r["store"], r["category"], r["region"], r["cases"], r["interventions"],
+             r["intervention_rate"], r["low"], r["high"], r["category_rate"],
+             r["excess"]]
+            for r in result["rows"]
+        )  # fmt: skip
+        return csv_response("outliers", header, rows)
+    context = _base(request, form, "outliers")
+    truncated = len(result["rows"]) > PAGE_ROWS
+    result["rows"] = result["rows"][:PAGE_ROWS]
+    context.update(result=result, min_cases=MIN_CASES, truncated=truncated)
+    return render(request, template, context)
+
+
+@login_required
+def agents(request: HttpRequest) -> HttpResponse:
+    """Each agent against the team for the same reasons: consistency."""
+    _staff_only(request)
+    form = _form(request, "agent")
+    template = "reports/agents.html"
+    if not form.is_valid():
+        return _invalid(request, template, form, page="agents")
+    result = agent_consistency(form.query())
+    users = {
+        u.pk: u
+        for u in User.objects.filter(
+            pk__in=[r["agent_id"] for r in result["rows"]]
+        ).only("username", "display_name")
+    }
+    for row in result["rows"]:
+        row["name"] = str(users.get(row["agent_id"], row["agent_id"]))
+    result["rows"].sort(key=lambda r: r["name"])
+    if request.GET.get("format") == "csv":
+        header = [
+            _("Agent"), _("Cases opened"), _("Rulings"), _("Appeals"),
+            _("Buyer-win rate"), _("Team, same reasons"), _("Overturn rate"),
+            _("Team, same reasons"), _("Pick-up, median (h)"),
+            _("Team, same reasons"), _("Ruling, median (h)"),
+            _("Team, same reasons"),
+        ]  # fmt: skip
+        rows = (
+            [r["name"], r["cases"], r["rulings"], r["appeals"], r["buyer_win_rate"],
+             r["team_buyer_win_rate"], r["overturn_rate"], r["team_overturn_rate"],
+             r["pickup_p50"], r["team_pickup_p50"], r["ruling_p50"],
+             r["team_ruling_p50"]]
+            for r in result["rows"]
+        )  # fmt: skip
+        return csv_response("agents", header, rows)
+    context = _base(request, form, "agents")
+    context.update(result=result, chart=charts.gaps(result["rows"]))
+    return render(request, template, context)
+
+
+@login_required
+def store(request: HttpRequest) -> HttpResponse:
+    """A merchant's own store by month against the median store of its category."""
+    role = role_of(request.user)
+    if role == Role.MERCHANT:
+        allowed = Store.objects.filter(pk__in=store_ids_for(request.user))
+    elif is_staff_role(request.user):
+        allowed = Store.objects.all()
+    else:
+        raise Http404
+    stores = list(allowed.select_related("category").order_by("pk")[:200])
+    chosen = request.GET.get("store") or (str(stores[0].pk) if stores else "")
+    current = next((s for s in stores if str(s.pk) == chosen), None)
+    if current is None and chosen:
+        current = allowed.select_related("category").filter(pk=_int(chosen)).first()
+    if current is None:
+        if stores or chosen:
+            return render(
+                request,
+                "reports/store.html",
+                {"error": _("No such store.")},
+                status=400,
+            )
+        raise Http404
+    today = local_day(timezone.now())
+    result = store_against_category(store=current, today=today)
+    month = request.GET.get("month", "")
+    cases = _month_cases(current, result, month)
+    if request.GET.get("format") == "csv":
+        return _store_csv(current, result)
     return render(
         request,
-        "reports/intervention.html",
+        "reports/store.html",
         {
-            "form": form,
-            "report": report,
-            "group_label": GROUP_LABELS[report["group_by"]],
-            "csv_query": request.GET.urlencode(),
+            "store": current,
+            "stores": stores,
+            "result": result,
+            "month": month,
+            "cases": cases,
+            "definitions": definitions(),
+            "definition_items": definition_items(),
+            "bucket_edges": bucket_edges_text(),
+            "chart": charts.columns(_month_rows(result), "intervention_rate"),
         },
     )
+
+
+def _month_rows(result: dict) -> list[dict]:
+    return [
+        {"key": f"{r['month']:%Y-%m}", "label": f"{r['month']:%Y-%m}",
+         "intervention_rate": r["intervention_rate"]}
+        for r in result["rows"]
+    ]  # fmt: skip
+
+
+def _int(value: str) -> int:
+    return int(value) if value.isdigit() and len(value) < 10 else 0
+
+
+def _month_cases(store: Store, result: dict, month: str) -> list | None:
+    """The cases opened at the store in one month of the table, newest first."""
+    chosen = next((r for r in result["rows"] if f"{r['month']:%Y-%m}" == month), None)
+    if chosen is None:
+        return None
+    start = datetime.combine(chosen["month"], time.min, platform_tz())
+    end = datetime.combine(
+        (chosen["month"] + timedelta(days=32)).replace(day=1), time.min, platform_tz()
+    )
+    return list(
+        Dispute.objects.filter(store=store, opened_at__gte=start, opened_at__lt=end)
+        .order_by("-opened_at")
+        .only("number", "opened_at", "reason", "state", "resolution", "intervened_at")[
+            :200
+        ]
+    )
+
+
+def _store_csv(store: Store, result: dict):
+    header = [
+        _("Month"), _("Orders placed"), _("Cases opened"), _("Dispute rate"),
+        _("Category median"), _("Intervention rate"), _("Category median"),
+        _("Merchant's first answer, median (h)"), _("Category median"),
+        _("Merchant at fault"), _("Category median"),
+    ]  # fmt: skip
+    rows = (
+        [f"{r['month']:%Y-%m}", r["orders"], r["cases"],
+         r["dispute_rate"], r["median"]["dispute_rate"],
+         r["intervention_rate"], r["median"]["intervention_rate"],
+         r["hours_to_first_response_p50"], r["median"]["hours_to_first_response_p50"],
+         r["merchant_liability_rate"], r["median"]["merchant_liability_rate"]]
+        for r in result["rows"]
+    )  # fmt: skip
+    return csv_response(f"store-{store.pk}", header, rows)

@@ -19,6 +19,7 @@ from disputes import services
 from disputes.choices import Party, Reason, Remedy
 from disputes.models import Dispute, DisputeEvent, Message, PlatformRule
 from orders.models import Order, OrderItem, OrderStatus
+from reports.rollups import case_refresh
 from stores.models import Category, Store
 
 PASSWORD = "test-pass-2026"
@@ -138,6 +139,12 @@ class DisputeFactory(factory.django.DjangoModelFactory):
     merchant_deadline_at = factory.LazyFunction(
         lambda: timezone.now() + timedelta(hours=48)
     )
+
+    @factory.post_generation
+    def report_rollups(obj, create, extracted, **kwargs):
+        """Count the raw case in the report rollups, as its first event would."""
+        if create:
+            case_refresh(dispute_id=obj.pk)
 
 
 class MessageFactory(factory.django.DjangoModelFactory):

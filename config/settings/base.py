@@ -286,6 +286,10 @@ WEBHOOK_RETRY_FIRST_SECONDS = 30
 WEBHOOK_RETRY_MAX_SECONDS = 6 * 3600
 WEBHOOK_RETRY_WINDOW_HOURS = 24
 
+# The agents' case page reads a store's 90-day history from the report
+# rollups (reports.selectors.store_history) instead of counting its cases.
+DISPUTES_STORE_HISTORY = "reports.selectors.store_history"
+
 # --- Security and reliability (issue 11; docs/security.md) -------------------
 # Kept in one block so that other settings work merges around it.
 from datetime import timedelta  # noqa: E402

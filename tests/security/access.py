@@ -67,12 +67,18 @@ ACCESS: dict[str, Access] = {
         PARTIES | STAFF, scoped=True, html=False
     ),
     "reports/": Access(STAFF),
+    "reports/breakdown/": Access(STAFF),
+    "reports/service/": Access(STAFF),
+    "reports/outliers/": Access(STAFF),
+    "reports/agents/": Access(STAFF),
+    "reports/store/": Access(STAFF | {"merchant"}),
     # The API.
     "api/schema/": Access(EVERYONE, api=True, html=False),
     "api/docs/": Access(EVERYONE, api=True),
     "api/v1/auth/token/": Access(EVERYONE, method="POST", api=True, data="json:token"),
     "api/v1/rules/": Access(SIGNED_IN, api=True, html=False),
     "api/v1/reports/intervention/": Access(STAFF, api=True, html=False),
+    "api/v1/reports/summary/": Access(STAFF | {"merchant"}, api=True, html=False),
     "api/v1/^orders/$": Access(SIGNED_IN, api=True, html=False),
     "api/v1/^orders/bulk/$": Access(
         frozenset({"supervisor"}), method="POST", api=True, data="json:bulk"

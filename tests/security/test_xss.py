@@ -53,6 +53,9 @@ MACHINE_VALUES = {
     "disputes.Message": ["author_role"],
     "disputes.Evidence": ["party", "content_type", "extension", "sha256"],
     "disputes.DisputeEvent": ["actor_role", "action", "from_state", "to_state"],
+    # The report rollups copy a province and a reason code per row.
+    "reports.Rollup": ["region", "reason"],
+    "reports.CaseContribution": ["region", "reason"],
 }
 DOMAIN_APPS = ("accounts", "stores", "orders", "disputes", "reports")
 RAW = re.compile(r"<i>X\d+</i>")
@@ -67,10 +70,12 @@ EXTRA_PAGES = [
     "/admin/disputes/cannedreply/",
     "/admin/disputes/macro/",
     "/admin/disputes/reasoningtemplate/",
-    "/reports/?group_by=store",
-    "/reports/?group_by=category",
-    "/reports/?group_by=agent",
-    "/reports/?group_by=region",
+    "/reports/breakdown/?group_by=store",
+    "/reports/breakdown/?group_by=category",
+    "/reports/breakdown/?group_by=agent",
+    "/reports/breakdown/?group_by=region",
+    "/reports/agents/",
+    "/reports/outliers/",
 ]
 
 

@@ -1,0 +1,130 @@
+"""The report filters, checked once for pages, CSV and the API.
+
+An unknown value (a store that does not exist or is not the merchant's, a
+category, region, reason or agent nobody has) is an error, never ignored.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.scoping import store_ids_for
+from core.dates import supported_date
+from core.roles import PLATFORM_ROLES, Role, role_of
+from disputes.choices import Reason
+from stores.models import PROVINCES, Category, Store
+
+from .selectors import GROUP_BY, Query
+
+GROUP_LABELS = {
+    "day": _("Day"),
+    "week": _("Week"),
+    "month": _("Month"),
+    "store": _("Store"),
+    "category": _("Store category"),
+    "region": _("Region (province)"),
+    "reason": _("Dispute reason"),
+    "agent": _("Agent"),
+}
+FILTER_NAMES = ("group_by", "date_from", "date_to", "store", "category", "region",
+                "reason", "agent")  # fmt: skip
+EARLIEST = "2000-01-01"
+
+
+def _blank(label):
+    return [("", label)]
+
+
+class ReportFilterForm(forms.Form):
+    group_by = forms.ChoiceField(
+        label=_("Group by"),
+        choices=[(g, GROUP_LABELS[g]) for g in GROUP_BY],
+        required=False,
+    )
+    date_from = forms.DateField(
+        label=_("Opened from"),
+        required=False,
+        validators=[supported_date],
+        widget=forms.DateInput(attrs={"type": "date", "min": EARLIEST}),
+    )
+    date_to = forms.DateField(
+        label=_("Opened to"),
+        required=False,
+        validators=[supported_date],
+        widget=forms.DateInput(attrs={"type": "date", "min": EARLIEST}),
+    )
+    category = forms.ChoiceField(label=_("Store category"), required=False)
+    region = forms.ChoiceField(
+        label=_("Region (province)"),
+        required=False,
+        choices=_blank(_("All regions")) + [(p, p) for p in PROVINCES],
+    )
+    store = forms.IntegerField(label=_("Store number"), required=False, min_value=1)
+    reason = forms.ChoiceField(
+        label=_("Dispute reason"),
+        required=False,
+        choices=_blank(_("All reasons")) + list(Reason.choices),
+    )
+    agent = forms.ChoiceField(label=_("Agent"), required=False)
+
+    def __init__(self, *args, user: User, default_group: str = "month", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.default_group = default_group
+        self.fields["group_by"].initial = default_group
+        categories = list(Category.objects.values_list("code", "name", "pk"))
+        self.category_ids = {code: pk for code, _name, pk in categories}
+        self.fields["category"].choices = _blank(_("All categories")) + [
+            (code, name) for code, name, _pk in categories
+        ]
+        self.agent_ids: dict[str, int] = {}
+        self.merchant_stores = None
+        if role_of(user) == Role.MERCHANT:
+            self.merchant_stores = store_ids_for(user)
+            self.fields["agent"].choices = _blank(_("All agents"))
+        else:
+            agents = User.objects.filter(
+                groups__name__in=[r.value for r in PLATFORM_ROLES]
+            ).only("username", "display_name")
+            agents = list(agents.order_by("username").distinct())
+            self.agent_ids = {u.username: u.pk for u in agents}
+            self.fields["agent"].choices = _blank(_("All agents")) + [
+                (u.username, str(u)) for u in agents
+            ]
+
+    def clean_store(self):
+        store = self.cleaned_data.get("store")
+        if store is None:
+            return None
+        exists = Store.objects.filter(pk=store)
+        if self.merchant_stores is not None:
+            exists = exists.filter(pk__in=self.merchant_stores)
+        if not exists.exists():
+            raise forms.ValidationError(_("No such store."), code="unknown")
+        return store
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data
+
+    def query(self) -> Query:
+        """The checked question (call after is_valid())."""
+        data = self.cleaned_data
+        category = data.get("category") or None
+        agent = data.get("agent") or None
+        return Query(
+            group_by=data.get("group_by") or self.default_group,
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            store=data.get("store"),
+            category=self.category_ids[category] if category else None,
+            region=data.get("region") or None,
+            reason=data.get("reason") or None,
+            agent=self.agent_ids[agent] if agent else None,
+            stores=self.merchant_stores,
+        )

@@ -1,0 +1,136 @@
+"""What one case adds to the report rollups: additive counts and time histograms.
+
+Everything here is a pure function of the case row, so the rollups can be
+rebuilt from the raw tables and kept exact by applying differences.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+# Hour buckets for the time histograms: bucket i holds [EDGES[i], EDGES[i+1]),
+# the last one everything from 720 h (30 days) on.
+BUCKET_EDGES = (
+    0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 18, 21, 24, 30, 36, 42, 48,
+    60, 72, 84, 96, 120, 144, 168, 216, 264, 336, 504, 720,
+)  # fmt: skip
+TIMES = ("response", "pickup", "ruling", "close")
+
+COUNTS = (
+    "cases",
+    "interventions",
+    "open_cases",
+    "agreed",
+    "withdrawn",
+    "auto_refunded",
+    "mediated",
+    "ruled_final",
+    "upheld",
+    "overturned",
+    "self_settled",
+    "post_settled",
+    "rulings",
+    "buyer_wins",
+    "merchant_liable",
+    "appeals",
+    "pickup_met",
+    "pickup_missed",
+    "ruling_met",
+    "ruling_missed",
+)
+RESOLUTION_COLUMNS = {
+    "agreed": "agreed",
+    "withdrawn": "withdrawn",
+    "auto_refunded": "auto_refunded",
+    "mediated": "mediated",
+    "ruled": "ruled_final",
+    "upheld": "upheld",
+    "overturned": "overturned",
+}
+
+
+def bucket_column(time: str, index: int) -> str:
+    return f"h_{time}_{index:02d}"
+
+
+HISTOGRAM_COLUMNS = tuple(
+    bucket_column(t, i) for t in TIMES for i in range(len(BUCKET_EDGES))
+)
+CASE_MEASURES = (*COUNTS, *HISTOGRAM_COLUMNS)
+MEASURES = (*CASE_MEASURES, "orders")
+
+
+def platform_tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def local_day(moment: datetime) -> date:
+    """The calendar day of `moment` in the platform's time zone."""
+    return moment.astimezone(platform_tz()).date()
+
+
+def bucket_of(hours: float) -> int:
+    """The histogram bucket holding a duration in hours (negative counts as 0)."""
+    index = 0
+    for i, edge in enumerate(BUCKET_EDGES):
+        if hours >= edge:
+            index = i
+        else:
+            break
+    return index
+
+
+def _hours(start: datetime | None, end: datetime | None) -> float | None:
+    if start is None or end is None:
+        return None
+    return (end - start).total_seconds() / 3600
+
+
+def case_measures(case) -> dict[str, int]:
+    """The counts and time buckets one case contributes (only the non-zero ones)."""
+    closed = case.state == "closed"
+    intervened = case.intervened_at is not None
+    resolution = case.resolution if closed else ""
+    appealed = case.state == "appeal" or resolution in ("upheld", "overturned")
+    flags = {
+        "cases": True,
+        "interventions": intervened,
+        "open_cases": not closed,
+        "self_settled": resolution in ("agreed", "withdrawn") and not intervened,
+        "post_settled": resolution in ("mediated", "withdrawn") and intervened,
+        "rulings": case.ruled_at is not None,
+        "buyer_wins": case.ruled_at is not None and case.outcome == "buyer",
+        "merchant_liable": case.ruled_at is not None and case.liability == "merchant",
+        "appeals": appealed,
+    }
+    if resolution in RESOLUTION_COLUMNS:
+        flags[RESOLUTION_COLUMNS[resolution]] = True
+    flags.update(_service_levels(case, closed))
+    out = {name: 1 for name, on in flags.items() if on}
+    spans = {
+        "response": _hours(case.opened_at, case.merchant_responded_at),
+        "pickup": _hours(case.intervened_at, case.taken_at),
+        "ruling": _hours(case.taken_at, case.ruled_at),
+        "close": _hours(case.opened_at, case.closed_at if closed else None),
+    }
+    for time, hours in spans.items():
+        if hours is not None:
+            out[bucket_column(time, bucket_of(hours))] = 1
+    return out
+
+
+def _service_levels(case, closed: bool) -> dict[str, bool]:
+    """Met or missed for each agent target; undecided cases count in neither."""
+    taken = case.taken_at is not None
+    pickup_missed = case.pickup_breached_at is not None
+    ruling_missed = case.ruling_breached_at is not None
+    concluded = case.ruled_at is not None or (taken and closed)
+    return {
+        "pickup_missed": case.intervened_at is not None and pickup_missed,
+        "pickup_met": case.intervened_at is not None and taken and not pickup_missed,
+        "ruling_missed": taken and ruling_missed,
+        "ruling_met": taken and concluded and not ruling_missed,
+    }
