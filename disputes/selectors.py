@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.scoping import visible_disputes
-from core.roles import is_platform_staff
+from core.roles import PLATFORM_ROLES, is_platform_staff
 
 from .choices import Resolution, State
 from .models import (
@@ -65,6 +65,15 @@ def evidence_of(*, dispute: Dispute, pk: int | str) -> Evidence | None:
     if not str(pk).isdigit() or len(str(pk)) > 18:
         return None
     return Evidence.objects.filter(dispute=dispute, pk=int(pk)).first()
+
+
+def active_handlers() -> QuerySet[User]:
+    """Active agents and supervisors: the people a case may be assigned to."""
+    return (
+        User.objects.filter(is_active=True, groups__name__in=list(PLATFORM_ROLES))
+        .distinct()
+        .order_by("username")
+    )
 
 
 def rules_in_force() -> QuerySet:

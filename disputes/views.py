@@ -25,12 +25,11 @@ from notifications.services import case_seen_record
 from orders.models import Order
 
 from . import selectors, services
-from .choices import ACTION_LABELS, OPEN_STATES, RequestStatus, State
+from .actions import ACTION_DONE, ACTION_LABELS, ACTION_TONES
+from .choices import OPEN_STATES, RequestStatus, State
 from .downloads import evidence_response
 from .forms import (
-    ACTION_DONE,
     ACTION_FORMS,
-    ACTION_TONES,
     STATE_FILTERS,
     DisputeOpenForm,
     EvidenceForm,
@@ -120,7 +119,7 @@ def _open_with_evidence(request: HttpRequest, order: Order, data: dict) -> Dispu
     with transaction.atomic():
         case = services.dispute_open(
             actor=request.user,
-            order=order.number,
+            order=order,
             reason=data["reason"],
             remedy=data["remedy"],
             amount=data["amount"],
@@ -235,7 +234,7 @@ def dispute_action(request: HttpRequest, number: str, action: str) -> HttpRespon
         return _refused(request, case, exc, {action: form})
     try:
         services.ACTION_SERVICES[action](
-            dispute=case.number, actor=request.user, **form.service_kwargs()
+            dispute=case, actor=request.user, **form.service_kwargs()
         )
     except ApplicationError as exc:
         _form_errors(form, exc)

@@ -17,6 +17,21 @@ from .models import Order, OrderItem, Refund, RefundKind
 UPDATABLE = ("total", "status", "placed_at", "paid_at", "shipped_at", "delivered_at")
 
 
+def check_refundable(order: Order, amount: Decimal, *, field: str = "amount") -> None:
+    """Refuse `amount` when it would take refunds above the order total.
+
+    The one refund-cap check, asked wherever an amount is set (claim, offer,
+    proposal, ruling) and again by `refund_create` on the locked order; the
+    database constraint on `Order.refunded_amount` stands behind it.
+    """
+    if not order.can_refund(amount):
+        raise ValidationFailed(
+            _("At most ¥%(max)s can still be refunded on this order.")
+            % {"max": order.refundable},
+            errors={field: [_("At most %(max)s.") % {"max": order.refundable}]},
+        )
+
+
 @transaction.atomic
 def refund_create(
     *,
@@ -37,12 +52,7 @@ def refund_create(
         )
     locked = Order.objects.select_for_update().get(pk=order.pk)
     if kind == RefundKind.REFUND:
-        if amount > locked.refundable:
-            raise ValidationFailed(
-                _("Refunds would exceed the order total: at most ¥%(max)s is left.")
-                % {"max": locked.refundable},
-                errors={"amount": [_("At most %(max)s.") % {"max": locked.refundable}]},
-            )
+        check_refundable(locked, amount)
         Order.objects.filter(pk=locked.pk).update(
             refunded_amount=F("refunded_amount") + amount
         )

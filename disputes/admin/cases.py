@@ -17,7 +17,8 @@ from disputes import selectors, services, workbench
 from notifications.selectors import with_unseen_activity
 from notifications.services import case_seen_record
 
-from ..choices import ACTION_LABELS, DeadlineKind, State
+from ..actions import ACTION_LABELS, EVENT_LABELS
+from ..choices import DeadlineKind, State
 from ..models import Dispute, Macro
 from . import views
 from .filters import (
@@ -165,7 +166,7 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
         if case.pickup_breached_at or case.ruling_breached_at:
             cell += format_html(
                 '<br><span class="wb-left tone-danger">{}</span>',
-                workbench.EVENT_LABELS["sla_breach"],
+                EVENT_LABELS["sla_breach"],
             )
         return cell
 

@@ -19,7 +19,7 @@ from core.errors import ApplicationError
 from core.roles import Role, role_of
 from disputes import selectors, services
 
-from ..choices import ACTION_LABELS
+from ..actions import ACTION_LABELS
 from ..downloads import evidence_response
 from ..models import Dispute, Evidence, Macro
 from .forms import ACTION_FORMS, ReplyForm
@@ -54,12 +54,10 @@ def _report(request: HttpRequest, exc: ApplicationError, form=None) -> None:
 
 
 def _make_form(action: str, request: HttpRequest, case: Dispute):
-    kwargs = {}
-    if action == "take":
-        kwargs["supervisor"] = role_of(request.user) == Role.SUPERVISOR
+    role = role_of(request.user)
     if request.method == "POST":
-        return ACTION_FORMS[action](request.POST, **kwargs)
-    return ACTION_FORMS[action](initial={"version": case.version}, **kwargs)
+        return ACTION_FORMS[action](request.POST, role=role)
+    return ACTION_FORMS[action](initial={"version": case.version}, role=role)
 
 
 def case_action(model_admin, request: HttpRequest, object_id: str, action: str):

@@ -13,7 +13,7 @@ from accounts.models import User
 from core.errors import ActionNotPermitted, ApplicationError
 from core.roles import is_platform_staff
 
-from ..choices import ACTION_LABELS
+from ..actions import ACTION_LABELS
 from ..models import Dispute, Macro
 from .platform import dispute_request_evidence, dispute_start_mediation
 from .records import message_post
