@@ -59,7 +59,7 @@ class Field:
     """One typed input of an action; its name is the service's keyword."""
 
     name: str
-    type: FieldType
+    kind: FieldType
     label: Promise
     required: bool = True
     choices: type[models.TextChoices] | None = None

@@ -70,7 +70,7 @@ class DisputeOpenForm(forms.Form):
         max_length=5000,
         required=False,
     )
-    files = MultipleFileField(
+    files = MultipleFileField(  # type: ignore[assignment]  # a field, not BaseForm.files
         label=_("Evidence (optional)"),
         required=False,
         help_text=_("Photos, PDF or MP4, up to %(n)s files.") % {"n": MAX_FILES},
@@ -133,29 +133,29 @@ class ActionForm(forms.Form):
 
 def form_field(spec: Field) -> forms.Field:
     """The form field that parses one registry input into its domain type."""
-    common = {"label": spec.label, "required": spec.required}
+    common: dict[str, Any] = {"label": spec.label, "required": spec.required}
     if spec.help_text:
         common["help_text"] = spec.help_text
-    if spec.type is FieldType.AMOUNT:
+    if spec.kind is FieldType.AMOUNT:
         return forms.DecimalField(
             min_value=Decimal("0.01"), max_digits=12, decimal_places=2, **common
         )
-    if spec.type is FieldType.TEXT:
+    if spec.kind is FieldType.TEXT:
         return forms.CharField(
             max_length=spec.max_length,
             widget=forms.Textarea(attrs={"rows": 3}),
             **common,
         )
-    if spec.type is FieldType.CHOICE:
+    if spec.kind is FieldType.CHOICE:
         assert spec.choices is not None
         if spec.radio:
             return forms.ChoiceField(
                 choices=spec.choices.choices, widget=forms.RadioSelect, **common
             )
         return forms.ChoiceField(choices=BLANK + spec.choices.choices, **common)
-    if spec.type is FieldType.USER:
+    if spec.kind is FieldType.USER:
         return forms.ModelChoiceField(queryset=selectors.active_handlers(), **common)
-    if spec.type is FieldType.DATETIME:
+    if spec.kind is FieldType.DATETIME:
         return forms.DateTimeField(
             widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), **common
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -25,7 +26,9 @@ from .models import (
 HISTORY_DAYS = 90
 
 
-def dispute_list(*, user: User, qs: QuerySet | None = None) -> QuerySet:
+def dispute_list(
+    *, user: User, qs: QuerySet[Dispute] | None = None
+) -> QuerySet[Dispute]:
     """Cases the user may see, with what a list row shows already joined."""
     return visible_disputes(user, qs).select_related(
         "order", "store__category", "buyer", "assigned_to"
@@ -42,7 +45,7 @@ def dispute_detail(*, user: User, number: str) -> Dispute | None:
     )
 
 
-def dispute_timeline(*, dispute: Dispute, user: User) -> QuerySet:
+def dispute_timeline(*, dispute: Dispute, user: User) -> QuerySet[DisputeEvent]:
     """The timeline this user may read: parties never see internal entries."""
     events = DisputeEvent.objects.filter(dispute=dispute).select_related(
         "actor", "message", "evidence", "evidence_request"
@@ -52,7 +55,7 @@ def dispute_timeline(*, dispute: Dispute, user: User) -> QuerySet:
     return events.order_by("created_at", "id")
 
 
-def dispute_messages(*, dispute: Dispute, user: User) -> QuerySet:
+def dispute_messages(*, dispute: Dispute, user: User) -> QuerySet[Message]:
     """The messages this user may read: parties never see internal notes."""
     messages = Message.objects.filter(dispute=dispute).select_related("author")
     if not is_platform_staff(user):
@@ -76,12 +79,12 @@ def active_handlers() -> QuerySet[User]:
     )
 
 
-def rules_in_force() -> QuerySet:
+def rules_in_force() -> QuerySet[PlatformRule]:
     """The platform rules in force now (newest effective version of each code)."""
     return PlatformRule.objects.in_force().order_by("code")
 
 
-def _history(filter_q: Q, exclude_pk: int | None) -> dict:
+def _history(filter_q: Q, exclude_pk: int | None) -> dict[str, Any]:
     since = timezone.now() - timedelta(days=HISTORY_DAYS)
     qs = Dispute.objects.filter(filter_q, opened_at__gte=since)
     if exclude_pk is not None:
@@ -92,7 +95,7 @@ def _history(filter_q: Q, exclude_pk: int | None) -> dict:
         .annotate(n=Count("id"))
         .values_list("resolution", "n")
     )
-    counts = qs.aggregate(
+    counts: dict[str, Any] = qs.aggregate(
         total=Count("id"),
         open=Count("id", filter=~Q(state=State.CLOSED)),
         intervened=Count("id", filter=Q(intervened_at__isnull=False)),
@@ -104,7 +107,7 @@ def _history(filter_q: Q, exclude_pk: int | None) -> dict:
     return counts
 
 
-def party_history(*, dispute: Dispute) -> dict[str, dict]:
+def party_history(*, dispute: Dispute) -> dict[str, dict[str, Any]]:
     """The buyer's and the store's cases in the last 90 days (this one excluded)."""
     return {
         "buyer": _history(Q(buyer_id=dispute.buyer_id), dispute.pk),
@@ -115,7 +118,7 @@ def party_history(*, dispute: Dispute) -> dict[str, dict]:
 STORE_WINDOWS = (("all", None), ("30", 30), ("90", 90))
 
 
-def store_dispute_figures(*, store_id: int) -> list[dict]:
+def store_dispute_figures(*, store_id: int) -> list[dict[str, Any]]:
     """A store's cases, interventions and merchant-liability rulings, by window.
 
     One row per window (all time, last 30 days, last 90 days), counted by the

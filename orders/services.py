@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -13,6 +14,9 @@ from core.errors import ActionNotPermitted, ConcurrentChange, ValidationFailed
 from stores.models import Store
 
 from .models import Order, OrderItem, Refund, RefundKind
+
+if TYPE_CHECKING:  # a refund may name its case; orders never imports disputes
+    from disputes.models import Dispute
 
 UPDATABLE = ("total", "status", "placed_at", "paid_at", "shipped_at", "delivered_at")
 
@@ -39,7 +43,7 @@ def refund_create(
     amount: Decimal,
     idempotency_key: str,
     kind: str = RefundKind.REFUND,
-    dispute: object | None = None,
+    dispute: Dispute | None = None,
     note: str = "",
 ) -> Refund:
     """Record a refund once per key; refunds to the buyer never exceed the total."""
@@ -67,7 +71,10 @@ def refund_create(
     )
 
 
-def _resolve(rows: list[dict]) -> tuple[dict, dict]:
+Row = dict[str, Any]
+
+
+def _resolve(rows: list[Row]) -> tuple[dict[str, User], dict[int, Store]]:
     users = {
         u.username: u
         for u in User.objects.filter(username__in={r["buyer"] for r in rows})
@@ -86,7 +93,7 @@ def _resolve(rows: list[dict]) -> tuple[dict, dict]:
     return users, stores
 
 
-def _update(order: Order, row: dict, index: int) -> bool:
+def _update(order: Order, row: Row, index: int) -> bool:
     if order.buyer.username != row["buyer"] or order.store_id != row["store"]:
         raise ValidationFailed(
             _("An order's buyer and store never change."),
@@ -105,7 +112,7 @@ def _update(order: Order, row: dict, index: int) -> bool:
     return bool(changed)
 
 
-def orders_upsert(*, actor: User, rows: list[dict]) -> dict[str, list[str]]:
+def orders_upsert(*, actor: User, rows: list[Row]) -> dict[str, list[str]]:
     """Create or update orders by number; a retried batch creates nothing twice."""
     if not actor.has_perm("orders.add_order"):
         raise ActionNotPermitted(_("Only the shop platform's staff import orders."))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib import admin, messages
 from django.db.models import F
 from django.template.response import TemplateResponse
@@ -246,7 +248,7 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
     @staticmethod
     def deadlines(case: Dispute) -> list[dict]:
         rows = []
-        named = [
+        named: list[tuple[object, datetime | None, bool]] = [
             (DeadlineKind.MERCHANT_RESPONSE.label, case.merchant_deadline_at,
              case.state == State.NEGOTIATION),
             (DeadlineKind.EVIDENCE.label, case.evidence_deadline_at,

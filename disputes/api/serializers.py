@@ -43,7 +43,7 @@ from disputes.models import (
 )
 from disputes.services import available_actions
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 
 
 class RulingSerializer(serializers.ModelSerializer):
@@ -226,22 +226,22 @@ def api_field(spec: Field, *, required: bool | None = None) -> serializers.Field
     common: dict[str, Any] = {"required": required}
     if spec.help_text:
         common["help_text"] = str(spec.help_text)
-    if spec.type is FieldType.AMOUNT:
+    if spec.kind is FieldType.AMOUNT:
         return StrictDecimalField(
             min_value=Decimal("0.01"), allow_null=not required, **MONEY, **common
         )
-    if spec.type is FieldType.TEXT:
+    if spec.kind is FieldType.TEXT:
         return StrictCharField(
             max_length=spec.max_length, allow_blank=not required, **common
         )
-    if spec.type is FieldType.CHOICE:
+    if spec.kind is FieldType.CHOICE:
         assert spec.choices is not None
         return serializers.ChoiceField(choices=spec.choices.choices, **common)
-    if spec.type is FieldType.USER:
+    if spec.kind is FieldType.USER:
         return HandlerField(
             max_length=150, allow_blank=not required, allow_null=not required, **common
         )
-    if spec.type is FieldType.DATETIME:
+    if spec.kind is FieldType.DATETIME:
         return serializers.DateTimeField(allow_null=not required, **common)
     return RuleCodeField(
         max_length=32, help_text="A platform rule code.", required=required

@@ -168,9 +168,10 @@ def lock_case(dispute: Dispute) -> Dispute:
         "store__category", "order"
     )
     try:
-        return qs.get(pk=dispute.pk)
+        case: Dispute = qs.get(pk=dispute.pk)
     except Dispute.DoesNotExist as exc:
         raise NotVisible(_("No such case.")) from exc
+    return case
 
 
 def refresh_deadline(case: Dispute, policy: Policy) -> None:

@@ -65,7 +65,7 @@ def dispute_open(
         check_openable(locked, amount)
         policy = policy_for(locked.store.category)
         now = timezone.now()
-        case = Dispute(
+        case: Dispute = Dispute(
             number=_unused_number(),
             order=locked,
             buyer=actor,
@@ -153,6 +153,7 @@ def dispute_accept_offer(
     ) as step:
         case = step.case
         case.accept_offer()
+        assert case.offer_amount is not None  # the has_offer guard
         refund(case, case.offer_amount, label="accept_offer")
     return case
 
