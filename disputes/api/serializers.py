@@ -115,8 +115,9 @@ class DisputeSerializer(serializers.ModelSerializer):
     outcome = blank_choice(Outcome.choices)
     liability = blank_choice(Liability.choices)
     deadline_kind = blank_choice(DeadlineKind.choices)
-    ruling = serializers.SerializerMethodField()
-    appeal = serializers.SerializerMethodField()
+    # Reverse one-to-ones: absent raises an AttributeError subclass -> null.
+    ruling = RulingSerializer(read_only=True, allow_null=True)
+    appeal = AppealSerializer(source="appeal_record", read_only=True, allow_null=True)
     available_actions = serializers.SerializerMethodField()
 
     class Meta:
@@ -154,27 +155,9 @@ class DisputeSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(RulingSerializer(allow_null=True))
-    def get_ruling(self, case: Dispute) -> dict | None:
-        ruling = getattr(case, "ruling", None) if _has(case, "ruling") else None
-        return RulingSerializer(ruling).data if ruling else None
-
-    @extend_schema_field(AppealSerializer(allow_null=True))
-    def get_appeal(self, case: Dispute) -> dict | None:
-        appeal = case.appeal_record if _has(case, "appeal_record") else None
-        return AppealSerializer(appeal).data if appeal else None
-
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_available_actions(self, case: Dispute) -> list[str]:
         return available_actions(case, self.context["request"].user)
-
-
-def _has(case: Dispute, relation: str) -> bool:
-    try:
-        getattr(case, relation)
-    except (Ruling.DoesNotExist, Appeal.DoesNotExist):
-        return False
-    return True
 
 
 class DisputeOpenSerializer(serializers.Serializer):
