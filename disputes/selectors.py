@@ -160,7 +160,7 @@ def fill_placeholders(text: str, values: dict[str, str]) -> str:
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
-def rule_guidance(*, dispute: Dispute) -> dict[str, dict]:
+def rule_guidance(*, dispute: Dispute) -> dict[str, dict[str, Any]]:
     """Each rule in force with its text and its reasoning templates filled in
     for this case: what the agent sees beside the reasoning box."""
     order = dispute.order
