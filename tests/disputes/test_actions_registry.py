@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from accounts.models import Role
+from core.roles import Role
 from disputes import actions, services
 from disputes.actions import ACTIONS, EVENT_KINDS, EVENT_LABELS, FieldType
 from disputes.admin.forms import ACTION_FORMS as ADMIN_FORMS
