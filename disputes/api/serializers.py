@@ -21,7 +21,14 @@ from core.api import (
 )
 from core.roles import is_platform_staff
 from disputes import selectors
-from disputes.actions import ACTIONS, USER_ACTIONS, Action, Field, FieldType
+from disputes.actions import (
+    ACTIONS,
+    ACTOR_ROLE_CHOICES,
+    USER_ACTIONS,
+    Action,
+    Field,
+    FieldType,
+)
 from disputes.choices import (
     DeadlineKind,
     Decision,
@@ -30,6 +37,7 @@ from disputes.choices import (
     Reason,
     Remedy,
     Resolution,
+    State,
 )
 from disputes.models import (
     Appeal,
@@ -333,6 +341,10 @@ class TimelineEntrySerializer(serializers.ModelSerializer):
         source="actor.username", read_only=True, allow_null=True
     )
     evidence_request = EvidenceRequestSerializer(read_only=True, allow_null=True)
+    # "" where there is none: the opening entry has no from-state.
+    actor_role = blank_choice(ACTOR_ROLE_CHOICES)
+    from_state = blank_choice(State.choices)
+    to_state = blank_choice(State.choices)
 
     class Meta:
         model = DisputeEvent
