@@ -82,6 +82,7 @@ class Action:
     moves_money: bool = False
     done: Promise | None = None  # the message after it worked on a page
     tone: str = ""  # "danger" or "warn" for buttons that end or escalate
+    essential: bool = False  # mailed even to users who opted out of news
     service: str = ""  # defaults to dispute_<name>
 
     @property
@@ -113,6 +114,7 @@ class EventKind:
     name: str
     past: Promise
     event: str | None = None  # None: never leaves the platform (internal)
+    essential: bool = False  # mailed even to users who opted out of news
 
 
 PARTY_ROLES = frozenset({Role.BUYER, Role.MERCHANT})
@@ -150,6 +152,7 @@ ACTIONS: dict[str, Action] = {
             MERCHANT,
             moves_money=True,
             done=_("You accepted the claim; the buyer is refunded."),
+            essential=True,
         ),
         Action(
             "offer",
@@ -162,6 +165,7 @@ ACTIONS: dict[str, Action] = {
                 Field("note", FieldType.TEXT, _("Note"), required=False),
             ),
             done=_("Your offer was sent to the buyer."),
+            essential=True,
         ),
         Action(
             "accept_offer",
@@ -171,6 +175,7 @@ ACTIONS: dict[str, Action] = {
             BUYER,
             moves_money=True,
             done=_("You accepted the offer; the refund is on its way."),
+            essential=True,
         ),
         Action(
             "reject",
@@ -181,6 +186,7 @@ ACTIONS: dict[str, Action] = {
             fields=(REASON,),
             done=_("You rejected the claim."),
             tone="danger",
+            essential=True,
         ),
         Action(
             "request_intervention",
@@ -191,6 +197,7 @@ ACTIONS: dict[str, Action] = {
             fields=(NOTE,),
             done=_("The platform has been asked to step in."),
             tone="warn",
+            essential=True,
         ),
         Action(
             "withdraw",
@@ -201,6 +208,7 @@ ACTIONS: dict[str, Action] = {
             fields=(NOTE,),
             done=_("The case was withdrawn."),
             tone="danger",
+            essential=True,
         ),
         Action(
             "take",
@@ -245,6 +253,7 @@ ACTIONS: dict[str, Action] = {
                 Field("amount", FieldType.AMOUNT, _("Settlement amount (¥)")),
                 Field("note", FieldType.TEXT, _("Note to both parties")),
             ),
+            essential=True,
         ),
         Action(
             "accept_proposal",
@@ -271,6 +280,7 @@ ACTIONS: dict[str, Action] = {
                     required=False,
                 ),
             ),
+            essential=True,
         ),
         Action(
             "rule",
@@ -280,6 +290,7 @@ ACTIONS: dict[str, Action] = {
             HANDLER_ROLES,
             fields=DECISION,
             moves_money=True,
+            essential=True,
         ),
         Action(
             "appeal",
@@ -292,6 +303,7 @@ ACTIONS: dict[str, Action] = {
                 "Your appeal was filed; a senior reviewer will re-examine the case."
             ),
             tone="warn",
+            essential=True,
         ),
         Action(
             "uphold",
@@ -300,6 +312,7 @@ ACTIONS: dict[str, Action] = {
             "dispute.upheld",
             SUPERVISOR,
             fields=(REASONING,),
+            essential=True,
         ),
         Action(
             "overturn",
@@ -309,6 +322,7 @@ ACTIONS: dict[str, Action] = {
             SUPERVISOR,
             fields=DECISION,
             moves_money=True,
+            essential=True,
         ),
         Action(
             "auto_escalate",
@@ -317,6 +331,7 @@ ACTIONS: dict[str, Action] = {
             "dispute.escalated",
             None,
             service="dispute_handle_silent_merchant",
+            essential=True,
         ),
         Action(
             "auto_refund",
@@ -326,6 +341,7 @@ ACTIONS: dict[str, Action] = {
             None,
             moves_money=True,
             service="dispute_handle_silent_merchant",
+            essential=True,
         ),
         Action(
             "close",
@@ -334,6 +350,7 @@ ACTIONS: dict[str, Action] = {
             "dispute.closed",
             None,
             service="dispute_close_ruled",
+            essential=True,
         ),
     )
 }
@@ -341,7 +358,7 @@ ACTIONS: dict[str, Action] = {
 EVENT_KINDS: dict[str, EventKind] = {
     k.name: k
     for k in (
-        EventKind("open", _("Opened"), "dispute.opened"),
+        EventKind("open", _("Opened"), "dispute.opened", essential=True),
         EventKind("message", _("Message"), "dispute.message_posted"),
         EventKind("internal_note", _("Internal note")),
         EventKind("evidence", _("Evidence uploaded"), "dispute.evidence_uploaded"),
@@ -349,6 +366,7 @@ EVENT_KINDS: dict[str, EventKind] = {
             "evidence_timeout",
             _("Evidence request timed out"),
             "dispute.evidence_timed_out",
+            essential=True,
         ),
         EventKind(
             "evidence_deadline",
@@ -356,7 +374,7 @@ EVENT_KINDS: dict[str, EventKind] = {
             "dispute.evidence_deadline_passed",
         ),
         EventKind("sla_warning", _("Agent target due soon")),
-        EventKind("sla_breach", _("Agent target missed")),
+        EventKind("sla_breach", _("Agent target missed"), essential=True),
     )
 }
 
@@ -378,6 +396,10 @@ EVENT_NAMES: dict[str, str] = {
     **{n: k.event for n, k in EVENT_KINDS.items() if k.event},
     **{n: a.event for n, a in ACTIONS.items()},
 }
+ESSENTIAL_MAIL: frozenset[str] = frozenset(
+    [n for n, a in ACTIONS.items() if a.essential]
+    + [n for n, k in EVENT_KINDS.items() if k.essential]
+)
 PORTAL_ACTIONS: tuple[str, ...] = tuple(n for n, a in ACTIONS.items() if a.on_portal)
 ADMIN_ACTIONS: tuple[str, ...] = tuple(n for n, a in ACTIONS.items() if a.on_admin)
 

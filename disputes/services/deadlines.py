@@ -113,8 +113,8 @@ def _timeline(case: Dispute, action: str, note: str, *, internal: bool) -> None:
     event_publish(case=case, event=event)
 
 
-def _local(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+def _local(moment: datetime | None) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def _target_label(case: Dispute) -> str:
