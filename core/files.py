@@ -6,6 +6,8 @@ content type, and must fit under `settings.EVIDENCE_MAX_BYTES`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
@@ -39,7 +41,7 @@ def max_upload_mb() -> int:
     return int(settings.EVIDENCE_MAX_BYTES // (1024 * 1024))
 
 
-def upload_type(upload: UploadedFile) -> tuple[str, str] | None:
+def upload_type(upload: UploadedFile[Any]) -> tuple[str, str] | None:
     """The sniffed (content type, extension) of an upload, None if not allowed."""
     if not upload.size:
         return None
@@ -49,7 +51,7 @@ def upload_type(upload: UploadedFile) -> tuple[str, str] | None:
     return sniff_type(head)
 
 
-def upload_refusal(upload: UploadedFile) -> str | None:
+def upload_refusal(upload: UploadedFile[Any]) -> str | None:
     """Why `upload` is refused (a sentence for people), or None to accept it."""
     if (upload.size or 0) > settings.EVIDENCE_MAX_BYTES:
         return _("Files may be at most %(mb)s MB.") % {"mb": max_upload_mb()}

@@ -88,27 +88,3 @@ class RequestStatus(models.TextChoices):
     ANSWERED = "answered", _("Answered")
     TIMED_OUT = "timed_out", _("Timed out")
     CLOSED = "closed", _("Closed with the case")
-
-
-# What each action is called on buttons and in messages.
-ACTION_LABELS = {
-    "accept": _("Accept the claim and refund"),
-    "offer": _("Make a counter-offer"),
-    "accept_offer": _("Accept the offer"),
-    "reject": _("Reject the claim"),
-    "request_intervention": _("Ask the platform to step in"),
-    "withdraw": _("Withdraw the case"),
-    "take": _("Take"),
-    "assign": _("Assign"),
-    "start_mediation": _("Start mediation"),
-    "propose": _("Propose a settlement"),
-    "accept_proposal": _("Accept the platform's proposal"),
-    "request_evidence": _("Request evidence"),
-    "rule": _("Rule"),
-    "appeal": _("Appeal the ruling"),
-    "uphold": _("Uphold the ruling"),
-    "overturn": _("Overturn the ruling"),
-    "auto_escalate": _("Escalate to the platform"),
-    "auto_refund": _("Refund automatically"),
-    "close": _("Close after the appeal window"),
-}

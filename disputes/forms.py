@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any, ClassVar
+
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from core.files import upload_refusal
+from core.roles import Role
 
+from . import selectors
+from .actions import (
+    ACTIONS,
+    PORTAL_ACTIONS,
+    Action,
+    Field,
+    FieldType,
+    service_kwargs,
+)
 from .choices import Reason, Remedy
 
 MAX_FILES = 5
@@ -57,7 +70,7 @@ class DisputeOpenForm(forms.Form):
         max_length=5000,
         required=False,
     )
-    files = MultipleFileField(
+    files = MultipleFileField(  # type: ignore[assignment]  # a field, not BaseForm.files
         label=_("Evidence (optional)"),
         required=False,
         help_text=_("Photos, PDF or MP4, up to %(n)s files.") % {"n": MAX_FILES},
@@ -98,74 +111,69 @@ class EvidenceForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    """An action with no input; `version` guards against double submission."""
+    """The form of one case action, built from its registry entry.
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    Portal and admin forms are this class made per action (`action_form`);
+    `version` is the case version the user saw: when sent, a changed case
+    refuses the action (409), so a double submission acts once.
+    """
 
-    def service_kwargs(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if k != "version"}
-        if self.cleaned_data.get("version"):
-            data["expected_version"] = self.cleaned_data["version"]
-        return data
+    action: ClassVar[Action]
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args: Any, role: Role | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for spec in self.action.fields:
+            if spec.roles is None or role in spec.roles:
+                self.fields[spec.name] = form_field(spec)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return service_kwargs(self.action, self.cleaned_data)
 
 
-class NoteActionForm(ActionForm):
-    note = forms.CharField(
-        label=_("Note (optional)"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+def form_field(spec: Field) -> forms.Field:
+    """The form field that parses one registry input into its domain type."""
+    common: dict[str, Any] = {"label": spec.label, "required": spec.required}
+    if spec.help_text:
+        common["help_text"] = spec.help_text
+    if spec.kind is FieldType.AMOUNT:
+        return forms.DecimalField(
+            min_value=Decimal("0.01"), max_digits=12, decimal_places=2, **common
+        )
+    if spec.kind is FieldType.TEXT:
+        return forms.CharField(
+            max_length=spec.max_length,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            **common,
+        )
+    if spec.kind is FieldType.CHOICE:
+        assert spec.choices is not None
+        if spec.radio:
+            return forms.ChoiceField(
+                choices=spec.choices.choices, widget=forms.RadioSelect, **common
+            )
+        return forms.ChoiceField(choices=BLANK + spec.choices.choices, **common)
+    if spec.kind is FieldType.USER:
+        return forms.ModelChoiceField(queryset=selectors.active_handlers(), **common)
+    if spec.kind is FieldType.DATETIME:
+        return forms.DateTimeField(
+            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), **common
+        )
+    return forms.ModelChoiceField(
+        queryset=selectors.rules_in_force(), to_field_name="code", **common
     )
 
 
-class OfferForm(ActionForm):
-    amount = forms.DecimalField(
-        label=_("Offer (¥)"), min_value=0.01, max_digits=12, decimal_places=2
-    )
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+BLANK = [("", "—")]
 
 
-class ReasonActionForm(ActionForm):
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+def action_form(action: Action) -> type[ActionForm]:
+    """The form class of `action`."""
+    name = "".join(part.title() for part in action.name.split("_")) + "Form"
+    return type(name, (ActionForm,), {"action": action})
 
 
 # The actions buyers and merchants take on the case page, and their forms.
 ACTION_FORMS: dict[str, type[ActionForm]] = {
-    "accept": ActionForm,
-    "offer": OfferForm,
-    "accept_offer": ActionForm,
-    "reject": ReasonActionForm,
-    "request_intervention": NoteActionForm,
-    "withdraw": NoteActionForm,
-    "accept_proposal": ActionForm,
-    "appeal": ReasonActionForm,
-}
-
-
-ACTION_DONE = {
-    "accept": _("You accepted the claim; the buyer is refunded."),
-    "offer": _("Your offer was sent to the buyer."),
-    "accept_offer": _("You accepted the offer; the refund is on its way."),
-    "reject": _("You rejected the claim."),
-    "request_intervention": _("The platform has been asked to step in."),
-    "withdraw": _("The case was withdrawn."),
-    "accept_proposal": _("You accepted the proposal."),
-    "appeal": _("Your appeal was filed; a senior reviewer will re-examine the case."),
-}
-
-# Actions that deserve a warning look (they end or escalate the case).
-ACTION_TONES = {
-    "reject": "danger",
-    "withdraw": "danger",
-    "request_intervention": "warn",
-    "appeal": "warn",
+    name: action_form(ACTIONS[name]) for name in PORTAL_ACTIONS
 }

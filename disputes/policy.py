@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -59,7 +60,7 @@ class Policy:
 
 def policy_for(category: Category | None = None) -> Policy:
     """The policy in force for a store category (platform defaults where unset)."""
-    values = dict(settings.DISPUTE_POLICY)
+    values: dict[str, Any] = dict(settings.DISPUTE_POLICY)
     if category is not None:
         for name in OVERRIDABLE:
             override = getattr(category, name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -12,7 +13,7 @@ from django.utils.module_loading import import_string
 
 from accounts.models import User
 from accounts.scoping import visible_disputes
-from core.roles import is_platform_staff
+from core.roles import PLATFORM_ROLES, is_platform_staff
 
 from .choices import Resolution, State
 from .models import (
@@ -29,7 +30,9 @@ from .models import (
 HISTORY_DAYS = 90
 
 
-def dispute_list(*, user: User, qs: QuerySet | None = None) -> QuerySet:
+def dispute_list(
+    *, user: User, qs: QuerySet[Dispute] | None = None
+) -> QuerySet[Dispute]:
     """Cases the user may see, with what a list row shows already joined."""
     return visible_disputes(user, qs).select_related(
         "order", "store__category", "buyer", "assigned_to"
@@ -45,7 +48,7 @@ DECISIONS = (
 )
 
 
-def dispute_feed(*, user: User) -> QuerySet:
+def dispute_feed(*, user: User) -> QuerySet[Dispute]:
     """Visible cases for the API: the list row's joins and the decisions."""
     return (
         visible_disputes(user)
@@ -75,7 +78,7 @@ def dispute_detail(*, user: User, number: str) -> Dispute | None:
     )
 
 
-def dispute_timeline(*, dispute: Dispute, user: User) -> QuerySet:
+def dispute_timeline(*, dispute: Dispute, user: User) -> QuerySet[DisputeEvent]:
     """The timeline this user may read: parties never see internal entries."""
     events = DisputeEvent.objects.filter(dispute=dispute).select_related(
         "actor", "message", "evidence", "evidence_request"
@@ -85,7 +88,7 @@ def dispute_timeline(*, dispute: Dispute, user: User) -> QuerySet:
     return events.order_by("created_at", "id")
 
 
-def dispute_messages(*, dispute: Dispute, user: User) -> QuerySet:
+def dispute_messages(*, dispute: Dispute, user: User) -> QuerySet[Message]:
     """The messages this user may read: parties never see internal notes."""
     messages = Message.objects.filter(dispute=dispute).select_related("author")
     if not is_platform_staff(user):
@@ -100,12 +103,21 @@ def evidence_of(*, dispute: Dispute, pk: int | str) -> Evidence | None:
     return Evidence.objects.filter(dispute=dispute, pk=int(pk)).first()
 
 
-def rules_in_force() -> QuerySet:
+def active_handlers() -> QuerySet[User]:
+    """Active agents and supervisors: the people a case may be assigned to."""
+    return (
+        User.objects.filter(is_active=True, groups__name__in=list(PLATFORM_ROLES))
+        .distinct()
+        .order_by("username")
+    )
+
+
+def rules_in_force() -> QuerySet[PlatformRule]:
     """The platform rules in force now (newest effective version of each code)."""
     return PlatformRule.objects.in_force().order_by("code")
 
 
-def _history(filter_q: Q, exclude_pk: int | None) -> dict:
+def _history(filter_q: Q, exclude_pk: int | None) -> dict[str, Any]:
     since = timezone.now() - timedelta(days=HISTORY_DAYS)
     qs = Dispute.objects.filter(filter_q, opened_at__gte=since)
     if exclude_pk is not None:
@@ -116,7 +128,7 @@ def _history(filter_q: Q, exclude_pk: int | None) -> dict:
         .annotate(n=Count("id"))
         .values_list("resolution", "n")
     )
-    counts = qs.aggregate(
+    counts: dict[str, Any] = qs.aggregate(
         total=Count("id"),
         open=Count("id", filter=~Q(state=State.CLOSED)),
         intervened=Count("id", filter=Q(intervened_at__isnull=False)),
@@ -128,7 +140,7 @@ def _history(filter_q: Q, exclude_pk: int | None) -> dict:
     return counts
 
 
-def party_history(*, dispute: Dispute) -> dict[str, dict]:
+def party_history(*, dispute: Dispute) -> dict[str, dict[str, Any]]:
     """The buyer's and the store's cases in the last 90 days (this one excluded).
 
     A store may have many thousands of cases: its figures come from
@@ -146,7 +158,7 @@ def party_history(*, dispute: Dispute) -> dict[str, dict]:
 STORE_WINDOWS = (("all", None), ("30", 30), ("90", 90))
 
 
-def store_dispute_figures(*, store_id: int) -> list[dict]:
+def store_dispute_figures(*, store_id: int) -> list[dict[str, Any]]:
     """A store's cases, interventions and merchant-liability rulings, by window.
 
     One row per window (all time, last 30 days, last 90 days), counted by the
@@ -188,7 +200,7 @@ def fill_placeholders(text: str, values: dict[str, str]) -> str:
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
-def rule_guidance(*, dispute: Dispute) -> dict[str, dict]:
+def rule_guidance(*, dispute: Dispute) -> dict[str, dict[str, Any]]:
     """Each rule in force with its text and its reasoning templates filled in
     for this case: what the agent sees beside the reasoning box."""
     order = dispute.order

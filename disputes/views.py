@@ -10,12 +10,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.scoping import party_of, visible_orders
 from core.errors import ApplicationError
 from core.pages import page_of
@@ -25,12 +26,11 @@ from notifications.services import case_seen_record
 from orders.models import Order
 
 from . import selectors, services
-from .choices import ACTION_LABELS, OPEN_STATES, RequestStatus, State
+from .actions import ACTION_DONE, ACTION_LABELS, ACTION_TONES
+from .choices import OPEN_STATES, RequestStatus, State
 from .downloads import evidence_response
 from .forms import (
-    ACTION_DONE,
     ACTION_FORMS,
-    ACTION_TONES,
     STATE_FILTERS,
     DisputeOpenForm,
     EvidenceForm,
@@ -41,7 +41,7 @@ from .models import Dispute, EvidenceRequest
 
 @login_required
 @require_GET
-def dispute_list(request: HttpRequest) -> HttpResponse:
+def dispute_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A buyer's or merchant's cases, filtered open / closed / all."""
     if home := staff_home(request.user):
         return redirect(home)
@@ -64,7 +64,7 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
     return render(request, "disputes/list.html", context)
 
 
-def _order_for_open(request: HttpRequest) -> Order:
+def _order_for_open(request: AuthenticatedHttpRequest) -> Order:
     if role_of(request.user) != Role.BUYER:
         raise Http404
     number = request.GET.get("order", "")
@@ -81,7 +81,7 @@ def _order_for_open(request: HttpRequest) -> Order:
 
 
 @login_required
-def dispute_new(request: HttpRequest) -> HttpResponse:
+def dispute_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Open a case on an own order, with optional evidence, all or nothing."""
     order = _order_for_open(request)
     existing = order.disputes.filter(state__in=OPEN_STATES).first()
@@ -115,12 +115,14 @@ def dispute_new(request: HttpRequest) -> HttpResponse:
     return render(request, "disputes/new.html", {"form": form, "order": order})
 
 
-def _open_with_evidence(request: HttpRequest, order: Order, data: dict) -> Dispute:
+def _open_with_evidence(
+    request: AuthenticatedHttpRequest, order: Order, data: dict
+) -> Dispute:
     """One transaction: if any file is refused, the case is not opened either."""
     with transaction.atomic():
         case = services.dispute_open(
             actor=request.user,
-            order=order.number,
+            order=order,
             reason=data["reason"],
             remedy=data["remedy"],
             amount=data["amount"],
@@ -147,14 +149,16 @@ def _form_errors(form, exc: ApplicationError) -> None:
         form.add_error(None, exc.message)
 
 
-def _visible_case(request: HttpRequest, number: str) -> Dispute:
+def _visible_case(request: AuthenticatedHttpRequest, number: str) -> Dispute:
     case = selectors.dispute_detail(user=request.user, number=number)
     if case is None:
         raise Http404
     return case
 
 
-def _case_context(request: HttpRequest, case: Dispute, bound: dict | None = None):
+def _case_context(
+    request: AuthenticatedHttpRequest, case: Dispute, bound: dict | None = None
+):
     user = request.user
     bound = bound or {}
     party = party_of(user, case)
@@ -202,7 +206,7 @@ def _case_context(request: HttpRequest, case: Dispute, bound: dict | None = None
 
 @login_required
 @require_GET
-def dispute_detail(request: HttpRequest, number: str) -> HttpResponse:
+def dispute_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     """The case page: summary, decisions, timeline and this user's actions."""
     case = _visible_case(request, number)
     case_seen_record(user=request.user, case=case)
@@ -224,7 +228,9 @@ def _refused(request, case, exc: ApplicationError, bound: dict) -> HttpResponse:
 
 @login_required
 @require_POST
-def dispute_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+def dispute_action(
+    request: AuthenticatedHttpRequest, number: str, action: str
+) -> HttpResponse:
     """Run one buyer or merchant action through its service."""
     case = _visible_case(request, number)
     if action not in ACTION_FORMS:
@@ -235,18 +241,18 @@ def dispute_action(request: HttpRequest, number: str, action: str) -> HttpRespon
         return _refused(request, case, exc, {action: form})
     try:
         services.ACTION_SERVICES[action](
-            dispute=case.number, actor=request.user, **form.service_kwargs()
+            dispute=case, actor=request.user, **form.service_kwargs()
         )
     except ApplicationError as exc:
         _form_errors(form, exc)
         return _refused(request, case, exc, {action: form})
-    messages.success(request, ACTION_DONE[action])
+    messages.success(request, str(ACTION_DONE[action]))
     return redirect(case.get_absolute_url())
 
 
 @login_required
 @require_POST
-def dispute_message(request: HttpRequest, number: str) -> HttpResponse:
+def dispute_message(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     """Post a public message on the case."""
     case = _visible_case(request, number)
     form = MessageForm(request.POST)
@@ -265,7 +271,7 @@ def dispute_message(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def dispute_evidence(request: HttpRequest, number: str) -> HttpResponse:
+def dispute_evidence(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     """Upload one evidence file to the case."""
     case = _visible_case(request, number)
     form = EvidenceForm(request.POST, request.FILES)
@@ -288,7 +294,9 @@ def dispute_evidence(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence_download(request: HttpRequest, number: str, pk: int) -> FileResponse:
+def evidence_download(
+    request: AuthenticatedHttpRequest, number: str, pk: int
+) -> FileResponse:
     """Stream an evidence file to whoever may see its case."""
     case = _visible_case(request, number)
     evidence = selectors.evidence_of(dispute=case, pk=pk)
@@ -299,7 +307,7 @@ def evidence_download(request: HttpRequest, number: str, pk: int) -> FileRespons
 
 @login_required
 @require_GET
-def rules(request: HttpRequest) -> HttpResponse:
+def rules(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The platform rules in force, for everybody to read."""
     rows = list(selectors.rules_in_force())
     query = request.GET.get("q", "").strip()

@@ -217,41 +217,6 @@ def stores_pending_count(user: User) -> int | None:
     return Store.objects.filter(status=StoreStatus.PENDING).count()
 
 
-EVENT_LABELS = {
-    "open": gettext_lazy("Opened"),
-    "accept": gettext_lazy("Merchant accepted"),
-    "offer": gettext_lazy("Merchant offered"),
-    "accept_offer": gettext_lazy("Buyer accepted the offer"),
-    "reject": gettext_lazy("Merchant rejected"),
-    "request_intervention": gettext_lazy("Intervention requested"),
-    "auto_escalate": gettext_lazy("Escalated (merchant silent)"),
-    "auto_refund": gettext_lazy("Auto-refunded (merchant silent)"),
-    "withdraw": gettext_lazy("Withdrawn"),
-    "take": gettext_lazy("Taken"),
-    "assign": gettext_lazy("Assigned"),
-    "start_mediation": gettext_lazy("Mediation started"),
-    "propose": gettext_lazy("Settlement proposed"),
-    "accept_proposal": gettext_lazy("Proposal accepted"),
-    "request_evidence": gettext_lazy("Evidence requested"),
-    "evidence_timeout": gettext_lazy("Evidence request timed out"),
-    "evidence_deadline": gettext_lazy("Evidence deadline passed"),
-    "sla_warning": gettext_lazy("Agent target due soon"),
-    "sla_breach": gettext_lazy("Agent target missed"),
-    "rule": gettext_lazy("Ruled"),
-    "appeal": gettext_lazy("Appealed"),
-    "close": gettext_lazy("Closed (appeal window passed)"),
-    "uphold": gettext_lazy("Ruling upheld"),
-    "overturn": gettext_lazy("Ruling overturned"),
-    "message": gettext_lazy("Message"),
-    "internal_note": gettext_lazy("Internal note"),
-    "evidence": gettext_lazy("Evidence uploaded"),
-}
-
-
-def event_label(action: str) -> str:
-    return str(EVENT_LABELS.get(action, action.replace("_", " ")))
-
-
 # The queue's priority: what makes a case more urgent than its deadline says.
 PRIORITY_BANDS = ((Decimal("1000"), 2), (Decimal("300"), 1))  # claimed ¥ → points
 REPEAT_CLAIMANT_CASES = 3  # the buyer's cases in the last 90 days, this one included

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 from accounts.models import User
 from core.roles import Role
+from disputes.actions import ESSENTIAL_MAIL
 from disputes.models import Dispute, DisputeEvent
 
 SLA_KINDS = frozenset({"sla_warning", "sla_breach"})
@@ -25,14 +26,7 @@ SUPERVISOR_KINDS = frozenset({"appeal", "sla_breach"})
 # Mail a user always gets (opting out covers only the rest): the case was
 # opened, decided or closed, money moved, or someone asks them for something
 # by a deadline. Messages, evidence uploads, assignment and warnings are news.
-ESSENTIAL_KINDS = frozenset(
-    {
-        "open", "accept", "offer", "accept_offer", "reject",
-        "request_intervention", "auto_escalate", "auto_refund", "withdraw",
-        "propose", "request_evidence", "evidence_timeout", "rule", "appeal",
-        "uphold", "overturn", "close", "sla_breach",
-    }
-)  # fmt: skip
+ESSENTIAL_KINDS = ESSENTIAL_MAIL  # `essential=True` in disputes/actions.py
 
 
 def audience(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import django_filters as filters
 from django.utils.translation import gettext as _
@@ -31,7 +32,7 @@ from core.errors import (
 from .models import Order, OrderItem, OrderStatus
 from .services import orders_upsert
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 MAX_BATCH = 500
 
 
@@ -74,7 +75,9 @@ class OrderInSerializer(serializers.Serializer):
 
 
 class OrderBatchSerializer(serializers.Serializer):
-    orders = OrderInSerializer(many=True, allow_empty=False, max_length=MAX_BATCH)
+    orders = OrderInSerializer(  # type: ignore[call-arg]  # many=True takes list kwargs
+        many=True, allow_empty=False, max_length=MAX_BATCH
+    )
 
 
 class OrderBatchResultSerializer(serializers.Serializer):

@@ -74,6 +74,10 @@ class Order(models.Model):
     def refundable(self) -> Decimal:
         return self.total - self.refunded_amount
 
+    def can_refund(self, amount: Decimal) -> bool:
+        """The one refund cap: refunds to the buyer never sum above the total."""
+        return amount <= self.refundable
+
     @property
     def is_paid(self) -> bool:
         return self.status in PAID_STATUSES

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -14,7 +15,25 @@ from stores.models import Store
 
 from .models import Order, OrderItem, Refund, RefundKind
 
+if TYPE_CHECKING:  # a refund may name its case; orders never imports disputes
+    from disputes.models import Dispute
+
 UPDATABLE = ("total", "status", "placed_at", "paid_at", "shipped_at", "delivered_at")
+
+
+def check_refundable(order: Order, amount: Decimal, *, field: str = "amount") -> None:
+    """Refuse `amount` when it would take refunds above the order total.
+
+    The one refund-cap check, asked wherever an amount is set (claim, offer,
+    proposal, ruling) and again by `refund_create` on the locked order; the
+    database constraint on `Order.refunded_amount` stands behind it.
+    """
+    if not order.can_refund(amount):
+        raise ValidationFailed(
+            _("At most ¥%(max)s can still be refunded on this order.")
+            % {"max": order.refundable},
+            errors={field: [_("At most %(max)s.") % {"max": order.refundable}]},
+        )
 
 
 @transaction.atomic
@@ -24,7 +43,7 @@ def refund_create(
     amount: Decimal,
     idempotency_key: str,
     kind: str = RefundKind.REFUND,
-    dispute: object | None = None,
+    dispute: Dispute | None = None,
     note: str = "",
 ) -> Refund:
     """Record a refund once per key; refunds to the buyer never exceed the total."""
@@ -37,12 +56,7 @@ def refund_create(
         )
     locked = Order.objects.select_for_update().get(pk=order.pk)
     if kind == RefundKind.REFUND:
-        if amount > locked.refundable:
-            raise ValidationFailed(
-                _("Refunds would exceed the order total: at most ¥%(max)s is left.")
-                % {"max": locked.refundable},
-                errors={"amount": [_("At most %(max)s.") % {"max": locked.refundable}]},
-            )
+        check_refundable(locked, amount)
         Order.objects.filter(pk=locked.pk).update(
             refunded_amount=F("refunded_amount") + amount
         )
@@ -57,7 +71,10 @@ def refund_create(
     )
 
 
-def _resolve(rows: list[dict]) -> tuple[dict, dict]:
+Row = dict[str, Any]
+
+
+def _resolve(rows: list[Row]) -> tuple[dict[str, User], dict[int, Store]]:
     users = {
         u.username: u
         for u in User.objects.filter(username__in={r["buyer"] for r in rows})
@@ -76,7 +93,7 @@ def _resolve(rows: list[dict]) -> tuple[dict, dict]:
     return users, stores
 
 
-def _update(order: Order, row: dict, index: int) -> bool:
+def _update(order: Order, row: Row, index: int) -> bool:
     if order.buyer.username != row["buyer"] or order.store_id != row["store"]:
         raise ValidationFailed(
             _("An order's buyer and store never change."),
@@ -95,7 +112,7 @@ def _update(order: Order, row: dict, index: int) -> bool:
     return bool(changed)
 
 
-def orders_upsert(*, actor: User, rows: list[dict]) -> dict[str, list[str]]:
+def orders_upsert(*, actor: User, rows: list[Row]) -> dict[str, list[str]]:
     """Create or update orders by number; a retried batch creates nothing twice."""
     if not actor.has_perm("orders.add_order"):
         raise ActionNotPermitted(_("Only the shop platform's staff import orders."))

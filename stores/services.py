@@ -41,7 +41,7 @@ def store_review(*, store: Store, actor: User, action: str, reason: str) -> Stor
         raise ValidationFailed(
             _("A reason is required."), errors={"reason": [_("Required.")]}
         )
-    locked = Store.objects.select_for_update().get(pk=store.pk)
+    locked: Store = Store.objects.select_for_update().get(pk=store.pk)
     method = getattr(locked, action)
     if not can_proceed(method):
         raise InvalidTransition(

@@ -206,7 +206,7 @@ class Story:
 def case_in_state(
     state: str,
     *,
-    amount: str = "100.00",
+    amount: str | Decimal = "100.00",
     outcome: str = "buyer",
     order=None,
     **order_kw,
@@ -220,7 +220,7 @@ def case_in_state(
         order=order,
         reason=Reason.QUALITY,
         remedy=Remedy.REFUND_ONLY,
-        amount=amount,
+        amount=Decimal(amount),
         description="衣服有破洞",
     )
     story = Story(case, the_agent, the_supervisor, rule)
@@ -252,7 +252,7 @@ def _step(story: Story, step: str, outcome: str) -> Dispute:
             outcome=outcome,
             liability="merchant" if outcome == "buyer" else "none",
             amount=case.amount if outcome == "buyer" else None,
-            rule=story.rule.code,
+            rule=story.rule,
             reasoning="证据显示商品存在质量问题",
         )
     if step == "appeal":

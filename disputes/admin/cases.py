@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib import admin, messages
 from django.db.models import F
 from django.template.response import TemplateResponse
@@ -17,7 +19,8 @@ from disputes import selectors, services, workbench
 from notifications.selectors import with_unseen_activity
 from notifications.services import case_seen_record
 
-from ..choices import ACTION_LABELS, DeadlineKind, State
+from ..actions import ACTION_LABELS, EVENT_LABELS
+from ..choices import DeadlineKind, State
 from ..models import Dispute, Macro
 from . import views
 from .filters import (
@@ -169,7 +172,7 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
         if case.pickup_breached_at or case.ruling_breached_at:
             cell += format_html(
                 '<br><span class="wb-left tone-danger">{}</span>',
-                workbench.EVENT_LABELS["sla_breach"],
+                EVENT_LABELS["sla_breach"],
             )
         return cell
 
@@ -249,7 +252,7 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
     @staticmethod
     def deadlines(case: Dispute) -> list[dict]:
         rows = []
-        named = [
+        named: list[tuple[object, datetime | None, bool]] = [
             (DeadlineKind.MERCHANT_RESPONSE.label, case.merchant_deadline_at,
              case.state == State.NEGOTIATION),
             (DeadlineKind.EVIDENCE.label, case.evidence_deadline_at,

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.scoping import can_see_dispute
 from core.errors import ApplicationError
-from core.roles import Role, role_of
+from core.roles import role_of
 from disputes import selectors, services
 
-from ..choices import ACTION_LABELS
+from ..actions import ACTION_LABELS
 from ..downloads import evidence_response
 from ..models import Dispute, Evidence, Macro
 from ..models.guards import may_work_on
@@ -35,14 +36,18 @@ def case_url(case: Dispute) -> str:
     return reverse("admin:disputes_dispute_change", args=[case.pk])
 
 
-def _visible_case(model_admin, request: HttpRequest, object_id: str) -> Dispute:
+def _visible_case(
+    model_admin, request: AuthenticatedHttpRequest, object_id: str
+) -> Dispute:
     case = model_admin.get_object(request, object_id)
     if case is None or not model_admin.has_view_permission(request, case):
         raise Http404
     return case
 
 
-def _report(request: HttpRequest, exc: ApplicationError, form=None) -> None:
+def _report(
+    request: AuthenticatedHttpRequest, exc: ApplicationError, form=None
+) -> None:
     messages.error(request, exc.message)
     if form is None:
         return
@@ -51,16 +56,16 @@ def _report(request: HttpRequest, exc: ApplicationError, form=None) -> None:
             form.add_error(field, errors if isinstance(errors, list) else [errors])
 
 
-def _make_form(action: str, request: HttpRequest, case: Dispute):
-    kwargs = {}
-    if action == "take":
-        kwargs["supervisor"] = role_of(request.user) == Role.SUPERVISOR
+def _make_form(action: str, request: AuthenticatedHttpRequest, case: Dispute):
+    role = role_of(request.user)
     if request.method == "POST":
-        return ACTION_FORMS[action](request.POST, **kwargs)
-    return ACTION_FORMS[action](initial={"version": case.version}, **kwargs)
+        return ACTION_FORMS[action](request.POST, role=role)
+    return ACTION_FORMS[action](initial={"version": case.version}, role=role)
 
 
-def case_action(model_admin, request: HttpRequest, object_id: str, action: str):
+def case_action(
+    model_admin, request: AuthenticatedHttpRequest, object_id: str, action: str
+):
     """GET: the small form for one action; POST: run it through its service."""
     case = _visible_case(model_admin, request, object_id)
     if action not in ACTION_FORMS:
@@ -103,7 +108,7 @@ def case_action(model_admin, request: HttpRequest, object_id: str, action: str):
     return TemplateResponse(request, "admin/disputes/dispute/action_form.html", context)
 
 
-def take_next(model_admin, request: HttpRequest) -> HttpResponse:
+def take_next(model_admin, request: AuthenticatedHttpRequest) -> HttpResponse:
     """POST: hand the agent the most urgent free complaint and open it."""
     back = reverse("admin:disputes_dispute_changelist")
     if request.method != "POST":
@@ -124,7 +129,9 @@ def take_next(model_admin, request: HttpRequest) -> HttpResponse:
     return redirect(case_url(case))
 
 
-def case_macro(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
+def case_macro(
+    model_admin, request: AuthenticatedHttpRequest, object_id: str
+) -> HttpResponse:
     """POST: run one macro on the case; a refused step keeps nothing."""
     case = _visible_case(model_admin, request, object_id)
     if request.method != "POST":
@@ -153,7 +160,9 @@ def case_macro(model_admin, request: HttpRequest, object_id: str) -> HttpRespons
     return redirect(case_url(case) + "#timeline")
 
 
-def case_reply(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
+def case_reply(
+    model_admin, request: AuthenticatedHttpRequest, object_id: str
+) -> HttpResponse:
     """POST a public reply or an internal note through services.message_post."""
     case = _visible_case(model_admin, request, object_id)
     if request.method != "POST":
@@ -181,7 +190,9 @@ def case_reply(model_admin, request: HttpRequest, object_id: str) -> HttpRespons
     return redirect(case_url(case) + "#timeline")
 
 
-def evidence_download(model_admin, request: HttpRequest, pk: int) -> FileResponse:
+def evidence_download(
+    model_admin, request: AuthenticatedHttpRequest, pk: int
+) -> FileResponse:
     """Serve an evidence file to staff who may see its case (never from MEDIA_URL)."""
     evidence = Evidence.objects.select_related("dispute").filter(pk=pk).first()
     if evidence is None:

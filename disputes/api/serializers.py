@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
 
+from accounts.models import User
 from core.api import (
     StrictBooleanField,
     StrictCharField,
@@ -16,15 +20,24 @@ from core.api import (
     StrictModelSerializer,
 )
 from core.roles import is_platform_staff
+from disputes import selectors
+from disputes.actions import (
+    ACTIONS,
+    ACTOR_ROLE_CHOICES,
+    USER_ACTIONS,
+    Action,
+    Field,
+    FieldType,
+)
 from disputes.choices import (
     DeadlineKind,
     Decision,
     Liability,
     Outcome,
-    Party,
     Reason,
     Remedy,
     Resolution,
+    State,
 )
 from disputes.models import (
     Appeal,
@@ -38,24 +51,7 @@ from disputes.models import (
 )
 from disputes.services import available_actions
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
-
-
-def api_actions(case: Dispute, user) -> list[str]:
-    """`available_actions`, minus a proposal this party has already accepted."""
-    names = available_actions(case, user)
-    if "accept_proposal" in names:
-        from accounts.scoping import party_of
-
-        party = party_of(user, case)
-        accepted = (
-            case.proposal_buyer_accepted_at
-            if party == Party.BUYER
-            else case.proposal_merchant_accepted_at
-        )
-        if accepted is not None:
-            names.remove("accept_proposal")
-    return names
+MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 
 
 class RulingSerializer(serializers.ModelSerializer):
@@ -127,8 +123,9 @@ class DisputeSerializer(serializers.ModelSerializer):
     outcome = blank_choice(Outcome.choices)
     liability = blank_choice(Liability.choices)
     deadline_kind = blank_choice(DeadlineKind.choices)
-    ruling = serializers.SerializerMethodField()
-    appeal = serializers.SerializerMethodField()
+    # Reverse one-to-ones: absent raises an AttributeError subclass -> null.
+    ruling = RulingSerializer(read_only=True, allow_null=True)
+    appeal = AppealSerializer(source="appeal_record", read_only=True, allow_null=True)
     available_actions = serializers.SerializerMethodField()
 
     class Meta:
@@ -166,27 +163,9 @@ class DisputeSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(RulingSerializer(allow_null=True))
-    def get_ruling(self, case: Dispute) -> dict | None:
-        ruling = getattr(case, "ruling", None) if _has(case, "ruling") else None
-        return RulingSerializer(ruling).data if ruling else None
-
-    @extend_schema_field(AppealSerializer(allow_null=True))
-    def get_appeal(self, case: Dispute) -> dict | None:
-        appeal = case.appeal_record if _has(case, "appeal_record") else None
-        return AppealSerializer(appeal).data if appeal else None
-
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_available_actions(self, case: Dispute) -> list[str]:
-        return api_actions(case, self.context["request"].user)
-
-
-def _has(case: Dispute, relation: str) -> bool:
-    try:
-        getattr(case, relation)
-    except (Ruling.DoesNotExist, Appeal.DoesNotExist):
-        return False
-    return True
+        return available_actions(case, self.context["request"].user)
 
 
 class DisputeOpenSerializer(serializers.Serializer):
@@ -199,33 +178,104 @@ class DisputeOpenSerializer(serializers.Serializer):
     )
 
 
-class ActionSerializer(serializers.Serializer):
-    """The fields any action may take; each action reads the ones it needs."""
+class HandlerField(StrictCharField):
+    """An agent or supervisor named by username or id, parsed into the User."""
 
-    amount = StrictDecimalField(
-        min_value=Decimal("0.01"), required=False, allow_null=True, **MONEY
+    default_error_messages = {"unknown": _("Choose an active agent or supervisor.")}
+
+    def run_validation(self, data: Any = empty) -> User | None:
+        text = super().run_validation(data)
+        if not text:
+            return None
+        lookup = {"pk": text} if text.isdigit() else {"username": text}
+        user = selectors.active_handlers().filter(**lookup).first()
+        if user is None:
+            self.fail("unknown")
+        return user
+
+
+class RuleCodeField(StrictCharField):
+    """A platform rule code, parsed into the version in force."""
+
+    default_error_messages = {"unknown": _("Unknown rule “%(code)s”.")}
+
+    def run_validation(self, data: Any = empty) -> PlatformRule | None:
+        code = super().run_validation(data)
+        if code in (None, ""):
+            return None
+        rule = selectors.rules_in_force().filter(code=code).first()
+        if rule is None:
+            raise serializers.ValidationError(
+                self.error_messages["unknown"] % {"code": code}, code="unknown"
+            )
+        return rule
+
+
+def api_field(spec: Field, *, required: bool | None = None) -> serializers.Field:
+    """The serializer field that parses one registry input into its domain type."""
+    required = spec.required if required is None else required
+    common: dict[str, Any] = {"required": required}
+    if spec.help_text:
+        common["help_text"] = str(spec.help_text)
+    if spec.kind is FieldType.AMOUNT:
+        return StrictDecimalField(
+            min_value=Decimal("0.01"), allow_null=not required, **MONEY, **common
+        )
+    if spec.kind is FieldType.TEXT:
+        return StrictCharField(
+            max_length=spec.max_length, allow_blank=not required, **common
+        )
+    if spec.kind is FieldType.CHOICE:
+        assert spec.choices is not None
+        return serializers.ChoiceField(choices=spec.choices.choices, **common)
+    if spec.kind is FieldType.USER:
+        return HandlerField(
+            max_length=150, allow_blank=not required, allow_null=not required, **common
+        )
+    if spec.kind is FieldType.DATETIME:
+        return serializers.DateTimeField(allow_null=not required, **common)
+    return RuleCodeField(
+        max_length=32, help_text="A platform rule code.", required=required
     )
-    note = StrictCharField(max_length=5000, required=False, allow_blank=True)
-    reason = StrictCharField(max_length=5000, required=False, allow_blank=True)
-    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False)
-    liability = serializers.ChoiceField(choices=Liability.choices, required=False)
-    rule = StrictCharField(
-        max_length=32, required=False, help_text="A platform rule code."
-    )
-    reasoning = StrictCharField(max_length=5000, required=False, allow_blank=True)
-    assignee = StrictCharField(
-        max_length=150,
-        required=False,
-        allow_blank=True,
-        help_text="An agent's username or id.",
-    )
-    party = serializers.ChoiceField(choices=Party.choices, required=False)
-    due_at = serializers.DateTimeField(required=False, allow_null=True)
-    version = StrictIntegerField(
+
+
+def version_field() -> serializers.Field:
+    return StrictIntegerField(
         min_value=1,
         required=False,
         help_text="The case version you saw; 409 if it changed since.",
     )
+
+
+def action_serializer(action: Action) -> type[serializers.Serializer]:
+    """The request body of one action: its registry fields and `version`."""
+    name = "".join(part.title() for part in action.name.split("_")) + "Serializer"
+    fields = {spec.name: api_field(spec) for spec in action.fields}
+    return type(name, (serializers.Serializer,), {**fields, "version": version_field()})
+
+
+def _union_fields() -> dict[str, serializers.Field]:
+    specs: dict[str, Field] = {}
+    for action in ACTIONS.values():
+        for spec in action.fields:
+            specs.setdefault(spec.name, spec)
+    return {name: api_field(spec, required=False) for name, spec in specs.items()}
+
+
+# The request body of `POST .../actions/{action}/` as the schema shows it: every
+# field any action reads (each action validates its own with ACTION_SERIALIZERS).
+ActionSerializer = type(
+    "ActionSerializer",
+    (serializers.Serializer,),
+    {
+        "__doc__": "The fields any action may take; each action reads its own.",
+        **_union_fields(),
+        "version": version_field(),
+    },
+)
+ACTION_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
+    name: action_serializer(ACTIONS[name]) for name in USER_ACTIONS
+}
 
 
 class MessageSerializer(StrictModelSerializer):
@@ -291,6 +341,10 @@ class TimelineEntrySerializer(serializers.ModelSerializer):
         source="actor.username", read_only=True, allow_null=True
     )
     evidence_request = EvidenceRequestSerializer(read_only=True, allow_null=True)
+    # "" where there is none: the opening entry has no from-state.
+    actor_role = blank_choice(ACTOR_ROLE_CHOICES)
+    from_state = blank_choice(State.choices)
+    to_state = blank_choice(State.choices)
 
     class Meta:
         model = DisputeEvent

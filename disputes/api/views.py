@@ -17,6 +17,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from accounts.scoping import visible_orders
 from core.api import (
     IDEMPOTENCY_PARAMETER,
     CaseCursorPagination,
@@ -27,11 +28,13 @@ from core.errors import ActionNotPermitted, NotVisible
 from core.files import ACCEPTED_TYPES
 from core.roles import Role, role_of
 from disputes import selectors, services
+from disputes.actions import ACTIONS, USER_ACTIONS, service_kwargs
 from disputes.downloads import evidence_response
 from disputes.models import Dispute, Evidence
 
 from .filters import DisputeFilter
 from .serializers import (
+    ACTION_SERIALIZERS,
     ActionSerializer,
     DisputeOpenSerializer,
     DisputeSerializer,
@@ -42,26 +45,6 @@ from .serializers import (
     TimelineEntrySerializer,
 )
 
-# The fields each action passes to its service, and the value when absent.
-ACTION_FIELDS: dict[str, tuple[str, ...]] = {
-    "accept": (),
-    "offer": ("amount", "note"),
-    "accept_offer": (),
-    "reject": ("reason",),
-    "request_intervention": ("note",),
-    "withdraw": ("note",),
-    "take": ("assignee",),
-    "assign": ("assignee",),
-    "start_mediation": ("note",),
-    "propose": ("amount", "note"),
-    "accept_proposal": (),
-    "request_evidence": ("party", "note", "due_at"),
-    "rule": ("outcome", "liability", "rule", "reasoning", "amount"),
-    "appeal": ("reason",),
-    "uphold": ("reasoning",),
-    "overturn": ("outcome", "liability", "rule", "reasoning", "amount"),
-}
-NULLABLE = {"amount", "due_at", "assignee"}
 NUMBER = OpenApiParameter(
     "number", str, OpenApiParameter.PATH, description="The case number."
 )
@@ -69,22 +52,21 @@ ACTION_NAME = OpenApiParameter(
     "action_name",
     str,
     OpenApiParameter.PATH,
-    enum=list(ACTION_FIELDS),
+    enum=list(USER_ACTIONS),
     description="An action name; unknown names answer 404.",
 )
 READ_ERRORS = error_responses(401, 404)
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422, 429)
 
 
-def action_kwargs(name: str, data: dict) -> dict:
-    """The service's keyword arguments for action `name` from validated data."""
-    kwargs = {
-        field: data.get(field, None if field in NULLABLE else "")
-        for field in ACTION_FIELDS[name]
-    }
-    if data.get("version") is not None:
-        kwargs["expected_version"] = data["version"]
-    return kwargs
+def action_fields_text() -> str:
+    """Which fields each action reads, for the schema (from the registry)."""
+    parts = [
+        f"{name}: {', '.join(f.name for f in ACTIONS[name].fields)}"
+        for name in USER_ACTIONS
+        if ACTIONS[name].fields
+    ]
+    return "; ".join(parts)
 
 
 def visible_case(user, number: str) -> Dispute:
@@ -147,17 +129,18 @@ class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise ActionNotPermitted(_("Only buyers open cases."))
         form = DisputeOpenSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        case = services.dispute_open(actor=request.user, **form.validated_data)
+        data = dict(form.validated_data)
+        order = visible_orders(request.user).filter(number=data.pop("order")).first()
+        if order is None:
+            raise NotVisible(_("No such order."))
+        case = services.dispute_open(actor=request.user, order=order, **data)
         return self._case_response(case.number, status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Run an action on a case",
         description=(
             "`action_name` is one of the lifecycle actions; each reads the fields "
-            "it needs (offer: amount, note; reject: reason; take/assign: "
-            "assignee; propose: amount, note; request_evidence: party, note, "
-            "due_at; rule/overturn: outcome, liability, rule, reasoning, amount; "
-            "appeal: reason; uphold: reasoning). Answers the updated case."
+            f"it needs ({action_fields_text()}). Answers the updated case."
         ),
         request=ActionSerializer,
         responses={200: DisputeSerializer, **WRITE_ERRORS},
@@ -171,17 +154,16 @@ class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @idempotent
     def run_action(self, request, number: str, action_name: str):
-        if action_name not in ACTION_FIELDS:
+        if action_name not in ACTION_SERIALIZERS:
             raise NotFound(_("No such action."))
         case = visible_case(request.user, number)
         services.check_action(case, request.user, action_name)
-        form = ActionSerializer(data=request.data)
+        form = ACTION_SERIALIZERS[action_name](data=request.data)
         form.is_valid(raise_exception=True)
-        service = services.ACTION_SERVICES[action_name]
-        service(
+        services.ACTION_SERVICES[action_name](
             dispute=case,
             actor=request.user,
-            **action_kwargs(action_name, form.validated_data),
+            **service_kwargs(ACTIONS[action_name], form.validated_data),
         )
         return self._case_response(number)
 

@@ -19,9 +19,9 @@ from django.test import override_settings
 from accounts.models import User
 from orders.models import Order
 
-from .. import services
+from .. import selectors, services
 from ..choices import RequestStatus
-from ..models import Dispute, EvidenceRequest
+from ..models import Dispute, EvidenceRequest, PlatformRule
 from . import vocab
 from .script import CaseScript, World
 
@@ -64,6 +64,11 @@ class ServiceCase:
         return SimpleUploadedFile(
             spec["original_name"], self._files[index], spec["content_type"]
         )
+
+    def _rule(self) -> PlatformRule:
+        """The version in force of the rule this story cites (as the forms do)."""
+        code = vocab.RULE_FOR_REASON[self.s.reason]
+        return selectors.rules_in_force().get(code=code)
 
     def do_open(self) -> None:
         s = self.s
@@ -176,7 +181,7 @@ class ServiceCase:
             actor=self.handler,
             outcome=outcome,
             liability=liability,
-            rule=vocab.RULE_FOR_REASON[self.s.reason],
+            rule=self._rule(),
             reasoning=reasoning,
             amount=amount if outcome == "buyer" else None,
         )
@@ -207,7 +212,7 @@ class ServiceCase:
             actor=self.user(by),
             outcome=outcome,
             liability=liability,
-            rule=vocab.RULE_FOR_REASON[self.s.reason],
+            rule=self._rule(),
             reasoning=reasoning,
             amount=amount if outcome == "buyer" else None,
         )

@@ -8,7 +8,9 @@ actor, saves, writes the timeline and moves money.
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 import django_fsm as fsm
 from django.conf import settings
@@ -50,7 +52,7 @@ from .guards import (
 )
 
 S = State
-MONEY = {"max_digits": 12, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 
 
 def new_case_number() -> str:
@@ -232,7 +234,7 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.state != S.CLOSED
+        return bool(self.state != S.CLOSED)
 
     def _close(self, resolution: str) -> None:
         self.resolution = resolution
@@ -328,7 +330,7 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
     @fsm.transition(
         state, source=S.COMPLAINT, target=S.VERIFICATION, permission=is_platform
     )
-    def take(self, *, assignee_id: int, evidence_deadline_at: object) -> None:
+    def take(self, *, assignee_id: int, evidence_deadline_at: datetime) -> None:
         """An agent picks up the complaint (a supervisor may assign anyone)."""
         self.assigned_to_id = assignee_id
         self.taken_at = timezone.now()
@@ -343,7 +345,7 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
     def assign(self, *, assignee_id: int) -> str:
         """A supervisor hands the case to another agent."""
         self.assigned_to_id = assignee_id
-        return self.state
+        return str(self.state)
 
     @fsm.transition(
         state, source=S.VERIFICATION, target=S.MEDIATION, permission=is_handler
@@ -387,7 +389,7 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
     )
     def request_evidence(self) -> str:
         """The agent asks a party for evidence (the request is its own record)."""
-        return self.state
+        return str(self.state)
 
     @fsm.transition(
         state,
@@ -396,7 +398,12 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
         permission=is_handler,
     )
     def rule(
-        self, *, outcome: str, liability: str, ruled_by_id: int, appeal_deadline_at
+        self,
+        *,
+        outcome: str,
+        liability: str,
+        ruled_by_id: int,
+        appeal_deadline_at: datetime,
     ) -> None:
         """The agent rules; the appeal window opens."""
         self.outcome, self.liability = outcome, liability

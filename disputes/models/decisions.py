@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -18,8 +20,8 @@ from ..choices import (
 from .case import MONEY, Dispute
 
 
-class PlatformRuleQuerySet(models.QuerySet):
-    def in_force(self, at=None) -> PlatformRuleQuerySet:
+class PlatformRuleQuerySet(models.QuerySet["PlatformRule"]):
+    def in_force(self, at: datetime | None = None) -> PlatformRuleQuerySet:
         """The newest version of each rule code that is effective at `at`."""
         at = at or timezone.now()
         newer = PlatformRule.objects.filter(
@@ -62,12 +64,12 @@ class PlatformRule(models.Model):
     def __str__(self) -> str:
         return f"{self.code} v{self.version} · {self.title}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ValueError("A published rule version is never rewritten.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("Published rule versions are kept.")
 
 

@@ -3,11 +3,14 @@ and `conditions` (side-effect free; the conditions read the clock)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from accounts.scoping import party_of
 from core.roles import Role, is_platform_staff, role_of
 from core.roles import is_supervisor as is_supervisor_role
@@ -17,59 +20,93 @@ from ..choices import MerchantResponse, Party
 if TYPE_CHECKING:
     from .case import Dispute
 
+# django-fsm types its callables against the base Model and any user; ours read
+# Dispute's fields, so each is handed to the library through these, once.
+FsmPermission = Callable[[Model, Any], bool]
+FsmCondition = Callable[[Model], bool]
+
+
+def permission(check: Callable[[Dispute, User | None], bool]) -> FsmPermission:
+    return cast(FsmPermission, check)
+
+
+def condition(check: Callable[[Dispute], bool]) -> FsmCondition:
+    return cast(FsmCondition, check)
+
 
 # Who may run a transition (django-fsm `permission` callables).
-def is_buyer(case: Dispute, user: object) -> bool:
+@permission
+def is_buyer(case: Dispute, user: User | None) -> bool:
     return party_of(user, case) == Party.BUYER
 
 
-def is_merchant(case: Dispute, user: object) -> bool:
+@permission
+def is_merchant(case: Dispute, user: User | None) -> bool:
     return party_of(user, case) == Party.MERCHANT
 
 
-def is_party(case: Dispute, user: object) -> bool:
+@permission
+def is_party(case: Dispute, user: User | None) -> bool:
     return party_of(user, case) is not None
 
 
-def is_platform(case: Dispute, user: object) -> bool:
+@permission
+def is_platform(case: Dispute, user: User | None) -> bool:
     return is_platform_staff(user)
 
 
-def is_handler(case: Dispute, user: object) -> bool:
+@permission
+def is_handler(case: Dispute, user: User | None) -> bool:
     """The assigned agent, or any supervisor."""
     role = role_of(user)
     if role == Role.SUPERVISOR:
         return True
-    return role == Role.AGENT and case.assigned_to_id == user.pk
+    return role == Role.AGENT and user is not None and case.assigned_to_id == user.pk
 
 
-def may_work_on(case: Dispute, user: object) -> bool:
+@permission
+def may_work_on(case: Dispute, user: User | None) -> bool:
     """Platform staff who may add to a case: any supervisor, and agents on
     their own or unassigned cases (the workbench and the API ask this)."""
     role = role_of(user)
     if role == Role.SUPERVISOR:
         return True
-    return role == Role.AGENT and case.assigned_to_id in (None, user.pk)
+    return (
+        role == Role.AGENT
+        and user is not None
+        and case.assigned_to_id
+        in (
+            None,
+            user.pk,
+        )
+    )
 
 
-def is_supervisor(case: Dispute, user: object) -> bool:
+@permission
+def is_supervisor(case: Dispute, user: User | None) -> bool:
     return is_supervisor_role(user)
 
 
-def is_appeal_judge(case: Dispute, user: object) -> bool:
+@permission
+def is_appeal_judge(case: Dispute, user: User | None) -> bool:
     """A supervisor who did not make the ruling under appeal."""
-    return is_supervisor(case, user) and case.ruled_by_id != user.pk
+    return (
+        is_supervisor(case, user) and user is not None and case.ruled_by_id != user.pk
+    )
 
 
-def is_system(case: Dispute, user: object) -> bool:
+@permission
+def is_system(case: Dispute, user: User | None) -> bool:
     return user is None
 
 
 # Guards (django-fsm `conditions`): side-effect free, they read the clock.
+@condition
 def has_offer(case: Dispute) -> bool:
     return case.offer_amount is not None
 
 
+@condition
 def intervention_allowed(case: Dispute) -> bool:
     """After the merchant rejected or offered, or once the response deadline passed."""
     if case.merchant_response in (MerchantResponse.REJECTED, MerchantResponse.OFFERED):
@@ -79,6 +116,7 @@ def intervention_allowed(case: Dispute) -> bool:
     )
 
 
+@condition
 def merchant_silent_past_deadline(case: Dispute) -> bool:
     return (
         case.merchant_response == MerchantResponse.NONE
@@ -87,16 +125,19 @@ def merchant_silent_past_deadline(case: Dispute) -> bool:
     )
 
 
+@condition
 def has_proposal(case: Dispute) -> bool:
     return case.proposal_amount is not None
 
 
+@condition
 def appeal_window_open(case: Dispute) -> bool:
     return case.appeal_deadline_at is not None and timezone.now() <= (
         case.appeal_deadline_at
     )
 
 
+@condition
 def appeal_window_passed(case: Dispute) -> bool:
     return case.appeal_deadline_at is not None and timezone.now() > (
         case.appeal_deadline_at

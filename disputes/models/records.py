@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
 
+from ..actions import ACTOR_ROLE_CHOICES, EVENT_ACTION_CHOICES, event_label
 from ..choices import (
     Party,
     Reason,
@@ -137,10 +138,16 @@ class DisputeEvent(models.Model):
         null=True,
         blank=True,
     )
-    actor_role = models.CharField(_("role"), max_length=16)
-    action = models.CharField(_("action"), max_length=32)
-    from_state = models.CharField(_("from"), max_length=16, blank=True)
-    to_state = models.CharField(_("to"), max_length=16, blank=True)
+    actor_role = models.CharField(
+        _("role"), max_length=16, choices=ACTOR_ROLE_CHOICES, blank=True
+    )
+    action = models.CharField(_("action"), max_length=32, choices=EVENT_ACTION_CHOICES)
+    from_state = models.CharField(
+        _("from"), max_length=16, choices=State.choices, blank=True
+    )
+    to_state = models.CharField(
+        _("to"), max_length=16, choices=State.choices, blank=True
+    )
     note = models.TextField(_("note"), blank=True)
     amount = models.DecimalField(_("amount"), null=True, blank=True, **MONEY)
     internal = models.BooleanField(_("internal"), default=False)
@@ -173,22 +180,21 @@ class DisputeEvent(models.Model):
 
     @property
     def from_label(self) -> str:
-        return _state_label(self.from_state)
+        return str(self.get_from_state_display())
 
     @property
     def to_label(self) -> str:
-        return _state_label(self.to_state)
+        return str(self.get_to_state_display())
 
     @property
     def role_label(self) -> str:
         """The actor's role in the reader's language."""
-        if self.actor_role == "system":
-            return str(_("system"))
-        return str(dict(Role.choices).get(self.actor_role, self.actor_role))
+        return str(self.get_actor_role_display())
 
-
-def _state_label(value: str) -> str:
-    return str(dict(State.choices).get(value, value))
+    @property
+    def label(self) -> str:
+        """What happened, in the reader's language."""
+        return event_label(self.action)
 
 
 class CannedReply(models.Model):

@@ -1,6 +1,10 @@
 """Every write to a case: one function per action (the only entry points)."""
 
-from ._core import ACTION_ROLES, USER_ACTIONS, available_actions, check_action
+from collections.abc import Callable
+from typing import Any
+
+from ..actions import ACTION_ROLES, ACTIONS, USER_ACTIONS
+from ._core import available_actions, case_action, check_action, refusal
 from .appeals import dispute_appeal, dispute_overturn, dispute_uphold
 from .deadlines import (
     apply_due_deadlines,
@@ -30,24 +34,10 @@ from .platform import (
 from .queue import dispute_take_next
 from .records import evidence_upload, message_post, rule_publish
 
-# The service behind each action name (pages, admin and API dispatch through it).
-ACTION_SERVICES = {
-    "accept": dispute_accept,
-    "offer": dispute_offer,
-    "accept_offer": dispute_accept_offer,
-    "reject": dispute_reject,
-    "request_intervention": dispute_request_intervention,
-    "withdraw": dispute_withdraw,
-    "take": dispute_take,
-    "assign": dispute_assign,
-    "start_mediation": dispute_start_mediation,
-    "propose": dispute_propose,
-    "accept_proposal": dispute_accept_proposal,
-    "request_evidence": dispute_request_evidence,
-    "rule": dispute_rule,
-    "appeal": dispute_appeal,
-    "uphold": dispute_uphold,
-    "overturn": dispute_overturn,
+# The service behind each action name, found by the registry's `service_name`
+# (pages, admin, API and deadlines dispatch through it).
+ACTION_SERVICES: dict[str, Callable[..., Any]] = {
+    name: globals()[action.service_name] for name, action in ACTIONS.items()
 }
 
 __all__ = [
@@ -56,6 +46,7 @@ __all__ = [
     "USER_ACTIONS",
     "apply_due_deadlines",
     "available_actions",
+    "case_action",
     "check_action",
     "dispute_accept",
     "dispute_accept_offer",
@@ -81,5 +72,6 @@ __all__ = [
     "evidence_upload",
     "macro_run",
     "message_post",
+    "refusal",
     "rule_publish",
 ]

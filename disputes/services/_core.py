@@ -1,111 +1,107 @@
-"""The machinery every case action shares: lock, check, transition, log, notify."""
+"""The machinery every case action shares: lock, check, transition, log, notify.
+
+A service reads top to bottom::
+
+    with case_action(dispute=..., actor=..., action="offer",
+                     expected_version=...) as step:
+        ...domain checks on step.case...
+        step.case.offer(amount=amount, note=note)   # the django-fsm transition
+        step.log(note=note, amount=amount)           # what the timeline shows
+    return step.case
+
+`case_action` opens the transaction, locks the row, checks the version and
+the actor (404 / 403 / 409); when the block ends without an error it
+refreshes the deadline, bumps the version, saves the changed fields, writes
+the timeline entry and publishes it. Any error rolls everything back.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum, auto
+from functools import cache
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed
+from django_fsm import Transition
 
 from accounts.models import User
 from accounts.scoping import can_see_dispute, party_of
 from core.errors import (
     ActionNotPermitted,
+    ApplicationError,
     ConcurrentChange,
     InvalidTransition,
     NotVisible,
     ValidationFailed,
 )
-from core.roles import Role, role_of
+from core.roles import role_of
 from orders.models import RefundKind
 from orders.services import refund_create
 
-from ..choices import ACTION_LABELS, RequestStatus, State
+from ..actions import ACTION_LABELS, ACTION_ROLES, SYSTEM, USER_ACTIONS
+from ..choices import RequestStatus, State
 from ..models import Appeal, Dispute, DisputeEvent, EvidenceRequest
 from ..policy import Policy, policy_for
 from ..rules_pure import deadline_for, refund_key
 from ..sla import sla_refresh
 from .events import event_publish
 
-# Which roles may ever run an action; None means the system (deadlines) only.
-ACTION_ROLES: dict[str, frozenset[str] | None] = {
-    "accept": frozenset({Role.MERCHANT}),
-    "offer": frozenset({Role.MERCHANT}),
-    "accept_offer": frozenset({Role.BUYER}),
-    "reject": frozenset({Role.MERCHANT}),
-    "request_intervention": frozenset({Role.BUYER, Role.MERCHANT}),
-    "withdraw": frozenset({Role.BUYER}),
-    "take": frozenset({Role.AGENT, Role.SUPERVISOR}),
-    "assign": frozenset({Role.SUPERVISOR}),
-    "start_mediation": frozenset({Role.AGENT, Role.SUPERVISOR}),
-    "propose": frozenset({Role.AGENT, Role.SUPERVISOR}),
-    "accept_proposal": frozenset({Role.BUYER, Role.MERCHANT}),
-    "request_evidence": frozenset({Role.AGENT, Role.SUPERVISOR}),
-    "rule": frozenset({Role.AGENT, Role.SUPERVISOR}),
-    "appeal": frozenset({Role.BUYER, Role.MERCHANT}),
-    "uphold": frozenset({Role.SUPERVISOR}),
-    "overturn": frozenset({Role.SUPERVISOR}),
-    "auto_escalate": None,
-    "auto_refund": None,
-    "close": None,
-}
-USER_ACTIONS = tuple(name for name, roles in ACTION_ROLES.items() if roles)
-
 _TRACKED_FIELDS = [
     f.attname for f in Dispute._meta.concrete_fields if f.name not in ("id",)
 ]
 
 
-def lock_case(dispute: Dispute | str) -> Dispute:
-    """Fetch the case row locked for update (inside the caller's transaction)."""
-    qs = Dispute.objects.select_for_update(of=("self",)).select_related(
-        "store__category", "order"
-    )
-    try:
-        if isinstance(dispute, Dispute):
-            return qs.get(pk=dispute.pk)
-        return qs.get(number=dispute)
-    except Dispute.DoesNotExist as exc:
-        raise NotVisible(_("No such case.")) from exc
+class Refusal(Enum):
+    """Why an action is not available; the message is built only when shown."""
+
+    NOT_VISIBLE = auto()
+    ROLE = auto()
+    NEEDS_USER = auto()
+    STATE = auto()
+    CONDITION = auto()
+    ALREADY_ACCEPTED = auto()
+    PERSON = auto()
 
 
-def check_action(case: Dispute, actor: User | None, action: str) -> None:
-    """Raise the right error unless `actor` may run `action` on `case` now."""
+@cache
+def transition_for(action: str, state: str) -> Transition | None:
+    """The django-fsm transition `action` has from `state` (None: no such edge)."""
+    method = getattr(Dispute, action)
+    return method._django_fsm.get_transition(state)  # type: ignore[no-any-return]
+
+
+def refusal(case: Dispute, actor: User | None, action: str) -> Refusal | None:
+    """Why `actor` may not run `action` on `case` now, or None when they may."""
     roles = ACTION_ROLES[action]
     if actor is not None:
         if not can_see_dispute(actor, case):
-            raise NotVisible(_("No such case."))
+            return Refusal.NOT_VISIBLE
         if roles is None or role_of(actor) not in roles:
-            raise ActionNotPermitted(
-                _("Your role may not do this: %(action)s.")
-                % {"action": ACTION_LABELS[action]}
-            )
+            return Refusal.ROLE
     elif roles is not None:
-        raise ActionNotPermitted(_("This action needs a user."))
-    method = getattr(case, action)
-    if not can_proceed(method, check_conditions=False):
-        raise InvalidTransition(
-            _("“%(action)s” is not available while the case is in %(state)s.")
-            % {"action": ACTION_LABELS[action], "state": case.get_state_display()}
-        )
-    meta = method._django_fsm
-    transition = meta.get_transition(case.state)
-    for condition in transition.conditions:
-        if not condition(case):
-            raise InvalidTransition(
-                str(getattr(condition, "message", _("Not available now.")))
-            )
+        return Refusal.NEEDS_USER
+    return _transition_refusal(case, actor, action)
+
+
+def _transition_refusal(
+    case: Dispute, actor: User | None, action: str
+) -> Refusal | None:
+    transition = transition_for(action, case.state)
+    if transition is None:
+        return Refusal.STATE
+    if not all(condition(case) for condition in transition.conditions):
+        return Refusal.CONDITION
     if action == "accept_proposal" and _accepted_already(case, actor):
-        raise InvalidTransition(_("You have already accepted this proposal."))
-    if not transition.has_perm(case, actor):
-        raise ActionNotPermitted(
-            _("You may not do this on this case: %(action)s.")
-            % {"action": ACTION_LABELS[action]}
-        )
+        return Refusal.ALREADY_ACCEPTED
+    if not transition.has_perm(case, actor):  # type: ignore[arg-type]
+        return Refusal.PERSON
+    return None
 
 
 def _accepted_already(case: Dispute, actor: User | None) -> bool:
@@ -117,17 +113,65 @@ def _accepted_already(case: Dispute, actor: User | None) -> bool:
     return False
 
 
-def action_available(case: Dispute, actor: User | None, action: str) -> bool:
-    try:
-        check_action(case, actor, action)
-    except (ActionNotPermitted, InvalidTransition, NotVisible):
-        return False
-    return True
+def check_action(case: Dispute, actor: User | None, action: str) -> None:
+    """Raise the right error unless `actor` may run `action` on `case` now."""
+    why = refusal(case, actor, action)
+    if why is not None:
+        raise refusal_error(case, action, why)
+
+
+def refusal_error(case: Dispute, action: str, why: Refusal) -> ApplicationError:
+    """The translated error for one refused action (404, 403 or 409)."""
+    label = ACTION_LABELS[action]
+    if why is Refusal.NOT_VISIBLE:
+        return NotVisible(_("No such case."))
+    if why is Refusal.ROLE:
+        return ActionNotPermitted(
+            _("Your role may not do this: %(action)s.") % {"action": label}
+        )
+    if why is Refusal.NEEDS_USER:
+        return ActionNotPermitted(_("This action needs a user."))
+    if why is Refusal.STATE:
+        return InvalidTransition(
+            _("“%(action)s” is not available while the case is in %(state)s.")
+            % {"action": label, "state": case.get_state_display()}
+        )
+    if why is Refusal.CONDITION:
+        transition = transition_for(action, case.state)
+        failed = next(c for c in transition.conditions if not c(case))  # type: ignore[union-attr]
+        return InvalidTransition(
+            str(getattr(failed, "message", _("Not available now.")))
+        )
+    if why is Refusal.ALREADY_ACCEPTED:
+        return InvalidTransition(_("You have already accepted this proposal."))
+    return ActionNotPermitted(
+        _("You may not do this on this case: %(action)s.") % {"action": label}
+    )
 
 
 def available_actions(case: Dispute, actor: User) -> list[str]:
-    """The action names `actor` may run on `case` right now."""
-    return [a for a in USER_ACTIONS if action_available(case, actor, a)]
+    """The action names `actor` may run on `case` right now (no messages built)."""
+    role = role_of(actor)
+    if role is None or not can_see_dispute(actor, case):
+        return []
+    return [
+        name
+        for name in USER_ACTIONS
+        if role in (ACTION_ROLES[name] or ())
+        and _transition_refusal(case, actor, name) is None
+    ]
+
+
+def lock_case(dispute: Dispute) -> Dispute:
+    """Fetch the case row locked for update (inside the caller's transaction)."""
+    qs = Dispute.objects.select_for_update(of=("self",)).select_related(
+        "store__category", "order"
+    )
+    try:
+        case: Dispute = qs.get(pk=dispute.pk)
+    except Dispute.DoesNotExist as exc:
+        raise NotVisible(_("No such case.")) from exc
+    return case
 
 
 def refresh_deadline(case: Dispute, policy: Policy) -> None:
@@ -152,29 +196,70 @@ def refresh_deadline(case: Dispute, policy: Policy) -> None:
 
 
 def actor_role(actor: User | None) -> str:
+    """The value of `DisputeEvent.actor_role` for this actor."""
     if actor is None:
-        return "system"
+        return SYSTEM
     role = role_of(actor)
     return role.value if role else ""
 
 
-def run_action(
+@dataclass
+class ActionStep:
+    """The locked, checked case an action works on, and its timeline entry."""
+
+    case: Dispute
+    actor: User | None
+    action: str
+    from_state: str
+    before: dict[str, Any]
+    note: str = ""
+    amount: Decimal | None = None
+    evidence_request: EvidenceRequest | None = None
+    event: DisputeEvent | None = field(default=None, init=False)
+
+    def log(
+        self,
+        *,
+        note: str = "",
+        amount: Decimal | None = None,
+        evidence_request: EvidenceRequest | None = None,
+    ) -> None:
+        """Say what the timeline entry shows besides who, when, from and to."""
+        self.note, self.amount = note, amount
+        self.evidence_request = evidence_request
+
+    def finish(self) -> None:
+        """Refresh the deadline, save the changed fields, write and publish."""
+        case = self.case
+        refresh_deadline(case, policy_for(case.store.category))
+        case.version += 1
+        changed = [n for n in _TRACKED_FIELDS if getattr(case, n) != self.before[n]]
+        case.save(update_fields=[*changed, "updated_at"])
+        self.event = DisputeEvent.objects.create(
+            dispute=case,
+            actor=self.actor,
+            actor_role=actor_role(self.actor),
+            action=self.action,
+            from_state=self.from_state,
+            to_state=case.state,
+            note=self.note,
+            amount=self.amount,
+            evidence_request=self.evidence_request,
+        )
+        if case.state == State.CLOSED and self.from_state != State.CLOSED:
+            evidence_requests_close(case)
+        event_publish(case=case, event=self.event)
+
+
+@contextmanager
+def case_action(
     *,
-    dispute: Dispute | str,
+    dispute: Dispute,
     actor: User | None,
     action: str,
-    apply: Callable[[Dispute], Any],
-    note: str = "",
-    amount: Decimal | None = None,
     expected_version: int | None = None,
-    event_extra: dict[str, Any] | None = None,
-) -> Dispute:
-    """Run one case action in one transaction; the case is returned updated.
-
-    `apply(case)` validates the action's input against the locked row, calls
-    the django-fsm transition and records anything else (refunds, rulings).
-    Any error rolls everything back and leaves the case as it was.
-    """
+) -> Iterator[ActionStep]:
+    """Run one case action in one transaction on the locked, checked case."""
     with transaction.atomic():
         case = lock_case(dispute)
         if expected_version is not None and case.version != expected_version:
@@ -182,26 +267,15 @@ def run_action(
                 _("The case changed since you loaded it; reload and try again.")
             )
         check_action(case, actor, action)
-        before = {name: getattr(case, name) for name in _TRACKED_FIELDS}
-        from_state = case.state
-        apply(case)
-        refresh_deadline(case, policy_for(case.store.category))
-        case.version += 1
-        changed = [n for n in _TRACKED_FIELDS if getattr(case, n) != before[n]]
-        case.save(update_fields=[*changed, "updated_at"])
-        event = DisputeEvent.objects.create(
-            dispute=case,
+        step = ActionStep(
+            case=case,
             actor=actor,
-            actor_role=actor_role(actor),
             action=action,
-            from_state=from_state,
-            to_state=case.state,
-            **{"note": note, "amount": amount, **(event_extra or {})},
+            from_state=case.state,
+            before={name: getattr(case, name) for name in _TRACKED_FIELDS},
         )
-        if case.state == State.CLOSED and from_state != State.CLOSED:
-            evidence_requests_close(case)
-        event_publish(case=case, event=event)
-    return case
+        yield step
+        step.finish()
 
 
 def evidence_requests_close(case: Dispute) -> int:
@@ -236,26 +310,9 @@ def compensate_merchant(case: Dispute, amount: Decimal, *, label: str) -> None:
     )
 
 
-def parse_amount(value: Any, *, field: str = "amount") -> Decimal:
-    """A positive money amount with at most two decimal places."""
-    try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
-        if Decimal(str(value)) != amount:
-            raise InvalidOperation
-    except (InvalidOperation, ValueError, TypeError) as exc:
-        raise ValidationFailed(
-            _("Enter an amount like 12.50."), errors={field: [_("Invalid amount.")]}
-        ) from exc
-    if not amount.is_finite() or amount <= 0:
-        raise ValidationFailed(
-            _("The amount must be more than zero."),
-            errors={field: [_("Must be more than zero.")]},
-        )
-    return amount
-
-
-def require_text(value: Any, *, field: str, label: str) -> str:
-    text = (value or "").strip() if isinstance(value, str) or value is None else ""
+def require_text(value: str, *, field: str, label: str) -> str:
+    """`value` stripped; a field error when nothing is left."""
+    text = value.strip()
     if not text:
         raise ValidationFailed(
             _("%(label)s is required.") % {"label": label},
@@ -265,6 +322,7 @@ def require_text(value: Any, *, field: str, label: str) -> str:
 
 
 def party_for(case: Dispute, actor: User) -> str:
+    """'buyer' or 'merchant' for a party of the case; 403 for anyone else."""
     party = party_of(actor, case)
     if party is None:
         raise ActionNotPermitted(_("Only the buyer or the merchant may do this."))

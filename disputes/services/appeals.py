@@ -10,32 +10,42 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.errors import InvalidTransition, ValidationFailed
 
-from ..choices import Decision
-from ..models import Appeal, Dispute
+from ..choices import Decision, Liability, Outcome
+from ..models import Appeal, Dispute, PlatformRule
 from ..rules_pure import decision_note, overturn_money
-from ._core import compensate_merchant, party_for, refund, require_text, run_action
-from .platform import check_decision, rule_in_force
+from ._core import (
+    case_action,
+    compensate_merchant,
+    party_for,
+    refund,
+    require_text,
+)
+from .platform import decision_amount
 
 
 def dispute_appeal(
-    *, dispute: Dispute | str, actor: User, reason: str, **kw
+    *,
+    dispute: Dispute,
+    actor: User,
+    reason: str,
+    expected_version: int | None = None,
 ) -> Dispute:
     """A party appeals the ruling inside the window, once per case."""
     text = require_text(reason, field="reason", label=_("The reason for the appeal"))
-
-    def apply(case: Dispute) -> None:
+    with case_action(
+        dispute=dispute, actor=actor, action="appeal", expected_version=expected_version
+    ) as step:
+        case = step.case
         if Appeal.objects.filter(dispute=case).exists():
             raise InvalidTransition(_("A case can be appealed only once."))
         party = party_for(case, actor)
         case.appeal()
         Appeal.objects.create(dispute=case, appellant=actor, party=party, reason=text)
-
-    return run_action(
-        dispute=dispute, actor=actor, action="appeal", apply=apply, note=text, **kw
-    )
+        step.log(note=text)
+    return case
 
 
-def _decide(appeal: Appeal, actor: User, decision: str, reasoning: str) -> None:
+def _decide(appeal: Appeal, actor: User, decision: Decision, reasoning: str) -> None:
     appeal.decision = decision
     appeal.decided_by = actor
     appeal.decided_at = timezone.now()
@@ -43,44 +53,50 @@ def _decide(appeal: Appeal, actor: User, decision: str, reasoning: str) -> None:
 
 
 def dispute_uphold(
-    *, dispute: Dispute | str, actor: User, reasoning: str, **kw
+    *,
+    dispute: Dispute,
+    actor: User,
+    reasoning: str,
+    expected_version: int | None = None,
 ) -> Dispute:
     """A supervisor other than the ruling agent confirms the ruling."""
     text = require_text(reasoning, field="reasoning", label=_("Reasoning"))
-
-    def apply(case: Dispute) -> None:
-        case.uphold()
-        appeal = case.appeal_record
+    with case_action(
+        dispute=dispute, actor=actor, action="uphold", expected_version=expected_version
+    ) as step:
+        step.case.uphold()
+        appeal = step.case.appeal_record
         _decide(appeal, actor, Decision.UPHELD, text)
         appeal.save()
-
-    return run_action(
-        dispute=dispute, actor=actor, action="uphold", apply=apply, note=text, **kw
-    )
+        step.log(note=text)
+    return step.case
 
 
 def dispute_overturn(
     *,
-    dispute: Dispute | str,
+    dispute: Dispute,
     actor: User,
-    outcome: str,
-    liability: str,
-    rule: str,
+    outcome: Outcome,
+    liability: Liability,
+    rule: PlatformRule,
     reasoning: str,
-    amount: Decimal | str | None = None,
-    **kw,
+    amount: Decimal | None = None,
+    expected_version: int | None = None,
 ) -> Dispute:
     """A supervisor replaces the ruling.
 
     A larger buyer amount refunds the difference; a merchant win after a
     refund claws nothing back: the platform compensates the merchant.
     """
-    awarded = check_decision(outcome=outcome, liability=liability, amount=amount)
+    awarded = decision_amount(outcome=outcome, amount=amount)
     text = require_text(reasoning, field="reasoning", label=_("Reasoning"))
-    cited = rule_in_force(rule)
-    extra: dict[str, Decimal] = {}
-
-    def apply(case: Dispute) -> None:
+    with case_action(
+        dispute=dispute,
+        actor=actor,
+        action="overturn",
+        expected_version=expected_version,
+    ) as step:
+        case = step.case
         ruling = case.ruling
         if (outcome, liability, awarded) == (
             ruling.outcome,
@@ -94,26 +110,19 @@ def dispute_overturn(
         case.overturn(outcome=outcome, liability=liability)
         appeal = case.appeal_record
         _decide(appeal, actor, Decision.OVERTURNED, text)
-        appeal.outcome, appeal.liability, appeal.rule = outcome, liability, cited
+        appeal.outcome, appeal.liability, appeal.rule = outcome, liability, rule
         appeal.amount = awarded
         difference, compensation = overturn_money(
             outcome=outcome, awarded=awarded, refunded=case.refunded_amount
         )
+        moved: Decimal | None = None
         if difference:
             refund(case, difference, label="overturn")
-            extra["amount"] = difference
+            moved = difference
         elif compensation:
             compensate_merchant(case, compensation, label="compensation")
             appeal.compensation_amount = compensation
-            extra["amount"] = compensation
+            moved = compensation
         appeal.save()
-
-    return run_action(
-        dispute=dispute,
-        actor=actor,
-        action="overturn",
-        apply=apply,
-        note=decision_note(cited.code, cited.version, text),
-        event_extra=extra,
-        **kw,
-    )
+        step.log(note=decision_note(rule.code, rule.version, text), amount=moved)
+    return case

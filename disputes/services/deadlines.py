@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from core.errors import ApplicationError
 
 from .. import sla
+from ..actions import SYSTEM
 from ..choices import (
     OPEN_STATES,
     DeadlineKind,
@@ -30,48 +31,37 @@ from ..choices import (
 from ..models import Dispute, DisputeEvent, EvidenceRequest
 from ..policy import policy_for
 from ..rules_pure import auto_refund_amount, silent_merchant_note
-from ._core import refresh_deadline, refund, run_action
+from ._core import case_action, refresh_deadline, refund
 from .events import event_publish
 
 
-def dispute_handle_silent_merchant(*, dispute: Dispute | str) -> Dispute:
+def dispute_handle_silent_merchant(*, dispute: Dispute) -> Dispute:
     """The merchant stayed silent past the deadline: escalate or auto-refund."""
-    case = (
-        dispute if isinstance(dispute, Dispute) else Dispute.objects.get(number=dispute)
-    )
-    policy = policy_for(case.store.category)
+    policy = policy_for(dispute.store.category)
     if policy.silent_merchant_action == "auto_refund":
-        extra: dict = {}
-
-        def apply(locked: Dispute) -> None:
-            locked.auto_refund()
-            amount = auto_refund_amount(locked.amount, locked.order.refundable)
-            if amount > 0:
-                refund(locked, amount, label="auto_refund")
-                extra["amount"] = amount
-
-        return run_action(
-            dispute=case,
-            actor=None,
-            action="auto_refund",
-            apply=apply,
-            note=silent_merchant_note(),
-            event_extra=extra,
-        )
-    return run_action(
-        dispute=case,
-        actor=None,
-        action="auto_escalate",
-        apply=lambda locked: locked.auto_escalate(),
-        note=silent_merchant_note(),
-    )
+        return _auto_refund(dispute)
+    with case_action(dispute=dispute, actor=None, action="auto_escalate") as step:
+        step.case.auto_escalate()
+        step.log(note=silent_merchant_note())
+    return step.case
 
 
-def dispute_close_ruled(*, dispute: Dispute | str) -> Dispute:
+def _auto_refund(dispute: Dispute) -> Dispute:
+    with case_action(dispute=dispute, actor=None, action="auto_refund") as step:
+        case = step.case
+        case.auto_refund()
+        amount = auto_refund_amount(case.amount, case.order.refundable)
+        if amount > 0:
+            refund(case, amount, label="auto_refund")
+        step.log(note=silent_merchant_note(), amount=amount if amount > 0 else None)
+    return case
+
+
+def dispute_close_ruled(*, dispute: Dispute) -> Dispute:
     """The appeal window passed: the ruling becomes final."""
-    return run_action(
-        dispute=dispute, actor=None, action="close", apply=lambda c: c.close()
-    )
+    with case_action(dispute=dispute, actor=None, action="close") as step:
+        step.case.close()
+    return step.case
 
 
 @transaction.atomic
@@ -98,7 +88,7 @@ def evidence_request_expire(*, request: EvidenceRequest) -> bool:
     case = locked.dispute
     event = DisputeEvent.objects.create(
         dispute=case,
-        actor_role="system",
+        actor_role=SYSTEM,
         action="evidence_timeout",
         from_state=case.state,
         to_state=case.state,
@@ -123,8 +113,8 @@ def _timeline(case: Dispute, action: str, note: str, *, internal: bool) -> None:
     event_publish(case=case, event=event)
 
 
-def _local(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+def _local(moment: datetime | None) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def _target_label(case: Dispute) -> str:

@@ -13,7 +13,8 @@ from accounts.models import User
 from core.errors import ActionNotPermitted, ApplicationError
 from core.roles import is_platform_staff
 
-from ..choices import ACTION_LABELS
+from ..actions import ACTION_LABELS
+from ..choices import Party
 from ..models import Dispute, Macro
 from .platform import dispute_request_evidence, dispute_start_mediation
 from .records import message_post
@@ -34,7 +35,7 @@ def macro_steps(*, macro: Macro, actor: User) -> list[Step]:
         hours = macro.evidence_hours
         steps.append((str(ACTION_LABELS["request_evidence"]), lambda case: (
             dispute_request_evidence(
-                dispute=case, actor=actor, party=macro.evidence_party,
+                dispute=case, actor=actor, party=Party(macro.evidence_party),
                 note=macro.evidence_what,
                 due_at=timezone.now() + timedelta(hours=hours) if hours else None,
             )

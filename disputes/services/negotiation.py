@@ -18,33 +18,17 @@ from core.errors import (
 )
 from core.roles import Role, role_of
 from orders.models import Order
+from orders.services import check_refundable
 
 from ..choices import OPEN_STATES, Reason, Remedy, State
 from ..models import Dispute, DisputeEvent, new_case_number
 from ..policy import order_open_refusal, policy_for
-from ._core import (
-    parse_amount,
-    party_for,
-    refresh_deadline,
-    refund,
-    require_text,
-    run_action,
-)
+from ._core import case_action, party_for, refresh_deadline, refund, require_text
 from .events import event_publish
 
 
-def _check_choice(value: str, choices: type, field: str) -> str:
-    if value not in choices.values:
-        raise ValidationFailed(
-            _("Choose a valid %(field)s.") % {"field": field},
-            errors={
-                field: [_("“%(value)s” is not a valid choice.") % {"value": value}]
-            },
-        )
-    return value
-
-
-def _check_openable(order: Order, amount: Decimal) -> None:
+def check_openable(order: Order, amount: Decimal) -> None:
+    """Refuse a case on an order that may not be disputed (now, for `amount`)."""
     refusal = order_open_refusal(
         order,
         has_open_case=Dispute.objects.filter(
@@ -54,51 +38,42 @@ def _check_openable(order: Order, amount: Decimal) -> None:
     )
     if refusal:
         raise InvalidTransition(refusal)
-    if amount > order.refundable:
-        raise ValidationFailed(
-            _("You can claim at most ¥%(max)s on this order.")
-            % {"max": order.refundable},
-            errors={"amount": [_("At most %(max)s.") % {"max": order.refundable}]},
-        )
+    check_refundable(order, amount)
 
 
 def dispute_open(
     *,
     actor: User,
-    order: Order | str,
-    reason: str,
-    remedy: str,
-    amount: Decimal | str,
+    order: Order,
+    reason: Reason,
+    remedy: Remedy,
+    amount: Decimal,
     description: str = "",
 ) -> Dispute:
     """A buyer opens a case on an own, paid order inside the after-sales window."""
     if role_of(actor) != Role.BUYER:
         raise ActionNotPermitted(_("Only buyers open cases."))
-    _check_choice(reason, Reason, "reason")
-    _check_choice(remedy, Remedy, "remedy")
-    claimed = parse_amount(amount)
     with transaction.atomic():
-        number = order.number if isinstance(order, Order) else order
         locked = (
             visible_orders(actor, Order.objects.select_for_update(of=("self",)))
             .select_related("store__category")
-            .filter(number=number)
+            .filter(pk=order.pk)
             .first()
         )
         if locked is None:
             raise NotVisible(_("No such order."))
-        _check_openable(locked, claimed)
+        check_openable(locked, amount)
         policy = policy_for(locked.store.category)
         now = timezone.now()
-        case = Dispute(
+        case: Dispute = Dispute(
             number=_unused_number(),
             order=locked,
             buyer=actor,
             store=locked.store,
             reason=reason,
             remedy=remedy,
-            amount=claimed,
-            description=(description or "").strip(),
+            amount=amount,
+            description=description.strip(),
             opened_at=now,
             merchant_deadline_at=now + policy.merchant_response,
         )
@@ -115,7 +90,7 @@ def dispute_open(
             action="open",
             to_state=State.NEGOTIATION,
             note=case.description,
-            amount=claimed,
+            amount=amount,
         )
         event_publish(case=case, event=event)
     return case
@@ -129,102 +104,110 @@ def _unused_number() -> str:
     raise RuntimeError("Could not find a free case number.")
 
 
-def dispute_accept(*, dispute: Dispute | str, actor: User, **kw) -> Dispute:
+def dispute_accept(
+    *, dispute: Dispute, actor: User, expected_version: int | None = None
+) -> Dispute:
     """The merchant accepts the claim: the claimed amount is refunded."""
-
-    def apply(case: Dispute) -> None:
-        case.accept()
-        refund(case, case.amount, label="accept")
-
-    return run_action(dispute=dispute, actor=actor, action="accept", apply=apply, **kw)
+    with case_action(
+        dispute=dispute, actor=actor, action="accept", expected_version=expected_version
+    ) as step:
+        step.case.accept()
+        refund(step.case, step.case.amount, label="accept")
+    return step.case
 
 
 def dispute_offer(
-    *, dispute: Dispute | str, actor: User, amount: Decimal | str, note: str = "", **kw
+    *,
+    dispute: Dispute,
+    actor: User,
+    amount: Decimal,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> Dispute:
     """The merchant counter-offers: 0 < offer < claimed amount."""
-    offered = parse_amount(amount)
-
-    def apply(case: Dispute) -> None:
-        if offered >= case.amount:
+    with case_action(
+        dispute=dispute, actor=actor, action="offer", expected_version=expected_version
+    ) as step:
+        case = step.case
+        if amount >= case.amount:
             raise ValidationFailed(
                 _("An offer must be less than the claimed ¥%(amount)s.")
                 % {"amount": case.amount},
                 errors={"amount": [_("Must be less than the claim.")]},
             )
-        if offered > case.order.refundable:
-            raise ValidationFailed(
-                _("At most ¥%(max)s can still be refunded on this order.")
-                % {"max": case.order.refundable},
-                errors={"amount": [_("Too large.")]},
-            )
-        case.offer(amount=offered, note=(note or "").strip())
+        check_refundable(case.order, amount)
+        case.offer(amount=amount, note=note.strip())
+        step.log(note=note.strip(), amount=amount)
+    return case
 
-    return run_action(
+
+def dispute_accept_offer(
+    *, dispute: Dispute, actor: User, expected_version: int | None = None
+) -> Dispute:
+    """The buyer accepts the counter-offer: the offer is refunded."""
+    with case_action(
         dispute=dispute,
         actor=actor,
-        action="offer",
-        apply=apply,
-        note=note,
-        amount=offered,
-        **kw,
-    )
-
-
-def dispute_accept_offer(*, dispute: Dispute | str, actor: User, **kw) -> Dispute:
-    """The buyer accepts the counter-offer: the offer is refunded."""
-
-    def apply(case: Dispute) -> None:
+        action="accept_offer",
+        expected_version=expected_version,
+    ) as step:
+        case = step.case
         case.accept_offer()
+        assert case.offer_amount is not None  # the has_offer guard
         refund(case, case.offer_amount, label="accept_offer")
-
-    return run_action(
-        dispute=dispute, actor=actor, action="accept_offer", apply=apply, **kw
-    )
+    return case
 
 
 def dispute_reject(
-    *, dispute: Dispute | str, actor: User, reason: str, **kw
+    *,
+    dispute: Dispute,
+    actor: User,
+    reason: str,
+    expected_version: int | None = None,
 ) -> Dispute:
     """The merchant rejects the claim with a reason."""
     text = require_text(reason, field="reason", label=_("A reason"))
-    return run_action(
-        dispute=dispute,
-        actor=actor,
-        action="reject",
-        apply=lambda case: case.reject(reason=text),
-        note=text,
-        **kw,
-    )
+    with case_action(
+        dispute=dispute, actor=actor, action="reject", expected_version=expected_version
+    ) as step:
+        step.case.reject(reason=text)
+        step.log(note=text)
+    return step.case
 
 
 def dispute_request_intervention(
-    *, dispute: Dispute | str, actor: User, note: str = "", **kw
+    *,
+    dispute: Dispute,
+    actor: User,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> Dispute:
     """Either party asks the platform to step in (the intervention event)."""
-
-    def apply(case: Dispute) -> None:
-        case.request_intervention(party=party_for(case, actor))
-
-    return run_action(
+    with case_action(
         dispute=dispute,
         actor=actor,
         action="request_intervention",
-        apply=apply,
-        note=(note or "").strip(),
-        **kw,
-    )
+        expected_version=expected_version,
+    ) as step:
+        step.case.request_intervention(party=party_for(step.case, actor))
+        step.log(note=note.strip())
+    return step.case
 
 
 def dispute_withdraw(
-    *, dispute: Dispute | str, actor: User, note: str = "", **kw
+    *,
+    dispute: Dispute,
+    actor: User,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> Dispute:
     """The buyer withdraws the case."""
-    return run_action(
+    with case_action(
         dispute=dispute,
         actor=actor,
         action="withdraw",
-        apply=lambda case: case.withdraw(),
-        note=(note or "").strip(),
-        **kw,
-    )
+        expected_version=expected_version,
+    ) as step:
+        step.case.withdraw()
+        step.log(note=note.strip())
+    return step.case

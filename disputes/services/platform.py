@@ -6,245 +6,197 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import ActionNotPermitted, InvalidTransition, ValidationFailed
-from core.roles import Role, role_of
+from core.roles import PLATFORM_ROLES, Role, role_of
+from orders.services import check_refundable
 
 from ..choices import Liability, Outcome, Party
 from ..models import Dispute, EvidenceRequest, PlatformRule, Ruling
 from ..policy import policy_for
 from ..rules_pure import assigned_note, decision_note
-from ._core import parse_amount, party_for, refund, require_text, run_action
+from ._core import case_action, party_for, refund, require_text
 
 
-def _handler(assignee: User | int | str | None) -> User:
-    """An agent or supervisor, given as a user, an id or a username."""
-    user = assignee
-    if not isinstance(assignee, User):
-        lookup = {"pk": assignee} if str(assignee).isdigit() else {"username": assignee}
-        user = User.objects.filter(**lookup, is_active=True).first()
-    if user is None or role_of(user) not in (Role.AGENT, Role.SUPERVISOR):
+def check_handler(user: User) -> None:
+    """Cases go to active agents and supervisors only."""
+    if not user.is_active or role_of(user) not in PLATFORM_ROLES:
         raise ValidationFailed(
             _("Choose an active agent or supervisor."),
             errors={"assignee": [_("Not an agent or supervisor.")]},
         )
-    return user
 
 
 def dispute_take(
     *,
-    dispute: Dispute | str,
+    dispute: Dispute,
     actor: User,
-    assignee: User | int | str | None = None,
-    **kw,
+    assignee: User | None = None,
+    expected_version: int | None = None,
 ) -> Dispute:
     """An agent takes a complaint; a supervisor may assign it to anyone."""
-    target = actor if assignee in (None, "") else _handler(assignee)
+    target = actor
+    if assignee is not None:
+        check_handler(assignee)
+        target = assignee
     if target.pk != actor.pk and role_of(actor) != Role.SUPERVISOR:
         raise ActionNotPermitted(_("Only supervisors assign cases to others."))
-
-    def apply(case: Dispute) -> None:
-        due = timezone.now() + policy_for(case.store.category).evidence
-        case.take(assignee_id=target.pk, evidence_deadline_at=due)
-
-    return run_action(
-        dispute=dispute,
-        actor=actor,
-        action="take",
-        apply=apply,
-        note=assigned_note(target.username),
-        **kw,
-    )
+    with case_action(
+        dispute=dispute, actor=actor, action="take", expected_version=expected_version
+    ) as step:
+        due = timezone.now() + policy_for(step.case.store.category).evidence
+        step.case.take(assignee_id=target.pk, evidence_deadline_at=due)
+        step.log(note=assigned_note(target.username))
+    return step.case
 
 
 def dispute_assign(
-    *, dispute: Dispute | str, actor: User, assignee: User | int | str, **kw
+    *,
+    dispute: Dispute,
+    actor: User,
+    assignee: User,
+    expected_version: int | None = None,
 ) -> Dispute:
     """A supervisor reassigns a case under verification or mediation."""
-    if assignee in (None, ""):
-        raise ValidationFailed(
-            _("Choose the agent."), errors={"assignee": [_("Required.")]}
-        )
-    target = _handler(assignee)
-
-    def apply(case: Dispute) -> None:
-        if case.assigned_to_id == target.pk:
+    check_handler(assignee)
+    with case_action(
+        dispute=dispute, actor=actor, action="assign", expected_version=expected_version
+    ) as step:
+        if step.case.assigned_to_id == assignee.pk:
             raise InvalidTransition(
                 _("The case is already assigned to %(user)s.")
-                % {"user": target.username}
+                % {"user": assignee.username}
             )
-        case.assign(assignee_id=target.pk)
-
-    return run_action(
-        dispute=dispute,
-        actor=actor,
-        action="assign",
-        apply=apply,
-        note=_("Assigned to %(user)s") % {"user": target.username},
-        **kw,
-    )
+        step.case.assign(assignee_id=assignee.pk)
+        step.log(note=assigned_note(assignee.username))
+    return step.case
 
 
 def dispute_start_mediation(
-    *, dispute: Dispute | str, actor: User, note: str = "", **kw
+    *,
+    dispute: Dispute,
+    actor: User,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> Dispute:
     """The assigned agent moves from verification to mediation."""
-    return run_action(
+    with case_action(
         dispute=dispute,
         actor=actor,
         action="start_mediation",
-        apply=lambda case: case.start_mediation(),
-        note=(note or "").strip(),
-        **kw,
-    )
+        expected_version=expected_version,
+    ) as step:
+        step.case.start_mediation()
+        step.log(note=note.strip())
+    return step.case
 
 
 def dispute_propose(
-    *, dispute: Dispute | str, actor: User, amount: Decimal | str, note: str, **kw
+    *,
+    dispute: Dispute,
+    actor: User,
+    amount: Decimal,
+    note: str,
+    expected_version: int | None = None,
 ) -> Dispute:
     """The agent proposes a settlement amount; both parties must accept it."""
-    proposed = parse_amount(amount)
     text = require_text(note, field="note", label=_("A note explaining the proposal"))
-
-    def apply(case: Dispute) -> None:
-        if proposed > case.order.refundable:
-            raise ValidationFailed(
-                _("At most ¥%(max)s can still be refunded on this order.")
-                % {"max": case.order.refundable},
-                errors={"amount": [_("Too large.")]},
-            )
-        case.propose(amount=proposed, note=text)
-
-    return run_action(
+    with case_action(
         dispute=dispute,
         actor=actor,
         action="propose",
-        apply=apply,
-        note=text,
-        amount=proposed,
-        **kw,
-    )
+        expected_version=expected_version,
+    ) as step:
+        check_refundable(step.case.order, amount)
+        step.case.propose(amount=amount, note=text)
+        step.log(note=text, amount=amount)
+    return step.case
 
 
-def dispute_accept_proposal(*, dispute: Dispute | str, actor: User, **kw) -> Dispute:
+def dispute_accept_proposal(
+    *, dispute: Dispute, actor: User, expected_version: int | None = None
+) -> Dispute:
     """A party accepts the proposal; once both have, it is refunded and closed."""
-
-    def apply(case: Dispute) -> None:
+    with case_action(
+        dispute=dispute,
+        actor=actor,
+        action="accept_proposal",
+        expected_version=expected_version,
+    ) as step:
+        case = step.case
         case.accept_proposal(party=party_for(case, actor))
-        if not case.is_open:
+        if not case.is_open and case.proposal_amount is not None:
             refund(case, case.proposal_amount, label="mediated")
-
-    return run_action(
-        dispute=dispute, actor=actor, action="accept_proposal", apply=apply, **kw
-    )
-
-
-def _due(value: datetime | str | None, default: datetime) -> datetime:
-    if value in (None, ""):
-        return default
-    due = value if isinstance(value, datetime) else parse_datetime(str(value))
-    if due is None:
-        raise ValidationFailed(
-            _("Enter a valid date and time."), errors={"due_at": [_("Invalid.")]}
-        )
-    if timezone.is_naive(due):
-        due = timezone.make_aware(due)
-    if due <= timezone.now():
-        raise ValidationFailed(
-            _("The due time must be in the future."),
-            errors={"due_at": [_("Must be in the future.")]},
-        )
-    return due
+    return case
 
 
 def dispute_request_evidence(
     *,
-    dispute: Dispute | str,
+    dispute: Dispute,
     actor: User,
-    party: str,
+    party: Party,
     note: str,
-    due_at: datetime | str | None = None,
-    **kw,
+    due_at: datetime | None = None,
+    expected_version: int | None = None,
 ) -> Dispute:
     """The agent asks one party for evidence by a due time (default 72 h)."""
-    if party not in Party.values:
-        raise ValidationFailed(
-            _("Choose the buyer or the merchant."), errors={"party": [_("Invalid.")]}
-        )
     what = require_text(note, field="note", label=_("What is needed"))
-
-    def apply(case: Dispute) -> None:
-        due = _due(due_at, timezone.now() + policy_for(case.store.category).evidence)
-        request = EvidenceRequest.objects.create(
-            dispute=case, party=party, what=what, due_at=due, requested_by=actor
+    if due_at is not None and due_at <= timezone.now():
+        raise ValidationFailed(
+            _("The due time must be in the future."),
+            errors={"due_at": [_("Must be in the future.")]},
         )
-        extra["evidence_request"] = request
-        case.request_evidence()
-
-    extra: dict = {}
-    return run_action(
+    with case_action(
         dispute=dispute,
         actor=actor,
         action="request_evidence",
-        apply=apply,
-        note=what,
-        event_extra=extra,
-        **kw,
-    )
-
-
-def rule_in_force(code: str) -> PlatformRule:
-    rule = PlatformRule.objects.in_force().filter(code=code).first()
-    if rule is None:
-        raise ValidationFailed(
-            _("Cite a platform rule in force."),
-            errors={"rule": [_("Unknown rule “%(code)s”.") % {"code": code}]},
+        expected_version=expected_version,
+    ) as step:
+        default = timezone.now() + policy_for(step.case.store.category).evidence
+        request = EvidenceRequest.objects.create(
+            dispute=step.case,
+            party=party,
+            what=what,
+            due_at=due_at or default,
+            requested_by=actor,
         )
-    return rule
+        step.case.request_evidence()
+        step.log(note=what, evidence_request=request)
+    return step.case
 
 
-def check_decision(
-    *, outcome: str, liability: str, amount: Decimal | str | None
-) -> Decimal:
-    """Validate an outcome, a liability and (for the buyer) an amount."""
-    errors = {}
-    if outcome not in Outcome.values:
-        errors["outcome"] = [_("Choose buyer or merchant.")]
-    if liability not in Liability.values:
-        errors["liability"] = [_("Choose merchant, buyer, logistics or none.")]
-    if errors:
-        raise ValidationFailed(_("Check the decision."), errors=errors)
-    if outcome == Outcome.BUYER:
-        return parse_amount(amount)
-    return Decimal("0.00")
+def decision_amount(*, outcome: Outcome, amount: Decimal | None) -> Decimal:
+    """What the buyer gets under a decision: an amount when the buyer wins, else 0."""
+    if outcome != Outcome.BUYER:
+        return Decimal("0.00")
+    if amount is None:
+        raise ValidationFailed(
+            _("Enter the amount the buyer gets."),
+            errors={"amount": [_("Enter the amount the buyer gets.")]},
+        )
+    return amount
 
 
 def dispute_rule(
     *,
-    dispute: Dispute | str,
+    dispute: Dispute,
     actor: User,
-    outcome: str,
-    liability: str,
-    rule: str,
+    outcome: Outcome,
+    liability: Liability,
+    rule: PlatformRule,
     reasoning: str,
-    amount: Decimal | str | None = None,
-    **kw,
+    amount: Decimal | None = None,
+    expected_version: int | None = None,
 ) -> Dispute:
-    """The agent rules citing a rule; a buyer win is refunded at once."""
-    awarded = check_decision(outcome=outcome, liability=liability, amount=amount)
+    """The agent rules citing a rule in force; a buyer win is refunded at once."""
+    awarded = decision_amount(outcome=outcome, amount=amount)
     text = require_text(reasoning, field="reasoning", label=_("Reasoning"))
-    cited = rule_in_force(rule)
-
-    def apply(case: Dispute) -> None:
-        if awarded > case.order.refundable:
-            raise ValidationFailed(
-                _("At most ¥%(max)s can still be refunded on this order.")
-                % {"max": case.order.refundable},
-                errors={"amount": [_("Too large.")]},
-            )
+    with case_action(
+        dispute=dispute, actor=actor, action="rule", expected_version=expected_version
+    ) as step:
+        case = step.case
         window = policy_for(case.store.category).appeal_window
         case.rule(
             outcome=outcome,
@@ -257,19 +209,13 @@ def dispute_rule(
             outcome=outcome,
             liability=liability,
             amount=awarded,
-            rule=cited,
+            rule=rule,
             reasoning=text,
             decided_by=actor,
         )
         if awarded:
             refund(case, awarded, label="ruling")
-
-    return run_action(
-        dispute=dispute,
-        actor=actor,
-        action="rule",
-        apply=apply,
-        note=decision_note(cited.code, cited.version, text),
-        amount=awarded or None,
-        **kw,
-    )
+        step.log(
+            note=decision_note(rule.code, rule.version, text), amount=awarded or None
+        )
+    return case

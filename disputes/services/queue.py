@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -15,11 +15,12 @@ from ..models import Dispute
 from .platform import dispute_take
 
 
-def next_free_complaints():
+def next_free_complaints() -> QuerySet[Dispute]:
     """Free complaints, most urgent first: nearest pick-up target, then oldest."""
-    return Dispute.objects.filter(
+    free: QuerySet[Dispute] = Dispute.objects.filter(
         state=State.COMPLAINT, assigned_to__isnull=True
     ).order_by(F("deadline_at").asc(nulls_last=True), "opened_at", "id")
+    return free
 
 
 def dispute_take_next(*, actor: User) -> Dispute | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -36,13 +37,10 @@ from ._core import actor_role, require_text
 from .events import event_publish
 
 
-def _visible_case(dispute: Dispute | str, actor: User) -> Dispute:
-    case = dispute
-    if not isinstance(dispute, Dispute):
-        case = Dispute.objects.filter(number=dispute).first()
-    if case is None or not can_see_dispute(actor, case):
+def _visible_case(dispute: Dispute, actor: User) -> Dispute:
+    if not can_see_dispute(actor, dispute):
         raise NotVisible(_("No such case."))
-    return case
+    return dispute
 
 
 def _check_contributor(case: Dispute, actor: User) -> str | None:
@@ -59,7 +57,7 @@ def _check_contributor(case: Dispute, actor: User) -> str | None:
 
 @transaction.atomic
 def message_post(
-    *, dispute: Dispute | str, actor: User, body: str, internal: bool = False
+    *, dispute: Dispute, actor: User, body: str, internal: bool = False
 ) -> Message:
     """Add a public reply, or (staff only) an internal note, to the timeline."""
     case = _visible_case(dispute, actor)
@@ -91,7 +89,7 @@ def message_post(
     return message
 
 
-def _read_upload(upload: UploadedFile) -> tuple[str, str, str]:
+def _read_upload(upload: UploadedFile[Any] | None) -> tuple[str, str, str]:
     """(sha256, content type, extension) of an accepted upload."""
     if upload is None:
         raise ValidationFailed(_("Choose a file."), errors={"file": [_("Required.")]})
@@ -111,7 +109,7 @@ def _read_upload(upload: UploadedFile) -> tuple[str, str, str]:
 
 @transaction.atomic
 def evidence_upload(
-    *, dispute: Dispute | str, actor: User, file: UploadedFile, description: str = ""
+    *, dispute: Dispute, actor: User, file: UploadedFile[Any], description: str = ""
 ) -> Evidence:
     """Store an evidence file (type checked by content) and answer open requests."""
     case = _visible_case(dispute, actor)
@@ -132,7 +130,7 @@ def evidence_upload(
         original_name=(getattr(file, "name", "") or "upload")[-200:],
         content_type=content_type,
         extension=extension,
-        size=file.size,
+        size=file.size or 0,
         sha256=sha256,
         description=(description or "").strip()[:500],
         request=request,

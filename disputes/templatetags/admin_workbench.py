@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import format_html
 
 from core.roles import is_platform_staff
-from disputes import workbench
+from disputes import actions, workbench
 
 register = template.Library()
 
@@ -56,4 +56,4 @@ def money(value) -> str:
 
 @register.filter
 def event_label(action: str) -> str:
-    return workbench.event_label(action)
+    return actions.event_label(action)

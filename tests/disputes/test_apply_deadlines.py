@@ -53,7 +53,7 @@ def test_silent_merchant_is_refunded_when_the_policy_says_auto_refund(settings):
         **settings.DISPUTE_POLICY,
         "silent_merchant_action": "auto_refund",
     }
-    story = case_in_state("negotiation", amount="80.00")
+    story = case_in_state("negotiation", amount=Decimal("80.00"))
     with later(hours=49):
         apply_deadlines()
     case = story.refresh()

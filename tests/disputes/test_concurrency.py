@@ -6,6 +6,7 @@ Needs PostgreSQL (row locks); on SQLite the test is skipped and says why.
 from __future__ import annotations
 
 import threading
+from decimal import Decimal as D
 
 import pytest
 from django.db import connection
@@ -52,7 +53,7 @@ def test_same_accept_many_times_refunds_once():
     story = case_in_state("negotiation")
     number = story.case.number
     results = race(
-        lambda i: services.dispute_accept(dispute=number, actor=story.merchant)
+        lambda i: services.dispute_accept(dispute=story.case, actor=story.merchant)
     )
     assert results == ["409"] * (THREADS - 1) + ["ok"]
     case = Dispute.objects.get(number=number)
@@ -65,7 +66,7 @@ def test_two_agents_take_the_same_complaint():
     story = case_in_state("complaint")
     agents = [agent() for _ in range(THREADS)]
     number = story.case.number
-    results = race(lambda i: services.dispute_take(dispute=number, actor=agents[i]))
+    results = race(lambda i: services.dispute_take(dispute=story.case, actor=agents[i]))
     assert results == ["409"] * (THREADS - 1) + ["ok"]
     case = Dispute.objects.get(number=number)
     assert case.events.filter(action="take").count() == 1
@@ -77,12 +78,12 @@ def test_ruling_races_refund_once():
     number = story.case.number
     results = race(
         lambda i: services.dispute_rule(
-            dispute=number,
+            dispute=story.case,
             actor=story.agent,
             outcome="buyer",
             liability="merchant",
-            amount="100.00",
-            rule=story.rule.code,
+            amount=D("100.00"),
+            rule=story.rule,
             reasoning="属实",
         )
     )
@@ -91,15 +92,15 @@ def test_ruling_races_refund_once():
 
 
 def test_concurrent_opens_on_one_order_make_one_case():
-    story = case_in_state("closed", amount="10.00")
+    story = case_in_state("closed", amount=D("10.00"))
     order = story.case.order
     results = race(
         lambda i: services.dispute_open(
             actor=story.buyer,
-            order=order.number,
+            order=order,
             reason="damaged",
             remedy="refund_only",
-            amount="5.00",
+            amount=D("5.00"),
         )
     )
     assert results == ["409"] * (THREADS - 1) + ["ok"]

@@ -6,6 +6,8 @@ A cell is the state (and resolution) the case ends in, or the error status:
 
 from __future__ import annotations
 
+from decimal import Decimal as D
+
 import pytest
 
 from core.errors import ApplicationError
@@ -102,13 +104,13 @@ def build(scenario: str):
     story = case_in_state(state)
     if variant == "offered":
         services.dispute_offer(
-            dispute=story.case, actor=story.merchant, amount="60.00", note="退一部分"
+            dispute=story.case, actor=story.merchant, amount=D("60.00"), note="退一部分"
         )
     elif variant == "rejected":
         services.dispute_reject(dispute=story.case, actor=story.merchant, reason="否")
     elif variant == "proposed":
         services.dispute_propose(
-            dispute=story.case, actor=story.agent, amount="80.00", note="各让一步"
+            dispute=story.case, actor=story.agent, amount=D("80.00"), note="各让一步"
         )
     story.refresh()
     return story
@@ -116,16 +118,16 @@ def build(scenario: str):
 
 def kwargs_for(action: str, story) -> dict:
     return {
-        "offer": {"amount": "60.00", "note": "部分退款"},
+        "offer": {"amount": D("60.00"), "note": "部分退款"},
         "reject": {"reason": "商品无问题"},
         "assign": {"assignee": story.other_agent},
-        "propose": {"amount": "80.00", "note": "建议部分退款"},
+        "propose": {"amount": D("80.00"), "note": "建议部分退款"},
         "request_evidence": {"party": "buyer", "note": "请上传实物照片"},
         "rule": {
             "outcome": "buyer",
             "liability": "merchant",
-            "amount": "100.00",
-            "rule": story.rule.code,
+            "amount": D("100.00"),
+            "rule": story.rule,
             "reasoning": "商品存在质量问题",
         },
         "appeal": {"reason": "有新的物流证据"},
@@ -133,7 +135,7 @@ def kwargs_for(action: str, story) -> dict:
         "overturn": {
             "outcome": "merchant",
             "liability": "none",
-            "rule": story.rule.code,
+            "rule": story.rule,
             "reasoning": "新证据表明无质量问题",
         },
     }.get(action, {})

@@ -159,7 +159,7 @@ def test_known_buyers_can_open_a_case_on_fresh_orders_at_store_1_and_2(
             order=fresh.first(),
             reason=Reason.QUALITY,
             remedy=Remedy.REFUND_ONLY,
-            amount="1.00",
+            amount=Decimal("1.00"),
             description="试一下",
         )
         assert case.state == State.NEGOTIATION

@@ -178,7 +178,7 @@ class TestRulingTargetOverNationalDay:
                 actor=story.agent,
                 outcome="merchant",
                 liability="none",
-                rule=story.rule.code,
+                rule=story.rule,
                 reasoning="证据不足",
             )
         case = story.refresh()

@@ -57,7 +57,7 @@ def test_take_next_ask_receive_rule_without_leaving_the_case(
 
     # The buyer answers (through the same service the portal uses).
     services.evidence_upload(
-        dispute=story.case.number, actor=story.buyer, file=_photo(),
+        dispute=story.case, actor=story.buyer, file=_photo(),
         description="破损处照片",
     )  # fmt: skip
 

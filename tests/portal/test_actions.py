@@ -15,13 +15,13 @@ def _prepare(story, setup: str) -> None:
     case = story.case
     if setup == "offered":
         services.dispute_offer(
-            dispute=case, actor=story.merchant, amount="60.00", note="部分退款"
+            dispute=case, actor=story.merchant, amount=Decimal("60.00"), note="部分退款"
         )
     elif setup == "rejected":
         services.dispute_reject(dispute=case, actor=story.merchant, reason="无问题")
     elif setup == "proposed":
         services.dispute_propose(
-            dispute=case, actor=story.agent, amount="70.00", note="各退一步"
+            dispute=case, actor=story.agent, amount=Decimal("70.00"), note="各退一步"
         )
     story.refresh()
 

@@ -22,13 +22,14 @@ March has 10 orders (A: cases 1, 2 and 4 more; B: case 3 and 3 more), April 6.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 
 from disputes import services
-from disputes.models import Dispute
+from disputes.models import Dispute, PlatformRule
 from reports.measures import BUCKET_EDGES, bucket_of
 from reports.selectors import Query, summary, totals
 from tests.factories import (
@@ -71,21 +72,23 @@ class World:
         with time_machine.travel(opened, tick=False):
             self.cases[n] = services.dispute_open(
                 actor=order.buyer, order=order, reason=reason,
-                remedy="refund_only", amount="100.00",
+                remedy="refund_only", amount=Decimal("100.00"),
             )  # fmt: skip
         return self.cases[n]
 
     def do(self, n, when, action, **kw):
+        if isinstance(kw.get("rule"), str):  # the services take the rule in force
+            kw["rule"] = PlatformRule.objects.in_force().get(code=kw["rule"])
         with time_machine.travel(when, tick=False):
             fn = getattr(services, f"dispute_{action}")
-            self.cases[n] = fn(dispute=self.cases[n].number, **kw)
+            self.cases[n] = fn(dispute=self.cases[n], **kw)
 
     def breach(self, n, field, when):
         """What the SLA worker does: stamp the miss, write a timeline entry."""
         Dispute.objects.filter(pk=self.cases[n].pk).update(**{field: when})
         with time_machine.travel(when, tick=False):
             services.message_post(
-                dispute=self.cases[n].number, actor=self.boss,
+                dispute=self.cases[n], actor=self.boss,
                 body="target missed", internal=True,
             )  # fmt: skip
 
@@ -103,7 +106,7 @@ def world():
     w.do(2, at(4, 1, 8, 30), "take", actor=w.agent1)
     ruling = {"rule": "quality", "reasoning": "r", "actor": w.agent1}
     w.do(2, at(4, 1, 18, 30), "rule", outcome="buyer", liability="merchant",
-         amount="100.00", **ruling)  # fmt: skip
+         amount=Decimal("100.00"), **ruling)  # fmt: skip
     w.do(2, at(4, 2, 9), "appeal", actor=merchant_a, reason="new facts")
     w.do(2, at(4, 3, 9), "overturn", actor=w.boss, outcome="merchant",
          liability="none", rule="quality", reasoning="r")  # fmt: skip
@@ -115,12 +118,12 @@ def world():
     w.breach(3, "pickup_breached_at", at(3, 16, 11))
     w.do(3, at(3, 16, 17), "take", actor=w.agent2)
     w.do(3, at(3, 16, 18), "start_mediation", actor=w.agent2)
-    w.do(3, at(3, 16, 19), "propose", actor=w.agent2, amount="50.00", note="n")
+    w.do(3, at(3, 16, 19), "propose", actor=w.agent2, amount=Decimal("50.00"), note="n")
     w.do(3, at(3, 16, 20), "accept_proposal", actor=c3.buyer)
     w.do(3, at(3, 16, 21), "accept_proposal", actor=merchant_b)
 
     c4 = w.open(4, w.b, "quality", at(4, 2, 12))
-    w.do(4, at(4, 3, 8), "offer", actor=merchant_b, amount="20.00", note="n")
+    w.do(4, at(4, 3, 8), "offer", actor=merchant_b, amount=Decimal("20.00"), note="n")
     w.do(4, at(4, 3, 9), "withdraw", actor=c4.buyer)
 
     c5 = w.open(5, w.a, "not_received", at(4, 5, 8))
@@ -129,7 +132,7 @@ def world():
     w.do(5, at(4, 7, 9), "take", actor=w.agent1)
     w.breach(5, "ruling_breached_at", at(4, 7, 13))
     w.do(5, at(4, 7, 14), "rule", outcome="buyer", liability="merchant",
-         amount="100.00", **ruling)  # fmt: skip
+         amount=Decimal("100.00"), **ruling)  # fmt: skip
     w.do(5, at(4, 8, 9), "appeal", actor=merchant_a, reason="new facts")
     w.do(5, at(4, 9, 9), "uphold", actor=w.boss, reasoning="r")
 

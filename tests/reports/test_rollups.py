@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections import Counter
 from datetime import datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -128,11 +129,11 @@ def _run(cast: Cast, case: Dispute, choice: int) -> None:
     action = options[(choice - 1) % len(options)] if choice else _forward(case)
     merchant, buyer = case.store.owner, case.buyer
     handler = case.assigned_to or cast.agents[0]
-    decision = {"rule": cast.rule.code, "reasoning": "r"}
+    decision = {"rule": cast.rule, "reasoning": "r"}
     calls = {
         "accept": lambda: services.dispute_accept(dispute=case, actor=merchant),
         "offer": lambda: services.dispute_offer(
-            dispute=case, actor=merchant, amount="10.00"
+            dispute=case, actor=merchant, amount=Decimal("10.00")
         ),
         "accept_offer": lambda: services.dispute_accept_offer(
             dispute=case, actor=buyer
@@ -152,7 +153,7 @@ def _run(cast: Cast, case: Dispute, choice: int) -> None:
             dispute=case, actor=handler
         ),
         "propose": lambda: services.dispute_propose(
-            dispute=case, actor=handler, amount="5.00", note="n"
+            dispute=case, actor=handler, amount=Decimal("5.00"), note="n"
         ),
         "accept_proposal_buyer": lambda: services.dispute_accept_proposal(
             dispute=case, actor=buyer
@@ -162,7 +163,7 @@ def _run(cast: Cast, case: Dispute, choice: int) -> None:
         ),
         "rule_buyer": lambda: services.dispute_rule(
             dispute=case, actor=handler, outcome="buyer", liability="merchant",
-            amount="1.00", **decision,
+            amount=Decimal("1.00"), **decision,
         ),
         "rule_merchant": lambda: services.dispute_rule(
             dispute=case, actor=handler, outcome="merchant", liability="buyer",
@@ -253,7 +254,7 @@ def test_random_histories_keep_rollups_exact(django_db_blocker, steps):
                 cases.append(
                     services.dispute_open(
                         actor=order.buyer, order=order, remedy="refund_only",
-                        reason=["quality", "damaged"][i % 2], amount="100.00",
+                        reason=["quality", "damaged"][i % 2], amount=Decimal("100.00"),
                     )
                 )  # fmt: skip
         for index, choice, hours in steps:

@@ -14,6 +14,7 @@ from accounts.models import User
 from accounts.roles import assign_role
 from core.roles import Role
 from disputes import services
+from disputes.choices import Reason, Remedy
 from disputes.models import Dispute, PlatformRule
 from orders.models import Order, OrderItem, OrderStatus
 from stores.models import Category, Store
@@ -51,8 +52,9 @@ class Command(BaseCommand):
         for order in orders[:4]:
             if not Dispute.objects.filter(order=order).exists():
                 services.dispute_open(
-                    actor=users["fuzz_buyer"], order=order, reason="quality",
-                    remedy="refund_only", amount="10.00", description="fuzz",
+                    actor=users["fuzz_buyer"], order=order, reason=Reason.QUALITY,
+                    remedy=Remedy.REFUND_ONLY, amount=Decimal("10.00"),
+                    description="fuzz",
                 )  # fmt: skip
         self.stdout.write(" ".join(ROLES))
 

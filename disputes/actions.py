@@ -1,0 +1,439 @@
+"""The case actions and timeline entries, each declared once.
+
+Everything else reads this module: the services' role check
+(`check_action`, `available_actions`), the service dispatch
+(`disputes.services.ACTION_SERVICES`), the portal and admin forms
+(`disputes.forms`, `disputes.admin.forms`), the API's per-action serializers
+and OpenAPI text (`disputes.api`), button labels and tones, the "done"
+messages, the timeline labels (`EVENT_LABELS`), the choices of
+`DisputeEvent.action` / `actor_role` / `from_state` / `to_state`, and the
+webhook / notification event names (`dispute.<past tense>`).
+
+Adding an action is three steps:
+
+1. one `Action(...)` entry in `ACTIONS` below (name, label, timeline wording,
+   roles, input fields, whether it moves money, event name);
+2. one `@fsm.transition` method of the same name on `Dispute`
+   (`disputes/models/case.py`), guards as `conditions`, people as `permission`;
+3. one service `dispute_<name>` in `disputes/services/` with keyword-only,
+   typed arguments named like the fields, written as
+   `with case_action(...) as step:` (see `disputes/services/_core.py`).
+
+Forms, serializers, buttons and labels follow; `tests/disputes/test_actions_registry.py`
+fails until all three exist. A timeline entry that is not an action (a
+message, an SLA warning, ...) is one `EventKind(...)` entry in `EVENT_KINDS`.
+Then add a migration (`makemigrations disputes`) for the new choice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from core.roles import Role
+
+from .choices import Liability, Outcome, Party, State
+
+SYSTEM = "system"
+
+
+class FieldType(StrEnum):
+    """What an input field holds once the edge (form or serializer) parsed it."""
+
+    AMOUNT = "amount"  # Decimal > 0, two places
+    TEXT = "text"  # str, stripped
+    CHOICE = "choice"  # str, one of `choices`
+    USER = "user"  # User: an active agent or supervisor
+    DATETIME = "datetime"  # aware datetime
+    RULE = "rule"  # PlatformRule in force, given by its code
+
+
+@dataclass(frozen=True)
+class Field:
+    """One typed input of an action; its name is the service's keyword."""
+
+    name: str
+    kind: FieldType
+    label: Promise
+    required: bool = True
+    choices: type[models.TextChoices] | None = None
+    max_length: int = 5000
+    help_text: Promise | str = ""
+    roles: frozenset[Role] | None = None  # who sees the field; None: everybody
+    radio: bool = False  # pages show the choices as radio buttons
+
+
+@dataclass(frozen=True)
+class Action:
+    """One case action: a transition on `Dispute` run by one service."""
+
+    name: str
+    label: Promise  # buttons, titles and messages ("Accept the offer")
+    past: Promise  # the timeline ("Buyer accepted the offer")
+    event: str  # webhook and notification event name, "dispute.<past tense>"
+    roles: frozenset[Role] | None  # who may ever run it; None: the system only
+    fields: tuple[Field, ...] = ()
+    moves_money: bool = False
+    done: Promise | None = None  # the message after it worked on a page
+    tone: str = ""  # "danger" or "warn" for buttons that end or escalate
+    essential: bool = False  # mailed even to users who opted out of news
+    service: str = ""  # defaults to dispute_<name>
+
+    @property
+    def service_name(self) -> str:
+        return self.service or f"dispute_{self.name}"
+
+    @property
+    def for_users(self) -> bool:
+        return bool(self.roles)
+
+    @property
+    def on_portal(self) -> bool:
+        """Buyers and merchants run it from the case page."""
+        return bool(self.roles and self.roles & PARTY_ROLES)
+
+    @property
+    def on_admin(self) -> bool:
+        """Agents and supervisors run it from the workbench."""
+        return bool(self.roles and self.roles & HANDLER_ROLES)
+
+    def field(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
+@dataclass(frozen=True)
+class EventKind:
+    """A timeline entry that is not an action (a message, a timeout...)."""
+
+    name: str
+    past: Promise
+    event: str | None = None  # None: never leaves the platform (internal)
+    essential: bool = False  # mailed even to users who opted out of news
+
+
+PARTY_ROLES = frozenset({Role.BUYER, Role.MERCHANT})
+HANDLER_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR})
+BUYER = frozenset({Role.BUYER})
+MERCHANT = frozenset({Role.MERCHANT})
+SUPERVISOR = frozenset({Role.SUPERVISOR})
+
+# Inputs shared by several actions (each is still declared once, here).
+NOTE = Field("note", FieldType.TEXT, _("Note (optional)"), required=False)
+REASON = Field("reason", FieldType.TEXT, _("Reason"))
+REASONING = Field("reasoning", FieldType.TEXT, _("Reasoning"))
+DECISION = (
+    Field("outcome", FieldType.CHOICE, _("Outcome"), choices=Outcome, radio=True),
+    Field("liability", FieldType.CHOICE, _("Liability"), choices=Liability),
+    Field(
+        "amount",
+        FieldType.AMOUNT,
+        _("Amount to the buyer (¥)"),
+        required=False,
+        help_text=_("Required when the buyer wins; refunded at once."),
+    ),
+    Field("rule", FieldType.RULE, _("Platform rule (version in force)")),
+    REASONING,
+)
+
+ACTIONS: dict[str, Action] = {
+    a.name: a
+    for a in (
+        Action(
+            "accept",
+            _("Accept the claim and refund"),
+            _("Merchant accepted"),
+            "dispute.accepted",
+            MERCHANT,
+            moves_money=True,
+            done=_("You accepted the claim; the buyer is refunded."),
+            essential=True,
+        ),
+        Action(
+            "offer",
+            _("Make a counter-offer"),
+            _("Merchant offered"),
+            "dispute.offered",
+            MERCHANT,
+            fields=(
+                Field("amount", FieldType.AMOUNT, _("Offer (¥)")),
+                Field("note", FieldType.TEXT, _("Note"), required=False),
+            ),
+            done=_("Your offer was sent to the buyer."),
+            essential=True,
+        ),
+        Action(
+            "accept_offer",
+            _("Accept the offer"),
+            _("Buyer accepted the offer"),
+            "dispute.offer_accepted",
+            BUYER,
+            moves_money=True,
+            done=_("You accepted the offer; the refund is on its way."),
+            essential=True,
+        ),
+        Action(
+            "reject",
+            _("Reject the claim"),
+            _("Merchant rejected"),
+            "dispute.rejected",
+            MERCHANT,
+            fields=(REASON,),
+            done=_("You rejected the claim."),
+            tone="danger",
+            essential=True,
+        ),
+        Action(
+            "request_intervention",
+            _("Ask the platform to step in"),
+            _("Intervention requested"),
+            "dispute.intervention_requested",
+            PARTY_ROLES,
+            fields=(NOTE,),
+            done=_("The platform has been asked to step in."),
+            tone="warn",
+            essential=True,
+        ),
+        Action(
+            "withdraw",
+            _("Withdraw the case"),
+            _("Withdrawn"),
+            "dispute.withdrawn",
+            BUYER,
+            fields=(NOTE,),
+            done=_("The case was withdrawn."),
+            tone="danger",
+            essential=True,
+        ),
+        Action(
+            "take",
+            _("Take"),
+            _("Taken"),
+            "dispute.taken",
+            HANDLER_ROLES,
+            fields=(
+                Field(
+                    "assignee",
+                    FieldType.USER,
+                    _("Assign to (blank: me)"),
+                    required=False,
+                    help_text=_("An agent's username or id."),
+                    roles=SUPERVISOR,
+                ),
+            ),
+        ),
+        Action(
+            "assign",
+            _("Assign"),
+            _("Assigned"),
+            "dispute.assigned",
+            SUPERVISOR,
+            fields=(Field("assignee", FieldType.USER, _("Agent")),),
+        ),
+        Action(
+            "start_mediation",
+            _("Start mediation"),
+            _("Mediation started"),
+            "dispute.mediation_started",
+            HANDLER_ROLES,
+            fields=(Field("note", FieldType.TEXT, _("Note"), required=False),),
+        ),
+        Action(
+            "propose",
+            _("Propose a settlement"),
+            _("Settlement proposed"),
+            "dispute.proposed",
+            HANDLER_ROLES,
+            fields=(
+                Field("amount", FieldType.AMOUNT, _("Settlement amount (¥)")),
+                Field("note", FieldType.TEXT, _("Note to both parties")),
+            ),
+            essential=True,
+        ),
+        Action(
+            "accept_proposal",
+            _("Accept the platform's proposal"),
+            _("Proposal accepted"),
+            "dispute.proposal_accepted",
+            PARTY_ROLES,
+            moves_money=True,
+            done=_("You accepted the proposal."),
+        ),
+        Action(
+            "request_evidence",
+            _("Request evidence"),
+            _("Evidence requested"),
+            "dispute.evidence_requested",
+            HANDLER_ROLES,
+            fields=(
+                Field("party", FieldType.CHOICE, _("From"), choices=Party),
+                Field("note", FieldType.TEXT, _("What is needed")),
+                Field(
+                    "due_at",
+                    FieldType.DATETIME,
+                    _("Due by (blank: the default 72 hours)"),
+                    required=False,
+                ),
+            ),
+            essential=True,
+        ),
+        Action(
+            "rule",
+            _("Rule"),
+            _("Ruled"),
+            "dispute.ruled",
+            HANDLER_ROLES,
+            fields=DECISION,
+            moves_money=True,
+            essential=True,
+        ),
+        Action(
+            "appeal",
+            _("Appeal the ruling"),
+            _("Appealed"),
+            "dispute.appealed",
+            PARTY_ROLES,
+            fields=(REASON,),
+            done=_(
+                "Your appeal was filed; a senior reviewer will re-examine the case."
+            ),
+            tone="warn",
+            essential=True,
+        ),
+        Action(
+            "uphold",
+            _("Uphold the ruling"),
+            _("Ruling upheld"),
+            "dispute.upheld",
+            SUPERVISOR,
+            fields=(REASONING,),
+            essential=True,
+        ),
+        Action(
+            "overturn",
+            _("Overturn the ruling"),
+            _("Ruling overturned"),
+            "dispute.overturned",
+            SUPERVISOR,
+            fields=DECISION,
+            moves_money=True,
+            essential=True,
+        ),
+        Action(
+            "auto_escalate",
+            _("Escalate to the platform"),
+            _("Escalated (merchant silent)"),
+            "dispute.escalated",
+            None,
+            service="dispute_handle_silent_merchant",
+            essential=True,
+        ),
+        Action(
+            "auto_refund",
+            _("Refund automatically"),
+            _("Auto-refunded (merchant silent)"),
+            "dispute.auto_refunded",
+            None,
+            moves_money=True,
+            service="dispute_handle_silent_merchant",
+            essential=True,
+        ),
+        Action(
+            "close",
+            _("Close after the appeal window"),
+            _("Closed (appeal window passed)"),
+            "dispute.closed",
+            None,
+            service="dispute_close_ruled",
+            essential=True,
+        ),
+    )
+}
+
+EVENT_KINDS: dict[str, EventKind] = {
+    k.name: k
+    for k in (
+        EventKind("open", _("Opened"), "dispute.opened", essential=True),
+        EventKind("message", _("Message"), "dispute.message_posted"),
+        EventKind("internal_note", _("Internal note")),
+        EventKind("evidence", _("Evidence uploaded"), "dispute.evidence_uploaded"),
+        EventKind(
+            "evidence_timeout",
+            _("Evidence request timed out"),
+            "dispute.evidence_timed_out",
+            essential=True,
+        ),
+        EventKind(
+            "evidence_deadline",
+            _("Evidence deadline passed"),
+            "dispute.evidence_deadline_passed",
+        ),
+        EventKind("sla_warning", _("Agent target due soon")),
+        EventKind("sla_breach", _("Agent target missed"), essential=True),
+    )
+}
+
+# Derived tables: read these, never restate them.
+USER_ACTIONS: tuple[str, ...] = tuple(n for n, a in ACTIONS.items() if a.for_users)
+ACTION_LABELS: dict[str, Promise] = {n: a.label for n, a in ACTIONS.items()}
+ACTION_ROLES: dict[str, frozenset[Role] | None] = {
+    n: a.roles for n, a in ACTIONS.items()
+}
+ACTION_TONES: dict[str, str] = {n: a.tone for n, a in ACTIONS.items() if a.tone}
+ACTION_DONE: dict[str, Promise] = {
+    n: a.done for n, a in ACTIONS.items() if a.done is not None
+}
+EVENT_LABELS: dict[str, Promise] = {
+    **{n: k.past for n, k in EVENT_KINDS.items()},
+    **{n: a.past for n, a in ACTIONS.items()},
+}
+EVENT_NAMES: dict[str, str] = {
+    **{n: k.event for n, k in EVENT_KINDS.items() if k.event},
+    **{n: a.event for n, a in ACTIONS.items()},
+}
+ESSENTIAL_MAIL: frozenset[str] = frozenset(
+    [n for n, a in ACTIONS.items() if a.essential]
+    + [n for n, k in EVENT_KINDS.items() if k.essential]
+)
+PORTAL_ACTIONS: tuple[str, ...] = tuple(n for n, a in ACTIONS.items() if a.on_portal)
+ADMIN_ACTIONS: tuple[str, ...] = tuple(n for n, a in ACTIONS.items() if a.on_admin)
+
+# Choices of the timeline's columns (DisputeEvent).
+EVENT_ACTION_CHOICES: list[tuple[str, Promise]] = list(EVENT_LABELS.items())
+ACTOR_ROLE_CHOICES: list[tuple[str, Promise]] = [
+    *Role.choices,
+    (SYSTEM, _("system")),
+]
+STATE_CHOICES: list[tuple[str, Promise]] = list(State.choices)
+
+
+def service_kwargs(action: Action, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The service's keyword arguments from an edge's parsed data.
+
+    Blank optional inputs are left out (the service's default applies); the
+    `version` the user saw becomes `expected_version`.
+    """
+    kwargs = {
+        spec.name: data[spec.name]
+        for spec in action.fields
+        if data.get(spec.name) not in (None, "")
+    }
+    if data.get("version") is not None:
+        kwargs["expected_version"] = data["version"]
+    return kwargs
+
+
+def event_label(name: str) -> str:
+    """A timeline entry's wording in the reader's language."""
+    label = EVENT_LABELS.get(name)
+    return str(label) if label is not None else name.replace("_", " ")
+
+
+def event_name(name: str) -> str | None:
+    """The webhook / notification event for a timeline entry (None: internal)."""
+    return EVENT_NAMES.get(name)

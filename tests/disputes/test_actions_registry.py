@@ -1,0 +1,189 @@
+"""Each action is declared once, in disputes/actions.py; everything else follows.
+
+Walks the registry and checks that every django-fsm transition on Dispute,
+every service, every portal and admin form, every API serializer and every
+label is derived from it, and that no other module keeps its own table of
+actions.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+
+from core.roles import Role
+from disputes import actions, services
+from disputes.actions import ACTIONS, EVENT_KINDS, EVENT_LABELS, FieldType
+from disputes.admin.forms import ACTION_FORMS as ADMIN_FORMS
+from disputes.api.serializers import ACTION_SERIALIZERS, ActionSerializer
+from disputes.forms import ACTION_FORMS as PORTAL_FORMS
+from disputes.models import Dispute, DisputeEvent
+
+ROOT = Path(__file__).resolve().parents[2]
+USER_ACTIONS = [name for name, a in ACTIONS.items() if a.roles]
+SYSTEM_ACTIONS = [name for name, a in ACTIONS.items() if a.roles is None]
+
+
+def fsm_transitions() -> set[str]:
+    return {
+        name
+        for name, member in inspect.getmembers(Dispute)
+        if hasattr(member, "_django_fsm")
+    }
+
+
+def test_every_transition_is_an_action_and_every_action_a_transition():
+    assert fsm_transitions() == set(ACTIONS)
+
+
+@pytest.mark.parametrize("name", list(ACTIONS))
+def test_each_action_has_its_service(name):
+    action = ACTIONS[name]
+    service = getattr(services, action.service_name)
+    assert services.ACTION_SERVICES[name] is service
+
+
+@pytest.mark.parametrize("name", USER_ACTIONS)
+def test_a_user_action_service_takes_exactly_its_typed_fields(name):
+    signature = inspect.signature(services.ACTION_SERVICES[name])
+    params = signature.parameters
+    expected = {"dispute", "actor", "expected_version"} | {
+        spec.name for spec in ACTIONS[name].fields
+    }
+    assert set(params) == expected
+    for param in params.values():
+        assert param.kind is inspect.Parameter.KEYWORD_ONLY, param
+        assert param.annotation is not inspect.Parameter.empty, param
+    assert signature.return_annotation == "Dispute"
+    for spec in ACTIONS[name].fields:
+        assert (params[spec.name].default is inspect.Parameter.empty) == (
+            spec.required
+        ), spec.name
+
+
+def test_no_service_hides_its_contract_behind_kwargs():
+    for name in dir(services):
+        function = getattr(services, name)
+        if not inspect.isfunction(function):
+            continue
+        kinds = {p.kind for p in inspect.signature(function).parameters.values()}
+        assert inspect.Parameter.VAR_KEYWORD not in kinds, name
+
+
+def test_portal_and_admin_forms_are_the_registry_split_by_role():
+    assert set(PORTAL_FORMS) == {n for n, a in ACTIONS.items() if a.on_portal}
+    assert set(ADMIN_FORMS) == {n for n, a in ACTIONS.items() if a.on_admin}
+    assert set(PORTAL_FORMS) | set(ADMIN_FORMS) == set(USER_ACTIONS)
+
+
+@pytest.mark.parametrize("name", USER_ACTIONS)
+def test_each_form_has_the_action_fields_and_one_version_rule(name):
+    form_class = PORTAL_FORMS.get(name) or ADMIN_FORMS[name]
+    assert form_class.action is ACTIONS[name]
+    form = form_class(role=Role.SUPERVISOR)
+    assert set(form.fields) == {"version"} | {s.name for s in ACTIONS[name].fields}
+    version = form.fields["version"]
+    assert (version.required, version.min_value) == (False, 1)
+
+
+@pytest.mark.parametrize("name", USER_ACTIONS)
+def test_each_api_serializer_has_the_action_fields(name):
+    fields = ACTION_SERIALIZERS[name]().fields
+    assert set(fields) == {"version"} | {s.name for s in ACTIONS[name].fields}
+    for spec in ACTIONS[name].fields:
+        assert fields[spec.name].required == spec.required, spec.name
+
+
+def test_the_schema_body_is_the_union_of_every_action_field():
+    names = {s.name for a in ACTIONS.values() for s in a.fields}
+    assert set(ActionSerializer().fields) == names | {"version"}
+
+
+def test_a_field_name_means_one_type_everywhere():
+    kinds: dict[str, set[FieldType]] = {}
+    for action in ACTIONS.values():
+        for spec in action.fields:
+            kinds.setdefault(spec.name, set()).add(spec.kind)
+    assert {name: len(k) for name, k in kinds.items()} == dict.fromkeys(kinds, 1)
+
+
+def test_the_api_schema_lists_the_user_actions():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    path = schema["paths"]["/api/v1/disputes/{number}/actions/{action_name}/"]
+    (param,) = [p for p in path["post"]["parameters"] if p["name"] == "action_name"]
+    assert sorted(param["schema"]["enum"]) == sorted(USER_ACTIONS)
+    for name in USER_ACTIONS:
+        assert name in path["post"]["description"] or not ACTIONS[name].fields
+
+
+def test_timeline_labels_and_event_choices_come_from_the_registry():
+    assert set(EVENT_LABELS) == set(ACTIONS) | set(EVENT_KINDS)
+    assert not set(ACTIONS) & set(EVENT_KINDS)
+    field = DisputeEvent._meta.get_field("action")
+    assert [value for value, _label in field.choices] == list(EVENT_LABELS)
+    roles = DisputeEvent._meta.get_field("actor_role")
+    assert {v for v, _ in roles.choices} == {*Role.values, actions.SYSTEM}
+
+
+def test_every_label_reads_in_chinese():
+    with translation.override("zh-hans"):
+        untranslated = [
+            str(text)
+            for a in ACTIONS.values()
+            for text in (a.label, a.past, a.done, *(s.label for s in a.fields))
+            if text is not None and re.search(r"[A-Za-z]{3}", str(text))
+        ]
+        untranslated += [
+            str(k.past)
+            for k in EVENT_KINDS.values()
+            if re.search("[A-Za-z]", str(k.past))
+        ]
+    assert untranslated == []
+
+
+def test_event_names_are_unique_and_dotted():
+    names = [a.event for a in ACTIONS.values()] + [
+        k.event for k in EVENT_KINDS.values() if k.event
+    ]
+    assert len(names) == len(set(names))
+    assert all(re.fullmatch(r"dispute\.[a-z_]+", n) for n in names)
+
+
+def _sources() -> list[Path]:
+    skip = {"migrations", ".venv", "tests", "bench"}
+    return [
+        p
+        for p in ROOT.rglob("*.py")
+        if not skip & set(p.relative_to(ROOT).parts)
+        and p != ROOT / "disputes" / "actions.py"
+    ]
+
+
+def test_no_other_module_keeps_a_table_of_actions():
+    """A dict or tuple literal naming three or more actions is a second registry."""
+    names = set(ACTIONS) | set(EVENT_KINDS)
+    tables = []
+    for path in _sources():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Dict):
+                items = node.keys
+            elif isinstance(node, ast.Tuple | ast.List | ast.Set):
+                items = node.elts
+            else:
+                continue
+            literal = {
+                item.value
+                for item in items
+                if isinstance(item, ast.Constant) and item.value in names
+            }
+            if len(literal) >= 3:
+                tables.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert tables == []
