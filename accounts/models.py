@@ -24,6 +24,12 @@ class User(AbstractUser):
             "from you. Decisions, deadlines and requests are always e-mailed."
         ),
     )
+    staff_number = models.CharField(
+        _("staff number"),
+        max_length=16,
+        blank=True,
+        help_text=_("Platform staff only: buyers and merchants see “Agent 1024”."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -31,3 +37,12 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def public_name(self) -> str:
+        """How buyers and merchants see this user: staff by number, never login."""
+        if not self.is_staff:
+            return str(self)
+        if self.staff_number:
+            return _("Agent %(number)s") % {"number": self.staff_number}
+        return str(_("Platform agent"))

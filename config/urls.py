@@ -2,7 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from core import views as core_views
+
+handler403 = core_views.permission_denied
+handler404 = core_views.page_not_found
+handler500 = core_views.server_error
+
 urlpatterns = [
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("", RedirectView.as_view(url="/accounts/home/", permanent=False)),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),

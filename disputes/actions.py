@@ -38,7 +38,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
 
-from .choices import Liability, Outcome, Party, State
+from .choices import Liability, Outcome, Party, RejectionPreset, State
 
 SYSTEM = "system"
 
@@ -52,6 +52,7 @@ class FieldType(StrEnum):
     USER = "user"  # User: an active agent or supervisor
     DATETIME = "datetime"  # aware datetime
     RULE = "rule"  # PlatformRule in force, given by its code
+    FLAG = "flag"  # bool, never required (an unticked box is False)
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,10 @@ class Action:
     tone: str = ""  # "danger" or "warn" for buttons that end or escalate
     essential: bool = False  # mailed even to users who opted out of news
     service: str = ""  # defaults to dispute_<name>
+    # The confirm dialog on the parties' pages: the amount and what happens next;
+    # %(amount)s is the case's `confirm_amount` field ({amount}: the form's own).
+    confirm: Promise | None = None
+    confirm_amount: str = ""
 
     @property
     def service_name(self) -> str:
@@ -141,6 +146,17 @@ DECISION = (
     REASONING,
 )
 
+COMPENSATION = Field(
+    "compensation",
+    FieldType.FLAG,
+    _("Also award the compensation the rule provides (e.g. 假一赔三)"),
+    required=False,
+    help_text=_(
+        "Paid by the merchant on top of the refund: the rule's multiple of the "
+        "refunded price, at least its minimum. Only for rules that provide it."
+    ),
+)
+
 ACTIONS: dict[str, Action] = {
     a.name: a
     for a in (
@@ -153,6 +169,11 @@ ACTIONS: dict[str, Action] = {
             moves_money=True,
             done=_("You accepted the claim; the buyer is refunded."),
             essential=True,
+            confirm=_(
+                "Refund %(amount)s to the buyer now? The case closes and this "
+                "cannot be undone."
+            ),
+            confirm_amount="amount",
         ),
         Action(
             "offer",
@@ -166,6 +187,10 @@ ACTIONS: dict[str, Action] = {
             ),
             done=_("Your offer was sent to the buyer."),
             essential=True,
+            confirm=_(
+                "Offer the buyer a refund of {amount}? If the buyer accepts, it is "
+                "refunded at once. Any earlier offer is replaced."
+            ),
         ),
         Action(
             "accept_offer",
@@ -176,6 +201,11 @@ ACTIONS: dict[str, Action] = {
             moves_money=True,
             done=_("You accepted the offer; the refund is on its way."),
             essential=True,
+            confirm=_(
+                "Accept the store's offer of %(amount)s? You are refunded now and "
+                "the case closes."
+            ),
+            confirm_amount="offer_amount",
         ),
         Action(
             "reject",
@@ -183,10 +213,30 @@ ACTIONS: dict[str, Action] = {
             _("Merchant rejected"),
             "dispute.rejected",
             MERCHANT,
-            fields=(REASON,),
+            fields=(
+                Field(
+                    "preset",
+                    FieldType.CHOICE,
+                    _("Reason for rejecting"),
+                    required=False,
+                    choices=RejectionPreset,
+                ),
+                Field(
+                    "reason",
+                    FieldType.TEXT,
+                    _("Details for the buyer"),
+                    required=False,
+                    help_text=_("Choose a reason or write one."),
+                ),
+            ),
             done=_("You rejected the claim."),
             tone="danger",
             essential=True,
+            confirm=_(
+                "Reject the claim of %(amount)s? Your open offer, if any, is "
+                "withdrawn and the buyer may ask the platform to step in."
+            ),
+            confirm_amount="amount",
         ),
         Action(
             "request_intervention",
@@ -198,6 +248,10 @@ ACTIONS: dict[str, Action] = {
             done=_("The platform has been asked to step in."),
             tone="warn",
             essential=True,
+            confirm=_(
+                "Ask the platform to step in? An agent will check the facts, "
+                "mediate or rule; the negotiation ends."
+            ),
         ),
         Action(
             "withdraw",
@@ -209,6 +263,29 @@ ACTIONS: dict[str, Action] = {
             done=_("The case was withdrawn."),
             tone="danger",
             essential=True,
+            confirm=_("Withdraw the case? It closes without a refund from this case."),
+        ),
+        Action(
+            "escalate",
+            _("Escalate to the platform at a party's request"),
+            _("Escalated by customer service"),
+            "dispute.escalated_by_customer_service",
+            HANDLER_ROLES,
+            fields=(
+                Field(
+                    "party",
+                    FieldType.CHOICE,
+                    _("Who asked for the platform"),
+                    choices=Party,
+                ),
+                Field(
+                    "note",
+                    FieldType.TEXT,
+                    _("What they said (both parties see it)"),
+                    required=False,
+                ),
+            ),
+            tone="warn",
         ),
         Action(
             "take",
@@ -263,6 +340,11 @@ ACTIONS: dict[str, Action] = {
             PARTY_ROLES,
             moves_money=True,
             done=_("You accepted the proposal."),
+            confirm=_(
+                "Accept the platform's proposal of %(amount)s? Once both parties "
+                "accept, it is refunded and the case closes."
+            ),
+            confirm_amount="proposal_amount",
         ),
         Action(
             "request_evidence",
@@ -271,7 +353,7 @@ ACTIONS: dict[str, Action] = {
             "dispute.evidence_requested",
             HANDLER_ROLES,
             fields=(
-                Field("party", FieldType.CHOICE, _("From"), choices=Party),
+                Field("party", FieldType.CHOICE, _("Ask whom"), choices=Party),
                 Field("note", FieldType.TEXT, _("What is needed")),
                 Field(
                     "due_at",
@@ -288,7 +370,7 @@ ACTIONS: dict[str, Action] = {
             _("Ruled"),
             "dispute.ruled",
             HANDLER_ROLES,
-            fields=DECISION,
+            fields=(*DECISION, COMPENSATION),
             moves_money=True,
             essential=True,
         ),
@@ -298,12 +380,20 @@ ACTIONS: dict[str, Action] = {
             _("Appealed"),
             "dispute.appealed",
             PARTY_ROLES,
-            fields=(REASON,),
+            fields=(
+                Field(
+                    "reason", FieldType.TEXT, _("Why you appeal (the new information)")
+                ),
+            ),
             done=_(
                 "Your appeal was filed; a senior reviewer will re-examine the case."
             ),
             tone="warn",
             essential=True,
+            confirm=_(
+                "Appeal the ruling? A case can be appealed only once; a senior "
+                "reviewer re-examines it."
+            ),
         ),
         Action(
             "uphold",
@@ -437,3 +527,20 @@ def event_label(name: str) -> str:
 def event_name(name: str) -> str | None:
     """The webhook / notification event for a timeline entry (None: internal)."""
     return EVENT_NAMES.get(name)
+
+
+# A refund's note is the code of the action that moved the money, or one of
+# these (orders.Refund.note_label shows it in the reader's language).
+REFUND_NOTES: dict[str, Promise] = {
+    "mediated": _("Mediated settlement"),
+    "ruling": _("Platform ruling"),
+    "compensation": _("Platform compensation after appeal"),
+    "ruling_compensation": _("Compensation awarded by the ruling"),
+}
+
+
+def refund_note_label(code: str) -> str:
+    """What a refund was for, in the reader's language."""
+    if code in REFUND_NOTES:
+        return str(REFUND_NOTES[code])
+    return event_label(code) if code in EVENT_LABELS else code

@@ -78,6 +78,34 @@ class DeadlineKind(models.TextChoices):
     APPEAL_REVIEW = "appeal_review", _("Appeal review target")
 
 
+class Channel(models.TextChoices):
+    """How a complaint reached customer service when an agent opens the case."""
+
+    PHONE = "phone", _("Phone")
+    CHAT = "chat", _("Online chat")
+    OTHER = "other", _("Other channel")
+
+
+class RejectionPreset(models.TextChoices):
+    """Common reasons a merchant picks when rejecting (free text may follow)."""
+
+    NO_QUALITY_PROBLEM = "no_quality_problem", _("The goods have no quality problem")
+    AS_DESCRIBED = (
+        "as_described",
+        _("The goods match the description on the product page"),
+    )
+    SIGNED_BY_BUYER = "signed_by_buyer", _("The parcel was signed for by the buyer")
+    RETURN_NOT_RECEIVED = (
+        "return_not_received",
+        _("The returned goods were not received"),
+    )
+    USED_OR_DAMAGED = (
+        "used_or_damaged",
+        _("The goods were used or damaged by the buyer"),
+    )
+    AMOUNT_TOO_HIGH = "amount_too_high", _("The claimed amount is too high")
+
+
 class Decision(models.TextChoices):
     UPHELD = "upheld", _("Upheld")
     OVERTURNED = "overturned", _("Overturned")

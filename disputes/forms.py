@@ -9,7 +9,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from core.files import upload_refusal
+from core.files import ACCEPTED_TYPES, max_upload_mb, upload_refusal
 from core.roles import Role
 
 from . import selectors
@@ -22,8 +22,10 @@ from .actions import (
     service_kwargs,
 )
 from .choices import Reason, Remedy
+from .presentation import needs_description
 
 MAX_FILES = 5
+UPLOAD_ACCEPT = ",".join(ACCEPTED_TYPES)
 STATE_FILTERS = (
     ("open", _("Open")),
     ("closed", _("Closed")),
@@ -58,26 +60,56 @@ def check_upload(upload: UploadedFile) -> None:
         )
 
 
+def _pick(choices) -> list[tuple[str, str]]:
+    """Choices with an empty first entry, so nothing is chosen for the user."""
+    return [("", _("Please choose")), *choices]
+
+
 class DisputeOpenForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason"), choices=Reason.choices)
-    remedy = forms.ChoiceField(label=_("What you want"), choices=Remedy.choices)
+    reason = forms.ChoiceField(label=_("Problem"), choices=_pick(Reason.choices))
+    remedy = forms.ChoiceField(label=_("What you want"), choices=_pick(Remedy.choices))
     amount = forms.DecimalField(
-        label=_("Amount (¥)"), min_value=0.01, max_digits=12, decimal_places=2
+        label=_("Refund amount (¥)"),
+        min_value=0.01,
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
     )
     description = forms.CharField(
         label=_("What happened"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
         required=False,
+        help_text=_(
+            "Required for quality, description, damage, missing parts, "
+            "counterfeit and other problems."
+        ),
     )
     files = MultipleFileField(  # type: ignore[assignment]  # a field, not BaseForm.files
         label=_("Evidence (optional)"),
         required=False,
-        help_text=_("Photos, PDF or MP4, up to %(n)s files.") % {"n": MAX_FILES},
+        widget=MultipleFileInput(attrs={"accept": UPLOAD_ACCEPT}),
     )
     evidence_note = forms.CharField(
         label=_("About the files"), max_length=500, required=False
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = _(
+            "Up to %(n)s files: JPG, PNG, GIF or WebP photos, PDF or MP4 video, "
+            "at most %(mb)s MB each."
+        ) % {"n": MAX_FILES, "mb": max_upload_mb()}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        reason = data.get("reason")
+        if reason and needs_description(reason) and not data.get("description"):
+            self.add_error(
+                "description",
+                _("Describe the problem so the store can check it."),
+            )
+        return data
 
     def clean_files(self) -> list[UploadedFile]:
         files = self.cleaned_data.get("files") or []
@@ -99,7 +131,10 @@ class MessageForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
-    file = forms.FileField(label=_("File"))
+    file = forms.FileField(
+        label=_("File"),
+        widget=forms.ClearableFileInput(attrs={"accept": UPLOAD_ACCEPT}),
+    )
     description = forms.CharField(
         label=_("Description"), max_length=500, required=False
     )
@@ -155,6 +190,8 @@ def form_field(spec: Field) -> forms.Field:
         return forms.ChoiceField(choices=BLANK + spec.choices.choices, **common)
     if spec.kind is FieldType.USER:
         return forms.ModelChoiceField(queryset=selectors.active_handlers(), **common)
+    if spec.kind is FieldType.FLAG:
+        return forms.BooleanField(**{**common, "required": False})
     if spec.kind is FieldType.DATETIME:
         return forms.DateTimeField(
             widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), **common

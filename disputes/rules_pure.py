@@ -98,12 +98,10 @@ def overturn_money(
 
 # Timeline wording written by the services (in the active language).
 def decision_note(code: str, version: int, reasoning: str) -> str:
-    """A ruling's or appeal decision's note: the rule version, then the reasoning."""
-    return f"[{code} v{version}] {reasoning}"
-
-
-def assigned_note(username: str) -> str:
-    return _("Assigned to %(user)s") % {"user": username}
+    """A ruling's or appeal decision's timeline note: the reasoning. The cited
+    rule version is recorded on the ruling and shown as a link to its page,
+    never as a raw code in the text."""
+    return reasoning
 
 
 def silent_merchant_note() -> str:

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -15,12 +27,13 @@ from accounts.models import User
 from accounts.scoping import visible_disputes
 from core.roles import PLATFORM_ROLES, is_platform_staff
 
-from .choices import Resolution, State
+from .choices import MerchantResponse, Party, RequestStatus, Resolution, State
 from .models import (
     Appeal,
     Dispute,
     DisputeEvent,
     Evidence,
+    EvidenceRequest,
     Message,
     PlatformRule,
     ReasoningTemplate,
@@ -72,7 +85,9 @@ def dispute_detail(*, user: User, number: str) -> Dispute | None:
     """One visible case with its ruling and appeal, or None."""
     return (
         dispute_list(user=user)
-        .select_related("ruling__rule", "appeal_record__rule", "store__owner")
+        .select_related(
+            "ruling__rule", "appeal_record__rule", "store__owner", "opened_by"
+        )
         .filter(number=number)
         .first()
     )
@@ -81,11 +96,98 @@ def dispute_detail(*, user: User, number: str) -> Dispute | None:
 def dispute_timeline(*, dispute: Dispute, user: User) -> QuerySet[DisputeEvent]:
     """The timeline this user may read: parties never see internal entries."""
     events = DisputeEvent.objects.filter(dispute=dispute).select_related(
-        "actor", "message", "evidence", "evidence_request"
+        "actor", "subject", "message", "evidence", "evidence_request"
     )
     if not is_platform_staff(user):
         events = events.filter(internal=False)
     return events.order_by("created_at", "id")
+
+
+# The merchant's work queue: tabs, in the order they are shown.
+MERCHANT_TABS = ("waiting", "buyer", "platform", "closed", "all")
+PLATFORM_STATES = (
+    State.COMPLAINT,
+    State.VERIFICATION,
+    State.MEDIATION,
+    State.RULED,
+    State.APPEAL,
+)
+
+
+def waiting_for_merchant() -> Q:
+    """Cases where the store must act: answer, accept a proposal, send evidence."""
+    asked = EvidenceRequest.objects.filter(
+        dispute=OuterRef("pk"), party=Party.MERCHANT, status=RequestStatus.OPEN
+    )
+    return (
+        Q(state=State.NEGOTIATION, merchant_response=MerchantResponse.NONE)
+        | Q(
+            state=State.MEDIATION,
+            proposal_amount__isnull=False,
+            proposal_merchant_accepted_at__isnull=True,
+        )
+        | Q(Exists(asked), state__in=PLATFORM_STATES)
+    )
+
+
+def merchant_tab_filter(tab: str) -> Q:
+    waiting = waiting_for_merchant()
+    return {
+        "waiting": waiting,
+        "buyer": Q(state=State.NEGOTIATION) & ~waiting,
+        "platform": Q(state__in=PLATFORM_STATES) & ~waiting,
+        "closed": Q(state=State.CLOSED),
+        "all": Q(),
+    }[tab]
+
+
+def merchant_queue(*, user: User, tab: str) -> QuerySet:
+    """A merchant's cases in one tab; open tabs sorted by the nearest deadline."""
+    qs = dispute_list(user=user).filter(merchant_tab_filter(tab))
+    if tab in ("closed", "all"):
+        return qs.order_by("-opened_at", "-id")
+    return qs.order_by(F("deadline_at").asc(nulls_last=True), "opened_at", "id")
+
+
+def merchant_tab_counts(*, user: User) -> dict[str, int]:
+    """How many cases each tab holds, in one query."""
+    return visible_disputes(user).aggregate(
+        **{tab: Count("id", filter=merchant_tab_filter(tab)) for tab in MERCHANT_TABS}
+    )
+
+
+def merchant_response_figures(*, user: User) -> dict:
+    """The store's answers in the last 90 days: how many, how fast, how many in time."""
+    since = timezone.now() - timedelta(days=HISTORY_DAYS)
+    answered = Q(merchant_responded_at__isnull=False)
+    figures = (
+        visible_disputes(user)
+        .filter(opened_at__gte=since)
+        .aggregate(
+            cases=Count("id"),
+            answered=Count("id", filter=answered),
+            in_time=Count(
+                "id",
+                filter=answered
+                & Q(merchant_responded_at__lte=F("merchant_deadline_at")),
+            ),
+            average=Avg(
+                ExpressionWrapper(
+                    F("merchant_responded_at") - F("opened_at"),
+                    output_field=DurationField(),
+                ),
+                filter=answered,
+            ),
+        )
+    )
+    average = figures.pop("average")
+    figures["average_hours"] = (
+        round(average.total_seconds() / 3600, 1) if average is not None else None
+    )
+    figures["in_time_rate"] = (
+        figures["in_time"] / figures["answered"] if figures["answered"] else None
+    )
+    return figures
 
 
 def dispute_messages(*, dispute: Dispute, user: User) -> QuerySet[Message]:
@@ -115,6 +217,26 @@ def active_handlers() -> QuerySet[User]:
 def rules_in_force() -> QuerySet[PlatformRule]:
     """The platform rules in force now (newest effective version of each code)."""
     return PlatformRule.objects.in_force().order_by("code")
+
+
+def rule_versions(*, code: str) -> list[PlatformRule]:
+    """Every published version of one rule, newest first (kept forever)."""
+    return list(PlatformRule.objects.filter(code=code).order_by("-version"))
+
+
+def rule_changes(*, rule: PlatformRule, previous: PlatformRule | None) -> list[dict]:
+    """What a version changed in the text, line by line: kept, added, removed."""
+    if previous is None:
+        return []
+    old, new = previous.text.splitlines(), rule.text.splitlines()
+    rows = []
+    for line in difflib.ndiff(old, new):
+        tag, text = line[:1], line[2:]
+        if tag == "?":
+            continue
+        kind = {"+": "added", "-": "removed"}.get(tag, "same")
+        rows.append({"kind": kind, "text": text})
+    return rows
 
 
 def _history(filter_q: Q, exclude_pk: int | None) -> dict[str, Any]:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.dispute_list, name="list"),
     path("new/", views.dispute_new, name="new"),
     path("rules/", views.rules, name="rules"),
+    path("rules/<slug:code>/v<int:version>/", views.rule_version, name="rule_version"),
     path("<str:number>/", views.dispute_detail, name="detail"),
     path("<str:number>/actions/<str:action>/", views.dispute_action, name="action"),
     path("<str:number>/messages/", views.dispute_message, name="message"),

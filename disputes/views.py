@@ -14,18 +14,20 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.scoping import party_of, visible_orders
 from core.errors import ApplicationError
+from core.files import max_upload_mb
 from core.pages import page_of
 from core.roles import Role, role_of, staff_home
 from notifications.selectors import with_unseen_activity
 from notifications.services import case_seen_record
 from orders.models import Order
 
-from . import selectors, services
+from . import presentation, selectors, services
 from .actions import ACTION_DONE, ACTION_LABELS, ACTION_TONES
 from .choices import OPEN_STATES, RequestStatus, State
 from .downloads import evidence_response
@@ -37,14 +39,25 @@ from .forms import (
     MessageForm,
 )
 from .models import Dispute, EvidenceRequest
+from .workbench import countdown_formats
+
+MERCHANT_TAB_LABELS = {
+    "waiting": _lazy("To handle"),
+    "buyer": _lazy("Waiting for the buyer"),
+    "platform": _lazy("With the platform"),
+    "closed": _lazy("Closed"),
+    "all": _lazy("All"),
+}
 
 
 @login_required
 @require_GET
 def dispute_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """A buyer's or merchant's cases, filtered open / closed / all."""
+    """A buyer's cases (open / closed / all) or a merchant's work queue."""
     if home := staff_home(request.user):
         return redirect(home)
+    if role_of(request.user) == Role.MERCHANT:
+        return _merchant_queue(request)
     state = request.GET.get("state", "all")
     if state not in dict(STATE_FILTERS):
         state = "all"
@@ -59,7 +72,27 @@ def dispute_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "page": page_of(request, qs),
         "state": state,
         "filters": STATE_FILTERS,
-        "is_merchant": role_of(request.user) == Role.MERCHANT,
+        "is_merchant": False,
+    }
+    return render(request, "disputes/list.html", context)
+
+
+def _merchant_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """待处理 first, sorted by the nearest deadline; tabs with counts."""
+    tab = request.GET.get("tab", "waiting")
+    if tab not in selectors.MERCHANT_TABS:
+        tab = "waiting"
+    counts = selectors.merchant_tab_counts(user=request.user)
+    tabs = [
+        {"key": key, "label": MERCHANT_TAB_LABELS[key], "count": counts[key]}
+        for key in selectors.MERCHANT_TABS
+    ]
+    context = {
+        "page": page_of(request, selectors.merchant_queue(user=request.user, tab=tab)),
+        "tab": tab,
+        "tabs": tabs,
+        "is_merchant": True,
+        "figures": selectors.merchant_response_figures(user=request.user),
     }
     return render(request, "disputes/list.html", context)
 
@@ -111,7 +144,7 @@ def dispute_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 )
                 return redirect(case.get_absolute_url())
     else:
-        form = DisputeOpenForm(initial={"amount": order.refundable})
+        form = DisputeOpenForm()
     return render(request, "disputes/new.html", {"form": form, "order": order})
 
 
@@ -175,6 +208,7 @@ def _case_context(
                 "tone": ACTION_TONES.get(name, ""),
                 "has_fields": len(form.visible_fields()) > 0,
                 "open": name in bound,
+                "confirm": presentation.confirm_text(name, case),
             }
         )
     # Reverse one-to-ones raise an AttributeError subclass when absent.
@@ -185,15 +219,28 @@ def _case_context(
         requests = list(
             EvidenceRequest.objects.filter(
                 dispute=case, party=party, status=RequestStatus.OPEN
-            )
+            ).order_by("due_at")
         )
+    timeline = presentation.timeline_for_party(
+        selectors.dispute_timeline(dispute=case, user=user),
+        viewer_is_staff=party is None,
+        store=case.store,
+    )
+    visited = {e.to_state for e in timeline} | {e.from_state for e in timeline}
     return {
         "case": case,
         "order": case.order,
         "items": list(case.order.items.all()),
         "party": party,
         "is_staff_viewer": party is None,
-        "timeline": selectors.dispute_timeline(dispute=case, user=user),
+        "timeline": timeline,
+        "steps": presentation.step_bar(case, visited),
+        "opened_by_name": presentation.shown_name(
+            case.opened_by, Role.AGENT, viewer_is_staff=party is None
+        )
+        if case.opened_by_id
+        else "",
+        "turn": presentation.turn_for(case, party, requests[0] if requests else None),
         "ruling": ruling,
         "appeal": appeal,
         "actions": actions,
@@ -201,6 +248,8 @@ def _case_context(
         "can_contribute": party is not None and case.is_open,
         "message_form": bound.get("message") or MessageForm(),
         "evidence_form": bound.get("evidence") or EvidenceForm(),
+        "countdown_formats": countdown_formats(),
+        "max_upload_mb": max_upload_mb(),
     }
 
 
@@ -314,3 +363,26 @@ def rules(request: AuthenticatedHttpRequest) -> HttpResponse:
     if query:
         rows = [r for r in rows if query.lower() in f"{r.code} {r.title}".lower()]
     return render(request, "disputes/rules.html", {"rules": rows, "q": query})
+
+
+@login_required
+@require_GET
+def rule_version(
+    request: AuthenticatedHttpRequest, code: str, version: int
+) -> HttpResponse:
+    """One version of a rule, readable forever, with what it changed."""
+    versions = selectors.rule_versions(code=code)
+    rule = next((r for r in versions if r.version == version), None)
+    if rule is None:
+        raise Http404
+    previous = next((r for r in versions if r.version < version), None)
+    in_force = selectors.rules_in_force().filter(code=code).first()
+    context = {
+        "rule": rule,
+        "previous": previous,
+        "versions": versions,
+        "in_force": in_force,
+        "is_in_force": in_force is not None and in_force.pk == rule.pk,
+        "changes": selectors.rule_changes(rule=rule, previous=previous),
+    }
+    return render(request, "disputes/rule_version.html", context)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import FastListMixin, ReadOnlyAdmin, StaffOnlyMixin
 
@@ -18,7 +19,7 @@ class OrderItemInline(admin.TabularInline):
 
 class RefundInline(admin.TabularInline):
     model = Refund
-    fields = ["created_at", "kind", "amount", "dispute", "note"]
+    fields = ["created_at", "kind", "amount", "dispute", "what_for"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -31,6 +32,10 @@ class RefundInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("dispute")
+
+    @admin.display(description=_("for"))
+    def what_for(self, refund):
+        return refund.note_label
 
 
 @admin.register(Order)
@@ -59,6 +64,10 @@ class OrderAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
 
 @admin.register(Refund)
 class RefundAdmin(FastListMixin, ReadOnlyAdmin):
-    list_display = ["created_at", "order", "dispute", "kind", "amount", "note"]
+    list_display = ["created_at", "order", "dispute", "kind", "amount", "what_for"]
     list_select_related = ["order", "dispute"]
     list_filter = ["kind"]
+
+    @admin.display(description=_("for"))
+    def what_for(self, refund):
+        return refund.note_label

@@ -106,6 +106,10 @@ class OrderItem(models.Model):
 class RefundKind(models.TextChoices):
     REFUND = "refund", _("Refund to buyer")
     COMPENSATION = "compensation", _("Platform compensation to merchant")
+    BUYER_COMPENSATION = (
+        "buyer_compensation",
+        _("Compensation to buyer, paid by the merchant"),
+    )
 
 
 class Refund(models.Model):
@@ -121,7 +125,7 @@ class Refund(models.Model):
     )
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     kind = models.CharField(
-        _("kind"), max_length=16, choices=RefundKind.choices, default=RefundKind.REFUND
+        _("kind"), max_length=24, choices=RefundKind.choices, default=RefundKind.REFUND
     )
     idempotency_key = models.CharField(_("idempotency key"), max_length=80, unique=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
@@ -141,3 +145,10 @@ class Refund(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ¥{self.amount} ({self.order})"
+
+    @property
+    def note_label(self) -> str:
+        """The note in the reader's language (notes are the moving action's code)."""
+        from disputes.actions import refund_note_label  # the registry names them
+
+        return refund_note_label(self.note)

@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.routers.ReplicaReadsMiddleware",  # list/report reads → replica
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.friendly_errors.FriendlyNotFoundMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

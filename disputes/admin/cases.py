@@ -22,7 +22,7 @@ from notifications.services import case_seen_record
 from ..actions import ACTION_LABELS, EVENT_LABELS
 from ..choices import DeadlineKind, State
 from ..models import Dispute, Macro
-from . import views
+from . import intake, views
 from .filters import (
     AssignedFilter,
     DueFilter,
@@ -186,6 +186,9 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
         return [
             path("take-next/", wrap(lambda r: views.take_next(self, r)),
                  name="disputes_dispute_take_next"),
+            path("open-for-buyer/",
+                 wrap(lambda r: intake.open_for_buyer(self, r)),
+                 name="disputes_dispute_open_for_buyer"),
             path("<path:object_id>/act/<str:action>/",
                  wrap(lambda r, object_id, action: views.case_action(
                      self, r, object_id, action)),

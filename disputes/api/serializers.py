@@ -49,6 +49,7 @@ from disputes.models import (
     PlatformRule,
     Ruling,
 )
+from disputes.presentation import party_note, shown_name
 from disputes.services import available_actions
 
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
@@ -64,6 +65,7 @@ class RulingSerializer(serializers.ModelSerializer):
             "outcome",
             "liability",
             "amount",
+            "compensation_amount",
             "rule",
             "rule_version",
             "reasoning",
@@ -232,6 +234,8 @@ def api_field(spec: Field, *, required: bool | None = None) -> serializers.Field
         return HandlerField(
             max_length=150, allow_blank=not required, allow_null=not required, **common
         )
+    if spec.kind is FieldType.FLAG:
+        return serializers.BooleanField(**{**common, "required": False})
     if spec.kind is FieldType.DATETIME:
         return serializers.DateTimeField(allow_null=not required, **common)
     return RuleCodeField(
@@ -337,9 +341,10 @@ class EvidenceRequestSerializer(serializers.ModelSerializer):
 
 
 class TimelineEntrySerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(
-        source="actor.username", read_only=True, allow_null=True
-    )
+    """Parties read agents by staff number ("客服 1024"), never their login."""
+
+    actor = serializers.SerializerMethodField()
+    note = serializers.SerializerMethodField()
     evidence_request = EvidenceRequestSerializer(read_only=True, allow_null=True)
     # "" where there is none: the opening entry has no from-state.
     actor_role = blank_choice(ACTOR_ROLE_CHOICES)
@@ -364,6 +369,23 @@ class TimelineEntrySerializer(serializers.ModelSerializer):
             "evidence_request",
         ]
         read_only_fields = fields
+
+    def get_note(self, event: DisputeEvent) -> str:
+        viewer_is_staff = self.context.get("viewer_is_staff", False)
+        return party_note(event, viewer_is_staff=viewer_is_staff)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_actor(self, event: DisputeEvent) -> str | None:
+        if event.actor is None:
+            return None
+        if self.context.get("viewer_is_staff", False):
+            return event.actor.username
+        return shown_name(
+            event.actor,
+            event.actor_role,
+            viewer_is_staff=False,
+            store=self.context.get("store"),
+        )
 
 
 class RuleSerializer(serializers.ModelSerializer):

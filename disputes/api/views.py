@@ -17,7 +17,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from accounts.scoping import visible_orders
+from accounts.scoping import party_of, visible_orders
 from core.api import (
     IDEMPOTENCY_PARAMETER,
     CaseCursorPagination,
@@ -279,7 +279,13 @@ class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def timeline(self, request, number: str):
         case = visible_case(request.user, number)
         events = selectors.dispute_timeline(dispute=case, user=request.user)
-        return Response(TimelineEntrySerializer(events, many=True).data)
+        context = {
+            "viewer_is_staff": party_of(request.user, case) is None,
+            "store": case.store,
+        }
+        return Response(
+            TimelineEntrySerializer(events, many=True, context=context).data
+        )
 
 
 @extend_schema(

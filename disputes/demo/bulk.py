@@ -25,7 +25,6 @@ from ..models import (
     Ruling,
 )
 from ..rules_pure import (
-    assigned_note,
     auto_refund_amount,
     case_number,
     deadline_for,
@@ -333,7 +332,7 @@ class BulkCase:
             "take",
             self.world.known[by],
             to=State.VERIFICATION,
-            note=assigned_note(assignee),
+            subject_id=self.handler_id,  # as dispute_take: the assignee, no note
         )
 
     def do_start_mediation(self, at) -> None:

@@ -23,6 +23,7 @@ from orders.models import Order
 from stores.models import Store
 
 from ..choices import (
+    Channel,
     DeadlineKind,
     Liability,
     MerchantResponse,
@@ -86,6 +87,18 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
     remedy = models.CharField(_("remedy"), max_length=16, choices=Remedy.choices)
     amount = models.DecimalField(_("claimed amount"), **MONEY)
     description = models.TextField(_("description"), blank=True)
+    # Set when customer service opened the case for the buyer (phone, chat).
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("opened by (customer service)"),
+    )
+    channel = models.CharField(
+        _("contact channel"), max_length=16, choices=Channel.choices, blank=True
+    )
 
     state = fsm.FSMField(
         _("state"),
@@ -253,9 +266,10 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
         state, source=S.NEGOTIATION, target=S.NEGOTIATION, permission=is_merchant
     )
     def offer(self, *, amount: Decimal, note: str) -> None:
-        """The merchant counter-offers a smaller amount."""
+        """The merchant counter-offers a smaller amount; it replaces an earlier one."""
         self._respond(MerchantResponse.OFFERED)
         self.offer_amount, self.offer_note = amount, note
+        self.rejection_reason = ""
 
     @fsm.transition(
         state,
@@ -272,9 +286,10 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
         state, source=S.NEGOTIATION, target=S.NEGOTIATION, permission=is_merchant
     )
     def reject(self, *, reason: str) -> None:
-        """The merchant rejects the claim, giving a reason."""
+        """The merchant rejects the claim with a reason; an open offer is withdrawn."""
         self._respond(MerchantResponse.REJECTED)
         self.rejection_reason = reason
+        self.offer_amount, self.offer_note = None, ""
 
     def _respond(self, response: str) -> None:
         self.merchant_response = response
@@ -290,6 +305,14 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
     )
     def request_intervention(self, *, party: str) -> None:
         """A party asks the platform to step in: the intervention event."""
+        self.intervened_at = timezone.now()
+        self.intervention_requested_by = party
+
+    @fsm.transition(
+        state, source=S.NEGOTIATION, target=S.COMPLAINT, permission=is_platform
+    )
+    def escalate(self, *, party: str) -> None:
+        """Customer service escalates a negotiation at a party's request."""
         self.intervened_at = timezone.now()
         self.intervention_requested_by = party
 

@@ -40,6 +40,23 @@ class PlatformRule(models.Model):
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text"))
     effective_from = models.DateTimeField(_("effective from"), default=timezone.now)
+    changes = models.TextField(
+        _("what changed"),
+        blank=True,
+        help_text=_("What this version changes from the previous one."),
+    )
+    # Compensation beyond the refund (e.g. 假一赔三: three times the price).
+    compensation_multiple = models.DecimalField(
+        _("compensation multiple"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Times the refunded price paid by the merchant on top."),
+    )
+    compensation_minimum = models.DecimalField(
+        _("compensation minimum"), null=True, blank=True, **MONEY
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -69,27 +86,47 @@ class PlatformRule(models.Model):
             raise ValueError("A published rule version is never rewritten.")
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return f"/disputes/rules/{self.code}/v{self.version}/"
+
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("Published rule versions are kept.")
+
+    @property
+    def provides_compensation(self) -> bool:
+        return bool(self.compensation_multiple)
+
+    def compensation_for(self, price: Decimal) -> Decimal:
+        """The compensation on `price`: the multiple, at least the minimum."""
+        if not self.compensation_multiple:
+            return Decimal("0.00")
+        amount = (price * self.compensation_multiple).quantize(Decimal("0.01"))
+        return max(amount, self.compensation_minimum or Decimal("0.00"))
 
 
 class Ruling(models.Model):
     """The platform's ruling on a case."""
 
     dispute = models.OneToOneField(
-        Dispute, on_delete=models.PROTECT, related_name="ruling"
+        Dispute, on_delete=models.PROTECT, related_name="ruling", verbose_name=_("case")
     )
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
     liability = models.CharField(
         _("liability"), max_length=16, choices=Liability.choices
     )
     amount = models.DecimalField(_("amount"), default=Decimal("0.00"), **MONEY)
+    compensation_amount = models.DecimalField(
+        _("compensation to the buyer"), default=Decimal("0.00"), **MONEY
+    )
     rule = models.ForeignKey(
         PlatformRule, on_delete=models.PROTECT, related_name="+", verbose_name=_("rule")
     )
     reasoning = models.TextField(_("reasoning"))
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
 
@@ -105,10 +142,16 @@ class Appeal(models.Model):
     """A party's appeal of a ruling and the supervisor's decision on it."""
 
     dispute = models.OneToOneField(
-        Dispute, on_delete=models.PROTECT, related_name="appeal_record"
+        Dispute,
+        on_delete=models.PROTECT,
+        related_name="appeal_record",
+        verbose_name=_("case"),
     )
     appellant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("appellant"),
     )
     party = models.CharField(_("party"), max_length=16, choices=Party.choices)
     reason = models.TextField(_("reason"))
@@ -127,7 +170,12 @@ class Appeal(models.Model):
         _("platform compensation"), null=True, blank=True, **MONEY
     )
     rule = models.ForeignKey(
-        PlatformRule, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        PlatformRule,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("rule"),
     )
     reasoning = models.TextField(_("reasoning"), blank=True)
     decided_by = models.ForeignKey(
@@ -136,6 +184,7 @@ class Appeal(models.Model):
         related_name="+",
         null=True,
         blank=True,
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 

@@ -164,6 +164,15 @@ class DisputeEvent(models.Model):
         blank=True,
         related_name="+",
     )
+    # Whom the entry is about: the assignee of take/assign, the buyer of a case
+    # customer service opened; pages name them in the reader's language.
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:

@@ -12,6 +12,7 @@ from .deadlines import (
     dispute_handle_silent_merchant,
     evidence_request_expire,
 )
+from .intake import dispute_escalate, dispute_open_for_buyer
 from .macros import macro_run
 from .negotiation import (
     dispute_accept,
@@ -54,9 +55,11 @@ __all__ = [
     "dispute_appeal",
     "dispute_assign",
     "dispute_close_ruled",
+    "dispute_escalate",
     "dispute_handle_silent_merchant",
     "dispute_offer",
     "dispute_open",
+    "dispute_open_for_buyer",
     "dispute_overturn",
     "dispute_propose",
     "dispute_reject",

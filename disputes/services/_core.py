@@ -215,6 +215,7 @@ class ActionStep:
     note: str = ""
     amount: Decimal | None = None
     evidence_request: EvidenceRequest | None = None
+    subject: User | None = None
     event: DisputeEvent | None = field(default=None, init=False)
 
     def log(
@@ -223,10 +224,12 @@ class ActionStep:
         note: str = "",
         amount: Decimal | None = None,
         evidence_request: EvidenceRequest | None = None,
+        subject: User | None = None,
     ) -> None:
-        """Say what the timeline entry shows besides who, when, from and to."""
+        """Say what the timeline entry shows besides who, when, from and to
+        (`subject`: whom it is about, e.g. the assignee; pages name them)."""
         self.note, self.amount = note, amount
-        self.evidence_request = evidence_request
+        self.evidence_request, self.subject = evidence_request, subject
 
     def finish(self) -> None:
         """Refresh the deadline, save the changed fields, write and publish."""
@@ -245,6 +248,7 @@ class ActionStep:
             note=self.note,
             amount=self.amount,
             evidence_request=self.evidence_request,
+            subject=self.subject,
         )
         if case.state == State.CLOSED and self.from_state != State.CLOSED:
             evidence_requests_close(case)

@@ -20,7 +20,7 @@ from core.roles import Role, role_of
 from orders.models import Order
 from orders.services import check_refundable
 
-from ..choices import OPEN_STATES, Reason, Remedy, State
+from ..choices import OPEN_STATES, Reason, RejectionPreset, Remedy, State
 from ..models import Dispute, DisputeEvent, new_case_number
 from ..policy import order_open_refusal, policy_for
 from ._core import case_action, party_for, refresh_deadline, refund, require_text
@@ -162,11 +162,14 @@ def dispute_reject(
     *,
     dispute: Dispute,
     actor: User,
-    reason: str,
+    reason: str = "",
+    preset: RejectionPreset | None = None,
     expected_version: int | None = None,
 ) -> Dispute:
-    """The merchant rejects the claim with a reason."""
-    text = require_text(reason, field="reason", label=_("A reason"))
+    """The merchant rejects the claim with a preset reason, free text, or both."""
+    parts = [str(RejectionPreset(preset).label) if preset else "", reason.strip()]
+    text = require_text("：".join(p for p in parts if p), field="reason",
+                        label=_("A reason"))  # fmt: skip
     with case_action(
         dispute=dispute, actor=actor, action="reject", expected_version=expected_version
     ) as step:

@@ -16,8 +16,9 @@ from orders.services import check_refundable
 from ..choices import Liability, Outcome, Party
 from ..models import Dispute, EvidenceRequest, PlatformRule, Ruling
 from ..policy import policy_for
-from ..rules_pure import assigned_note, decision_note
+from ..rules_pure import decision_note
 from ._core import case_action, party_for, refund, require_text
+from .compensation import check_compensation, compensation_award
 
 
 def check_handler(user: User) -> None:
@@ -48,7 +49,7 @@ def dispute_take(
     ) as step:
         due = timezone.now() + policy_for(step.case.store.category).evidence
         step.case.take(assignee_id=target.pk, evidence_deadline_at=due)
-        step.log(note=assigned_note(target.username))
+        step.log(subject=target)
     return step.case
 
 
@@ -70,7 +71,7 @@ def dispute_assign(
                 % {"user": assignee.username}
             )
         step.case.assign(assignee_id=assignee.pk)
-        step.log(note=assigned_note(assignee.username))
+        step.log(subject=assignee)
     return step.case
 
 
@@ -188,11 +189,14 @@ def dispute_rule(
     rule: PlatformRule,
     reasoning: str,
     amount: Decimal | None = None,
+    compensation: bool = False,
     expected_version: int | None = None,
 ) -> Dispute:
-    """The agent rules citing a rule in force; a buyer win is refunded at once."""
+    """The agent rules citing a rule in force; a buyer win is refunded at once,
+    and compensation is added where the rule provides it and it is awarded."""
     awarded = decision_amount(outcome=outcome, amount=amount)
     text = require_text(reasoning, field="reasoning", label=_("Reasoning"))
+    check_compensation(rule=rule, outcome=outcome, wanted=compensation)
     with case_action(
         dispute=dispute, actor=actor, action="rule", expected_version=expected_version
     ) as step:
@@ -204,7 +208,7 @@ def dispute_rule(
             ruled_by_id=actor.pk,
             appeal_deadline_at=timezone.now() + window,
         )
-        Ruling.objects.create(
+        ruling = Ruling.objects.create(
             dispute=case,
             outcome=outcome,
             liability=liability,
@@ -215,6 +219,8 @@ def dispute_rule(
         )
         if awarded:
             refund(case, awarded, label="ruling")
+        if compensation:
+            compensation_award(case=case, ruling=ruling)
         step.log(
             note=decision_note(rule.code, rule.version, text), amount=awarded or None
         )

@@ -180,7 +180,7 @@ def test_timeline_labels_follow_the_readers_language():
     with translation.override("zh-hans"):
         assert (event.from_label, event.to_label, event.role_label) == (
             "协商",
-            "投诉",
+            "平台介入",
             "买家",
         )
     with translation.override("en"):

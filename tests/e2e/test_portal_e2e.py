@@ -62,6 +62,7 @@ def people():
 
 
 def _sign_in(page, base: str, username: str) -> None:
+    page.on("dialog", lambda dialog: dialog.accept())  # the confirm dialogs
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", f.PASSWORD)
@@ -85,7 +86,7 @@ def test_buyer_opens_merchant_rejects_buyer_asks_platform(
     shot(buyer, "portal-02-buyer-orders")
 
     buyer.click(f"a[href='/disputes/new/?order={order.number}']")
-    assert buyer.input_value("#id_amount") == "239.00"
+    assert buyer.input_value("#id_amount") == ""  # nothing claimed for the buyer
     buyer.select_option("#id_reason", "quality")
     buyer.select_option("#id_remedy", "refund_only")
     buyer.fill("#id_amount", "159.00")

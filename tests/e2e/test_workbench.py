@@ -95,7 +95,9 @@ def test_agent_works_a_complaint_to_a_ruling(live_server, new_page, shot, story)
 
     page.select_option("select[data-canned-target]", index=1)
     page.click("button[name=kind][value=public]")
-    page.wait_for_selector(".messagelist .success")
+    # The previous action's success message is already on the page: wait for
+    # the reply itself on the timeline before acting again.
+    page.wait_for_selector(".wb-event-body:has-text('平台已介入，正在核实')")
 
     _act(page, "start_mediation")
     _submit(page)

@@ -27,13 +27,45 @@ def _form(**kw):
 
 
 @pytest.mark.django_db
-def test_form_defaults_to_the_refundable_amount(client):
+def test_form_preselects_nothing_and_offers_the_full_amount(client):
     order = f.OrderFactory(refunded_amount=Decimal("30.00"))
+    f.OrderItemFactory(order=order, product_name="羊毛围巾 灰色", unit_price=30)
     client.force_login(order.buyer)
     response = client.get(f"/disputes/new/?order={order.number}")
     assert response.status_code == 200
-    assert response.context["form"].initial["amount"] == order.refundable
-    assert 'value="170.00"' in response.content.decode()
+    form = response.context["form"]
+    assert form.initial == {}
+    body = response.content.decode()
+    assert 'value="170.00"' not in body.split('data-fill-value="170.00"')[0]
+    assert 'data-fill-value="170.00"' in body  # the 全额 shortcut
+    assert "羊毛围巾 灰色" in body  # the order's items
+    assert "10 MB" in body  # upload limits before any upload
+    assert '<option value="" selected>' in body
+
+
+@pytest.mark.django_db
+def test_submitting_the_untouched_form_opens_nothing(client):
+    order = f.OrderFactory()
+    client.force_login(order.buyer)
+    response = client.post(f"/disputes/new/?order={order.number}", {})
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) >= {"reason", "remedy", "amount"}
+    assert not Dispute.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "reason, opens",
+    [("quality", False), ("counterfeit", False), ("not_received", True)],
+)
+def test_description_is_required_for_reasons_that_need_it(client, reason, opens):
+    order = f.OrderFactory()
+    client.force_login(order.buyer)
+    data = _form(reason=reason, description="")
+    response = client.post(f"/disputes/new/?order={order.number}", data)
+    assert Dispute.objects.filter(order=order).exists() is opens
+    if not opens:
+        assert "description" in response.context["form"].errors
 
 
 @pytest.mark.django_db

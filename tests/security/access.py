@@ -44,6 +44,7 @@ class Access:
 ACCESS: dict[str, Access] = {
     # Sign-in and language: open to everyone.
     "": Access(EVERYONE, html=False),
+    "favicon.ico": Access(EVERYONE, html=False),
     "accounts/login/": Access(EVERYONE),
     "accounts/logout/": Access(EVERYONE, method="POST", html=False, to_login=True),
     "accounts/home/": Access(SIGNED_IN, html=False),
@@ -53,6 +54,7 @@ ACCESS: dict[str, Access] = {
     "disputes/": Access(PARTIES),
     "disputes/new/": Access(frozenset({"buyer"}), scoped=True, query="?order={order}"),
     "disputes/rules/": Access(SIGNED_IN),
+    "disputes/rules/<slug:code>/v<int:version>/": Access(SIGNED_IN),
     "disputes/<str:number>/": Access(PARTIES | STAFF, scoped=True),
     "disputes/<str:number>/actions/<str:action>/": Access(
         frozenset({"buyer"}), method="POST", scoped=True, data="form:withdraw"

@@ -19,7 +19,13 @@ pytestmark = pytest.mark.django_db
 # Every CharField/TextField without choices in the domain apps is either free
 # text (gets a payload) or a machine value (codes, numbers, hashes, states).
 FREE_TEXT = {
-    "accounts.User": ["first_name", "last_name", "display_name", "phone"],
+    "accounts.User": [
+        "first_name",
+        "last_name",
+        "display_name",
+        "phone",
+        "staff_number",
+    ],
     "stores.Category": ["name"],
     "stores.Store": ["name", "status_reason"],
     "stores.StoreReviewLog": ["reason"],
@@ -31,7 +37,7 @@ FREE_TEXT = {
         "offer_note",
         "proposal_note",
     ],
-    "disputes.PlatformRule": ["title", "text"],
+    "disputes.PlatformRule": ["title", "text", "changes"],
     "disputes.Ruling": ["reasoning"],
     "disputes.Appeal": ["reason", "reasoning"],
     "disputes.Message": ["body"],

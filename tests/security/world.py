@@ -43,6 +43,8 @@ def _side(tag: str, state: str = "verification") -> tuple[f.Story, Side]:
         "evidence_id": evidence.pk,
         "order": case.order.number,
         "username": story.buyer.username,
+        "code": story.rule.code,
+        "version": story.rule.version,
     }
     secrets = [case.number, case.order.number, f"secret-msg-{tag}",
                f"secret-evidence-{tag}", f"secret-file-{tag}"]  # fmt: skip

@@ -1,0 +1,93 @@
+"""The admin page where an agent opens a case for a buyer who phoned or chatted."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.errors import ApplicationError
+from core.roles import Role, role_of
+from orders.models import Order
+
+from ..choices import Channel, Reason, Remedy
+from ..services.intake import dispute_open_for_buyer
+from .views import case_url
+
+
+def _pick(choices) -> list[tuple[str, str]]:
+    return [("", "—"), *choices]
+
+
+class OpenForBuyerForm(forms.Form):
+    """Nothing is preselected: the agent records what the buyer said."""
+
+    order = forms.CharField(label=gettext_lazy("Order number"), max_length=32)
+    channel = forms.ChoiceField(
+        label=gettext_lazy("How the buyer reached us"), choices=_pick(Channel.choices)
+    )
+    reason = forms.ChoiceField(
+        label=gettext_lazy("Problem"), choices=_pick(Reason.choices)
+    )
+    remedy = forms.ChoiceField(
+        label=gettext_lazy("What the buyer wants"), choices=_pick(Remedy.choices)
+    )
+    amount = forms.DecimalField(
+        label=gettext_lazy("Refund amount (¥)"),
+        min_value=0.01,
+        max_digits=12,
+        decimal_places=2,
+    )
+    description = forms.CharField(
+        label=gettext_lazy("What the buyer told us"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+    )
+
+    def clean_order(self) -> Order:
+        number = self.cleaned_data["order"].strip().upper()
+        order = Order.objects.select_related("buyer", "store").filter(number=number)
+        found = order.first()
+        if found is None:
+            raise forms.ValidationError(_("No such order."))
+        return found
+
+
+def open_for_buyer(model_admin, request: HttpRequest) -> HttpResponse:
+    """GET the form (?order= prefills it); POST opens the case for the buyer."""
+    if role_of(request.user) not in (Role.AGENT, Role.SUPERVISOR):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = OpenForBuyerForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                case = dispute_open_for_buyer(actor=request.user, **data)
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+                for field, errors in exc.errors.items():
+                    if field in form.fields:
+                        form.add_error(field, errors)
+            else:
+                messages.success(
+                    request,
+                    _("Case %(number)s opened for %(buyer)s.")
+                    % {"number": case.number, "buyer": case.buyer},
+                )
+                return redirect(case_url(case))
+    else:
+        form = OpenForBuyerForm(initial={"order": request.GET.get("order", "")})
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "form": form,
+        "title": _("Open a case for a buyer"),
+    }
+    return TemplateResponse(
+        request, "admin/disputes/dispute/open_for_buyer.html", context
+    )

@@ -1,0 +1,286 @@
+"""What the buyer's and merchant's pages say: the step bar, whose turn it is,
+confirm wording, and the timeline as a party reads it (agents by staff number).
+
+Plain functions over a loaded case; no writes, no queries beyond what the
+caller already loaded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.roles import STAFF_ROLES, Role
+
+from .actions import ACTIONS
+from .choices import MerchantResponse, Party, Reason, State
+
+S = State
+
+# The step bar, in the platform's own words (协商 → 平台介入 → … → 结案).
+STEPS = (
+    (S.NEGOTIATION, gettext_lazy("Negotiation")),
+    (S.COMPLAINT, gettext_lazy("Platform steps in")),
+    (S.VERIFICATION, gettext_lazy("Verification")),
+    (S.MEDIATION, gettext_lazy("Mediation")),
+    (S.RULED, gettext_lazy("Ruling")),
+    (S.APPEAL, gettext_lazy("Appeal")),
+    (S.CLOSED, gettext_lazy("Closed")),
+)
+
+# Reasons whose claim the merchant cannot judge without the buyer's account.
+DESCRIPTION_REQUIRED = frozenset(
+    {
+        Reason.QUALITY,
+        Reason.NOT_AS_DESCRIBED,
+        Reason.DAMAGED,
+        Reason.MISSING_PARTS,
+        Reason.COUNTERFEIT,
+        Reason.OTHER,
+    }
+)
+
+
+def needs_description(reason: str) -> bool:
+    return reason in DESCRIPTION_REQUIRED
+
+
+def step_bar(case, visited: set[str]) -> list[dict]:
+    """Each step with its status: done, current, skipped or todo."""
+    order = [code for code, _label in STEPS]
+    current = order.index(case.state)
+    rows = []
+    for index, (code, label) in enumerate(STEPS):
+        if index == current:
+            status = "done" if code == S.CLOSED else "current"
+        elif index < current:
+            status = "done" if code in visited else "skipped"
+        else:
+            status = "todo"
+        rows.append({"code": code, "label": label, "status": status})
+    return rows
+
+
+@dataclass
+class Turn:
+    """One plain sentence: whose turn it is, what they may do, by when."""
+
+    text: str
+    deadline: datetime | None = None
+    mine: bool = False
+
+
+def _money(value: Decimal | None) -> str:
+    return "—" if value is None else f"¥{value:,.2f}"
+
+
+def turn_for(case, party: str | None, open_request=None) -> Turn:
+    """What happens next on `case`, addressed to `party` (None: platform staff)."""
+    buyer = party == Party.BUYER
+    merchant = party == Party.MERCHANT
+    if open_request is not None:
+        return Turn(
+            _("The platform asks you for evidence: %(what)s. Upload it below.")
+            % {"what": open_request.what},
+            open_request.due_at,
+            True,
+        )
+    handler = _negotiation_turn if case.state == S.NEGOTIATION else _platform_turn
+    return handler(case, buyer, merchant)
+
+
+def _negotiation_turn(case, buyer: bool, merchant: bool) -> Turn:
+    response = case.merchant_response
+    if response == MerchantResponse.NONE:
+        if merchant:
+            return Turn(
+                _(
+                    "Your turn: refund, make an offer or reject with a reason. "
+                    "If you do not answer in time, the platform steps in."
+                ),
+                case.merchant_deadline_at,
+                True,
+            )
+        return Turn(
+            _(
+                "Waiting for the store to answer. If it does not answer in time, "
+                "the platform steps in."
+            ),
+            case.merchant_deadline_at,
+        )
+    if response == MerchantResponse.OFFERED:
+        amount = _money(case.offer_amount)
+        if buyer:
+            return Turn(
+                _(
+                    "The store offers a refund of %(amount)s. Accept it, or ask the "
+                    "platform to step in if you cannot agree."
+                )
+                % {"amount": amount},
+                mine=True,
+            )
+        return Turn(
+            _("Waiting for the buyer to answer your offer of %(amount)s.")
+            % {"amount": amount}
+        )
+    if buyer:
+        return Turn(
+            _(
+                "The store rejected your claim. Ask the platform to step in, or "
+                "withdraw the case."
+            ),
+            mine=True,
+        )
+    return Turn(
+        _(
+            "You rejected the claim. The buyer may ask the platform to step in; "
+            "you may still refund or make an offer."
+        ),
+        mine=merchant,
+    )
+
+
+def _platform_turn(case, buyer: bool, merchant: bool) -> Turn:
+    party = Party.BUYER if buyer else Party.MERCHANT if merchant else None
+    if case.state == S.COMPLAINT:
+        return Turn(
+            _(
+                "The platform has the case. An agent will pick it up soon; you can "
+                "add messages and evidence meanwhile."
+            ),
+            case.deadline_at,
+        )
+    if case.state == S.VERIFICATION:
+        return Turn(
+            _("An agent is checking the facts. Add any evidence that helps."),
+            case.deadline_at,
+        )
+    if case.state == S.MEDIATION:
+        return _mediation_turn(case, party)
+    if case.state == S.RULED:
+        if party is None:
+            return Turn(_("The platform ruled."), case.appeal_deadline_at)
+        return Turn(
+            _(
+                "The platform ruled. If you disagree, you may appeal once before "
+                "the deadline; otherwise the ruling becomes final."
+            ),
+            case.appeal_deadline_at,
+            True,
+        )
+    if case.state == S.APPEAL:
+        return Turn(_("A senior reviewer is re-examining the case."))
+    return Turn(
+        _("The case is closed: %(how)s. Refunded: %(amount)s.")
+        % {"how": case.get_resolution_display(), "amount": _money(case.refunded_amount)}
+    )
+
+
+def _mediation_turn(case, party: str | None) -> Turn:
+    if case.proposal_amount is None:
+        return Turn(
+            _("An agent is mediating and will propose a settlement."),
+            case.deadline_at,
+        )
+    accepted = {
+        Party.BUYER: case.proposal_buyer_accepted_at,
+        Party.MERCHANT: case.proposal_merchant_accepted_at,
+    }
+    amount = _money(case.proposal_amount)
+    if party is not None and accepted[party] is None:
+        return Turn(
+            _(
+                "The platform proposes a settlement of %(amount)s. Accept it, or wait "
+                "for the platform's ruling."
+            )
+            % {"amount": amount},
+            mine=True,
+        )
+    return Turn(
+        _("Waiting for both parties to accept the proposal of %(amount)s.")
+        % {"amount": amount}
+    )
+
+
+def confirm_text(action: str, case) -> str:
+    """The confirm dialog: the amount involved and what happens next."""
+    spec = ACTIONS[action]
+    if spec.confirm is None:
+        return _("Are you sure? This cannot be undone.")
+    if not spec.confirm_amount:
+        return str(spec.confirm)
+    return str(spec.confirm) % {"amount": _money(getattr(case, spec.confirm_amount))}
+
+
+def shown_name(user, role: str, *, viewer_is_staff: bool, store=None) -> str:
+    """A person as this reader sees them: parties see agents by staff number
+    and the store's people by the store's name."""
+    if user is None:
+        return _("system")
+    if role in STAFF_ROLES and not viewer_is_staff:
+        return user.public_name
+    if role == Role.MERCHANT and store is not None and not viewer_is_staff:
+        return store.name
+    return str(user)
+
+
+# Rulings once wrote "[code vN] reasoning" into the timeline; the rule is now
+# shown as a link, so the raw code is cut from those older entries.
+LEGACY_RULE_PREFIX = re.compile(r"^\[[\w-]+ v\d+\] ")
+
+
+# Older entries (and the bulk demo builder) wrote the assignee's login into a
+# take/assign note; parties read the assignee as the entry's subject instead.
+ASSIGNMENT_ACTIONS = ("take", "assign")
+
+
+def party_note(event, *, viewer_is_staff: bool) -> str:
+    """The entry's note as this reader may see it: no logins, no raw rule codes."""
+    note = event.note
+    if event.action in ("rule", "overturn"):
+        note = LEGACY_RULE_PREFIX.sub("", note)
+    if event.action in ASSIGNMENT_ACTIONS and not viewer_is_staff:
+        return ""
+    return note
+
+
+def timeline_for_party(events, *, viewer_is_staff: bool, store=None) -> list:
+    """Decorate timeline entries: who (as the reader may see them) and offers'
+    fate (withdrawn by a reject, replaced by a newer offer)."""
+    rows = list(events)
+    last_offer = None
+    for event in rows:
+        event.who = shown_name(
+            event.actor, event.actor_role, viewer_is_staff=viewer_is_staff, store=store
+        )
+        event.note = party_note(event, viewer_is_staff=viewer_is_staff)
+        event.subject_name = (
+            shown_name(
+                event.subject, _role_of_subject(event), viewer_is_staff=viewer_is_staff
+            )
+            if event.subject_id
+            else ""
+        )
+        event.offer_status = ""
+        if event.action == "offer":
+            if last_offer is not None:
+                last_offer.offer_status = "replaced"
+            last_offer = event
+        elif event.action == "reject" and last_offer is not None:
+            last_offer.offer_status = "withdrawn"
+            last_offer = None
+        elif event.action in ("accept_offer", "request_intervention"):
+            last_offer = None
+    return rows
+
+
+def _role_of_subject(event) -> str:
+    """The subject of take/assign is platform staff; of an on-behalf open, the buyer."""
+    if event.action in ("take", "assign"):
+        return Role.AGENT.value
+    return Party.BUYER

@@ -1,0 +1,118 @@
+"""Complaints that reach the platform through customer service (客服).
+
+An agent who took a buyer's phone call or chat opens the case for the buyer:
+the case is the buyer's (the same rules as when the buyer opens it), and the
+timeline says which agent opened it, for whom and through which channel.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from core.errors import ActionNotPermitted, InvalidTransition, ValidationFailed
+from core.roles import Role, role_of
+from orders.models import Order
+
+from ..choices import Channel, Party, Reason, Remedy, State
+from ..models import Dispute, DisputeEvent
+from ..policy import policy_for
+from ._core import actor_role, case_action, refresh_deadline
+from .events import event_publish
+from .negotiation import _unused_number, check_openable
+
+
+def _checked(*, reason: str, remedy: str, channel: str, amount: Decimal) -> None:
+    errors = {}
+    if reason not in Reason.values:
+        errors["reason"] = [_("Choose the problem.")]
+    if remedy not in Remedy.values:
+        errors["remedy"] = [_("Choose what the buyer wants.")]
+    if channel not in Channel.values:
+        errors["channel"] = [_("Choose how the buyer reached customer service.")]
+    if amount is None or amount <= 0:
+        errors["amount"] = [_("Must be more than zero.")]
+    if errors:
+        raise ValidationFailed(_("Check the case's details."), errors=errors)
+
+
+def dispute_open_for_buyer(
+    *,
+    actor: User,
+    order: Order,
+    reason: str,
+    remedy: str,
+    amount: Decimal,
+    channel: str,
+    description: str = "",
+) -> Dispute:
+    """An agent opens a case on the buyer's behalf after a phone or chat contact."""
+    if role_of(actor) not in (Role.AGENT, Role.SUPERVISOR):
+        raise ActionNotPermitted(_("Only agents open cases for buyers."))
+    _checked(reason=reason, remedy=remedy, channel=channel, amount=amount)
+    with transaction.atomic():
+        locked = (
+            Order.objects.select_for_update(of=("self",))
+            .select_related("store__category", "buyer")
+            .get(pk=order.pk)
+        )
+        check_openable(locked, amount)
+        policy = policy_for(locked.store.category)
+        now = timezone.now()
+        case = Dispute(
+            number=_unused_number(),
+            order=locked,
+            buyer=locked.buyer,
+            store=locked.store,
+            reason=reason,
+            remedy=remedy,
+            amount=amount,
+            description=(description or "").strip(),
+            opened_at=now,
+            merchant_deadline_at=now + policy.merchant_response,
+            opened_by=actor,
+            channel=channel,
+        )
+        refresh_deadline(case, policy)
+        try:
+            with transaction.atomic():
+                case.save()
+        except IntegrityError as exc:
+            raise InvalidTransition(_("This order already has an open case.")) from exc
+        event = DisputeEvent.objects.create(
+            dispute=case,
+            actor=actor,
+            actor_role=actor_role(actor),
+            action="open",
+            to_state=State.NEGOTIATION,
+            note=case.description,
+            amount=amount,
+            subject=locked.buyer,
+        )
+        event_publish(case=case, event=event)
+    return case
+
+
+def dispute_escalate(
+    *,
+    dispute: Dispute,
+    actor: User,
+    party: Party,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Dispute:
+    """Customer service escalates a negotiation to the platform because a party
+    asked (by phone or chat): the intervention event, on that party's behalf."""
+    with case_action(
+        dispute=dispute,
+        actor=actor,
+        action="escalate",
+        expected_version=expected_version,
+    ) as step:
+        step.case.escalate(party=party)
+        step.log(note=note.strip())
+    return step.case
