@@ -19,11 +19,15 @@ def favicon(request: HttpRequest) -> FileResponse:
     return FileResponse(FAVICON.open("rb"), content_type="image/x-icon")
 
 
-def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+def page_not_found(
+    request: HttpRequest, exception: Exception | None = None
+) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
-def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+def permission_denied(
+    request: HttpRequest, exception: Exception | None = None
+) -> HttpResponse:
     return render(request, "403.html", status=403)
 
 

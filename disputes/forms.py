@@ -101,8 +101,8 @@ class DisputeOpenForm(forms.Form):
             "at most %(mb)s MB each."
         ) % {"n": MAX_FILES, "mb": max_upload_mb()}
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         reason = data.get("reason")
         if reason and needs_description(reason) and not data.get("description"):
             self.add_error(

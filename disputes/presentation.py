@@ -187,7 +187,7 @@ def _mediation_turn(case, party: str | None) -> Turn:
             _("An agent is mediating and will propose a settlement."),
             case.deadline_at,
         )
-    accepted = {
+    accepted: dict[str, object] = {
         Party.BUYER: case.proposal_buyer_accepted_at,
         Party.MERCHANT: case.proposal_merchant_accepted_at,
     }

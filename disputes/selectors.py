@@ -141,7 +141,7 @@ def merchant_tab_filter(tab: str) -> Q:
     }[tab]
 
 
-def merchant_queue(*, user: User, tab: str) -> QuerySet:
+def merchant_queue(*, user: User, tab: str) -> QuerySet[Dispute]:
     """A merchant's cases in one tab; open tabs sorted by the nearest deadline."""
     qs = dispute_list(user=user).filter(merchant_tab_filter(tab))
     if tab in ("closed", "all"):
@@ -156,7 +156,7 @@ def merchant_tab_counts(*, user: User) -> dict[str, int]:
     )
 
 
-def merchant_response_figures(*, user: User) -> dict:
+def merchant_response_figures(*, user: User) -> dict[str, Any]:
     """The store's answers in the last 90 days: how many, how fast, how many in time."""
     since = timezone.now() - timedelta(days=HISTORY_DAYS)
     answered = Q(merchant_responded_at__isnull=False)
@@ -224,7 +224,9 @@ def rule_versions(*, code: str) -> list[PlatformRule]:
     return list(PlatformRule.objects.filter(code=code).order_by("-version"))
 
 
-def rule_changes(*, rule: PlatformRule, previous: PlatformRule | None) -> list[dict]:
+def rule_changes(
+    *, rule: PlatformRule, previous: PlatformRule | None
+) -> list[dict[str, str]]:
     """What a version changed in the text, line by line: kept, added, removed."""
     if previous is None:
         return []

@@ -67,7 +67,10 @@ def open_for_buyer(model_admin, request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                case = dispute_open_for_buyer(actor=request.user, **data)
+                case = dispute_open_for_buyer(
+                    actor=request.user,  # type: ignore[arg-type]  # staff only here
+                    **data,
+                )
             except ApplicationError as exc:
                 messages.error(request, exc.message)
                 for field, errors in exc.errors.items():

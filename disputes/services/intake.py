@@ -63,7 +63,7 @@ def dispute_open_for_buyer(
         check_openable(locked, amount)
         policy = policy_for(locked.store.category)
         now = timezone.now()
-        case = Dispute(
+        case: Dispute = Dispute(
             number=_unused_number(),
             order=locked,
             buyer=locked.buyer,
