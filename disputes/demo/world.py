@@ -107,6 +107,10 @@ def ensure_accounts(hashed: str, *, reset: bool) -> dict[str, User]:
                 "display_name": display,
                 "password": hashed,
                 "phone": f"138{number:08d}",
+                # Parties see platform staff by their staff number (客服 1024).
+                "staff_number": (
+                    str(1024 + number) if role in ("agent", "supervisor") else ""
+                ),
             },
         )
         if reset and not created:

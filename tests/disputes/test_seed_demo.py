@@ -128,6 +128,14 @@ def test_the_well_known_accounts_sign_in_with_the_demo_password(seeded):
     assert User.objects.filter(groups__name="buyer").count() > 40
 
 
+def test_platform_staff_have_staff_numbers_and_parties_none(seeded):
+    staff = User.objects.filter(groups__name__in=["agent", "supervisor"])
+    assert staff.exists() and not staff.filter(staff_number="").exists()
+    numbers = list(staff.values_list("staff_number", flat=True))
+    assert len(numbers) == len(set(numbers))
+    assert not User.objects.filter(groups__name="buyer").exclude(staff_number="")
+
+
 def test_store_one_and_two_belong_to_merchant1_and_merchant2(seeded):
     first, second = Store.objects.order_by("pk")[:2]
     assert first.owner.username == "merchant1"
