@@ -9,21 +9,18 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core.errors import ActionNotPermitted, InvalidTransition, ValidationFailed
+from core.errors import ActionNotPermitted, ValidationFailed
 from core.roles import Role, role_of
 from orders.models import Order
 
-from ..choices import Channel, Party, Reason, Remedy, State
-from ..models import Dispute, DisputeEvent
-from ..policy import policy_for
-from ._core import actor_role, case_action, refresh_deadline
-from .events import event_publish
-from .negotiation import _unused_number, check_openable
+from ..choices import Channel, Party, Reason, Remedy
+from ..models import Dispute
+from ._core import case_action
+from .negotiation import case_create
 
 
 def _checked(*, reason: str, remedy: str, channel: str, amount: Decimal) -> None:
@@ -60,41 +57,15 @@ def dispute_open_for_buyer(
             .select_related("store__category", "buyer")
             .get(pk=order.pk)
         )
-        check_openable(locked, amount)
-        policy = policy_for(locked.store.category)
-        now = timezone.now()
-        case: Dispute = Dispute(
-            number=_unused_number(),
+        return case_create(
             order=locked,
-            buyer=locked.buyer,
-            store=locked.store,
+            actor=actor,
             reason=reason,
             remedy=remedy,
             amount=amount,
-            description=(description or "").strip(),
-            opened_at=now,
-            merchant_deadline_at=now + policy.merchant_response,
-            opened_by=actor,
+            description=description,
             channel=channel,
         )
-        refresh_deadline(case, policy)
-        try:
-            with transaction.atomic():
-                case.save()
-        except IntegrityError as exc:
-            raise InvalidTransition(_("This order already has an open case.")) from exc
-        event = DisputeEvent.objects.create(
-            dispute=case,
-            actor=actor,
-            actor_role=actor_role(actor),
-            action="open",
-            to_state=State.NEGOTIATION,
-            note=case.description,
-            amount=amount,
-            subject=locked.buyer,
-        )
-        event_publish(case=case, event=event)
-    return case
 
 
 def dispute_escalate(

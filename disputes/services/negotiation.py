@@ -23,7 +23,14 @@ from orders.services import check_refundable
 from ..choices import OPEN_STATES, Reason, RejectionPreset, Remedy, State
 from ..models import Dispute, DisputeEvent, new_case_number
 from ..policy import order_open_refusal, policy_for
-from ._core import case_action, party_for, refresh_deadline, refund, require_text
+from ._core import (
+    actor_role,
+    case_action,
+    party_for,
+    refresh_deadline,
+    refund,
+    require_text,
+)
 from .events import event_publish
 
 
@@ -62,37 +69,67 @@ def dispute_open(
         )
         if locked is None:
             raise NotVisible(_("No such order."))
-        check_openable(locked, amount)
-        policy = policy_for(locked.store.category)
-        now = timezone.now()
-        case: Dispute = Dispute(
-            number=_unused_number(),
+        return case_create(
             order=locked,
-            buyer=actor,
-            store=locked.store,
+            actor=actor,
             reason=reason,
             remedy=remedy,
             amount=amount,
-            description=description.strip(),
-            opened_at=now,
-            merchant_deadline_at=now + policy.merchant_response,
+            description=description,
         )
-        refresh_deadline(case, policy)
-        try:
-            with transaction.atomic():
-                case.save()
-        except IntegrityError as exc:
-            raise InvalidTransition(_("This order already has an open case.")) from exc
-        event = DisputeEvent.objects.create(
-            dispute=case,
-            actor=actor,
-            actor_role=Role.BUYER,
-            action="open",
-            to_state=State.NEGOTIATION,
-            note=case.description,
-            amount=amount,
-        )
-        event_publish(case=case, event=event)
+
+
+def case_create(
+    *,
+    order: Order,
+    actor: User,
+    reason: str,
+    remedy: str,
+    amount: Decimal,
+    description: str,
+    channel: str = "",
+) -> Dispute:
+    """Open the buyer's case on `order` (locked by the caller) and log "open".
+
+    The one place a case is created, whether the buyer opened it or an agent
+    did on the buyer's behalf (then `actor` is the agent and the entry's
+    subject is the buyer).
+    """
+    check_openable(order, amount)
+    policy = policy_for(order.store.category)
+    now = timezone.now()
+    on_behalf = actor.pk != order.buyer_id
+    case: Dispute = Dispute(
+        number=_unused_number(),
+        order=order,
+        buyer_id=order.buyer_id,
+        store=order.store,
+        reason=reason,
+        remedy=remedy,
+        amount=amount,
+        description=(description or "").strip(),
+        opened_at=now,
+        merchant_deadline_at=now + policy.merchant_response,
+        opened_by=actor if on_behalf else None,
+        channel=channel,
+    )
+    refresh_deadline(case, policy)
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError as exc:
+        raise InvalidTransition(_("This order already has an open case.")) from exc
+    event = DisputeEvent.objects.create(
+        dispute=case,
+        actor=actor,
+        actor_role=actor_role(actor),
+        action="open",
+        to_state=State.NEGOTIATION,
+        note=case.description,
+        amount=amount,
+        subject_id=order.buyer_id if on_behalf else None,
+    )
+    event_publish(case=case, event=event)
     return case
 
 
