@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
+from types import SimpleNamespace
 
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min
@@ -13,8 +15,8 @@ from django.db.models.functions import TruncDate
 from disputes.models import Dispute
 from orders.models import Order
 
-from .cuboids import BLANK, CUBOIDS, DIM_COLUMNS, DIMENSIONS
-from .measures import case_measures, local_day, platform_tz
+from .cuboids import BLANK, BY_ID, CUBOIDS, DIM_COLUMNS, DIMENSIONS, FINEST, Cuboid
+from .measures import CASE_MEASURES, MEASURES, case_measures, local_day, platform_tz
 from .models import CaseContribution, Rollup
 
 KEY_COLUMNS = ("cuboid", "period", *(DIM_COLUMNS[d] for d in DIMENSIONS))
@@ -195,7 +197,35 @@ def _local_start(day: date) -> datetime:
     return datetime.combine(day, time.min, platform_tz())
 
 
+# What the rebuild reads of a case: the fields `case_dims` and `case_measures` use.
+CASE_FIELDS = (
+    "id", "opened_at", "store_id", "store__category_id", "store__region",
+    "reason", "assigned_to_id", "state", "resolution", "outcome", "liability",
+    "intervened_at", "merchant_responded_at", "taken_at", "ruled_at",
+    "closed_at", "pickup_breached_at", "ruling_breached_at",
+)  # fmt: skip
+
+
+class _CaseRow:
+    """A case read as plain values, with the attributes the measures ask for."""
+
+    def __init__(self, values: tuple) -> None:
+        row = dict(zip(CASE_FIELDS, values, strict=True))
+        self.store = SimpleNamespace(
+            category_id=row.pop("store__category_id"),
+            region=row.pop("store__region"),
+        )
+        self.__dict__.update(row)
+
+
 def _rebuild_month(first: date, following: date) -> int:
+    """One month, in one transaction: contributions in Python, cells in SQL.
+
+    Each case's contribution is computed by the same pure functions that keep
+    the rollups live (`case_dims`, `case_measures`) and written in bulk; the
+    finest cuboid is then summed from the contributions and every coarser
+    cuboid from a finer one by the database, orders counted in between.
+    """
     window = {"gte": _local_start(first), "lt": _local_start(following)}
     with transaction.atomic():
         cases = Dispute.objects.filter(
@@ -205,42 +235,170 @@ def _rebuild_month(first: date, following: date) -> int:
             list(cases.select_for_update(of=("self",)).values_list("pk", flat=True))
         Rollup.objects.filter(period__gte=first, period__lt=following).delete()
         CaseContribution.objects.filter(day__gte=first, day__lt=following).delete()
-        cells: Cells = defaultdict(dict)
-        contributions = []
-        for case in cases.select_related("store").iterator(chunk_size=2000):
-            dims, measures = case_dims(case), case_measures(case)
-            add_cells(cells, dims, measures, +1)
-            contributions.append(
-                CaseContribution(
-                    dispute_id=case.pk, **_contribution_fields(dims, measures)
-                )
+        count = _write_contributions(cases.order_by().values_list(*CASE_FIELDS))
+        _sum_contributions(first, following)
+        _derive(FINEST, BY_ID[_STORE_DAY], first)
+        _count_orders(window)
+        for cuboid in reversed(CUBOIDS):
+            if cuboid.id not in (FINEST.id, _STORE_DAY):
+                _derive(_source_for(cuboid), cuboid, first)
+    return count
+
+
+# The cuboid orders are counted into (every store dimension, by day); the
+# coarser cuboids with orders are summed from it.
+_STORE_DAY = 9
+
+
+def _source_for(target: Cuboid) -> Cuboid:
+    """The smallest cuboid built before `target` that holds everything it needs.
+
+    Cuboids are built from the last (finest) to the first, so a source is one
+    further down the list.
+    """
+    for cuboid in CUBOIDS:
+        if (
+            cuboid.id > target.id
+            and cuboid.covers(set(target.dims), target.grain)
+            and (cuboid.has_orders or not target.has_orders)
+        ):
+            return cuboid
+    raise ValueError(f"nothing to build cuboid {target.id} from")
+
+
+def _write_contributions(rows: Iterable[tuple]) -> int:
+    """Each case's dimensions and measures, written in chunks; cases counted."""
+    count = 0
+    chunk: list[tuple] = []
+    for values in rows.iterator(chunk_size=5000):  # type: ignore[attr-defined]
+        case = _CaseRow(values)
+        dims, measures = case_dims(case), case_measures(case)  # type: ignore[arg-type]
+        chunk.append(
+            (
+                case.id,  # type: ignore[attr-defined]
+                dims["day"],
+                dims["store"],
+                dims["category"],
+                dims["region"],
+                dims["reason"],
+                dims["agent"],
+                json.dumps(measures, separators=(",", ":")),
             )
-        CaseContribution.objects.bulk_create(contributions, batch_size=2000)
-        _count_orders(cells, window)
-        Rollup.objects.bulk_create(_rows(cells), batch_size=1000)
-    return len(contributions)
+        )
+        if len(chunk) >= 5000:
+            count += _insert_contributions(chunk)
+            chunk = []
+    return count + _insert_contributions(chunk)
 
 
-def _count_orders(cells: Cells, window: dict) -> None:
+_CONTRIBUTION_COLUMNS = (
+    "dispute_id", "day", "store_id", "category_id", "region", "reason",
+    "agent_id", "measures",
+)  # fmt: skip
+
+
+def _insert_contributions(chunk: list[tuple]) -> int:
+    if not chunk:
+        return 0
+    qn = connection.ops.quote_name
+    table = qn(CaseContribution._meta.db_table)
+    columns = ", ".join(qn(c) for c in _CONTRIBUTION_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sql = f"COPY {table} ({columns}) FROM STDIN"
+            with cursor.cursor.copy(sql) as copy:
+                for row in chunk:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(_CONTRIBUTION_COLUMNS))
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks})", chunk
+            )
+    return len(chunk)
+
+
+def _sum_contributions(first: date, following: date) -> None:
+    """The finest cuboid of the month: the contributions summed per cell."""
+    qn = connection.ops.quote_name
+    table = qn(Rollup._meta.db_table)
+    source = qn(CaseContribution._meta.db_table)
+    dims = [DIM_COLUMNS[d] for d in DIMENSIONS]
+    sums = ", ".join(
+        f"SUM(COALESCE(CAST(measures ->> '{m}' AS integer), 0))" for m in CASE_MEASURES
+    )
+    sql = (
+        f"INSERT INTO {table} (cuboid, period, {', '.join(dims)}, "
+        f"{', '.join(qn(m) for m in CASE_MEASURES)}) "
+        f"SELECT %s, day, {', '.join(dims)}, {sums} FROM {source} "
+        f"WHERE day >= %s AND day < %s GROUP BY day, {', '.join(dims)}"
+    )
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                FINEST.id,
+                ops.adapt_datefield_value(first),
+                ops.adapt_datefield_value(following),
+            ],
+        )
+
+
+def _derive(source: Cuboid, target: Cuboid, first: date) -> None:
+    """Sum `target`'s cells of the month from the finer cuboid `source`."""
+    qn = connection.ops.quote_name
+    table = qn(Rollup._meta.db_table)
+    names = [qn(m) for m in MEASURES]
+    kept = [DIM_COLUMNS[d] for d in DIMENSIONS if d in target.dims]
+    columns = [DIM_COLUMNS[d] for d in DIMENSIONS]
+    selected = [DIM_COLUMNS[d] if d in target.dims else "%s" for d in DIMENSIONS]
+    blanks = [BLANK[d] for d in DIMENSIONS if d not in target.dims]
+    month = target.grain == "month"
+    period = "%s" if month else "period"
+    group = ", ".join(kept + ([] if month else ["period"])) or "cuboid"
+    following = (first + timedelta(days=32)).replace(day=1)
+    ops = connection.ops
+    sql = (
+        f"INSERT INTO {table} (cuboid, period, {', '.join(columns)}, "
+        f"{', '.join(names)}) "
+        f"SELECT %s, {period}, {', '.join(selected)}, "
+        f"{', '.join(f'SUM({n})' for n in names)} FROM {table} "
+        f"WHERE cuboid = %s AND period >= %s AND period < %s GROUP BY {group}"
+    )
+    params: list = [target.id]
+    if month:
+        params.append(ops.adapt_datefield_value(first))
+    params += blanks
+    params += [
+        source.id,
+        ops.adapt_datefield_value(first),
+        ops.adapt_datefield_value(following),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _count_orders(window: dict) -> None:
+    """Add the month's orders to the store-by-day cuboid (one INSERT … SELECT)."""
     placed = (
         Order.objects.filter(placed_at__gte=window["gte"], placed_at__lt=window["lt"])
         .annotate(day=TruncDate("placed_at", tzinfo=platform_tz()))
         .values("day", "store_id", "store__category_id", "store__region")
         .annotate(n=Count("id"))
+        .order_by()
     )
-    for row in placed:
-        dims = {
-            "day": row["day"],
-            "store": row["store_id"],
-            "category": row["store__category_id"],
-            "region": row["store__region"],
-            "reason": "",
-            "agent": 0,
-        }
-        add_cells(cells, dims, {"orders": row["n"]}, +1)
-
-
-def _rows(cells: Cells) -> Iterable[Rollup]:
-    for key, measures in cells.items():
-        values = dict(zip(KEY_COLUMNS, key, strict=True))
-        yield Rollup(**values, **{k: v for k, v in measures.items() if v})
+    select, params = placed.query.sql_with_params()
+    qn = connection.ops.quote_name
+    table = qn(Rollup._meta.db_table)
+    keys = ", ".join(qn(c) for c in KEY_COLUMNS)
+    # WHERE true: SQLite needs it to tell the upsert from a join condition.
+    sql = (
+        f"INSERT INTO {table} ({keys}, orders) "
+        f"SELECT %s, day, store_id, {qn('store__category_id')}, "
+        f"{qn('store__region')}, %s, %s, n "
+        f"FROM ({select}) placed "
+        f"WHERE true ON CONFLICT ({keys}) "
+        f"DO UPDATE SET orders = {table}.orders + excluded.orders"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_STORE_DAY, BLANK["reason"], BLANK["agent"], *params])
