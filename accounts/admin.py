@@ -34,7 +34,7 @@ class UserAdmin(StaffOnlyMixin, BaseUserAdmin):
     list_filter = [RoleFilter, "is_active", "is_staff"]
     search_fields = ["username", "display_name", "email"]
     fieldsets = [
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (
             _("Profile"),
             {"fields": ["display_name", "phone", "language", "email_updates"]},

@@ -7,6 +7,8 @@ and pages and endpoints answer 404 for what a user may not see.
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 from django.apps import apps
 from django.db.models import Q, QuerySet
 
@@ -15,7 +17,12 @@ from core.roles import Role, is_staff_role, role_of
 _STORES_ATTR = "_cached_store_ids"
 
 
-def store_ids_for(user: object) -> frozenset[int]:
+class _Case(Protocol):
+    buyer_id: int
+    store_id: int
+
+
+def store_ids_for(user: Any) -> frozenset[int]:
     """The stores a merchant user owns or works for (cached on the user)."""
     if role_of(user) != Role.MERCHANT:
         return frozenset()
@@ -31,7 +38,7 @@ def store_ids_for(user: object) -> frozenset[int]:
     return cached
 
 
-def _scope(user: object, qs: QuerySet) -> QuerySet:
+def _scope(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
     role = role_of(user)
     if is_staff_role(user):
         return qs
@@ -42,21 +49,21 @@ def _scope(user: object, qs: QuerySet) -> QuerySet:
     return qs.none()
 
 
-def visible_orders(user: object, qs: QuerySet | None = None) -> QuerySet:
+def visible_orders(user: Any, qs: QuerySet[Any] | None = None) -> QuerySet[Any]:
     """Orders this user may see."""
     if qs is None:
         qs = apps.get_model("orders", "Order").objects.all()
     return _scope(user, qs)
 
 
-def visible_disputes(user: object, qs: QuerySet | None = None) -> QuerySet:
+def visible_disputes(user: Any, qs: QuerySet[Any] | None = None) -> QuerySet[Any]:
     """Cases this user may see."""
     if qs is None:
         qs = apps.get_model("disputes", "Dispute").objects.all()
     return _scope(user, qs)
 
 
-def can_see_dispute(user: object, dispute: object) -> bool:
+def can_see_dispute(user: Any, dispute: _Case) -> bool:
     """The same rule as visible_disputes, for one loaded case (no query)."""
     role = role_of(user)
     if is_staff_role(user):
@@ -68,7 +75,7 @@ def can_see_dispute(user: object, dispute: object) -> bool:
     return False
 
 
-def party_of(user: object, dispute: object) -> str | None:
+def party_of(user: Any, dispute: _Case) -> str | None:
     """'buyer' or 'merchant' when the user is that party of the case, else None."""
     role = role_of(user)
     if role == Role.BUYER and dispute.buyer_id == user.pk:

@@ -74,7 +74,7 @@ class FastListMixin:
 
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
-    paginator = CappedCountPaginator
+    paginator: type[Paginator] = CappedCountPaginator
     list_per_page = 50
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from axes.backends import AxesStandaloneBackend
 from axes.helpers import get_cool_off
@@ -20,7 +21,13 @@ class AxesBackend(AxesStandaloneBackend):
     a sign-in attempt from the network, so it is not counted.
     """
 
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
         if request is None:
             return None
         return super().authenticate(request, username, password, **kwargs)
@@ -38,7 +45,11 @@ def retry_after_seconds(request: HttpRequest) -> int:
     return int(cool_off.total_seconds()) if cool_off else 3600
 
 
-def lockout_response(request, original_response=None, credentials=None):
+def lockout_response(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
     """429 with a clear message: JSON for the API, a page for people."""
     seconds = retry_after_seconds(request)
     message = lockout_message() % {"minutes": max(1, seconds // 60)}

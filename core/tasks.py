@@ -26,7 +26,7 @@ DEFAULT_BACKOFF_SECONDS = 30
 DEFAULT_MAX_BACKOFF_SECONDS = 6 * 3600
 
 
-def enqueue_on_commit(task_: Task, *args: Any, **kwargs: Any) -> None:
+def enqueue_on_commit(task_: Task[..., Any], *args: Any, **kwargs: Any) -> None:
     """Queue `task_(*args, **kwargs)` once the current transaction commits.
 
     With the database backend the task row is written in the transaction
@@ -60,7 +60,7 @@ def retrying_task(
     max_backoff_seconds: float = DEFAULT_MAX_BACKOFF_SECONDS,
     priority: int = 0,
     queue_name: str = "default",
-) -> Callable[[Callable[..., Any]], Task]:
+) -> Callable[[Callable[..., Any]], Task[..., Any]]:
     """Make a task that retries itself with exponential back-off.
 
     django-tasks 0.12 has no retries. The wrapped function gets an extra
@@ -71,7 +71,7 @@ def retrying_task(
     `max_attempts` the last failure is final.
     """
 
-    def decorate(func: Callable[..., Any]) -> Task:
+    def decorate(func: Callable[..., Any]) -> Task[..., Any]:
         @functools.wraps(func)
         def run(*args: Any, attempt: int = 1, **kwargs: Any) -> Any:
             try:

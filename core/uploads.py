@@ -73,7 +73,9 @@ def image_too_large(head: bytes) -> bool:
     )
 
 
-def safe_download_name(original: str, extension: str, *, fallback: str = "evidence"):
+def safe_download_name(
+    original: str, extension: str, *, fallback: str = "evidence"
+) -> str:
     """A file name to offer: the uploader's stem, cleaned, with the sniffed
     extension (`report.html` holding a PNG is offered as `report.png`)."""
     name = PureWindowsPath(PurePosixPath(original or "").name).name

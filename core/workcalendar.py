@@ -56,7 +56,7 @@ def working_hours() -> WorkingHours:
 def is_working_day(day: date) -> bool:
     """A working day on the Chinese calendar (Monday–Friday where it has no data)."""
     try:
-        return chinese_calendar.is_workday(day)
+        return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
         _warn_unknown_year(day.year)
         return day.weekday() < 5

@@ -27,7 +27,9 @@ MAX_IDS = 500
 
 class NotificationSerializer(serializers.ModelSerializer):
     case = serializers.CharField(source="case.number", read_only=True)
-    label = serializers.SerializerMethodField(help_text="What happened, translated.")
+    label = serializers.SerializerMethodField(  # type: ignore[assignment]
+        help_text="What happened, translated."
+    )
     unread = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField(help_text="The case page for you.")
 

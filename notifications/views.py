@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from core.pages import page_of
 
 from . import selectors, services
@@ -21,7 +22,7 @@ PER_PAGE = 30
 
 @login_required
 @require_GET
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Newest first; `?unread=1` shows only the unread ones."""
     only_unread = request.GET.get("unread") == "1"
     qs = selectors.notification_list(
@@ -42,7 +43,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_mark_read(request: HttpRequest) -> HttpResponse:
+def notification_mark_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mark the chosen notifications (or all) read, then go back."""
     form = MarkReadForm(request.POST)
     if form.is_valid() and (form.cleaned_data["all"] or form.cleaned_data["ids"]):
@@ -62,7 +63,7 @@ def notification_mark_read(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The language of the user's mail, and whether news is e-mailed too."""
     form = PreferencesForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():

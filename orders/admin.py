@@ -19,8 +19,7 @@ class OrderItemInline(admin.TabularInline):
 
 class RefundInline(admin.TabularInline):
     model = Refund
-    fields = ["created_at", "kind", "amount", "dispute", "what_for"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "kind", "amount", "dispute", "what_for")
     extra = 0
     can_delete = False
 

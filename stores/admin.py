@@ -23,8 +23,14 @@ from .services import REVIEW_LABELS, store_review, store_review_actions
 
 class ReviewLogInline(admin.TabularInline):
     model = StoreReviewLog
-    fields = ["created_at", "actor", "action", "from_status", "to_status", "reason"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "created_at",
+        "actor",
+        "action",
+        "from_status",
+        "to_status",
+        "reason",
+    )
     extra = 0
     can_delete = False
     ordering = ["-created_at", "-id"]

@@ -11,8 +11,14 @@ from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 class AttemptInline(StaffOnlyMixin, admin.TabularInline):
     model = WebhookAttempt
-    fields = ["number", "at", "succeeded", "response_code", "duration_ms", "error"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "number",
+        "at",
+        "succeeded",
+        "response_code",
+        "duration_ms",
+        "error",
+    )
     extra = 0
 
     def has_add_permission(self, request, obj=None):
@@ -28,9 +34,16 @@ class WebhookEndpointAdmin(ReadOnlyAdmin):
     list_filter = ["active"]
     list_select_related = ["store"]
     search_fields = ["url", "store__name"]
-    fields = ["store", "url", "events", "active", "disabled_at", "disabled_reason",
-              "created_by", "created_at"]  # fmt: skip
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "store",
+        "url",
+        "events",
+        "active",
+        "disabled_at",
+        "disabled_reason",
+        "created_by",
+        "created_at",
+    )
 
 
 @admin.register(WebhookDelivery)
@@ -40,8 +53,16 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_filter = ["status", "event_type"]
     list_select_related = ["endpoint"]
     search_fields = ["message_id", "dispute_number", "endpoint__url"]
-    fields = ["endpoint", "message_id", "event_type", "dispute_number", "status",
-              "attempts", "next_attempt_at", "created_at", "finished_at",
-              "payload"]  # fmt: skip
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "endpoint",
+        "message_id",
+        "event_type",
+        "dispute_number",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "created_at",
+        "finished_at",
+        "payload",
+    )
     inlines = [AttemptInline]

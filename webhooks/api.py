@@ -14,6 +14,7 @@ from core.api import error_responses
 from core.roles import Role, role_of
 
 from . import selectors, services
+from .models import WebhookEndpoint
 from .serializers import (
     DeliverySerializer,
     EndpointCreateSerializer,
@@ -87,8 +88,11 @@ class WebhookEndpointViewSet(
             EndpointWithSecretSerializer(endpoint).data, status=status.HTTP_201_CREATED
         )
 
-    def perform_destroy(self, instance) -> None:
-        services.endpoint_delete(actor=self.request.user, endpoint=instance)
+    def perform_destroy(self, instance: WebhookEndpoint) -> None:
+        services.endpoint_delete(
+            actor=self.request.user,  # type: ignore[arg-type]  # IsAuthenticated
+            endpoint=instance,
+        )
 
     @extend_schema(
         summary="Replace the signing secret",

@@ -27,6 +27,8 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    _context: ssl.SSLContext
+
     def __init__(self, target: Target, timeout: float) -> None:
         super().__init__(
             target.host,

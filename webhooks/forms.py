@@ -27,7 +27,7 @@ class EndpointForm(forms.Form):
     def __init__(self, *args, store_ids=frozenset(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         stores = Store.objects.filter(pk__in=store_ids).order_by("name")
-        self.fields["store"].queryset = stores
+        self.fields["store"].queryset = stores  # type: ignore[attr-defined]
         if len(store_ids) == 1:
             self.fields["store"].initial = next(iter(store_ids))
             self.fields["store"].widget = forms.HiddenInput()

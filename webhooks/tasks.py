@@ -31,7 +31,9 @@ def webhook_disabled_mail(endpoint_id: int) -> int:
         .filter(pk=endpoint_id)
         .first()
     )
-    owner = endpoint.store.owner if endpoint else None
+    if endpoint is None:
+        return 0
+    owner = endpoint.store.owner
     if owner is None or not owner.email:
         return 0
     with translation.override(settings.LANGUAGE_CODE):

@@ -88,7 +88,7 @@ def _resolve(host: str, port: int, *, allow_loopback: bool) -> str:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
         raise UnsafeURL(_("The host name does not resolve.")) from exc
-    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     if not addresses:
         raise UnsafeURL(_("The host name does not resolve."))
     for ip in addresses:

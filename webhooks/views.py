@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.scoping import store_ids_for
 from core.errors import ApplicationError
 from core.roles import Role, role_of
@@ -20,12 +21,12 @@ from .models import WebhookEndpoint
 NEW_SECRET = "webhooks:new_secret"  # session key: a secret shown once
 
 
-def _merchant(request: HttpRequest) -> None:
+def _merchant(request: AuthenticatedHttpRequest) -> None:
     if role_of(request.user) != Role.MERCHANT:
         raise Http404
 
 
-def _endpoint(request: HttpRequest, pk: int) -> WebhookEndpoint:
+def _endpoint(request: AuthenticatedHttpRequest, pk: int) -> WebhookEndpoint:
     found = selectors.endpoints_visible(request.user).filter(pk=pk).first()
     if found is None:
         raise Http404
@@ -33,7 +34,7 @@ def _endpoint(request: HttpRequest, pk: int) -> WebhookEndpoint:
 
 
 @login_required
-def endpoint_list(request: HttpRequest) -> HttpResponse:
+def endpoint_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The merchant's endpoints and the form to add one."""
     _merchant(request)
     store_ids = store_ids_for(request.user)
@@ -64,7 +65,7 @@ def endpoint_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def endpoint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def endpoint_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One endpoint: its settings, the secret right after it was made, deliveries."""
     _merchant(request)
     endpoint = _endpoint(request, pk)
@@ -78,7 +79,9 @@ def endpoint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "webhooks/detail.html", context)
 
 
-def _act(request: HttpRequest, pk: int, service, done: str) -> HttpResponse:
+def _act(
+    request: AuthenticatedHttpRequest, pk: int, service, done: str
+) -> HttpResponse:
     _merchant(request)
     endpoint = _endpoint(request, pk)
     try:
@@ -94,7 +97,7 @@ def _act(request: HttpRequest, pk: int, service, done: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def endpoint_rotate(request: HttpRequest, pk: int) -> HttpResponse:
+def endpoint_rotate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
@@ -105,13 +108,13 @@ def endpoint_rotate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def endpoint_enable(request: HttpRequest, pk: int) -> HttpResponse:
+def endpoint_enable(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, services.endpoint_enable, _("The endpoint is on again."))
 
 
 @login_required
 @require_POST
-def endpoint_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def endpoint_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _merchant(request)
     endpoint = _endpoint(request, pk)
     services.endpoint_delete(actor=request.user, endpoint=endpoint)

@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -93,14 +94,14 @@ TEMPLATES = [
 # of report and list pages there (never inside a transaction or after a write).
 # DATABASE_PGBOUNCER=1: PgBouncer in transaction mode (no server-side cursors,
 # no prepared statements kept on a server connection).
-def database(url: str) -> dict:
+def database(url: str) -> dict[str, Any]:
     config = dj_database_url.parse(
         url, conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0"))
     )
     if env_bool("DATABASE_PGBOUNCER", False) and "postgresql" in config["ENGINE"]:
         config["DISABLE_SERVER_SIDE_CURSORS"] = True
         config.setdefault("OPTIONS", {})["prepare_threshold"] = None
-    return config
+    return dict(config)
 
 
 DATABASES = {
@@ -182,7 +183,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "disputes@example.com"
 # The address people reach the site at: links in e-mail are absolute.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     # Token first, so that an anonymous request answers 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

@@ -2,9 +2,10 @@
 
 import time
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from core.tasks import tasks_requeue_stale
 
@@ -12,7 +13,7 @@ from core.tasks import tasks_requeue_stale
 class Command(BaseCommand):
     help = "Requeue tasks left RUNNING by a worker that was killed."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--minutes",
             type=float,
@@ -27,7 +28,7 @@ class Command(BaseCommand):
             help="Check again every SECONDS seconds until stopped.",
         )
 
-    def handle(self, *, minutes: float, loop: int | None, **options):
+    def handle(self, *, minutes: float, loop: int | None, **options: Any) -> None:
         while True:
             count = tasks_requeue_stale(older_than=timedelta(minutes=minutes))
             if count or options["verbosity"] > 1:
