@@ -24,6 +24,11 @@ class Rollup(models.Model):
     region = models.CharField(max_length=16, default="", blank=True)
     reason = models.CharField(max_length=24, default="", blank=True)
     agent_id = models.IntegerField(default=0)
+    shard = models.PositiveSmallIntegerField(
+        default=0,
+        db_default=0,
+        help_text="Which of the cell's rows (see reports.rollups.SHARDS).",
+    )
 
     class Meta:
         verbose_name = _("report rollup")
@@ -32,7 +37,7 @@ class Rollup(models.Model):
             models.UniqueConstraint(
                 fields=[
                     "cuboid", "period", "store_id", "category_id", "region",
-                    "reason", "agent_id",
+                    "reason", "agent_id", "shard",
                 ],
                 name="rollup_cell_unique",
             )

@@ -42,12 +42,12 @@ def after_order_save(sender, instance: Order, created: bool, **kwargs) -> None:
     if old == new:
         return
     if old is not None:
-        rollups.order_count(old, -1)
-    rollups.order_count(new, +1)
+        rollups.order_count(old, -1, instance.pk)
+    rollups.order_count(new, +1, instance.pk)
 
 
 def after_order_delete(sender, instance: Order, **kwargs) -> None:
-    rollups.order_count(rollups.order_dims(instance), -1)
+    rollups.order_count(rollups.order_dims(instance), -1, instance.pk)
 
 
 def connect() -> None:

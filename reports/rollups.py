@@ -15,11 +15,28 @@ from django.db.models.functions import TruncDate
 from disputes.models import Dispute
 from orders.models import Order
 
-from .cuboids import BLANK, BY_ID, CUBOIDS, DIM_COLUMNS, DIMENSIONS, FINEST, Cuboid
+from .cuboids import (
+    BLANK,
+    BY_ID,
+    CUBOIDS,
+    DIM_COLUMNS,
+    DIMENSIONS,
+    FINEST,
+    STORE_DIMS,
+    Cuboid,
+)
 from .measures import CASE_MEASURES, MEASURES, case_measures, local_day, platform_tz
 from .models import CaseContribution, Rollup
 
-KEY_COLUMNS = ("cuboid", "period", *(DIM_COLUMNS[d] for d in DIMENSIONS))
+# A cell is one cuboid, period and dimension key; its figures may be spread
+# over several rows (shards) that the reports add up.
+CELL_COLUMNS = ("cuboid", "period", *(DIM_COLUMNS[d] for d in DIMENSIONS))
+KEY_COLUMNS = (*CELL_COLUMNS, "shard")
+# The cells without a store are shared by every case of a day or month: a
+# change writes to one of SHARDS rows, chosen by the case (or order) id, so
+# concurrent writers rarely wait on each other's row lock. A store's cells
+# are written by that store's cases only and keep one row.
+SHARDS = 8
 Cells = dict[tuple, dict[str, int]]
 
 
@@ -35,7 +52,14 @@ def case_dims(case: Dispute) -> dict:
     }
 
 
-def add_cells(cells: Cells, dims: dict, measures: dict[str, int], sign: int) -> None:
+def shard_of(cuboid: Cuboid, row_id: int) -> int:
+    """The row of a shared cell that the case or order `row_id` writes to."""
+    return 0 if cuboid.dims & STORE_DIMS else row_id % SHARDS
+
+
+def add_cells(
+    cells: Cells, dims: dict, measures: dict[str, int], sign: int, row_id: int = 0
+) -> None:
     """Add `measures` × `sign` to every cuboid cell the dimensions fall in."""
     for cuboid in CUBOIDS:
         if "cases" not in measures and not cuboid.has_orders:
@@ -44,6 +68,7 @@ def add_cells(cells: Cells, dims: dict, measures: dict[str, int], sign: int) -> 
             cuboid.id,
             cuboid.period(dims["day"]),
             *(dims[d] if d in cuboid.dims else BLANK[d] for d in DIMENSIONS),
+            shard_of(cuboid, row_id),
         )
         cell = cells[key] if key in cells else cells.setdefault(key, {})
         for name, value in measures.items():
@@ -105,8 +130,8 @@ def case_refresh(*, dispute_id: int) -> bool:
         return False
     cells: Cells = defaultdict(dict)
     if old is not None:
-        add_cells(cells, _contribution_dims(old), old.measures, -1)
-    add_cells(cells, dims, measures, +1)
+        add_cells(cells, _contribution_dims(old), old.measures, -1, dispute_id)
+    add_cells(cells, dims, measures, +1, dispute_id)
     apply_cells(cells)
     CaseContribution.objects.update_or_create(
         dispute_id=dispute_id, defaults=_contribution_fields(dims, measures)
@@ -138,10 +163,10 @@ def order_dims(order: Order) -> dict:
     }
 
 
-def order_count(dims: dict, sign: int) -> None:
+def order_count(dims: dict, sign: int, order_id: int = 0) -> None:
     """Count an order placed (+1) or taken back (-1) on its day and store."""
     cells: Cells = defaultdict(dict)
-    add_cells(cells, dims, {"orders": 1}, sign)
+    add_cells(cells, dims, {"orders": 1}, sign, order_id)
     apply_cells(cells)
 
 
@@ -395,7 +420,7 @@ def _count_orders(window: dict) -> None:
     sql = (
         f"INSERT INTO {table} ({keys}, orders) "
         f"SELECT %s, day, store_id, {qn('store__category_id')}, "
-        f"{qn('store__region')}, %s, %s, n "
+        f"{qn('store__region')}, %s, %s, 0, n "
         f"FROM ({select}) placed "
         f"WHERE true ON CONFLICT ({keys}) "
         f"DO UPDATE SET orders = {table}.orders + excluded.orders"

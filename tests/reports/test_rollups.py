@@ -35,11 +35,15 @@ pytestmark = pytest.mark.django_db
 
 
 def snapshot() -> dict:
-    """Every non-empty rollup cell with its non-zero figures."""
-    out = {}
+    """Every non-empty rollup cell with its non-zero figures (shards added up)."""
+    cells: dict = {}
     for row in Rollup.objects.all().values():
-        key = tuple(row[k] for k in rollups.KEY_COLUMNS)
-        figures = {m: row[m] for m in MEASURES if row[m]}
+        key = tuple(row[k] for k in rollups.CELL_COLUMNS)
+        cell = cells.setdefault(key, Counter())
+        cell.update({m: row[m] for m in MEASURES})
+    out = {}
+    for key, cell in cells.items():
+        figures = {m: v for m, v in cell.items() if v}
         if figures:
             out[key] = figures
     return out
