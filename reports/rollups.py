@@ -7,9 +7,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 from types import SimpleNamespace
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, QuerySet
 from django.db.models.functions import TruncDate
 
 from disputes.models import Dispute
@@ -257,17 +258,22 @@ def _rebuild_month(first: date, following: date) -> int:
             opened_at__gte=window["gte"], opened_at__lt=window["lt"]
         )
         if connection.features.has_select_for_update:
-            list(cases.select_for_update(of=("self",)).values_list("pk", flat=True))
+            # Every case of the month is locked by the read, before anything
+            # is deleted: a concurrent action either committed before (and
+            # is read here) or waits for this month to be rebuilt.
+            cases = cases.select_for_update(of=("self",))
+        rows = _contributions(cases.order_by().values_list(*CASE_FIELDS))
         Rollup.objects.filter(period__gte=first, period__lt=following).delete()
         CaseContribution.objects.filter(day__gte=first, day__lt=following).delete()
-        count = _write_contributions(cases.order_by().values_list(*CASE_FIELDS))
+        for start in range(0, len(rows), 5000):
+            _insert_contributions(rows[start : start + 5000])
         _sum_contributions(first, following)
         _derive(FINEST, BY_ID[_STORE_DAY], first)
         _count_orders(window)
         for cuboid in reversed(CUBOIDS):
             if cuboid.id not in (FINEST.id, _STORE_DAY):
                 _derive(_source_for(cuboid), cuboid, first)
-    return count
+    return len(rows)
 
 
 # The cuboid orders are counted into (every store dimension, by day); the
@@ -291,14 +297,13 @@ def _source_for(target: Cuboid) -> Cuboid:
     raise ValueError(f"nothing to build cuboid {target.id} from")
 
 
-def _write_contributions(rows: Iterable[tuple]) -> int:
-    """Each case's dimensions and measures, written in chunks; cases counted."""
-    count = 0
-    chunk: list[tuple] = []
-    for values in rows.iterator(chunk_size=5000):  # type: ignore[attr-defined]
+def _contributions(cases: QuerySet[Any, tuple]) -> list[tuple]:
+    """Each case's contribution row: its dimensions and measures (JSON)."""
+    rows = []
+    for values in cases.iterator(chunk_size=5000):
         case = _CaseRow(values)
         dims, measures = case_dims(case), case_measures(case)  # type: ignore[arg-type]
-        chunk.append(
+        rows.append(
             (
                 case.id,  # type: ignore[attr-defined]
                 dims["day"],
@@ -310,10 +315,7 @@ def _write_contributions(rows: Iterable[tuple]) -> int:
                 json.dumps(measures, separators=(",", ":")),
             )
         )
-        if len(chunk) >= 5000:
-            count += _insert_contributions(chunk)
-            chunk = []
-    return count + _insert_contributions(chunk)
+    return rows
 
 
 _CONTRIBUTION_COLUMNS = (
