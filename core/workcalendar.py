@@ -42,10 +42,15 @@ class WorkingHours:
 def working_hours() -> WorkingHours:
     """The working hours from settings (`SLA_WORKING_HOURS`)."""
     conf = settings.SLA_WORKING_HOURS
+    return _working_hours(conf["start"], conf["end"], conf["time_zone"])
+
+
+@lru_cache(maxsize=16)
+def _working_hours(start: str, end: str, time_zone: str) -> WorkingHours:
     hours = WorkingHours(
-        start=time.fromisoformat(conf["start"]),
-        end=time.fromisoformat(conf["end"]),
-        tz=ZoneInfo(conf["time_zone"]),
+        start=time.fromisoformat(start),
+        end=time.fromisoformat(end),
+        tz=ZoneInfo(time_zone),
     )
     if hours.start >= hours.end:
         raise ValueError("SLA_WORKING_HOURS: start must be before end.")
