@@ -10,6 +10,7 @@ the equivalence test holds them to the same result.
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -45,14 +46,14 @@ SCENARIOS: dict[str, tuple[int, str]] = {
     "complaint_overdue": (1, "due"),
 }
 NAMES = list(SCENARIOS)
-WEIGHTS = [w for w, _mode in SCENARIOS.values()]
+CUM_WEIGHTS = list(itertools.accumulate(w for w, _mode in SCENARIOS.values()))
 
 
 def pick_scenario(rng: random.Random, index: int) -> str:
     """The first cases cover every scenario twice; the rest follow the weights."""
     if index < 2 * len(NAMES):
         return NAMES[index % len(NAMES)]
-    return rng.choices(NAMES, WEIGHTS)[0]
+    return rng.choices(NAMES, cum_weights=CUM_WEIGHTS)[0]
 
 
 @dataclass
