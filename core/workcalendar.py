@@ -86,17 +86,20 @@ def add_working_hours(
     if remaining <= timedelta(0):
         return cursor
     day = cursor.date()
+    opens, closes = calendar.window(day)
+    if is_working_day(day) and cursor < closes:
+        cursor = max(cursor, opens)
+        if remaining <= closes - cursor:
+            return cursor + remaining
+        remaining -= closes - cursor
+    # The whole working days after the first: counted without building times.
+    length = closes - opens
     for _ in range(MAX_DAYS):
-        if is_working_day(day):
-            opens, closes = calendar.window(day)
-            cursor = max(cursor, opens)
-            if cursor < closes:
-                available = closes - cursor
-                if remaining <= available:
-                    return cursor + remaining
-                remaining -= available
         day += timedelta(days=1)
-        cursor = datetime.combine(day, time(0), tzinfo=calendar.tz)
+        if is_working_day(day):
+            if remaining <= length:
+                return calendar.window(day)[0] + remaining
+            remaining -= length
     raise ValueError(f"No working time found within {MAX_DAYS} days of {start}.")
 
 

@@ -57,9 +57,17 @@ SERIAL_BASE = 90_000_000
 
 
 class CaseRow(dict):
-    """The case's columns; attribute reads for `rules_pure.deadline_for`."""
+    """The case's columns; attribute reads for `rules_pure.deadline_for`.
 
-    __getattr__ = dict.__getitem__
+    The dict is its own `__dict__`: attributes read as fast as keys, which
+    matters because the deadline rules read several at every step (a
+    `__getattr__` fallback costs a failed lookup each time). The cycle this
+    makes is freed by the garbage collector once the case is written.
+    """
+
+    def __init__(self, **columns) -> None:
+        super().__init__(**columns)
+        self.__dict__ = self
 
 
 def write_order(writer: RowWriter, rows) -> int:
