@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 # Far enough for any target; stops a misconfigured calendar from looping forever.
 MAX_DAYS = 3 * 366
+ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def add_working_hours(
     # The whole working days after the first: counted without building times.
     length = closes - opens
     for _ in range(MAX_DAYS):
-        day += timedelta(days=1)
+        day += ONE_DAY
         if is_working_day(day):
             if remaining <= length:
                 return calendar.window(day)[0] + remaining
@@ -117,5 +118,5 @@ def working_hours_between(
             overlap = min(closes, end) - max(opens, start)
             if overlap > timedelta(0):
                 total += overlap
-        day += timedelta(days=1)
+        day += ONE_DAY
     return total

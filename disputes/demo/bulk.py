@@ -85,6 +85,7 @@ class BulkCase:
     def __init__(self, world: World, writer: RowWriter, roles: dict[int, str]):
         """`roles`: the role of every platform user who may act (agents, ...)."""
         self.world, self.writer, self.roles = world, writer, roles
+        self.silent_note = silent_merchant_note()  # in the language active now
 
     def build(self, script: CaseScript, serial: int) -> None:
         self.s, self.policy, self.serial = script, script.policy, serial
@@ -305,9 +306,7 @@ class BulkCase:
     def do_auto_escalate(self, at) -> None:
         self.case["intervened_at"] = at
         self.case["intervention_requested_by"] = "system"
-        self._act(
-            at, "auto_escalate", None, to=State.COMPLAINT, note=silent_merchant_note()
-        )
+        self._act(at, "auto_escalate", None, to=State.COMPLAINT, note=self.silent_note)
 
     def do_auto_refund(self, at) -> None:
         self._close(at, Resolution.AUTO_REFUNDED)
@@ -320,7 +319,7 @@ class BulkCase:
             "auto_refund",
             None,
             to=State.CLOSED,
-            note=silent_merchant_note(),
+            note=self.silent_note,
             amount=amount if amount > 0 else None,
         )
 

@@ -26,7 +26,6 @@ from . import stories, vocab
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 REASONS = list(Reason.values)
-# Cumulative: `choices` need not add them up again for every case.
 REASON_WEIGHTS = list(itertools.accumulate([22, 18, 16, 12, 10, 4, 12, 6]))
 REMEDIES = [
     "refund_only",
@@ -190,7 +189,7 @@ def script_case(
 ) -> CaseScript:
     """Plan one case ending in `scenario`: order, claim, opening time, steps."""
     policy = world.policies[store.category]
-    reason = rng.choices(REASONS, cum_weights=REASON_WEIGHTS)[0]
+    reason = stories.weighted(rng, REASONS, REASON_WEIGHTS)
     remedy = rng.choice(REMEDIES)
     order = make_order(
         world,
