@@ -86,6 +86,11 @@ class BulkCase:
         """`roles`: the role of every platform user who may act (agents, ...)."""
         self.world, self.writer, self.roles = world, writer, roles
         self.silent_note = silent_merchant_note()  # in the language active now
+        self.steps = {
+            name.removeprefix("do_"): getattr(self, name)
+            for name in dir(self)
+            if name.startswith("do_")
+        }
 
     def build(self, script: CaseScript, serial: int) -> None:
         self.s, self.policy, self.serial = script, script.policy, serial
@@ -98,7 +103,7 @@ class BulkCase:
         self.handler_id: int | None = None
         for step in script.plan.steps:
             at = script.opened_at + step.at
-            getattr(self, f"do_{step.action}")(at, **step.params)
+            self.steps[step.action](at, **step.params)
         self._finish()
 
     # Bookkeeping shared by the steps (run_action and event_publish).
