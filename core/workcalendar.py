@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 # Far enough for any target; stops a misconfigured calendar from looping forever.
 MAX_DAYS = 3 * 366
+ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -42,10 +43,15 @@ class WorkingHours:
 def working_hours() -> WorkingHours:
     """The working hours from settings (`SLA_WORKING_HOURS`)."""
     conf = settings.SLA_WORKING_HOURS
+    return _working_hours(conf["start"], conf["end"], conf["time_zone"])
+
+
+@lru_cache(maxsize=16)
+def _working_hours(start: str, end: str, time_zone: str) -> WorkingHours:
     hours = WorkingHours(
-        start=time.fromisoformat(conf["start"]),
-        end=time.fromisoformat(conf["end"]),
-        tz=ZoneInfo(conf["time_zone"]),
+        start=time.fromisoformat(start),
+        end=time.fromisoformat(end),
+        tz=ZoneInfo(time_zone),
     )
     if hours.start >= hours.end:
         raise ValueError("SLA_WORKING_HOURS: start must be before end.")
@@ -81,17 +87,20 @@ def add_working_hours(
     if remaining <= timedelta(0):
         return cursor
     day = cursor.date()
+    opens, closes = calendar.window(day)
+    if is_working_day(day) and cursor < closes:
+        cursor = max(cursor, opens)
+        if remaining <= closes - cursor:
+            return cursor + remaining
+        remaining -= closes - cursor
+    # The whole working days after the first: counted without building times.
+    length = closes - opens
     for _ in range(MAX_DAYS):
+        day += ONE_DAY
         if is_working_day(day):
-            opens, closes = calendar.window(day)
-            cursor = max(cursor, opens)
-            if cursor < closes:
-                available = closes - cursor
-                if remaining <= available:
-                    return cursor + remaining
-                remaining -= available
-        day += timedelta(days=1)
-        cursor = datetime.combine(day, time(0), tzinfo=calendar.tz)
+            if remaining <= length:
+                return calendar.window(day)[0] + remaining
+            remaining -= length
     raise ValueError(f"No working time found within {MAX_DAYS} days of {start}.")
 
 
@@ -109,5 +118,5 @@ def working_hours_between(
             overlap = min(closes, end) - max(opens, start)
             if overlap > timedelta(0):
                 total += overlap
-        day += timedelta(days=1)
+        day += ONE_DAY
     return total

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -33,27 +34,28 @@ class Policy:
     ruling_sla_hours: int
     silent_merchant_action: str
 
-    @property
+    # The spans as timedeltas, computed once per policy (frozen, so they hold).
+    @cached_property
     def after_sales(self) -> timedelta:
         return timedelta(days=self.after_sales_days)
 
-    @property
+    @cached_property
     def merchant_response(self) -> timedelta:
         return timedelta(hours=self.merchant_response_hours)
 
-    @property
+    @cached_property
     def evidence(self) -> timedelta:
         return timedelta(hours=self.evidence_hours)
 
-    @property
+    @cached_property
     def appeal_window(self) -> timedelta:
         return timedelta(days=self.appeal_days)
 
-    @property
+    @cached_property
     def pickup_sla(self) -> timedelta:
         return timedelta(hours=self.pickup_sla_hours)
 
-    @property
+    @cached_property
     def ruling_sla(self) -> timedelta:
         return timedelta(hours=self.ruling_sla_hours)
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from django.conf import settings
 from django.db.models import Q
 
-from core.workcalendar import add_working_hours
+from core.workcalendar import WorkingHours, add_working_hours, working_hours
 
 from .choices import DeadlineKind, State
 from .models import Dispute
@@ -43,11 +44,18 @@ def current_target(case: Dispute, policy: Policy) -> Target | None:
         kind, start, hours = DeadlineKind.RULING, case.taken_at, policy.ruling_sla_hours
     else:
         return None
-    share = settings.SLA_WARNING_SHARE
+    return _target(kind, start, hours, settings.SLA_WARNING_SHARE, working_hours())
+
+
+# A case keeps its target over many steps; the bulk seeder asks again each step.
+@lru_cache(maxsize=256)
+def _target(
+    kind: str, start: datetime, hours: int, share: float, calendar: WorkingHours
+) -> Target:
     return Target(
         kind=kind,
-        due_at=add_working_hours(start, hours),
-        warn_at=add_working_hours(start, hours * share),
+        due_at=add_working_hours(start, hours, calendar=calendar),
+        warn_at=add_working_hours(start, hours * share, calendar=calendar),
     )
 
 

@@ -112,6 +112,8 @@ def _missing_check(table: Table, row: tuple) -> None:
 
 
 # Binary COPY needs each column's exact type; psycopg names for Django's.
+# (Binary, because psycopg formats it in C: text or CSV built in Python,
+# even with one join per chunk, measured two to four times slower.)
 _PG_TYPES = {
     "integer": "int4",
     "bigint": "int8",

@@ -9,6 +9,7 @@ through the services, `bulk` writes the rows the services would have written.
 from __future__ import annotations
 
 import functools
+import itertools
 import random
 import zlib
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from . import stories, vocab
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 REASONS = list(Reason.values)
-REASON_WEIGHTS = [22, 18, 16, 12, 10, 4, 12, 6]
+REASON_WEIGHTS = list(itertools.accumulate([22, 18, 16, 12, 10, 4, 12, 6]))
 REMEDIES = [
     "refund_only",
     "refund_only",
@@ -188,7 +189,7 @@ def script_case(
 ) -> CaseScript:
     """Plan one case ending in `scenario`: order, claim, opening time, steps."""
     policy = world.policies[store.category]
-    reason = rng.choices(REASONS, REASON_WEIGHTS)[0]
+    reason = stories.weighted(rng, REASONS, REASON_WEIGHTS)
     remedy = rng.choice(REMEDIES)
     order = make_order(
         world,
