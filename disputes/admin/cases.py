@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
 from django.contrib import admin, messages
 from django.db.models import F
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core.admin import FastListMixin, StaffOnlyMixin, badge
 from core.errors import ApplicationError
@@ -31,6 +32,17 @@ from .filters import (
     StateFilter,
 )
 from .forms import ReplyForm, canned_replies, handlers
+
+
+@lru_cache(maxsize=32)
+def _choice_labels(name: str, language: str | None) -> dict:
+    return {k: str(v) for k, v in Dispute._meta.get_field(name).flatchoices}
+
+
+def _display(case: Dispute, name: str):
+    """case.get_<name>_display(), from a per-language table built once."""
+    value = getattr(case, name)
+    return _choice_labels(name, get_language()).get(value, value)
 
 
 def _one_to_one(case: Dispute, name: str):
@@ -146,7 +158,7 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("state"), ordering="state")
     def state_badge(self, case):
-        return badge(case.state, case.get_state_display())
+        return badge(case.state, _display(case, "state"))
 
     @admin.display(description=gettext_lazy("claimed / refunded"), ordering="amount")
     def amounts(self, case):
@@ -165,7 +177,7 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
             tone = "warn"  # past 80 % of the agents' target (working hours)
         cell = format_html(
             '<span class="wb-deadline">{}</span><br><span class="wb-left {}">{}</span>',
-            case.get_deadline_kind_display() or "",
+            _display(case, "deadline_kind") or "",
             f"tone-{tone}" if tone else "",
             text,
         )
