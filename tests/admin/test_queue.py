@@ -127,6 +127,5 @@ def test_home_counts_are_capped(login, monkeypatch):
     counts = {c.key: c for c in workbench.home_counts(me)}
     assert (counts["unassigned"].count, counts["unassigned"].capped) == (2, True)
     page = login(me).get("/admin/").content.decode()
-    assert 'data-count="unassigned">\n        <span class="wb-card-count">2+</span>' in (
-        page
-    )
+    card = page.split('data-count="unassigned">', 1)[1]
+    assert card.lstrip().startswith('<span class="wb-card-count">2+</span>')
