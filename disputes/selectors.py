@@ -61,11 +61,24 @@ DECISIONS = (
 )
 
 
+# What a case row reads of the tables it joins (each FSM field too: django-fsm
+# reads it when the row is loaded). Fewer columns to fetch, parse and compile:
+# about a third of the page query's CPU.
+FEED_JOINED_COLUMNS = (
+    "order__number", "order__status", "order__buyer_id", "order__store_id",
+    "store__name", "store__status", "store__owner_id", "store__category_id",
+    "buyer__username", "buyer__display_name",
+    "assigned_to__username", "assigned_to__display_name",
+)  # fmt: skip
+
+
 def dispute_feed(*, user: User) -> QuerySet[Dispute]:
     """Visible cases for the API: the list row's joins and the decisions."""
+    own = [f.name for f in Dispute._meta.concrete_fields]
     return (
         visible_disputes(user)
         .select_related("order", "store", "buyer", "assigned_to")
+        .only(*own, *FEED_JOINED_COLUMNS)
         .prefetch_related(*DECISIONS)
     )
 
