@@ -221,6 +221,10 @@ def bench_env(args) -> dict[str, str]:
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
     )
+    # Keep each gunicorn worker's connection, as docs/deploy.md runs it (the
+    # default 0 opens a PostgreSQL backend per request: a fork and a cold
+    # catalog cache for every request under load).
+    env.setdefault("DATABASE_CONN_MAX_AGE", "600")
     return env
 
 
