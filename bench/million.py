@@ -224,7 +224,7 @@ def bench_env(args) -> dict[str, str]:
     # Keep each gunicorn worker's connection, as docs/deploy.md runs it (the
     # default 0 opens a PostgreSQL backend per request: a fork and a cold
     # catalog cache for every request under load).
-    env.setdefault("DATABASE_CONN_MAX_AGE", "600")
+    env.setdefault("DATABASE_CONN_MAX_AGE", "60")
     return env
 
 
