@@ -19,14 +19,13 @@ from django.contrib.admin import helpers
 from django.contrib.admin.options import ModelAdmin
 from django.contrib.admin.templatetags.admin_list import (
     ResultList,
-    _coerce_field_name,
     items_for_result,
     result_headers,
     result_hidden_fields,
 )
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.contrib.admin.utils import (
-    _get_non_gfk_field,
+from django.contrib.admin.utils import (  # type: ignore[attr-defined]
+    _get_non_gfk_field,  # what items_for_result itself uses to find a field
     display_for_field,
     display_for_value,
 )
@@ -71,23 +70,23 @@ def _cells(cl) -> list[Cell] | None:
     link = _link_maker(cl)
     cells = []
     first = True
-    for index, name in enumerate(cl.list_display):
+    for name in cl.list_display:
         is_link = name in links
         tag = "th" if is_link and first else "td"
         first = first and not is_link
-        cell = _cell(cl, name, index, tag, link if is_link else None)
+        cell = _cell(cl, name, tag, link if is_link else None)
         if cell is None:
             return None
         cells.append(cell)
     return cells
 
 
-def _cell(cl, name, index: int, tag: str, link) -> Cell | None:
+def _cell(cl, name, tag: str, link) -> Cell | None:
+    if not isinstance(name, str):  # a callable column: Django's path
+        return None
     model_admin = cl.model_admin
     empty = model_admin.get_empty_value_display()
-    classes = f"field-{_coerce_field_name(name, index)}"
-    if not isinstance(name, str):
-        return None
+    classes = f"field-{name}"
     try:
         field = _get_non_gfk_field(cl.lookup_opts, name)
     except FieldDoesNotExist:

@@ -19,8 +19,8 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
+from rest_framework import ISO_8601, serializers
 from rest_framework import fields as drf_fields
-from rest_framework import serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import api_settings
@@ -49,7 +49,7 @@ class LeanReadMixin:
     def _read_plan(cls) -> list[tuple[str, Read, Show]]:
         plan = LeanReadMixin._read_plans.get(cls)
         if plan is None:
-            prototype = cls()
+            prototype: Any = cls()
             plan = [
                 (field.field_name, _reader(field), _shower(field))
                 for field in prototype._readable_fields
@@ -115,7 +115,7 @@ def _iso_in_current_zone(field) -> bool:
     output = getattr(field, "format", api_settings.DATETIME_FORMAT)
     return (
         isinstance(output, str)
-        and output.lower() == drf_fields.ISO_8601
+        and output.lower() == ISO_8601
         and not hasattr(field, "timezone")
     )
 
