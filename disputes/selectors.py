@@ -61,24 +61,40 @@ DECISIONS = (
 )
 
 
+# What a case row reads of the tables it joins (each FSM field too: django-fsm
+# reads it when the row is loaded). Fewer columns to fetch, parse and compile:
+# about a third of the page query's CPU.
+FEED_JOINED_COLUMNS = (
+    "order__number", "order__status", "order__buyer_id", "order__store_id",
+    "store__name", "store__status", "store__owner_id", "store__category_id",
+    "buyer__username", "buyer__display_name",
+    "assigned_to__username", "assigned_to__display_name",
+)  # fmt: skip
+
+
 def dispute_feed(*, user: User) -> QuerySet[Dispute]:
     """Visible cases for the API: the list row's joins and the decisions."""
+    own = [f.name for f in Dispute._meta.concrete_fields]
     return (
         visible_disputes(user)
         .select_related("order", "store", "buyer", "assigned_to")
+        .only(*own, *FEED_JOINED_COLUMNS)
         .prefetch_related(*DECISIONS)
     )
 
 
 def dispute_feed_item(*, user: User, number: str) -> Dispute | None:
     """One visible case for the API (few joins, decisions prefetched), or None."""
-    return (
+    # The number is unique: no ORDER BY (first() would sort by the model's
+    # ordering, and compiling that costs more CPU than the rest of the query).
+    found = (
         visible_disputes(user)
         .select_related("order", "store__owner", "buyer", "assigned_to")
         .prefetch_related(*DECISIONS)
         .filter(number=number)
-        .first()
+        .order_by()[:1]
     )
+    return next(iter(found), None)
 
 
 def dispute_detail(*, user: User, number: str) -> Dispute | None:

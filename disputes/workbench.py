@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from core.admin import COUNT_CAP
 from core.roles import is_platform_staff, is_staff_role
 from stores.models import Store, StoreStatus
 
@@ -74,6 +75,13 @@ class HomeCount:
     count: int
     query: str
     tone: str = ""
+    capped: bool = False  # more than `count` (COUNT_CAP) cases
+
+
+def capped_count(qs: QuerySet) -> tuple[int, bool]:
+    """(count, capped): count at most COUNT_CAP + 1 rows, like the queue's pages."""
+    counted = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
+    return min(counted, COUNT_CAP), counted > COUNT_CAP
 
 
 CHANGELIST = "/admin/disputes/dispute/"
@@ -122,10 +130,13 @@ def home_counts(user: User) -> list[HomeCount]:
             "appeal",
         ),
     ]
-    return [
-        HomeCount(key, str(label), qs.count(), CHANGELIST + query, tone)
-        for key, label, qs, query, tone in rows
-    ]
+    counts = []
+    for key, label, qs, query, tone in rows:
+        count, capped = capped_count(qs)
+        counts.append(
+            HomeCount(key, str(label), count, CHANGELIST + query, tone, capped)
+        )
+    return counts
 
 
 def recent_activity(user: User, limit: int = 10) -> list[DisputeEvent]:

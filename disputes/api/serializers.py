@@ -52,10 +52,12 @@ from disputes.models import (
 from disputes.presentation import party_note, shown_name
 from disputes.services import available_actions
 
+from .lean import LeanReadMixin
+
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 
 
-class RulingSerializer(serializers.ModelSerializer):
+class RulingSerializer(LeanReadMixin, serializers.ModelSerializer):
     rule = serializers.CharField(source="rule.code", read_only=True)
     rule_version = serializers.IntegerField(source="rule.version", read_only=True)
 
@@ -80,7 +82,7 @@ def blank_choice(choices) -> serializers.ChoiceField:
     return serializers.ChoiceField(choices=choices, allow_blank=True, read_only=True)
 
 
-class AppealSerializer(serializers.ModelSerializer):
+class AppealSerializer(LeanReadMixin, serializers.ModelSerializer):
     decision = blank_choice(Decision.choices)
     outcome = blank_choice(Outcome.choices)
     liability = blank_choice(Liability.choices)
@@ -109,7 +111,7 @@ class AppealSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DisputeSerializer(serializers.ModelSerializer):
+class DisputeSerializer(LeanReadMixin, serializers.ModelSerializer):
     """A case as every endpoint returns it."""
 
     order = serializers.CharField(source="order.number", read_only=True)

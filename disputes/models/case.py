@@ -213,6 +213,10 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
                 fields=["state", "deadline_at", "-id"], name="dispute_state_deadline"
             ),
             models.Index(fields=["deadline_at", "-id"], name="dispute_deadline"),
+            # The queue by reason, and its capped count (index-only).
+            models.Index(
+                fields=["reason", "deadline_at", "-id"], name="dispute_reason_deadline"
+            ),
             models.Index(
                 fields=["state", "-opened_at", "-id"], name="dispute_state_opened"
             ),

@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 from django import template
+from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.utils.html import format_html
 
 from core.roles import is_platform_staff
 from disputes import actions, workbench
 
 register = template.Library()
+
+
+@register.tag(name="fast_result_list")
+def fast_result_list_tag(parser, token):
+    """admin's `result_list`, each row written as one string (admin/rows.py)."""
+    from disputes.admin.rows import result_list
+
+    return InclusionAdminNode(
+        parser,
+        token,
+        func=result_list,
+        template_name="change_list_results.html",
+        takes_context=False,
+    )
 
 
 @register.simple_tag

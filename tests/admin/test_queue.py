@@ -117,3 +117,15 @@ def test_the_paginator_stops_counting_at_the_cap(django_assert_num_queries):
         assert paginator.count == 3
     assert "LIMIT" in ctx.captured_queries[0]["sql"].upper()
     assert not paginator.capped and COUNT_CAP >= 1000
+
+
+def test_home_counts_are_capped(login, monkeypatch):
+    me = f.agent()
+    for _ in range(3):
+        f.case_in_state("complaint")
+    monkeypatch.setattr(workbench, "COUNT_CAP", 2)
+    counts = {c.key: c for c in workbench.home_counts(me)}
+    assert (counts["unassigned"].count, counts["unassigned"].capped) == (2, True)
+    page = login(me).get("/admin/").content.decode()
+    card = page.split('data-count="unassigned">', 1)[1]
+    assert card.lstrip().startswith('<span class="wb-card-count">2+</span>')
