@@ -7,13 +7,16 @@ figures are derived from those sums by `figures()`.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import accumulate
+from operator import itemgetter
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +29,7 @@ from .definitions import definitions
 from .measures import (
     BUCKET_EDGES,
     CASE_MEASURES,
+    COUNTS,
     RESOLUTION_COLUMNS,
     bucket_column,
     case_measures,
@@ -79,16 +83,48 @@ def _month_end(day: date) -> date:
     return (day.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(1)
 
 
-def _windows(query: Query, group: str | None) -> list[tuple]:
-    """The window as (from, to, grain) parts: whole months from the month
-    cuboids, the partial months at either end from the day cuboids."""
+# One part of a window: (from, to, grain, sign). A month cuboid row minus the
+# day rows a window leaves out is the same sum as the day rows it keeps (the
+# figures are additive), so a partial month is read from whichever is
+# cheaper: its own days, or the whole month less the days it leaves out.
+Part = tuple[date | None, date | None, str, int]
+
+
+def _data_days(start: date, end: date, today: date) -> int:
+    """Days of [start, end] that can hold rows (none after today)."""
+    return max(0, (min(end, today) - start).days + 1)
+
+
+def _partial_month(start: date, end: date, today: date, monthly: bool) -> list[Part]:
+    """The days [start, end] of one month, as its days or as the month less
+    the days left out, whichever reads fewer rows."""
+    first, last = start.replace(day=1), _month_end(start)
+    kept = _data_days(start, end, today)
+    left_out = (start - first).days
+    if end < last:
+        left_out += _data_days(end + timedelta(days=1), last, today)
+    if not monthly or last == date.max or left_out >= kept:
+        return [(start, end, "day", 1)]
+    parts: list[Part] = [(first, last, "month", 1)]
+    if start > first:
+        parts.append((first, start - timedelta(days=1), "day", -1))
+    if end < last:
+        parts.append((end + timedelta(days=1), last, "day", -1))
+    return parts
+
+
+def _windows(query: Query, group: str | None, monthly: bool = False) -> list[Part]:
+    """The window as parts: whole months from the month cuboids, the partial
+    months at either end from the day cuboids (added, or taken away from the
+    whole month when `monthly`: the question has a month cuboid)."""
     start, end = query.date_from, query.date_to
     if group in ("day", "week"):
-        return [(start, end, "day")]
-    parts = []
+        return [(start, end, "day", 1)]
+    today = local_day(timezone.now())
+    parts: list[Part] = []
     if start and start.day != 1:
         head_end = _month_end(start) if end is None else min(_month_end(start), end)
-        parts.append((start, head_end, "day"))
+        parts += _partial_month(start, head_end, today, monthly)
         if head_end == date.max or (end and head_end >= end):
             return parts
         start = head_end + timedelta(days=1)
@@ -97,9 +133,9 @@ def _windows(query: Query, group: str | None) -> list[tuple]:
         tail = (max(end.replace(day=1), start) if start else end.replace(day=1), end)
         end = tail[0] - timedelta(days=1)
     if start is None or end is None or start <= end:
-        parts.append((start, end, "month"))
+        parts.append((start, end, "month", 1))
     if tail:
-        parts.append((*tail, "day"))
+        parts += _partial_month(*tail, today, monthly)
     return parts
 
 
@@ -112,9 +148,18 @@ def period_start(group: str, day: date) -> date:
 
 
 def _sums(
-    query: Query, groups: tuple[str, ...] = (), *, orders_only: bool = False
+    query: Query,
+    groups: tuple[str, ...] = (),
+    *,
+    orders_only: bool = False,
+    names: tuple[str, ...] | None = None,
 ) -> dict[tuple, Sums]:
-    """Summed rollup figures per tuple of group values (() without groups)."""
+    """Summed rollup figures per tuple of group values (() without groups).
+
+    One query, summed by the database; `names` limits the measures read
+    (every case measure, and orders where the cuboid keeps them, by default).
+    A group whose every sum is zero is left out, as a rebuild would.
+    """
     filters = query.filters()
     if orders_only:
         filters = {d: v for d, v in filters.items() if d not in ("reason", "agent")}
@@ -122,38 +167,81 @@ def _sums(
     if query.stores is not None:
         dims.add("store")
     periods = [g for g in groups if g in PERIODS]
-    out: dict[tuple, Sums] = {}
-    for start, end, grain in _windows(query, periods[0] if periods else None):
-        cuboid = cuboid_for(dims, grain, orders=orders_only)
-        qs = Rollup.objects.filter(cuboid=cuboid.id)
+    cuboids = {g: cuboid_for(dims, g, orders=orders_only) for g in ("day", "month")}
+    monthly = cuboids["month"].grain == "month"
+    parts = _windows(query, periods[0] if periods else None, monthly)
+    if names is None:
+        names = ("orders",) if orders_only else CASE_MEASURES
+        if not orders_only and all(c.has_orders for c in cuboids.values()):
+            names = (*names, "orders")
+    where, negative, params, signed = [], [], [], []
+    for start, end, grain, sign in parts:
+        cell = ["cuboid = %s"]
+        params.append(cuboids[grain].id)
         if start:
-            qs = qs.filter(period__gte=start)
+            cell.append("period >= %s")
+            params.append(start)
         if end:
-            qs = qs.filter(period__lte=end)
-        qs = qs.filter(**{DIM_COLUMNS[d]: v for d, v in filters.items()})
-        if query.stores is not None:
-            qs = qs.filter(store_id__in=query.stores)
-        for key, sums in _grouped(qs, cuboid, groups, orders_only).items():
-            add_sums(out.setdefault(key, {}), sums)
-    return out
-
-
-def _grouped(qs, cuboid, groups: tuple[str, ...], orders_only: bool) -> dict:
-    names = ["orders"] if orders_only else list(CASE_MEASURES)
-    if cuboid.has_orders and not orders_only:
-        names.append("orders")
-    aggregates = {n: Sum(n) for n in names}
+            cell.append("period <= %s")
+            params.append(end)
+        where.append(" AND ".join(cell))
+        if sign < 0:
+            negative.append(where[-1])
+            signed += params[-len(cell) :]
+    conditions = [f"({' OR '.join(f'({w})' for w in where)})"]
+    for dim, value in filters.items():
+        conditions.append(f'"{DIM_COLUMNS[dim]}" = %s')
+        params.append(value)
+    if query.stores is not None:
+        conditions.append(f"store_id IN ({', '.join(['%s'] * len(query.stores))})")
+        params += sorted(query.stores) or []
+        if not query.stores:
+            conditions[-1] = "1 = 0"
+    if negative:
+        test = " OR ".join(f"({w})" for w in negative)
+        sums = [f'SUM(CASE WHEN {test} THEN -"{n}" ELSE "{n}" END)' for n in names]
+        params = signed * len(names) + params
+    else:
+        sums = [f'SUM("{n}")' for n in names]
+    keys = [_group_column(g) for g in groups]
+    sql = (
+        f"SELECT {', '.join([*keys, *sums])} FROM {Rollup._meta.db_table} "
+        f"WHERE {' AND '.join(conditions)}"
+    )
+    if keys:
+        sql += f" GROUP BY {', '.join(keys)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     if not groups:
-        return {(): {n: v or 0 for n, v in qs.aggregate(**aggregates).items()}}
-    columns = ["period" if g in PERIODS else DIM_COLUMNS[g] for g in groups]
+        return {(): {n: v or 0 for n, v in zip(names, rows[0], strict=True)}}
     out: dict[tuple, Sums] = {}
-    for row in qs.values(*columns).annotate(**aggregates).order_by():
-        key = tuple(
-            period_start(g, row.pop(c)) if g in PERIODS else row.pop(c)
-            for g, c in zip(groups, columns, strict=True)
-        )
-        add_sums(out.setdefault(key, {}), row)
+    width = len(keys)
+    for row in rows:
+        values = [v or 0 for v in row[width:]]
+        if not any(values):
+            continue
+        key = tuple(_key(g, v) for g, v in zip(groups, row[:width], strict=True))
+        out[key] = dict(zip(names, values, strict=True))
     return out
+
+
+def _group_column(group: str) -> str:
+    """The SQL of a group's value: a dimension's column, or the period's day,
+    week (its Monday) or month (its first day)."""
+    if group not in ("week", "month"):
+        return f'"{"period" if group == "day" else DIM_COLUMNS[group]}"'
+    if connection.vendor == "postgresql":
+        return f"date_trunc('{group}', period::timestamp)::date"
+    if group == "month":
+        return "date(period, 'start of month')"
+    return "date(period, '-6 days', 'weekday 1')"
+
+
+def _key(group: str, value):
+    if group in PERIODS and isinstance(value, str):
+        return date.fromisoformat(value[:10])  # SQLite
+    return value
 
 
 def grouped_sums(query: Query, *groups: str) -> dict[tuple, Sums]:
@@ -180,10 +268,14 @@ HISTOGRAMS = {
     time: tuple(bucket_column(time, i) for i in range(len(BUCKET_EDGES)))
     for time in ("response", "pickup", "ruling", "close")
 }
+_BUCKETS = {time: itemgetter(*columns) for time, columns in HISTOGRAMS.items()}
 
 
 def histogram(sums: Mapping[str, float], time: str) -> list[float]:
-    return [sums.get(column, 0) for column in HISTOGRAMS[time]]
+    try:
+        return list(_BUCKETS[time](sums))
+    except KeyError:  # sums without some buckets count them as 0
+        return [sums.get(column, 0) for column in HISTOGRAMS[time]]
 
 
 def quantile(counts: list[float], q: float) -> float | None:
@@ -192,19 +284,21 @@ def quantile(counts: list[float], q: float) -> float | None:
     The value lies in the bucket that holds the exact one; inside it the
     cases are taken as evenly spread. The open top bucket gives its start.
     """
-    total = sum(counts)
+    running = list(accumulate(counts))
+    total = running[-1] if running else 0
     if not total:
         return None
-    target, seen = q * total, 0.0
-    for i, count in enumerate(counts):
-        if count and seen + count >= target:
-            low = BUCKET_EDGES[i]
-            if i + 1 == len(BUCKET_EDGES):
-                return float(low)
-            width = BUCKET_EDGES[i + 1] - low
-            return round(low + width * (target - seen) / count, 1)
-        seen += count
-    return None  # pragma: no cover - the loop always reaches the target
+    target = q * total
+    # The first bucket whose running count reaches the target (never an empty
+    # one: an empty bucket's running count equals the one before it).
+    i = bisect_left(running, target)
+    count = counts[i]
+    seen = running[i - 1] if i else 0
+    low = BUCKET_EDGES[i]
+    if i + 1 == len(BUCKET_EDGES):
+        return float(low)
+    width = BUCKET_EDGES[i + 1] - low
+    return round(low + width * (target - seen) / count, 1)
 
 
 def percentile(sums: Mapping[str, int], time: str, q: float) -> float | None:
@@ -214,7 +308,7 @@ def percentile(sums: Mapping[str, int], time: str, q: float) -> float | None:
 
 def figures(sums: Mapping[str, int], orders: int | None) -> dict:
     """Every figure of the design from summed counts (and orders, when known)."""
-    s = {name: sums.get(name, 0) for name in CASE_MEASURES}
+    s = {name: sums.get(name, 0) for name in COUNTS}
     out = {
         "orders": orders,
         "cases": s["cases"],
@@ -248,8 +342,9 @@ def figures(sums: Mapping[str, int], orders: int | None) -> dict:
         ("ruling", "ruling"),
         ("close", "close"),
     ):
-        out[f"hours_to_{name}_p50"] = percentile(s, time, 0.5)
-        out[f"hours_to_{name}_p90"] = percentile(s, time, 0.9)
+        counts = histogram(sums, time)
+        out[f"hours_to_{name}_p50"] = quantile(counts, 0.5)
+        out[f"hours_to_{name}_p90"] = quantile(counts, 0.9)
     return out
 
 
