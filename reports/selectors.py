@@ -174,49 +174,15 @@ def _sums(
         names = ("orders",) if orders_only else CASE_MEASURES
         if not orders_only and all(c.has_orders for c in cuboids.values()):
             names = (*names, "orders")
-    where, negative, params, signed = [], [], [], []
-    for start, end, grain, sign in parts:
-        cell = ["cuboid = %s"]
-        params.append(cuboids[grain].id)
-        if start:
-            cell.append("period >= %s")
-            params.append(start)
-        if end:
-            cell.append("period <= %s")
-            params.append(end)
-        where.append(" AND ".join(cell))
-        if sign < 0:
-            negative.append(where[-1])
-            signed += params[-len(cell) :]
-    conditions = [f"({' OR '.join(f'({w})' for w in where)})"]
-    for dim, value in filters.items():
-        conditions.append(f'"{DIM_COLUMNS[dim]}" = %s')
-        params.append(value)
-    if query.stores is not None:
-        conditions.append(f"store_id IN ({', '.join(['%s'] * len(query.stores))})")
-        params += sorted(query.stores) or []
-        if not query.stores:
-            conditions[-1] = "1 = 0"
-    if negative:
-        test = " OR ".join(f"({w})" for w in negative)
-        sums = [f'SUM(CASE WHEN {test} THEN -"{n}" ELSE "{n}" END)' for n in names]
-        params = signed * len(names) + params
-    else:
-        sums = [f'SUM("{n}")' for n in names]
-    keys = [_group_column(g) for g in groups]
-    sql = (
-        f"SELECT {', '.join([*keys, *sums])} FROM {Rollup._meta.db_table} "
-        f"WHERE {' AND '.join(conditions)}"
-    )
-    if keys:
-        sql += f" GROUP BY {', '.join(keys)}"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    added = [(cuboids[g].id, start, end) for start, end, g, sign in parts if sign > 0]
+    taken = [(cuboids[g].id, start, end) for start, end, g, sign in parts if sign < 0]
+    rows = _select(query, filters, groups, names, added)
+    if taken:  # the days a whole month brought in that the window leaves out
+        rows = _subtract(rows, _select(query, filters, groups, names, taken), groups)
     if not groups:
         return {(): {n: v or 0 for n, v in zip(names, rows[0], strict=True)}}
     out: dict[tuple, Sums] = {}
-    width = len(keys)
+    width = len(groups)
     for row in rows:
         values = [v or 0 for v in row[width:]]
         if not any(values):
@@ -224,6 +190,63 @@ def _sums(
         key = tuple(_key(g, v) for g, v in zip(groups, row[:width], strict=True))
         out[key] = dict(zip(names, values, strict=True))
     return out
+
+
+def _select(
+    query: Query,
+    filters: dict,
+    groups: tuple[str, ...],
+    names: tuple[str, ...],
+    cells: list[tuple],
+) -> list[tuple]:
+    """One query: the rollup rows of `cells` (cuboid, from, to), filtered,
+    summed per group by the database (plain SUMs: cheap to plan)."""
+    where, params = [], []
+    for cuboid, start, end in cells:
+        cell = ["cuboid = %s"]
+        params.append(cuboid)
+        if start:
+            cell.append("period >= %s")
+            params.append(start)
+        if end:
+            cell.append("period <= %s")
+            params.append(end)
+        where.append(f"({' AND '.join(cell)})")
+    conditions = [f"({' OR '.join(where)})"]
+    for dim, value in filters.items():
+        conditions.append(f'"{DIM_COLUMNS[dim]}" = %s')
+        params.append(value)
+    if query.stores is not None:
+        if query.stores:
+            marks = ", ".join(["%s"] * len(query.stores))
+            conditions.append(f"store_id IN ({marks})")
+            params += sorted(query.stores)
+        else:
+            conditions.append("1 = 0")
+    keys = [_group_column(g) for g in groups]
+    columns = [*keys, *(f'SUM("{n}")' for n in names)]
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {Rollup._meta.db_table} "
+        f"WHERE {' AND '.join(conditions)}"
+    )
+    if keys:
+        sql += f" GROUP BY {', '.join(keys)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _subtract(rows: list[tuple], less: list[tuple], groups: tuple) -> list[tuple]:
+    """rows minus less, per group (the first len(groups) columns)."""
+    width = len(groups)
+    if not less:
+        return rows
+    out = {row[:width]: list(row[width:]) for row in rows}
+    for row in less:
+        sums = out.setdefault(row[:width], [0] * (len(row) - width))
+        for i, value in enumerate(row[width:]):
+            sums[i] = (sums[i] or 0) - (value or 0)
+    return [(*key, *sums) for key, sums in out.items()]
 
 
 def _group_column(group: str) -> str:
@@ -244,9 +267,12 @@ def _key(group: str, value):
     return value
 
 
-def grouped_sums(query: Query, *groups: str) -> dict[tuple, Sums]:
-    """Summed figures per combination of `groups` (periods or dimensions)."""
-    return _sums(query, groups)
+def grouped_sums(
+    query: Query, *groups: str, names: tuple[str, ...] | None = None
+) -> dict[tuple, Sums]:
+    """Summed figures per combination of `groups` (periods or dimensions);
+    `names` limits the measures read (all by default)."""
+    return _sums(query, groups, names=names)
 
 
 def add_sums(into: Sums, more: Mapping[str, int | None]) -> None:
@@ -354,13 +380,20 @@ FIGURES = tuple(figures({}, None))
 # The summary: every figure per group, with totals and definitions.
 
 
-def summary(query: Query) -> dict:
-    """Every figure per period or dimension value, totals and definitions."""
+def summary(query: Query, names: tuple[str, ...] | None = None) -> dict:
+    """Every figure per period or dimension value, totals and definitions.
+
+    `names` reads only those measures (without "orders": no orders either);
+    the figures that need others are then meaningless, for a caller that
+    shows only the ones it asked for (the intervention rate).
+    """
     group = query.group_by
     if group not in GROUP_BY:
         raise ValueError(group)
-    cases = {k[0]: v for k, v in _sums(query, (group,)).items()}
+    cases = {k[0]: v for k, v in _sums(query, (group,), names=names).items()}
     orders_known = query.agent is None and group != "agent"
+    if names is not None and "orders" not in names:
+        orders_known = False
     total_orders = None
     if orders_known:
         if group == "reason":
@@ -490,13 +523,19 @@ def _labels(group: str, keys: Iterable) -> dict:
 # Party history on the agents' case page.
 
 
+HISTORY_MEASURES = (
+    "cases", "open_cases", "interventions", "merchant_liable",
+    *RESOLUTION_COLUMNS.values(),
+)  # fmt: skip
+
+
 def store_history(*, dispute, days: int = 90) -> dict:
     """The store's cases opened in the last `days` days (China time), this one
     excluded: how many, still open, intervened, merchant at fault, how closed."""
     today = local_day(timezone.now())
     since = today - timedelta(days=days - 1)
     query = Query(store=dispute.store_id, date_from=since, date_to=today)
-    sums = dict(_sums(query)[()])
+    sums = dict(_sums(query, names=HISTORY_MEASURES)[()])
     if dispute.pk and local_day(dispute.opened_at) >= since:
         for name, value in case_measures(dispute).items():
             sums[name] = sums.get(name, 0) - value
