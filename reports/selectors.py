@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from itertools import accumulate
 from operator import itemgetter
 
@@ -303,11 +304,19 @@ def total_of(rows: Iterable[Mapping[str, int]]) -> Sums:
 # Figures derived from sums.
 
 
+FOUR_PLACES = Decimal("0.0001")
+
+
+@lru_cache(maxsize=65536)
+def _ratio(part: int, whole: int) -> float:
+    return float((Decimal(part) / Decimal(whole)).quantize(FOUR_PLACES))
+
+
 def ratio(part: int, whole: int | None) -> float | None:
     """part / whole to four places, or None when there is nothing to divide by."""
     if not whole:
         return None
-    return float((Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001")))
+    return _ratio(part, whole)  # the same few pairs come back in every row
 
 
 HISTOGRAMS = {
