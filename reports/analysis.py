@@ -11,6 +11,7 @@ from statistics import median
 from stores.models import Category, Store
 
 from .selectors import (
+    HISTOGRAMS,
     Query,
     Sums,
     add_sums,
@@ -42,7 +43,12 @@ def store_outliers(query: Query, *, min_cases: int = MIN_CASES) -> dict:
     of its 95 % interval is above its category's rate; the list is ranked by
     excess interventions: how many more than the category's rate predicts.
     """
-    by_store = {k[0]: v for k, v in grouped_sums(query, "store").items()}
+    by_store = {
+        k[0]: v
+        for k, v in grouped_sums(
+            query, "store", names=("cases", "interventions")
+        ).items()
+    }
     stores = {
         s["pk"]: s
         for s in Store.objects.filter(pk__in=list(by_store)).values(
@@ -117,10 +123,16 @@ def _team_times(cells: dict, agent: int, time: str, team: dict) -> float | None:
     return quantile(mixed, 0.5)
 
 
+AGENT_MEASURES = (
+    "cases", "rulings", "buyer_wins", "appeals", "overturned",
+    *HISTOGRAMS["pickup"], *HISTOGRAMS["ruling"],
+)  # fmt: skip
+
+
 def agent_consistency(query: Query) -> dict:
     """Each agent's buyer-win and overturn rates and times against the team's
     for the same reasons (the same dispute should get the same answer)."""
-    cells = grouped_sums(query, "agent", "reason")
+    cells = grouped_sums(query, "agent", "reason", names=AGENT_MEASURES)
     team: dict[str, Sums] = defaultdict(dict)
     agents: dict[int, Sums] = defaultdict(dict)
     for (agent, reason), sums in cells.items():
@@ -175,6 +187,11 @@ STORE_FIGURES = (
 )
 
 
+STORE_MEASURES = (
+    "orders", "cases", "interventions", "merchant_liable", *HISTOGRAMS["response"],
+)  # fmt: skip
+
+
 def _store_month(sums: Sums) -> dict:
     orders = sums.get("orders", 0)
     return {
@@ -193,7 +210,7 @@ def store_against_category(*, store: Store, today: date, months: int = 12) -> di
     query = Query(
         group_by="month", date_from=start, date_to=end, category=store.category_id
     )
-    cells = grouped_sums(query, "month", "store")
+    cells = grouped_sums(query, "month", "store", names=STORE_MEASURES)
     by_month: dict[date, list[dict]] = defaultdict(list)
     own: dict[date, dict] = {}
     for (month, store_id), sums in cells.items():

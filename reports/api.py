@@ -83,7 +83,9 @@ class InterventionReportView(APIView):
         query = ReportQuerySerializer(data=request.query_params)
         if not query.is_valid():
             raise ValidationFailed(_("Check the report options."), errors=query.errors)
-        report = summary(Query(**query.validated_data))
+        report = summary(
+            Query(**query.validated_data), names=("cases", "interventions")
+        )
         report["rows"] = [_intervention_row(r) for r in report["rows"] if r["cases"]]
         report["totals"] = _intervention_row(report["totals"])
         report["totals"]["label"] = None

@@ -79,20 +79,24 @@ class ReportFilterForm(forms.Form):
         self.fields["category"].choices = _blank(_("All categories")) + [
             (code, name) for code, name, _pk in categories
         ]
-        self.agent_ids: dict[str, int] = {}
+        self._agents: list[User] | None = None
         self.merchant_stores = None
         if role_of(user) == Role.MERCHANT:
             self.merchant_stores = store_ids_for(user)
-            self.fields["agent"].choices = _blank(_("All agents"))
-        else:
+            self._agents = []
+        # Read when the list is shown or an agent is named, not otherwise
+        # (the join reads every user: most of them are buyers).
+        self.fields["agent"].choices = lambda: (
+            _blank(_("All agents")) + [(u.username, str(u)) for u in self.agents()]
+        )
+
+    def agents(self) -> list[User]:
+        if self._agents is None:
             agents = User.objects.filter(
                 groups__name__in=[r.value for r in PLATFORM_ROLES]
             ).only("username", "display_name")
-            agents = list(agents.order_by("username").distinct())
-            self.agent_ids = {u.username: u.pk for u in agents}
-            self.fields["agent"].choices = _blank(_("All agents")) + [
-                (u.username, str(u)) for u in agents
-            ]
+            self._agents = list(agents.order_by("username").distinct())
+        return self._agents
 
     def clean_store(self):
         store = self.cleaned_data.get("store")
@@ -125,6 +129,8 @@ class ReportFilterForm(forms.Form):
             category=self.category_ids[category] if category else None,
             region=data.get("region") or None,
             reason=data.get("reason") or None,
-            agent=self.agent_ids[agent] if agent else None,
+            agent=next(u.pk for u in self.agents() if u.username == agent)
+            if agent
+            else None,
             stores=self.merchant_stores,
         )

@@ -18,7 +18,7 @@ PAGES = {
     "/reports/service/?group_by=week": 7,
     "/reports/outliers/": 9,
     "/reports/agents/": 8,
-    "/api/v1/reports/summary/?group_by=category&date_from=2026-01-01": 8,
+    "/api/v1/reports/summary/?group_by=category&date_from=2026-01-01": 7,
     "/api/v1/reports/intervention/?group_by=month": 4,
 }
 
