@@ -17,7 +17,7 @@ from itertools import accumulate
 from operator import itemgetter
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections, router
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -232,7 +232,8 @@ def _select(
     )
     if keys:
         sql += f" GROUP BY {', '.join(keys)}"
-    with connection.cursor() as cursor:
+    # Through the router, like the ORM: the reports may read a replica.
+    with connections[router.db_for_read(Rollup)].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
