@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -258,22 +258,26 @@ def _rebuild_month(first: date, following: date) -> int:
             opened_at__gte=window["gte"], opened_at__lt=window["lt"]
         )
         if connection.features.has_select_for_update:
-            # Every case of the month is locked by the read, before anything
-            # is deleted: a concurrent action either committed before (and
-            # is read here) or waits for this month to be rebuilt.
+            # Each case is locked as it is read, and its contribution
+            # replaced only then; the month's cells go once every case is
+            # locked: a concurrent action either committed before (and is
+            # read here) or waits until this month is rebuilt.
             cases = cases.select_for_update(of=("self",))
-        rows = _contributions(cases.order_by().values_list(*CASE_FIELDS))
+        count = 0
+        for chunk in _chunked(cases.order_by().values_list(*CASE_FIELDS), 5000):
+            rows = [_contribution(values) for values in chunk]
+            ids = [row[0] for row in rows]
+            CaseContribution.objects.filter(dispute_id__in=ids).delete()
+            _insert_contributions(rows)
+            count += len(rows)
         Rollup.objects.filter(period__gte=first, period__lt=following).delete()
-        CaseContribution.objects.filter(day__gte=first, day__lt=following).delete()
-        for start in range(0, len(rows), 5000):
-            _insert_contributions(rows[start : start + 5000])
         _sum_contributions(first, following)
         _derive(FINEST, BY_ID[_STORE_DAY], first)
         _count_orders(window)
         for cuboid in reversed(CUBOIDS):
             if cuboid.id not in (FINEST.id, _STORE_DAY):
                 _derive(_source_for(cuboid), cuboid, first)
-    return len(rows)
+    return count
 
 
 # The cuboid orders are counted into (every store dimension, by day); the
@@ -297,25 +301,32 @@ def _source_for(target: Cuboid) -> Cuboid:
     raise ValueError(f"nothing to build cuboid {target.id} from")
 
 
-def _contributions(cases: QuerySet[Any, tuple]) -> list[tuple]:
-    """Each case's contribution row: its dimensions and measures (JSON)."""
-    rows = []
-    for values in cases.iterator(chunk_size=5000):
-        case = _CaseRow(values)
-        dims, measures = case_dims(case), case_measures(case)  # type: ignore[arg-type]
-        rows.append(
-            (
-                case.id,  # type: ignore[attr-defined]
-                dims["day"],
-                dims["store"],
-                dims["category"],
-                dims["region"],
-                dims["reason"],
-                dims["agent"],
-                json.dumps(measures, separators=(",", ":")),
-            )
-        )
-    return rows
+def _chunked(cases: QuerySet[Any, tuple], size: int) -> Iterator[list[tuple]]:
+    """The rows of `cases` in lists of `size` (memory stays flat)."""
+    chunk: list[tuple] = []
+    for values in cases.iterator(chunk_size=size):
+        chunk.append(values)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _contribution(values: tuple) -> tuple:
+    """One case's contribution row: its dimensions and measures (JSON)."""
+    case = _CaseRow(values)
+    dims, measures = case_dims(case), case_measures(case)  # type: ignore[arg-type]
+    return (
+        case.id,  # type: ignore[attr-defined]
+        dims["day"],
+        dims["store"],
+        dims["category"],
+        dims["region"],
+        dims["reason"],
+        dims["agent"],
+        json.dumps(measures, separators=(",", ":")),
+    )
 
 
 _CONTRIBUTION_COLUMNS = (

@@ -94,13 +94,20 @@ TEMPLATES = [
 # of report and list pages there (never inside a transaction or after a write).
 # DATABASE_PGBOUNCER=1: PgBouncer in transaction mode (no server-side cursors,
 # no prepared statements kept on a server connection).
+# DATABASE_SERVER_SIDE_BINDING=1: prepared statements (see below).
 def database(url: str) -> dict[str, Any]:
     config = dj_database_url.parse(
         url, conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0"))
     )
-    if env_bool("DATABASE_PGBOUNCER", False) and "postgresql" in config["ENGINE"]:
+    postgres = "postgresql" in config["ENGINE"]
+    if env_bool("DATABASE_PGBOUNCER", False) and postgres:
         config["DISABLE_SERVER_SIDE_CURSORS"] = True
         config.setdefault("OPTIONS", {})["prepare_threshold"] = None
+    elif env_bool("DATABASE_SERVER_SIDE_BINDING", False) and postgres:
+        # Parameters sent apart from the SQL, so psycopg prepares a query the
+        # connection runs repeatedly and PostgreSQL plans it once (with
+        # DATABASE_CONN_MAX_AGE > 0). Not behind PgBouncer in transaction mode.
+        config.setdefault("OPTIONS", {})["server_side_binding"] = True
     return dict(config)
 
 
