@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 def _with(amount: Decimal, recent: int, escalated_by: str) -> Dispute:
     made = Dispute(amount=amount, intervention_requested_by=escalated_by)
-    made.buyer_recent_cases = recent
+    made.buyer_nth_recent_at = (
+        timezone.now() if recent >= workbench.REPEAT_CLAIMANT_CASES else None
+    )
     return made
 
 
@@ -61,4 +63,9 @@ def test_repeat_claimants_are_counted_over_90_days():
         opened_at=timezone.now() - timedelta(days=120)
     )
     facts = workbench.with_priority_facts(Dispute.objects.filter(pk=cases[1].pk))
-    assert facts.get().buyer_recent_cases == 2
+    assert not workbench.repeat_claimant(facts.get())  # 2 in 90 days
+    Dispute.objects.filter(pk=cases[0].pk).update(
+        opened_at=timezone.now() - timedelta(days=80)
+    )
+    facts = workbench.with_priority_facts(Dispute.objects.filter(pk=cases[1].pk))
+    assert workbench.repeat_claimant(facts.get())  # 3 in 90 days
