@@ -314,19 +314,12 @@ def _chunked(cases: QuerySet[Any, tuple], size: int) -> Iterator[list[tuple]]:
 
 
 def _contribution(values: tuple) -> tuple:
-    """One case's contribution row: its dimensions and measures (JSON)."""
+    """One case's contribution row (the columns of _CONTRIBUTION_COLUMNS)."""
     case = _CaseRow(values)
     dims, measures = case_dims(case), case_measures(case)  # type: ignore[arg-type]
-    return (
-        case.id,  # type: ignore[attr-defined]
-        dims["day"],
-        dims["store"],
-        dims["category"],
-        dims["region"],
-        dims["reason"],
-        dims["agent"],
-        json.dumps(measures, separators=(",", ":")),
-    )
+    fields = _contribution_fields(dims, measures)
+    fields["measures"] = json.dumps(measures, separators=(",", ":"))
+    return (case.id, *(fields[c] for c in _CONTRIBUTION_COLUMNS[1:]))  # type: ignore[attr-defined]
 
 
 _CONTRIBUTION_COLUMNS = (
