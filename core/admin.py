@@ -14,9 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
+from core.pages import capped_count
 from core.roles import is_staff_role
-
-COUNT_CAP = 10_000
 
 
 class CappedCountPaginator(Paginator):
@@ -27,9 +26,8 @@ class CappedCountPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         # Only the ids: per-row annotations ("new" marks) are not worth counting.
-        counted = self.object_list.order_by().values("pk")[: COUNT_CAP + 1].count()
-        self.capped = counted > COUNT_CAP
-        return min(counted, COUNT_CAP)
+        count, self.capped = capped_count(self.object_list)
+        return count
 
 
 class StaffOnlyMixin:

@@ -8,6 +8,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 PER_PAGE = 20
+# A count stops here: no page counts a million rows to print one number.
+COUNT_CAP = 10_000
+
+
+def capped_count(qs: QuerySet[Any]) -> tuple[int, bool]:
+    """(count, capped): count at most COUNT_CAP + 1 rows (only their ids)."""
+    counted = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
+    return min(counted, COUNT_CAP), counted > COUNT_CAP
 
 
 def page_of(

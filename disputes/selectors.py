@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -25,6 +26,7 @@ from django.utils.module_loading import import_string
 
 from accounts.models import User
 from accounts.scoping import visible_disputes
+from core.pages import capped_count
 from core.roles import PLATFORM_ROLES, is_platform_staff
 
 from .choices import MerchantResponse, Party, RequestStatus, Resolution, State
@@ -165,11 +167,33 @@ def merchant_queue(*, user: User, tab: str) -> QuerySet[Dispute]:
     return qs.order_by(F("deadline_at").asc(nulls_last=True), "opened_at", "id")
 
 
-def merchant_tab_counts(*, user: User) -> dict[str, int]:
-    """How many cases each tab holds, in one query."""
-    return visible_disputes(user).aggregate(
-        **{tab: Count("id", filter=merchant_tab_filter(tab)) for tab in MERCHANT_TABS}
+@dataclass(frozen=True)
+class TabCount:
+    count: int
+    capped: bool = False  # more than `count` (COUNT_CAP) cases
+
+
+def merchant_tab_counts(*, user: User) -> dict[str, TabCount]:
+    """How many cases each tab holds, without counting a big store's history.
+
+    The open tabs are counted exactly over the open cases (few, from the
+    store's open-deadline index); "all" and "closed" stop at COUNT_CAP, as the
+    workbench does: a store with 120,000 closed cases shows "10000+".
+    """
+    mine = visible_disputes(user).order_by()
+    open_tabs = ("waiting", "buyer", "platform")
+    counts = mine.exclude(state=State.CLOSED).aggregate(
+        open=Count("id"),
+        **{tab: Count("id", filter=merchant_tab_filter(tab)) for tab in open_tabs},
     )
+    out = {tab: TabCount(counts[tab]) for tab in open_tabs}
+    every, capped = capped_count(mine)
+    out["all"] = TabCount(every, capped)
+    if capped:
+        out["closed"] = TabCount(*capped_count(mine.filter(state=State.CLOSED)))
+    else:
+        out["closed"] = TabCount(every - counts["open"])
+    return out
 
 
 def merchant_response_figures(*, user: User) -> dict[str, Any]:

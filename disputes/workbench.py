@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from core.admin import COUNT_CAP
+from core.pages import capped_count
 from core.roles import is_platform_staff, is_staff_role
 from stores.models import Store, StoreStatus
 
@@ -76,12 +76,6 @@ class HomeCount:
     query: str
     tone: str = ""
     capped: bool = False  # more than `count` (COUNT_CAP) cases
-
-
-def capped_count(qs: QuerySet) -> tuple[int, bool]:
-    """(count, capped): count at most COUNT_CAP + 1 rows, like the queue's pages."""
-    counted = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
-    return min(counted, COUNT_CAP), counted > COUNT_CAP
 
 
 CHANGELIST = "/admin/disputes/dispute/"

@@ -227,6 +227,12 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["assigned_to", "state"]),
             models.Index(fields=["buyer", "-opened_at"]),
             models.Index(fields=["store", "-opened_at"]),
+            # A merchant's open tabs: the store's open cases by deadline.
+            models.Index(
+                fields=["store", "deadline_at"],
+                condition=~Q(state="closed"),
+                name="dispute_store_open_deadline",
+            ),
             models.Index(fields=["opened_at"]),
             models.Index(fields=["intervened_at"]),
             models.Index(fields=["sla_warn_at"]),

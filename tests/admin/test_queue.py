@@ -7,7 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from core.admin import COUNT_CAP, CappedCountPaginator
+from core import pages
+from core.admin import CappedCountPaginator
+from core.pages import COUNT_CAP
 from disputes import workbench
 from disputes.models import Dispute
 from tests import factories as f
@@ -123,7 +125,7 @@ def test_home_counts_are_capped(login, monkeypatch):
     me = f.agent()
     for _ in range(3):
         f.case_in_state("complaint")
-    monkeypatch.setattr(workbench, "COUNT_CAP", 2)
+    monkeypatch.setattr(pages, "COUNT_CAP", 2)
     counts = {c.key: c for c in workbench.home_counts(me)}
     assert (counts["unassigned"].count, counts["unassigned"].capped) == (2, True)
     page = login(me).get("/admin/").content.decode()

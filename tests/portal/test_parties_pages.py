@@ -11,6 +11,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone, translation
 
+from core import pages
 from disputes import services
 from disputes.models import Dispute
 from disputes.services import rule_publish
@@ -171,9 +172,29 @@ def test_merchant_queue_opens_on_cases_waiting_nearest_deadline_first(client):
     assert rows.index(sooner.case.number) < rows.index(later.case.number)
     assert rejected.case.number not in rows
     tabs = body[body.index('<nav class="tabs"') :]
-    for label, count in [("待处理", 2), ("待买家处理", 1), ("平台处理中", 1)]:
+    tab_counts = [
+        ("待处理", 2),
+        ("待买家处理", 1),
+        ("平台处理中", 1),
+        ("已结案", 1),
+        ("全部", 5),
+    ]
+    for label, count in tab_counts:
         assert f'{label} <span class="count">{count}</span>' in tabs
-    assert "已结案 <span" in tabs and "按时响应率" in body
+    assert "按时响应率" in body
+
+
+def test_a_big_stores_closed_and_all_tabs_stop_counting_at_the_cap(client, monkeypatch):
+    store = f.StoreFactory()
+    f.case_in_state("negotiation", store=store)
+    for _ in range(3):
+        f.case_in_state("closed", store=store)
+    monkeypatch.setattr(pages, "COUNT_CAP", 2)
+    body = _page(client, store.owner, "/disputes/?tab=closed", **ZH)
+    tabs = body[body.index('<nav class="tabs"') :]
+    assert '待处理 <span class="count">1</span>' in tabs  # open tabs: exact
+    assert '已结案 <span class="count">2+</span>' in tabs
+    assert '全部 <span class="count">2+</span>' in tabs
 
 
 # -- Rules readable forever ---------------------------------------------------
