@@ -12,10 +12,12 @@ PER_PAGE = 20
 COUNT_CAP = 10_000
 
 
-def capped_count(qs: QuerySet[Any]) -> tuple[int, bool]:
-    """(count, capped): count at most COUNT_CAP + 1 rows (only their ids)."""
-    counted = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
-    return min(counted, COUNT_CAP), counted > COUNT_CAP
+def capped_count(qs: QuerySet[Any], cap: int | None = None) -> tuple[int, bool]:
+    """(count, capped): count at most cap + 1 rows (only their ids);
+    COUNT_CAP unless another cap is given."""
+    cap = COUNT_CAP if cap is None else cap
+    counted = qs.order_by().values("pk")[: cap + 1].count()
+    return min(counted, cap), counted > cap
 
 
 def page_of(

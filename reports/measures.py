@@ -40,6 +40,7 @@ COUNTS = (
     "pickup_missed",
     "ruling_met",
     "ruling_missed",
+    "response_in_time",
 )
 RESOLUTION_COLUMNS = {
     "agreed": "agreed",
@@ -105,6 +106,7 @@ def case_measures(case) -> dict[str, int]:
         "buyer_wins": case.ruled_at is not None and case.outcome == "buyer",
         "merchant_liable": case.ruled_at is not None and case.liability == "merchant",
         "appeals": appealed,
+        "response_in_time": _answered_in_time(case),
     }
     if resolution in RESOLUTION_COLUMNS:
         flags[RESOLUTION_COLUMNS[resolution]] = True
@@ -120,6 +122,12 @@ def case_measures(case) -> dict[str, int]:
         if hours is not None:
             out[bucket_column(time, bucket_of(hours))] = 1
     return out
+
+
+def _answered_in_time(case) -> bool:
+    """The merchant's first answer came by the response deadline."""
+    answered, deadline = case.merchant_responded_at, case.merchant_deadline_at
+    return answered is not None and deadline is not None and answered <= deadline
 
 
 def _service_levels(case, closed: bool) -> dict[str, bool]:

@@ -227,8 +227,9 @@ def _local_start(day: date) -> datetime:
 CASE_FIELDS = (
     "id", "opened_at", "store_id", "store__category_id", "store__region",
     "reason", "assigned_to_id", "state", "resolution", "outcome", "liability",
-    "intervened_at", "merchant_responded_at", "taken_at", "ruled_at",
-    "closed_at", "pickup_breached_at", "ruling_breached_at",
+    "intervened_at", "merchant_responded_at", "merchant_deadline_at",
+    "taken_at", "ruled_at", "closed_at", "pickup_breached_at",
+    "ruling_breached_at",
 )  # fmt: skip
 
 

@@ -594,6 +594,31 @@ def store_history(*, dispute, days: int = 90) -> dict:
     }
 
 
+RESPONSE_MEASURES = ("cases", "response_in_time", *HISTOGRAMS["response"])
+
+
+def merchant_response_figures(*, stores: Iterable[int], days: int = 90) -> dict:
+    """A merchant's answers to the cases opened in the last `days` days
+    (China time) in `stores`: how many cases, how many answered, how many by
+    the deadline, and the median hours to the first answer (within a bucket
+    of the response histogram, like every report time)."""
+    today = local_day(timezone.now())
+    query = Query(
+        date_from=today - timedelta(days=days - 1),
+        date_to=today,
+        stores=frozenset(stores),
+    )
+    sums = _sums(query, names=RESPONSE_MEASURES)[()]
+    answered = sum(histogram(sums, "response"))
+    return {
+        "cases": sums["cases"],
+        "answered": answered,
+        "in_time": sums["response_in_time"],
+        "median_hours": percentile(sums, "response", 0.5),
+        "in_time_rate": ratio(sums["response_in_time"], answered),
+    }
+
+
 def rate_decimal(value: float | None) -> Decimal:
     """A rate as a four-place decimal, 0 when there is nothing to divide by."""
     return Decimal(str(value or 0)).quantize(Decimal("0.0001"), ROUND_HALF_UP)

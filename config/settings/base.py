@@ -309,6 +309,8 @@ WEBHOOK_RETRY_WINDOW_HOURS = 24
 # The agents' case page reads a store's 90-day history from the report
 # rollups (reports.selectors.store_history) instead of counting its cases.
 DISPUTES_STORE_HISTORY = "reports.selectors.store_history"
+# The merchant's case list shows its 90-day response figures from them too.
+DISPUTES_MERCHANT_FIGURES = "reports.selectors.merchant_response_figures"
 
 # --- Security and reliability (issue 11; docs/security.md) -------------------
 # Kept in one block so that other settings work merges around it.
