@@ -51,7 +51,7 @@ def test_deadlines_count_down_alike_on_the_portal_and_the_workbench(
     for text, tone in ticking:
         assert LEFT.match(text), text
         assert tone in ("wb-left tone-ok", "wb-left tone-warn")
-    page.clock.fast_forward("720:00:00")  # 30 days on: every deadline passed
+    page.clock.fast_forward(30 * 24 * 3600 * 1000)  # 30 days on: every deadline passed
     for text, tone in _countdowns(page):
         assert OVERDUE.match(text), text
         assert tone == "wb-left tone-danger"
