@@ -60,7 +60,7 @@ def endpoint_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     endpoints = list(selectors.endpoints_visible(request.user).order_by("id"))
     context = {
         "endpoints": endpoints,
-        "disabled_count": sum(not endpoint.active for endpoint in endpoints),
+        "any_disabled": any(not endpoint.active for endpoint in endpoints),
         "form": form,
     }
     return render(request, "webhooks/list.html", context)
