@@ -22,7 +22,7 @@ from .actions import (
     service_kwargs,
 )
 from .choices import Reason, Remedy
-from .presentation import needs_description
+from .rules_pure import description_refusal
 
 MAX_FILES = 5
 UPLOAD_ACCEPT = ",".join(ACCEPTED_TYPES)
@@ -103,12 +103,11 @@ class DisputeOpenForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        reason = data.get("reason")
-        if reason and needs_description(reason) and not data.get("description"):
-            self.add_error(
-                "description",
-                _("Describe the problem so the store can check it."),
-            )
+        refusal = description_refusal(
+            data.get("reason") or "", data.get("description") or ""
+        )
+        if refusal:
+            self.add_error("description", refusal)
         return data
 
     def clean_files(self) -> list[UploadedFile]:

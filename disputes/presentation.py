@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from core.roles import STAFF_ROLES, Role
 
 from .actions import ACTIONS
-from .choices import MerchantResponse, Party, Reason, State
+from .choices import MerchantResponse, Party, State
 
 S = State
 
@@ -32,22 +32,6 @@ STEPS = (
     (S.APPEAL, gettext_lazy("Appeal")),
     (S.CLOSED, gettext_lazy("Closed")),
 )
-
-# Reasons whose claim the merchant cannot judge without the buyer's account.
-DESCRIPTION_REQUIRED = frozenset(
-    {
-        Reason.QUALITY,
-        Reason.NOT_AS_DESCRIBED,
-        Reason.DAMAGED,
-        Reason.MISSING_PARTS,
-        Reason.COUNTERFEIT,
-        Reason.OTHER,
-    }
-)
-
-
-def needs_description(reason: str) -> bool:
-    return reason in DESCRIPTION_REQUIRED
 
 
 def step_bar(case, visited: set[str]) -> list[dict]:

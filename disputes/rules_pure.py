@@ -14,10 +14,22 @@ from typing import Protocol
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .choices import DeadlineKind, MerchantResponse, Outcome, State
+from .choices import DeadlineKind, MerchantResponse, Outcome, Reason, State
 from .policy import Policy
 
 ZERO = Decimal("0.00")
+
+# Reasons whose claim the merchant cannot judge without the buyer's account.
+DESCRIPTION_REQUIRED = frozenset(
+    {
+        Reason.QUALITY,
+        Reason.NOT_AS_DESCRIBED,
+        Reason.DAMAGED,
+        Reason.MISSING_PARTS,
+        Reason.COUNTERFEIT,
+        Reason.OTHER,
+    }
+)
 
 
 class CaseClock(Protocol):
@@ -58,6 +70,17 @@ def deadline_for(
     elif state == State.APPEAL and appeal_filed_at is not None:
         return appeal_filed_at + policy.ruling_sla, DeadlineKind.APPEAL_REVIEW
     return None, ""
+
+
+def description_refusal(reason: str, description: str) -> str | None:
+    """Why a case for `reason` cannot open with `description`, or None when it can.
+
+    Asked by `case_create` (every way a case opens) and by the buyer's form
+    for its field error; a description of only spaces counts as none.
+    """
+    if reason in DESCRIPTION_REQUIRED and not description.strip():
+        return _("Describe the problem so the store can check it.")
+    return None
 
 
 def case_number(opened_at: datetime, serial: int) -> str:

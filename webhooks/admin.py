@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
 
 from core.admin import ReadOnlyAdmin, StaffOnlyMixin
 
@@ -44,6 +46,25 @@ class WebhookEndpointAdmin(ReadOnlyAdmin):
         "created_by",
         "created_at",
     )
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        if obj is not None and not obj.active:
+            self.message_user(request, disabled_notice(obj), messages.WARNING)
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+
+def disabled_notice(endpoint: WebhookEndpoint) -> str:
+    """What support tells the merchant about an endpoint that was switched off."""
+    return _(
+        "This endpoint was switched off on %(at)s after its deliveries failed, "
+        "and receives nothing. The store's owner turns it on again on their "
+        "Webhooks page (/webhooks/%(id)s/) once their receiver works."
+    ) % {
+        "at": localtime(endpoint.disabled_at).strftime("%Y-%m-%d %H:%M")
+        if endpoint.disabled_at
+        else "—",
+        "id": endpoint.pk,
+    }
 
 
 @admin.register(WebhookDelivery)

@@ -57,8 +57,10 @@ def endpoint_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             request.session[NEW_SECRET] = [endpoint.pk, secret]
             messages.success(request, _("The endpoint is registered."))
             return redirect(endpoint.get_absolute_url())
+    endpoints = list(selectors.endpoints_visible(request.user).order_by("id"))
     context = {
-        "endpoints": selectors.endpoints_visible(request.user).order_by("id"),
+        "endpoints": endpoints,
+        "any_disabled": any(not endpoint.active for endpoint in endpoints),
         "form": form,
     }
     return render(request, "webhooks/list.html", context)

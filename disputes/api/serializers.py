@@ -50,6 +50,7 @@ from disputes.models import (
     Ruling,
 )
 from disputes.presentation import party_note, shown_name
+from disputes.rules_pure import DESCRIPTION_REQUIRED
 from disputes.services import available_actions
 
 from .lean import LeanReadMixin
@@ -178,7 +179,15 @@ class DisputeOpenSerializer(serializers.Serializer):
     remedy = serializers.ChoiceField(choices=Remedy.choices)
     amount = StrictDecimalField(min_value=Decimal("0.01"), **MONEY)
     description = StrictCharField(
-        max_length=5000, required=False, allow_blank=True, default=""
+        max_length=5000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=(
+            "What happened. Required (not blank) when `reason` is one of "
+            f"{', '.join(sorted(DESCRIPTION_REQUIRED))}: without it the case "
+            "answers 400 with an error on `description`."
+        ),
     )
 
 

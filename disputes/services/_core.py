@@ -325,6 +325,16 @@ def require_text(value: str, *, field: str, label: str) -> str:
     return text
 
 
+def require_positive(amount: Decimal, *, field: str = "amount") -> Decimal:
+    """`amount` when it is more than zero; a field error otherwise."""
+    if amount <= 0:
+        raise ValidationFailed(
+            _("Enter an amount of more than zero."),
+            errors={field: [_("Must be more than zero.")]},
+        )
+    return amount
+
+
 def party_for(case: Dispute, actor: User) -> str:
     """'buyer' or 'merchant' for a party of the case; 403 for anyone else."""
     party = party_of(actor, case)

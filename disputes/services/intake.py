@@ -17,22 +17,22 @@ from core.errors import ActionNotPermitted, ValidationFailed
 from core.roles import Role, role_of
 from orders.models import Order
 
-from ..choices import Channel, Party, Reason, Remedy
+from ..choices import Channel, Party, Remedy
 from ..models import Dispute
 from ._core import case_action
-from .negotiation import case_create
+from .negotiation import case_create, case_detail_errors
 
 
-def _checked(*, reason: str, remedy: str, channel: str, amount: Decimal) -> None:
-    errors = {}
-    if reason not in Reason.values:
-        errors["reason"] = [_("Choose the problem.")]
+def _checked(
+    *, reason: str, remedy: str, channel: str, amount: Decimal, description: str
+) -> None:
+    errors = case_detail_errors(
+        reason=reason, remedy=remedy, amount=amount, description=description
+    )
     if remedy not in Remedy.values:
         errors["remedy"] = [_("Choose what the buyer wants.")]
     if channel not in Channel.values:
         errors["channel"] = [_("Choose how the buyer reached customer service.")]
-    if amount is None or amount <= 0:
-        errors["amount"] = [_("Must be more than zero.")]
     if errors:
         raise ValidationFailed(_("Check the case's details."), errors=errors)
 
@@ -50,7 +50,13 @@ def dispute_open_for_buyer(
     """An agent opens a case on the buyer's behalf after a phone or chat contact."""
     if role_of(actor) not in (Role.AGENT, Role.SUPERVISOR):
         raise ActionNotPermitted(_("Only agents open cases for buyers."))
-    _checked(reason=reason, remedy=remedy, channel=channel, amount=amount)
+    _checked(
+        reason=reason,
+        remedy=remedy,
+        channel=channel,
+        amount=amount,
+        description=description,
+    )
     with transaction.atomic():
         locked = (
             Order.objects.select_for_update(of=("self",))

@@ -23,15 +23,34 @@ from orders.services import check_refundable
 from ..choices import OPEN_STATES, Reason, RejectionPreset, Remedy, State
 from ..models import Dispute, DisputeEvent, new_case_number
 from ..policy import order_open_refusal, policy_for
+from ..rules_pure import description_refusal
 from ._core import (
     actor_role,
     case_action,
     party_for,
     refresh_deadline,
     refund,
+    require_positive,
     require_text,
 )
 from .events import event_publish
+
+
+def case_detail_errors(
+    *, reason: str, remedy: str, amount: Decimal | None, description: str
+) -> dict[str, list[str]]:
+    """Field errors of a new case's details: {} when it may open with them."""
+    errors: dict[str, list[str]] = {}
+    if reason not in Reason.values:
+        errors["reason"] = [_("Choose the problem.")]
+    if remedy not in Remedy.values:
+        errors["remedy"] = [_("Choose the remedy.")]
+    if amount is None or amount <= 0:
+        errors["amount"] = [_("Must be more than zero.")]
+    refusal = description_refusal(reason, description)
+    if refusal:
+        errors["description"] = [refusal]
+    return errors
 
 
 def check_openable(order: Order, amount: Decimal) -> None:
@@ -95,6 +114,11 @@ def case_create(
     did on the buyer's behalf (then `actor` is the agent and the entry's
     subject is the buyer).
     """
+    errors = case_detail_errors(
+        reason=reason, remedy=remedy, amount=amount, description=description or ""
+    )
+    if errors:
+        raise ValidationFailed(_("Check the case's details."), errors=errors)
     check_openable(order, amount)
     policy = policy_for(order.store.category)
     now = timezone.now()
@@ -162,6 +186,7 @@ def dispute_offer(
     expected_version: int | None = None,
 ) -> Dispute:
     """The merchant counter-offers: 0 < offer < claimed amount."""
+    require_positive(amount)
     with case_action(
         dispute=dispute, actor=actor, action="offer", expected_version=expected_version
     ) as step:

@@ -17,7 +17,7 @@ from ..choices import Liability, Outcome, Party
 from ..models import Dispute, EvidenceRequest, PlatformRule, Ruling
 from ..policy import policy_for
 from ..rules_pure import decision_note
-from ._core import case_action, party_for, refund, require_text
+from ._core import case_action, party_for, refund, require_positive, require_text
 from .compensation import check_compensation, compensation_award
 
 
@@ -103,6 +103,7 @@ def dispute_propose(
     expected_version: int | None = None,
 ) -> Dispute:
     """The agent proposes a settlement amount; both parties must accept it."""
+    require_positive(amount)
     text = require_text(note, field="note", label=_("A note explaining the proposal"))
     with case_action(
         dispute=dispute,
@@ -177,7 +178,7 @@ def decision_amount(*, outcome: Outcome, amount: Decimal | None) -> Decimal:
             _("Enter the amount the buyer gets."),
             errors={"amount": [_("Enter the amount the buyer gets.")]},
         )
-    return amount
+    return require_positive(amount)
 
 
 def dispute_rule(

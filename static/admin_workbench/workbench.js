@@ -1,4 +1,4 @@
-// Canned replies fill the reply box; countdowns tick every minute.
+// Canned replies fill the reply box (the countdowns are static/core/countdown.js).
 (function () {
   "use strict";
   document.addEventListener("change", function (event) {
@@ -8,26 +8,6 @@
     box.value = box.value ? box.value + "\n" + select.value : select.value;
     box.focus();
   });
-  var formats = JSON.parse(
-    (document.getElementById("wb-countdown-formats") || {}).textContent || "null"
-  ) || {left: "{span} left", overdue: "overdue {span}", dh: "{d}d {h}h", hm: "{h}h {m}min", m: "{m}min"};
-  function fill(pattern, values) {
-    return pattern.replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
-  }
-  function span(ms) {
-    var minutes = Math.floor(Math.abs(ms) / 60000);
-    var d = Math.floor(minutes / 1440), h = Math.floor((minutes % 1440) / 60), m = minutes % 60;
-    if (d) { return fill(formats.dh, {d: d, h: h}); }
-    return h ? fill(formats.hm, {h: h, m: m}) : fill(formats.m, {m: m});
-  }
-  function tick() {
-    document.querySelectorAll("[data-countdown]").forEach(function (el) {
-      var left = new Date(el.dataset.countdown) - new Date();
-      el.textContent = fill(left < 0 ? formats.overdue : formats.left, {span: span(left)});
-      el.className = "wb-left " + (left < 0 ? "tone-danger" : (left < 4 * 3600000 ? "tone-warn" : "tone-ok"));
-    });
-  }
-  setInterval(tick, 60000);
 })();
 
 // The ruling forms: the text of the chosen rule and its reasoning templates

@@ -32,29 +32,4 @@
     var field = document.getElementById(button.dataset.fillTarget);
     if (field) { field.value = button.dataset.fillValue; field.focus(); }
   });
-
-  // Deadlines count down in the reader's language (formats from the page).
-  ready(function () {
-    var node = document.getElementById("portal-countdown-formats");
-    var formats = node ? JSON.parse(node.textContent) : null;
-    if (!formats) { return; }
-    function fill(pattern, values) {
-      return pattern.replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
-    }
-    function span(ms) {
-      var minutes = Math.floor(Math.abs(ms) / 60000);
-      var d = Math.floor(minutes / 1440), h = Math.floor((minutes % 1440) / 60), m = minutes % 60;
-      if (d) { return fill(formats.dh, {d: d, h: h}); }
-      return h ? fill(formats.hm, {h: h, m: m}) : fill(formats.m, {m: m});
-    }
-    function tick() {
-      document.querySelectorAll("[data-countdown]").forEach(function (el) {
-        var left = new Date(el.dataset.countdown) - new Date();
-        el.textContent = fill(left < 0 ? formats.overdue : formats.left, {span: span(left)});
-        el.className = "wb-left " + (left < 0 ? "tone-danger" : (left < 4 * 3600000 ? "tone-warn" : "tone-ok"));
-      });
-    }
-    tick();
-    setInterval(tick, 30000);
-  });
 })();

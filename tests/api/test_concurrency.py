@@ -57,5 +57,5 @@ def test_simultaneous_opens_on_one_order():
     order = f.OrderFactory()
     clients = [client_for(order.buyer) for _ in range(THREADS)]
     data = {"order": order.number, "reason": "quality", "remedy": "refund_only",
-            "amount": "10.00"}  # fmt: skip
+            "amount": "10.00", "description": "破损"}  # fmt: skip
     assert race(clients, "/api/v1/disputes/", data) == [201] + [409] * (THREADS - 1)

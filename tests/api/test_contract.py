@@ -129,7 +129,7 @@ def test_stale_version_is_a_conflict():
 def test_open_case_status_codes():
     order = f.OrderFactory()
     data = {"order": order.number, "reason": "quality", "remedy": "refund_only",
-            "amount": "10.00"}  # fmt: skip
+            "amount": "10.00", "description": "衣服有破洞"}  # fmt: skip
     post = lambda user, **kw: client_for(user).post(  # noqa: E731
         "/api/v1/disputes/", {**data, **kw}, format="json"
     )
@@ -137,6 +137,7 @@ def test_open_case_status_codes():
     assert_error(post(f.buyer()), 404)
     assert_error(post(order.buyer, amount="9999.00"), 400)
     assert_error(post(order.buyer, reason="bogus"), 400)
+    assert_error(post(order.buyer, description=" "), 400, "invalid")
     assert post(order.buyer).status_code == 201
     assert_error(post(order.buyer), 409, "invalid_state")
     assert_error(post(None), 401)

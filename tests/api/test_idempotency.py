@@ -18,7 +18,7 @@ def open_with_key(client, order, key, amount="10.00"):
     return client.post(
         "/api/v1/disputes/",
         {"order": order.number, "reason": "quality", "remedy": "refund_only",
-         "amount": amount},
+         "amount": amount, "description": "衣服有破洞"},
         format="json",
         HTTP_IDEMPOTENCY_KEY=key,
     )  # fmt: skip

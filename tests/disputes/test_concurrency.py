@@ -101,6 +101,7 @@ def test_concurrent_opens_on_one_order_make_one_case():
             reason="damaged",
             remedy="refund_only",
             amount=D("5.00"),
+            description="破损",
         )
     )
     assert results == ["409"] * (THREADS - 1) + ["ok"]

@@ -55,13 +55,16 @@ def test_submitting_the_untouched_form_opens_nothing(client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "reason, opens",
-    [("quality", False), ("counterfeit", False), ("not_received", True)],
-)
-def test_description_is_required_for_reasons_that_need_it(client, reason, opens):
+    "reason, description, opens",
+    [("quality", "", False), ("counterfeit", "", False), ("damaged", "  \n ", False),
+     ("not_received", "", True), ("damaged", "碎了", True)],
+)  # fmt: skip
+def test_description_is_required_for_reasons_that_need_it(
+    client, reason, description, opens
+):
     order = f.OrderFactory()
     client.force_login(order.buyer)
-    data = _form(reason=reason, description="")
+    data = _form(reason=reason, description=description)
     response = client.post(f"/disputes/new/?order={order.number}", data)
     assert Dispute.objects.filter(order=order).exists() is opens
     if not opens:

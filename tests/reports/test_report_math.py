@@ -72,7 +72,7 @@ class World:
         with time_machine.travel(opened, tick=False):
             self.cases[n] = services.dispute_open(
                 actor=order.buyer, order=order, reason=reason,
-                remedy="refund_only", amount=Decimal("100.00"),
+                remedy="refund_only", amount=Decimal("100.00"), description="破损",
             )  # fmt: skip
         return self.cases[n]
 

@@ -259,6 +259,7 @@ def test_random_histories_keep_rollups_exact(django_db_blocker, steps):
                     services.dispute_open(
                         actor=order.buyer, order=order, remedy="refund_only",
                         reason=["quality", "damaged"][i % 2], amount=Decimal("100.00"),
+                        description="破损",
                     )
                 )  # fmt: skip
         for index, choice, hours in steps:

@@ -69,6 +69,7 @@ def payload(access: Access, side: Side) -> tuple[object, str | None]:
             "reason": "quality",
             "remedy": "refund_only",
             "amount": "1.00",
+            "description": "破损",
         },
     }
     return json.dumps(bodies.get(kind, {})), "application/json"

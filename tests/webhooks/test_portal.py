@@ -6,6 +6,7 @@ import pytest
 
 from disputes import services
 from tests import factories as f
+from webhooks import services as webhook_services
 from webhooks.models import WebhookEndpoint
 
 from .conftest import run_tasks
@@ -123,3 +124,37 @@ def test_another_merchants_endpoint_is_404(login, receiver, path):
 @pytest.mark.parametrize("role", ["buyer", "agent", "manager"])
 def test_other_roles_get_404(login, role):
     assert login(getattr(f, role)()).get("/webhooks/").status_code == 404
+
+
+def test_a_switched_off_endpoint_says_so_and_how_to_turn_it_on(login, receiver):
+    store = f.StoreFactory()
+    client = login(store.owner)
+    client.post("/webhooks/", {"url": receiver.url, "store": store.pk})
+    endpoint = WebhookEndpoint.objects.get()
+    zh = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+    on = client.get(endpoint.get_absolute_url(), **zh).content.decode()
+    assert 'data-testid="endpoint-disabled"' not in on
+    webhook_services.endpoint_disable(endpoint=endpoint, reason="HTTP 500")
+    page = client.get(endpoint.get_absolute_url(), **zh).content.decode()
+    assert 'data-testid="endpoint-disabled"' in page
+    assert "已停用" in page and "HTTP 500" in page and "重新启用" in page
+    listing = client.get("/webhooks/", **zh).content.decode()
+    assert 'data-testid="endpoints-disabled"' in listing
+    client.post(f"/webhooks/{endpoint.pk}/enable/")
+    page = client.get(endpoint.get_absolute_url()).content.decode()
+    assert 'data-testid="endpoint-disabled"' not in page
+    listing = client.get("/webhooks/").content.decode()
+    assert 'data-testid="endpoints-disabled"' not in listing
+
+
+def test_support_sees_in_the_admin_that_an_endpoint_is_off(login, receiver):
+    store = f.StoreFactory()
+    login(store.owner).post("/webhooks/", {"url": receiver.url, "store": store.pk})
+    endpoint = WebhookEndpoint.objects.get()
+    path = f"/admin/webhooks/webhookendpoint/{endpoint.pk}/change/"
+    client = login(f.agent())
+    assert '<li class="warning">' not in client.get(path).content.decode()
+    webhook_services.endpoint_disable(endpoint=endpoint, reason="HTTP 500")
+    page = client.get(path, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    notice = page.split('<li class="warning">')[1].split("</li>")[0]
+    assert f"/webhooks/{endpoint.pk}/" in notice and "停用" in notice
