@@ -7,6 +7,7 @@ category, region, reason or agent nobody has) is an error, never ignored.
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -92,11 +93,18 @@ class ReportFilterForm(forms.Form):
 
     def agents(self) -> list[User]:
         if self._agents is None:
-            # From the role groups' members (index on group_id), not from the
-            # users: most users are buyers.
-            members = User.groups.through.objects.filter(
-                group__name__in=[r.value for r in PLATFORM_ROLES]
-            ).values("user_id")
+            # The role groups' ids first: with them as constants PostgreSQL
+            # reads the few members from the group_id index (169 ms -> 0.3 ms
+            # at 200,000 users); joined by name it guessed a quarter of all
+            # users and scanned them.
+            groups = list(
+                Group.objects.filter(
+                    name__in=[r.value for r in PLATFORM_ROLES]
+                ).values_list("id", flat=True)
+            )
+            members = User.groups.through.objects.filter(group_id__in=groups).values(
+                "user_id"
+            )
             agents = User.objects.filter(pk__in=members).only(
                 "username", "display_name"
             )
