@@ -14,7 +14,14 @@ from core.errors import ActionNotPermitted, ValidationFailed
 from core.roles import Role, is_staff_role, role_of
 
 from .filters import FILTER_NAMES, ReportFilterForm
-from .selectors import FIGURES, GROUP_BY, Query, rate_decimal, summary
+from .selectors import (
+    FIGURE_MEASURES,
+    FIGURES,
+    GROUP_BY,
+    Query,
+    rate_decimal,
+    summary,
+)
 
 
 class ReportQuerySerializer(serializers.Serializer):
@@ -123,10 +130,6 @@ class SummarySerializer(serializers.Serializer):
     rows = SummaryRowSerializer(many=True)
 
 
-def _public(row: dict) -> dict:
-    return {k: v for k, v in row.items() if not k.startswith("_")}
-
-
 class ReportSummaryView(APIView):
     """Every report figure by period or dimension, with filters."""
 
@@ -155,8 +158,8 @@ class ReportSummaryView(APIView):
                 _("Check the report options."),
                 errors={k: [str(m) for m in v] for k, v in form.errors.items()},
             )
-        report = summary(form.query())
-        report["rows"] = [_public(r) for r in report["rows"]]
-        report["totals"] = _public(report["totals"])
+        report = summary(form.query(), names=FIGURE_MEASURES)
+        for row in (*report["rows"], report["totals"]):
+            del row["_sums"]  # the sums behind the figures are not published
         # Already in the documented shape (SummarySerializer): no per-field pass.
         return Response(report)

@@ -8,7 +8,7 @@ figures are derived from those sums by `figures()`.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -29,7 +29,7 @@ from .definitions import definitions
 from .measures import (
     BUCKET_EDGES,
     CASE_MEASURES,
-    COUNTS,
+    HISTOGRAM_COLUMNS,
     RESOLUTION_COLUMNS,
     bucket_column,
     case_measures,
@@ -174,6 +174,8 @@ def _sums(
         names = ("orders",) if orders_only else CASE_MEASURES
         if not orders_only and all(c.has_orders for c in cuboids.values()):
             names = (*names, "orders")
+    elif not orders_only and not all(c.has_orders for c in cuboids.values()):
+        names = tuple(n for n in names if n != "orders")  # not kept here
     added = [(cuboids[g].id, start, end) for start, end, g, sign in parts if sign > 0]
     taken = [(cuboids[g].id, start, end) for start, end, g, sign in parts if sign < 0]
     rows = _select(query, filters, groups, names, added)
@@ -183,11 +185,16 @@ def _sums(
         return {(): {n: v or 0 for n, v in zip(names, rows[0], strict=True)}}
     out: dict[tuple, Sums] = {}
     width = len(groups)
+    dated = any(g in PERIODS for g in groups)
     for row in rows:
-        values = [v or 0 for v in row[width:]]
+        values = row[width:]
+        if None in values:  # only after a subtraction
+            values = [v or 0 for v in values]
         if not any(values):
             continue
-        key = tuple(_key(g, v) for g, v in zip(groups, row[:width], strict=True))
+        key = row[:width]
+        if dated:
+            key = tuple(_key(g, v) for g, v in zip(groups, key, strict=True))
         out[key] = dict(zip(names, values, strict=True))
     return out
 
@@ -282,22 +289,23 @@ def add_sums(into: Sums, more: Mapping[str, int | None]) -> None:
 
 
 def total_of(rows: Iterable[Mapping[str, int]]) -> Sums:
-    """The sums of many rows, column by column (rows with the same measures
-    are added in C: a thousand stores' 141 measures each)."""
+    """The sums of many rows, column by column (rows with the measures of the
+    first are added in C: a thousand stores' 141 measures each)."""
     rows = [r for r in rows if r]
     if not rows:
         return {}
     names = tuple(rows[0])
-    same = [r for r in rows if len(r) == len(names) and r.keys() == rows[0].keys()]
-    totals: Sums = {}
-    if same:
-        get = itemgetter(*names) if len(names) > 1 else lambda r: (r[names[0]],)
-        columns = zip(*map(get, same), strict=True)
-        totals = dict(zip(names, map(sum, columns), strict=True))
-    if len(same) < len(rows):
-        for r in rows:
-            if not (len(r) == len(names) and r.keys() == rows[0].keys()):
-                add_sums(totals, r)
+    width = len(names)
+    alike = [r for r in rows if len(r) == width]
+    others = [r for r in rows if len(r) != width]
+    get = itemgetter(*names) if width > 1 else lambda r: (r[names[0]],)
+    try:
+        columns = list(zip(*map(get, alike), strict=True))
+    except KeyError:  # the same number of measures, not the same ones
+        columns, others = [], rows
+    totals: Sums = dict(zip(names, map(sum, columns), strict=True)) if columns else {}
+    for r in others:
+        add_sums(totals, r)
     return totals
 
 
@@ -340,7 +348,7 @@ def histogram(sums: Mapping[str, float], time: str) -> list[float]:
 
 
 def quantile(
-    counts: list[float], q: float, running: list[float] | None = None
+    counts: Sequence[float], q: float, running: list[float] | None = None
 ) -> float | None:
     """The q-th quantile of a bucketed distribution in hours, to 0.1 h.
 
@@ -371,50 +379,86 @@ def percentile(sums: Mapping[str, int], time: str, q: float) -> float | None:
     return quantile(histogram(sums, time), q)
 
 
-def figures(sums: Mapping[str, int], orders: int | None) -> dict:
-    """Every figure of the design from summed counts (and orders, when known)."""
-    s = {name: sums.get(name, 0) for name in COUNTS}
-    out = {
-        "orders": orders,
-        "cases": s["cases"],
-        "interventions": s["interventions"],
-        "rulings": s["rulings"],
-        "appeals": s["appeals"],
-        "overturns": s["overturned"],
-        "dispute_rate": ratio(s["cases"], orders),
-        "intervention_rate": ratio(s["interventions"], s["cases"]),
-        "self_settlement_rate": ratio(s["self_settled"], s["cases"]),
-        "post_intervention_settlement_rate": ratio(
-            s["post_settled"], s["interventions"]
-        ),
-        "merchant_liability_rate": ratio(s["merchant_liable"], orders),
-        "interventions_per_1000_orders": (
-            round(s["interventions"] * 1000 / orders, 2) if orders else None
-        ),
-        "buyer_win_rate": ratio(s["buyer_wins"], s["rulings"]),
-        "appeal_rate": ratio(s["appeals"], s["rulings"]),
-        "overturn_rate": ratio(s["overturned"], s["appeals"]),
-        "pickup_sla_compliance": ratio(
-            s["pickup_met"], s["pickup_met"] + s["pickup_missed"]
-        ),
-        "ruling_sla_compliance": ratio(
-            s["ruling_met"], s["ruling_met"] + s["ruling_missed"]
-        ),
-    }
+_TIME_FIGURES = tuple(
+    (_BUCKETS[time], HISTOGRAMS[time], f"hours_to_{name}_p50", f"hours_to_{name}_p90")
     for name, time in (
         ("first_response", "response"),
         ("pickup", "pickup"),
         ("ruling", "ruling"),
         ("close", "close"),
-    ):
-        counts = histogram(sums, time)
+    )
+)
+
+
+def figures(sums: Mapping[str, int], orders: int | None) -> dict:
+    """Every figure of the design from summed counts (and orders, when known).
+
+    Called once per row of a report (1,202 stores in a by-store summary), so
+    it reads each count once and divides with `_ratio` directly.
+    """
+    get = sums.get
+    cases = get("cases", 0)
+    interventions = get("interventions", 0)
+    rulings = get("rulings", 0)
+    appeals = get("appeals", 0)
+    overturned = get("overturned", 0)
+    pickup_met = get("pickup_met", 0)
+    pickup_decided = pickup_met + get("pickup_missed", 0)
+    ruling_met = get("ruling_met", 0)
+    ruling_decided = ruling_met + get("ruling_missed", 0)
+    out = {
+        "orders": orders,
+        "cases": cases,
+        "interventions": interventions,
+        "rulings": rulings,
+        "appeals": appeals,
+        "overturns": overturned,
+        "dispute_rate": _ratio(cases, orders) if orders else None,
+        "intervention_rate": _ratio(interventions, cases) if cases else None,
+        "self_settlement_rate": (
+            _ratio(get("self_settled", 0), cases) if cases else None
+        ),
+        "post_intervention_settlement_rate": (
+            _ratio(get("post_settled", 0), interventions) if interventions else None
+        ),
+        "merchant_liability_rate": (
+            _ratio(get("merchant_liable", 0), orders) if orders else None
+        ),
+        "interventions_per_1000_orders": (
+            round(interventions * 1000 / orders, 2) if orders else None
+        ),
+        "buyer_win_rate": _ratio(get("buyer_wins", 0), rulings) if rulings else None,
+        "appeal_rate": _ratio(appeals, rulings) if rulings else None,
+        "overturn_rate": _ratio(overturned, appeals) if appeals else None,
+        "pickup_sla_compliance": (
+            _ratio(pickup_met, pickup_decided) if pickup_decided else None
+        ),
+        "ruling_sla_compliance": (
+            _ratio(ruling_met, ruling_decided) if ruling_decided else None
+        ),
+    }
+    for buckets, columns, p50, p90 in _TIME_FIGURES:
+        try:
+            counts = buckets(sums)
+        except KeyError:  # sums without some buckets count them as 0
+            counts = tuple(get(column, 0) for column in columns)
         running = list(accumulate(counts))
-        out[f"hours_to_{name}_p50"] = quantile(counts, 0.5, running)
-        out[f"hours_to_{name}_p90"] = quantile(counts, 0.9, running)
+        if running[-1]:
+            out[p50] = quantile(counts, 0.5, running)
+            out[p90] = quantile(counts, 0.9, running)
+        else:
+            out[p50] = out[p90] = None
     return out
 
 
 FIGURES = tuple(figures({}, None))
+# The measures `figures` reads (a caller showing only figures sums no more).
+FIGURE_MEASURES = (
+    "cases", "interventions", "rulings", "appeals", "overturned",
+    "self_settled", "post_settled", "merchant_liable", "buyer_wins",
+    "pickup_met", "pickup_missed", "ruling_met", "ruling_missed",
+    *HISTOGRAM_COLUMNS, "orders",
+)  # fmt: skip
 
 
 # The summary: every figure per group, with totals and definitions.
