@@ -12,11 +12,15 @@ PER_PAGE = 20
 COUNT_CAP = 10_000
 
 
-def capped_count(qs: QuerySet[Any], cap: int | None = None) -> tuple[int, bool]:
+def capped_count(
+    qs: QuerySet[Any], cap: int | None = None, order: tuple[str, ...] = ()
+) -> tuple[int, bool]:
     """(count, capped): count at most cap + 1 rows (only their ids);
-    COUNT_CAP unless another cap is given."""
+    COUNT_CAP unless another cap is given. `order` may name the order of an
+    index that serves the filter: PostgreSQL then walks it and stops at the
+    cap instead of collecting every match first."""
     cap = COUNT_CAP if cap is None else cap
-    counted = qs.order_by().values("pk")[: cap + 1].count()
+    counted = qs.order_by(*order).values("pk")[: cap + 1].count()
     return min(counted, cap), counted > cap
 
 

@@ -182,8 +182,19 @@ def merchant_tab_counts(*, user: User) -> dict[str, TabCount]:
     page costs the same for a store of 50 cases and one of 120,000.
     """
     mine = visible_disputes(user)
+    # The open tabs where matches are dense are read in the order of the
+    # store's open-deadline index, so the count stops at the cap (the planner
+    # otherwise combines every case's state index first: 156 -> 50 ms at 1M);
+    # the others are left to the planner (measured: ordering them is slower).
+    order = {"waiting": ("deadline_at",), "platform": ("deadline_at",)}
     return {
-        tab: TabCount(*capped_count(mine.filter(merchant_tab_filter(tab)), TAB_CAP))
+        tab: TabCount(
+            *capped_count(
+                mine.filter(merchant_tab_filter(tab)),
+                TAB_CAP,
+                order.get(tab, ()),
+            )
+        )
         for tab in MERCHANT_TABS
     }
 
