@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from core.bulkrows import RowWriter
 from orders.models import Order, OrderItem, Refund, RefundKind
 
 from ..choices import Decision, MerchantResponse, RequestStatus, Resolution, State
@@ -35,7 +36,6 @@ from ..rules_pure import (
 )
 from ..sla import current_target
 from . import vocab
-from .rows import RowWriter
 from .script import CaseScript, World
 
 ZERO = Decimal("0.00")
@@ -86,6 +86,8 @@ class BulkCase:
         """`roles`: the role of every platform user who may act (agents, ...)."""
         self.world, self.writer, self.roles = world, writer, roles
         self.silent_note = silent_merchant_note()  # in the language active now
+        self.case_defaults = writer.tables[Dispute].defaults
+        self.built: list[CaseRow] = []
         self.steps = {
             name.removeprefix("do_"): getattr(self, name)
             for name in dir(self)
@@ -511,3 +513,7 @@ class BulkCase:
             writer.add(Appeal, self.appeal)
         for event in self.events:
             writer.add(DisputeEvent, event)
+        # The case as saved, for the listeners of `cases_bulk_built`.
+        self.built.append(
+            CaseRow(**{**self.case_defaults, **case, "store": self.s.store})
+        )
