@@ -226,12 +226,12 @@ class Seeder:
             return result
         builder = BulkCase(self.world, self.writer, self.world.roles)
         build = functools.partial(self._build, builder)
-        if jobs > 1 and connection.vendor == "postgresql":
-            written = lambda k: done(self._size(k))  # noqa: E731
-            build_in_processes(self.writer, build, self.chunks, jobs, written)
-            return result
-        placed = (self._placed(build, k) for k in range(self.chunks))
         with _rare_collections():
+            if jobs > 1 and connection.vendor == "postgresql":
+                written = lambda k: done(self._size(k))  # noqa: E731
+                build_in_processes(self.writer, build, self.chunks, jobs, written)
+                return result
+            placed = (self._placed(build, k) for k in range(self.chunks))
             for count, encoded in _ahead(placed):
                 self.writer.write(encoded)
                 done(count)

@@ -200,7 +200,8 @@ class BulkCase:
     # One method per plan step, writing what the service of that name writes.
     def do_open(self, at) -> None:
         s = self.s
-        self.case = CaseRow(
+        self.case = CaseRow(**self.case_defaults)  # every column for the rollups
+        self.case.update(
             id=self.writer.new_id(Dispute),
             number=case_number(at, SERIAL_BASE + self.serial),
             order_id=self.order_id,
@@ -513,7 +514,5 @@ class BulkCase:
             writer.add(Appeal, self.appeal)
         for event in self.events:
             writer.add(DisputeEvent, event)
-        # The case as saved, for the listeners of `cases_bulk_built`.
-        self.built.append(
-            CaseRow(**{**self.case_defaults, **case, "store": self.s.store})
-        )
+        case["store"] = self.s.store  # for the listeners of `cases_bulk_built`
+        self.built.append(case)

@@ -14,6 +14,7 @@ inherit (it belongs to this process's transaction).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import queue
 import threading
@@ -39,6 +40,9 @@ def build_in_processes(
     `done(k)` is called once chunk `k` is written.
     """
     context = multiprocessing.get_context("fork")
+    # What exists now is shared with the workers and never garbage: the
+    # collector need not scan it there (nor copy its pages by touching it).
+    gc.freeze()
     inbox: queue.Queue = queue.Queue()
     outboxes, processes = [], []
     for worker in range(jobs):
@@ -64,6 +68,7 @@ def build_in_processes(
             if process.is_alive():
                 process.kill()
             process.join()
+        gc.unfreeze()
 
 
 def _write_in_order(writer, chunks, jobs, inbox, outboxes, done) -> None:
