@@ -21,19 +21,24 @@ import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import psycopg
 from django.core.management.color import no_style
 from django.db import connection, models
+from psycopg import abc
 from psycopg._copy_base import BinaryFormatter  # public only through a cursor
+from psycopg.adapt import Transformer
 
 _NO_DEFAULT = object()
+Model = type[models.Model]
+Row = Sequence[Any]
 
 
 class Table:
     """One model's columns, defaults, id counter and waiting rows."""
 
-    def __init__(self, model: type[models.Model], ids_of: Iterable[type]) -> None:
+    def __init__(self, model: Model, ids_of: Iterable[Model]) -> None:
         """`ids_of`: the models whose ids the writer hands out (and may shift)."""
         self.model = model
         self.name = model._meta.db_table
@@ -45,25 +50,25 @@ class Table:
         self.counted = isinstance(pk, models.AutoField | models.BigAutoField)
         shifting = set(ids_of)
         # The columns holding ids the writer hands out: (position, model).
-        self.refs = [
-            (i, model if f.primary_key and self.counted else f.related_model)
-            for i, f in enumerate(self.fields)
-            if (f.primary_key and self.counted)
-            or (f.is_relation and f.related_model in shifting)
-        ]
+        self.refs: list[tuple[int, Model]] = []
+        for i, f in enumerate(self.fields):
+            if f.primary_key and self.counted:
+                self.refs.append((i, model))
+            elif f.is_relation and f.related_model in shifting:
+                self.refs.append((i, f.related_model))
         self.next_id = 0
-        self.rows: list[tuple] = []
+        self.rows: list[Row] = []
 
     def new_id(self) -> int:
         self.next_id += 1
         return self.next_id - 1
 
-    def add(self, row: dict) -> None:
+    def add(self, row: dict[str, Any]) -> None:
         if self.counted and "id" not in row:
             row["id"] = self.new_id()
         self.rows.append(self.in_order({**self.defaults, **row}))
 
-    def shifted(self, rows: list[tuple], bases: Mapping[type, int]) -> list:
+    def shifted(self, rows: list[Row], bases: Mapping[Model, int]) -> list[Row]:
         """`rows` with `bases[model]` added to every id of `model` they hold."""
         shifts = [(i, bases[m]) for i, m in self.refs if bases.get(m)]
         if not shifts:
@@ -72,7 +77,7 @@ class Table:
         return shift(rows, *(b for _i, b in shifts))
 
     @functools.cache  # noqa: B019 (one per table and set of columns)
-    def _shifter(self, positions: tuple[int, ...]) -> Callable[..., list]:
+    def _shifter(self, positions: tuple[int, ...]) -> Callable[..., list[Row]]:
         """A function adding one base per position to every row, as one loop.
 
         Generated: a list comprehension building each tuple in place runs
@@ -92,10 +97,11 @@ class Table:
             f"lambda rows, {', '.join(bases.values())}: "
             f"[({', '.join(columns)},) for r in rows]"
         )
-        return eval(source)  # built from column positions only
+        shifter: Callable[..., list[Row]] = eval(source)  # of column positions only
+        return shifter
 
 
-def _default(field: models.Field) -> object:
+def _default(field: models.Field[Any, Any]) -> object:
     if field.has_default() and not callable(field.default):
         return field.default
     if field.null:
@@ -109,8 +115,8 @@ def _default(field: models.Field) -> object:
 class Batch:
     """Rows taken from the writer, per table; `ids`: how many ids each used."""
 
-    parts: list[tuple[Table, list]]
-    ids: dict[type, int] = field(default_factory=dict)
+    parts: list[tuple[Table, list[Row]]]
+    ids: dict[Model, int] = field(default_factory=dict)
 
     @property
     def rows(self) -> int:
@@ -119,14 +125,14 @@ class Batch:
 
 # A batch ready to write: per table, its row count and its COPY data (bytes,
 # PostgreSQL) or its rows (other databases).
-Encoded = list[tuple[Table, int, object]]
+Encoded = list[tuple[Table, int, Any]]
 
 
 class RowWriter:
     """Buffers rows per table and writes them in dependency order."""
 
     def __init__(
-        self, models_in_order: Iterable[type[models.Model]], *, local_ids: bool = False
+        self, models_in_order: Iterable[Model], *, local_ids: bool = False
     ) -> None:
         order = list(models_in_order)
         self.tables = {m: Table(m, order) for m in order}
@@ -138,13 +144,12 @@ class RowWriter:
                 self.tables[model].next_id = first
         self.written = 0
 
-    def new_id(self, model: type[models.Model]) -> int:
+    def new_id(self, model: Model) -> int:
         return self.tables[model].new_id()
 
-    def add(self, model: type[models.Model], row: dict) -> int:
-        table = self.tables[model]
-        table.add(row)
-        return row.get("id", 0)
+    def add(self, model: Model, row: dict[str, Any]) -> int:
+        self.tables[model].add(row)
+        return int(row.get("id", 0))
 
     def take(self) -> Batch:
         """Hand over the waiting rows (the writer starts a new batch)."""
@@ -157,14 +162,14 @@ class RowWriter:
                 table.next_id = 0
         return batch
 
-    def reserve(self, ids: Mapping[type, int]) -> dict[type, int]:
+    def reserve(self, ids: Mapping[Model, int]) -> dict[Model, int]:
         """The first id of a chunk that used `ids` ids per table (handed out now)."""
         bases = {m: self.next[m] for m in ids}
         for model, count in ids.items():
             self.next[model] += count
         return bases
 
-    def place(self, batch: Batch, bases: Mapping[type, int] | None = None) -> Batch:
+    def place(self, batch: Batch, bases: Mapping[Model, int] | None = None) -> Batch:
         """A batch with chunk-local ids given its real ones (the next free ids)."""
         if not self.local_ids:
             return batch
@@ -189,9 +194,9 @@ class RowWriter:
         count = 0
         for table, rows, data in encoded:
             if connection.vendor == "postgresql":
-                copy_in(table, data)  # type: ignore[arg-type]
+                copy_in(table, data)
             else:
-                insert_rows(table, data)  # type: ignore[arg-type]
+                insert_rows(table, data)
             count += rows
         self.written += count
         return count
@@ -209,13 +214,13 @@ class RowWriter:
                 cursor.execute(statement)
 
 
-def _first_free_id(model: type[models.Model]) -> int:
+def _first_free_id(model: Model) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {model._meta.db_table}")
         return int(cursor.fetchone()[0])
 
 
-def _missing_check(table: Table, row: Sequence) -> None:
+def _missing_check(table: Table, row: Row) -> None:
     """Fail clearly when a required value was never set (first row only)."""
     for value, (attname, _d) in zip(row, table.pairs, strict=True):
         if value is _NO_DEFAULT:
@@ -237,22 +242,24 @@ _PG_TYPES = {
     "timestamp with time zone": "timestamptz",
     "jsonb": "jsonb",
 }
-_transformers: dict[str, psycopg.adapt.Transformer] = {}
+_transformers: dict[str, abc.Transformer] = {}
 
 
-def _columns(fields: Sequence[models.Field]) -> str:
-    return ", ".join(connection.ops.quote_name(f.column) for f in fields)
+def _columns(fields: Sequence[models.Field[Any, Any]]) -> str:
+    return ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
 
 
-def copy_data(table: Table, rows: Iterable[Sequence]) -> bytes:
+def copy_data(table: Table, rows: Iterable[Row]) -> bytes:
     """`rows` as one binary COPY stream (header, tuples, trailer).
 
     Needs no connection: a worker process can encode what another writes.
     """
     transformer = _transformers.get(table.name)
     if transformer is None:
-        transformer = psycopg.adapt.Transformer()
-        names = [_PG_TYPES[f.db_type(connection).split("(")[0]] for f in table.fields]
+        transformer = Transformer()
+        names = [
+            _PG_TYPES[str(f.db_type(connection)).split("(")[0]] for f in table.fields
+        ]
         registry = psycopg.adapters.types
         oids = [registry.get_oid(name) for name in names]
         transformer.set_dumper_types(oids, psycopg.pq.Format.BINARY)
@@ -274,7 +281,7 @@ def copy_in(table: Table, data: bytes) -> None:
         copy.write(data)
 
 
-def insert_rows(table: Table, rows: Iterable[Sequence]) -> None:
+def insert_rows(table: Table, rows: Iterable[Row]) -> None:
     """`executemany` where there is no COPY, values made ready as Django does."""
     qn = connection.ops.quote_name
     marks = ", ".join(["%s"] * len(table.fields))
