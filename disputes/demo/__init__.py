@@ -127,12 +127,7 @@ def seed_demo(
         world = build_world(
             cases=cases, password=password, reset=reset_passwords, rng=rng, now=now
         )
-        models = (
-            TABLES
-            + [m for _r, (m, _rows) in cases_bulk_built.send(sender=Dispute, cases=[])]
-            if method == "bulk"
-            else TABLES
-        )
+        models = TABLES + _derived_models() if method == "bulk" else TABLES
         writer = RowWriter(models, local_ids=method == "bulk")
         with constraints_deferred(models) if defer else nullcontext():
             seeder = Seeder(
@@ -155,6 +150,12 @@ def seed_demo(
     result.method = method
     result.seconds = time.monotonic() - started
     return result
+
+
+def _derived_models() -> list:
+    """The models the listeners of `cases_bulk_built` write rows to."""
+    sent = cases_bulk_built.send(sender=Dispute, cases=[])
+    return [model for _receiver, (model, _rows) in sent]
 
 
 def _pick(
