@@ -80,6 +80,8 @@ def _write_in_order(writer, chunks, jobs, inbox, outboxes, done) -> None:
         kind, chunk, payload = inbox.get()
         if kind == "error":
             raise RuntimeError(f"a demo builder failed:\n{payload}")
+        if kind == "end":
+            continue
         (used if kind == "ids" else data)[chunk] = payload
         while written in data:
             encoded = data.pop(written)
@@ -97,11 +99,15 @@ def _write_in_order(writer, chunks, jobs, inbox, outboxes, done) -> None:
 
 
 def _receive(connection: Connection, inbox: queue.Queue) -> None:
+    """Pass a worker's messages on; a worker gone without "end" is an error."""
+    message = None
     try:
         while True:
-            inbox.put(connection.recv())
+            message = connection.recv()
+            inbox.put(message)
     except EOFError:
-        pass
+        if not message or message[0] not in ("end", "error"):
+            inbox.put(("error", -1, "a builder process ended unexpectedly"))
 
 
 def _work(writer, build, chunks, from_main: Connection, to_main: Connection) -> None:
@@ -119,6 +125,7 @@ def _work(writer, build, chunks, from_main: Connection, to_main: Connection) -> 
             to_main.send(
                 ("data", chunk, [(t.model._meta.label, n, b) for t, n, b in encoded])
             )
+        to_main.send(("end", chunk, None))
     except BaseException:
         to_main.send(("error", chunk, traceback.format_exc()))
     finally:

@@ -108,9 +108,12 @@ class Rollback(Exception):
     pass
 
 
-@pytest.mark.skipif(
+several_builders = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="several builders only on PostgreSQL"
 )
+
+
+@several_builders
 def test_the_same_seed_builds_the_same_rows_whatever_the_number_of_builders():
     with time_machine.travel(timezone.now(), tick=False):
         with contextlib.suppress(Rollback), transaction.atomic():
@@ -121,3 +124,16 @@ def test_the_same_seed_builds_the_same_rows_whatever_the_number_of_builders():
     together = fingerprint()
     assert len(together["cases"]) == 70
     assert together == alone
+
+
+@several_builders
+def test_a_failing_builder_process_stops_the_seeding_and_leaves_nothing(
+    monkeypatch,
+):
+    def broken(self, builder, chunk):
+        raise ValueError(f"chunk {chunk} is broken")
+
+    monkeypatch.setattr(demo.Seeder, "_build", broken)
+    with pytest.raises(RuntimeError, match=r"chunk [01] is broken"):
+        demo.seed_demo(cases=70, batch_size=20, method="bulk", jobs=2)
+    assert not Dispute.objects.exists() and not Order.objects.exists()
