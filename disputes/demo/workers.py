@@ -44,7 +44,7 @@ def build_in_processes(
     # collector need not scan it there (nor copy its pages by touching it).
     gc.freeze()
     inbox: queue.Queue = queue.Queue()
-    outboxes, processes = [], []
+    inboxes, outboxes, processes = [], [], []
     for worker in range(jobs):
         from_worker, to_main = context.Pipe(duplex=False)
         from_main, to_worker = context.Pipe(duplex=False)
@@ -56,11 +56,15 @@ def build_in_processes(
         process.start()
         to_main.close()
         from_main.close()
+        inboxes.append(from_worker)
+        outboxes.append(to_worker)
+        processes.append(process)
+    # Threads only once every worker is forked: a fork while threads run may
+    # copy a lock one of them holds.
+    for from_worker in inboxes:
         threading.Thread(
             target=_receive, args=(from_worker, inbox), daemon=True
         ).start()
-        outboxes.append(to_worker)
-        processes.append(process)
     try:
         _write_in_order(writer, chunks, jobs, inbox, outboxes, done)
     finally:
