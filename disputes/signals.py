@@ -11,3 +11,11 @@ case_event = Signal()
 # Sent after rows were inserted in bulk without their per-case signals (the
 # demo seeder): listeners that keep derived data rebuild it.
 cases_bulk_loaded = Signal()
+
+# Sent by the demo seeder for each chunk of cases it builds in bulk, with
+# `cases`: each case's columns as attributes, `store` with its `category_id`
+# and `region`. A receiver returns `(model, rows)`: rows (dicts of column
+# values) it derives from those cases, written with them; sent with no cases
+# before the load to learn the models. `cases_bulk_loaded` then comes with
+# `derived=True`: every receiver's rows for every case are written.
+cases_bulk_built = Signal()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from disputes.signals import case_event, cases_bulk_loaded
+from disputes.signals import case_event, cases_bulk_built, cases_bulk_loaded
 from orders.models import Order
 
 from . import rollups
+from .models import CaseContribution
 
 _PLACED_BEFORE = "_report_rollup_placed"
 
@@ -16,8 +17,14 @@ def on_case_event(sender, dispute, event, **kwargs) -> None:
     rollups.case_refresh(dispute_id=dispute.pk)
 
 
-def on_bulk_load(sender, **kwargs) -> None:
-    rollups.rebuild()
+def on_bulk_built(sender, cases, **kwargs) -> tuple:
+    """Each bulk-built case's contribution, written with the case."""
+    rows = [{"dispute_id": c.id, **rollups.case_contribution(c)} for c in cases]
+    return CaseContribution, rows
+
+
+def on_bulk_load(sender, derived: bool = False, **kwargs) -> None:
+    rollups.rebuild(contributions_current=derived)
 
 
 def before_order_save(sender, instance: Order, update_fields=None, **kwargs) -> None:
@@ -52,6 +59,7 @@ def after_order_delete(sender, instance: Order, **kwargs) -> None:
 
 def connect() -> None:
     case_event.connect(on_case_event, dispatch_uid="reports.rollups")
+    cases_bulk_built.connect(on_bulk_built, dispatch_uid="reports.rollups.built")
     cases_bulk_loaded.connect(on_bulk_load, dispatch_uid="reports.rollups.bulk")
     pre_save.connect(before_order_save, sender=Order, dispatch_uid="reports.o1")
     post_save.connect(after_order_save, sender=Order, dispatch_uid="reports.o2")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, time, timedelta
@@ -13,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Min, QuerySet
 from django.db.models.functions import TruncDate
 
+from core.bulkrows import Table, copy_data, copy_in, insert_rows
 from disputes.models import Dispute
 from orders.models import Order
 
@@ -197,11 +197,15 @@ def rebuild(
     date_from: date | None = None,
     date_to: date | None = None,
     progress: Callable[[int, int], None] | None = None,
+    contributions_current: bool = False,
 ) -> int:
     """Recompute the rollups of whole months from the raw tables; cases counted.
 
     Each month is rebuilt in its own transaction (its cases locked on
     PostgreSQL), so running it again, or while cases change, stays exact.
+    `contributions_current`: every case's contribution is already written
+    (a bulk load wrote them with the cases): the cells are summed from them
+    without reading the cases again.
     """
     span = _span()
     if span is None:
@@ -213,7 +217,7 @@ def rebuild(
     months = list(_months(start, end))
     done = 0
     for index, (first, following) in enumerate(months):
-        done += _rebuild_month(first, following)
+        done += _rebuild_month(first, following, contributions_current)
         if progress:
             progress(index + 1, len(months))
     return done
@@ -245,7 +249,7 @@ class _CaseRow:
         self.__dict__.update(row)
 
 
-def _rebuild_month(first: date, following: date) -> int:
+def _rebuild_month(first: date, following: date, contributions_current: bool) -> int:
     """One month, in one transaction: contributions in Python, cells in SQL.
 
     Each case's contribution is computed by the same pure functions that keep
@@ -255,22 +259,7 @@ def _rebuild_month(first: date, following: date) -> int:
     """
     window = {"gte": _local_start(first), "lt": _local_start(following)}
     with transaction.atomic():
-        cases = Dispute.objects.filter(
-            opened_at__gte=window["gte"], opened_at__lt=window["lt"]
-        )
-        if connection.features.has_select_for_update:
-            # Each case is locked as it is read, and its contribution
-            # replaced only then; the month's cells go once every case is
-            # locked: a concurrent action either committed before (and is
-            # read here) or waits until this month is rebuilt.
-            cases = cases.select_for_update(of=("self",))
-        count = 0
-        for chunk in _chunked(cases.order_by().values_list(*CASE_FIELDS), 5000):
-            rows = [_contribution(values) for values in chunk]
-            ids = [row[0] for row in rows]
-            CaseContribution.objects.filter(dispute_id__in=ids).delete()
-            _insert_contributions(rows)
-            count += len(rows)
+        count = 0 if contributions_current else _contribute_month(window)
         Rollup.objects.filter(period__gte=first, period__lt=following).delete()
         _sum_contributions(first, following)
         _derive(FINEST, BY_ID[_STORE_DAY], first)
@@ -278,6 +267,27 @@ def _rebuild_month(first: date, following: date) -> int:
         for cuboid in reversed(CUBOIDS):
             if cuboid.id not in (FINEST.id, _STORE_DAY):
                 _derive(_source_for(cuboid), cuboid, first)
+    return count
+
+
+def _contribute_month(window: dict) -> int:
+    """Replace the contributions of the month's cases; how many there are."""
+    cases = Dispute.objects.filter(
+        opened_at__gte=window["gte"], opened_at__lt=window["lt"]
+    )
+    if connection.features.has_select_for_update:
+        # Each case is locked as it is read, and its contribution
+        # replaced only then; the month's cells go once every case is
+        # locked: a concurrent action either committed before (and is
+        # read here) or waits until this month is rebuilt.
+        cases = cases.select_for_update(of=("self",))
+    count = 0
+    for chunk in _chunked(cases.order_by().values_list(*CASE_FIELDS), 5000):
+        rows = [_contribution(values) for values in chunk]
+        ids = [row[0] for row in rows]
+        CaseContribution.objects.filter(dispute_id__in=ids).delete()
+        _insert_contributions(rows)
+        count += len(rows)
     return count
 
 
@@ -314,38 +324,31 @@ def _chunked(cases: QuerySet[Any, tuple], size: int) -> Iterator[list[tuple]]:
         yield chunk
 
 
+def case_contribution(case) -> dict:
+    """What one case adds to the rollups: `CaseContribution`'s fields but the case.
+
+    `case` is a `Dispute` or anything with the attributes `case_dims` and
+    `case_measures` read (the rebuild's rows, the demo seeder's).
+    """
+    return _contribution_fields(case_dims(case), case_measures(case))
+
+
 def _contribution(values: tuple) -> tuple:
-    """One case's contribution row (the columns of _CONTRIBUTION_COLUMNS)."""
+    """One case's contribution row (the columns of `_CONTRIBUTIONS`)."""
     case = _CaseRow(values)
-    dims, measures = case_dims(case), case_measures(case)  # type: ignore[arg-type]
-    fields = _contribution_fields(dims, measures)
-    fields["measures"] = json.dumps(measures, separators=(",", ":"))
-    return (case.id, *(fields[c] for c in _CONTRIBUTION_COLUMNS[1:]))  # type: ignore[attr-defined]
+    fields = case_contribution(case)
+    return (case.id, *(fields[f.attname] for f in _CONTRIBUTIONS.fields[1:]))  # type: ignore[attr-defined]
 
 
-_CONTRIBUTION_COLUMNS = (
-    "dispute_id", "day", "store_id", "category_id", "region", "reason",
-    "agent_id", "measures",
-)  # fmt: skip
+_CONTRIBUTIONS = Table(CaseContribution, [])
 
 
 def _insert_contributions(chunk: list[tuple]) -> int:
-    if not chunk:
-        return 0
-    qn = connection.ops.quote_name
-    table = qn(CaseContribution._meta.db_table)
-    columns = ", ".join(qn(c) for c in _CONTRIBUTION_COLUMNS)
-    with connection.cursor() as cursor:
+    if chunk:
         if connection.vendor == "postgresql":
-            sql = f"COPY {table} ({columns}) FROM STDIN"
-            with cursor.cursor.copy(sql) as copy:
-                for row in chunk:
-                    copy.write_row(row)
+            copy_in(_CONTRIBUTIONS, copy_data(_CONTRIBUTIONS, chunk))
         else:
-            marks = ", ".join(["%s"] * len(_CONTRIBUTION_COLUMNS))
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({marks})", chunk
-            )
+            insert_rows(_CONTRIBUTIONS, chunk)
     return len(chunk)
 
 

@@ -18,7 +18,9 @@ asks for the well-known accounts to get `password` again.
 
 from __future__ import annotations
 
+import functools
 import gc
+import os
 import queue
 import random
 import threading
@@ -28,19 +30,19 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone, translation
 
+from core.bulkrows import Batch, Encoded, RowWriter, constraints_deferred
 from orders.models import Order, OrderStatus
 from stores.models import Store
 
 from ..models import Dispute
-from ..signals import cases_bulk_loaded
+from ..signals import cases_bulk_built, cases_bulk_loaded
 from . import stories
 from .bulk import TABLES, BulkCase, write_order
 from .replay import ServiceCase
-from .rows import Batch, RowWriter, constraints_deferred
 from .script import (
     CaseScript,
     Dice,
@@ -50,6 +52,7 @@ from .script import (
     order_number,
     script_case,
 )
+from .workers import build_in_processes
 from .world import build_world, roomy_sqlite_cache, set_passwords
 
 DEFAULT_PASSWORD = "demo-pass-2026"
@@ -60,6 +63,8 @@ FRESH_ORDERS_PER_STORE = 5
 SERVICE_LIMIT = 2000
 # From this many bulk cases, PostgreSQL builds indexes and keys after the load.
 DEFER_CONSTRAINTS_FROM = 20_000
+# From this many bulk cases, PostgreSQL gets them from several processes.
+PARALLEL_FROM = 20_000
 # Mail the services send on commit goes nowhere while seeding.
 QUIET_MAIL = "django.core.mail.backends.dummy.EmailBackend"
 
@@ -77,6 +82,11 @@ class SeedResult:
     method: str = ""
 
 
+def default_jobs(cases: int) -> int:
+    """Two builders from PARALLEL_FROM cases when there are two cores or more."""
+    return min(2, os.cpu_count() or 1) if cases >= PARALLEL_FROM else 1
+
+
 def demo_present() -> bool:
     """The demo is there when merchant1 owns a store (the marker of a full run)."""
     return Store.objects.filter(owner__username="merchant1").exists()
@@ -92,10 +102,12 @@ def seed_demo(
     reset_passwords: bool = False,
     progress: Progress | None = None,
     method: str = "auto",
+    jobs: int = 0,
 ) -> SeedResult:
     """Build the demo data set once; later calls change nothing (see module doc).
 
     `method`: "services", "bulk", or "auto" (services up to SERVICE_LIMIT cases).
+    `jobs`: processes building bulk chunks on PostgreSQL (0: `default_jobs`).
     """
     started = time.monotonic()
     if demo_present():
@@ -115,20 +127,35 @@ def seed_demo(
         world = build_world(
             cases=cases, password=password, reset=reset_passwords, rng=rng, now=now
         )
-        writer = RowWriter(TABLES)
-        with constraints_deferred(TABLES) if defer else nullcontext():
-            seeder = Seeder(world, rng, writer, method=method)
-            result = seeder.run(cases, batch_size, orders_per_case, progress)
+        models = TABLES + _derived_models() if method == "bulk" else TABLES
+        writer = RowWriter(models, local_ids=method == "bulk")
+        with constraints_deferred(models) if defer else nullcontext():
+            seeder = Seeder(
+                world,
+                writer,
+                seed=seed,
+                method=method,
+                cases=cases,
+                batch_size=batch_size,
+                orders_per_case=orders_per_case,
+            )
+            result = seeder.run(progress, jobs=jobs or default_jobs(cases))
             result.orders += _fresh_orders(world, rng, writer, result.orders)
             result.rows = writer.written
         writer.finish()
         if method == "bulk":
             # Bulk rows bypass `case_event`: listeners (the report rollups)
-            # rebuild from the tables instead.
-            cases_bulk_loaded.send(sender=Dispute)
+            # got the cases from `cases_bulk_built` and finish from the tables.
+            cases_bulk_loaded.send(sender=Dispute, derived=True)
     result.method = method
     result.seconds = time.monotonic() - started
     return result
+
+
+def _derived_models() -> list:
+    """The models the listeners of `cases_bulk_built` write rows to."""
+    sent = cases_bulk_built.send(sender=Dispute, cases=[])
+    return [model for _receiver, (model, _rows) in sent]
 
 
 def _pick(
@@ -160,66 +187,92 @@ def _pick(
 class Seeder:
     """Scripts the cases chunk by chunk and plays them with one executor.
 
-    In bulk, a second thread scripts and builds the next chunk while this
-    one writes the last (the database works while Python computes).
+    Chunk `k` holds cases `k * batch_size` onwards and draws on its own
+    random stream (`seed` and `k`), so a chunk comes out the same whoever
+    builds it and in whatever order. In bulk the chunks are built with
+    chunk-local ids (placed in chunk order), by `jobs` processes that each
+    encode their rows for `COPY` (PostgreSQL), or by a second thread while
+    this one writes (the database works while Python computes).
     """
 
     def __init__(
-        self, world: World, rng: random.Random, writer: RowWriter, *, method: str
-    ) -> None:
-        self.world, self.rng, self.writer = world, rng, writer
-        self.method = method
-
-    def run(
         self,
+        world: World,
+        writer: RowWriter,
+        *,
+        seed: int,
+        method: str,
         cases: int,
         batch_size: int,
         orders_per_case: int,
-        progress: Progress | None,
-    ) -> SeedResult:
-        result = SeedResult(created=True)
-        chunks = self._chunks(result, cases, batch_size, orders_per_case)
+    ) -> None:
+        self.world, self.writer, self.seed = world, writer, seed
+        self.method, self.cases, self.batch_size = method, cases, batch_size
+        self.orders_per_case = orders_per_case
+        self.chunks = -(-cases // batch_size)
+
+    def run(self, progress: Progress | None, jobs: int = 1) -> SeedResult:
+        result = SeedResult(created=True, orders=self.cases * self.orders_per_case)
+        done = functools.partial(self._done, result, progress)
         if self.method == "services":
             replay = ServiceCase(self.world)
-            for scripts in chunks:
+            for k in range(self.chunks):
+                scripts = self._script(k)
                 self.writer.flush()  # the orders, from the shop platform
                 ids = [s.order.order["id"] for _n, s in scripts]
                 orders = Order.objects.in_bulk(ids)
                 for _serial, script in scripts:
                     replay.play(script, orders[script.order.order["id"]])
-                self._done(result, len(scripts), cases, progress)
-        else:
-            builder = BulkCase(self.world, self.writer, self.world.roles)
-            built = (
-                (len(scripts), self._build(builder, scripts)) for scripts in chunks
-            )
-            with _rare_collections():
-                for count, batch in _ahead(built):
-                    self.writer.write(batch)
-                    self._done(result, count, cases, progress)
+                done(len(scripts))
+            return result
+        builder = BulkCase(self.world, self.writer, self.world.roles)
+        build = functools.partial(self._build, builder)
+        with _rare_collections():
+            if jobs > 1 and connection.vendor == "postgresql":
+                written = lambda k: done(self._size(k))  # noqa: E731
+                build_in_processes(self.writer, build, self.chunks, jobs, written)
+                return result
+            placed = (self._placed(build, k) for k in range(self.chunks))
+            for count, encoded in _ahead(placed):
+                self.writer.write(encoded)
+                done(count)
         return result
 
-    def _build(self, builder: BulkCase, scripts: list) -> Batch:
-        for serial, script in scripts:
+    def _placed(self, build: Callable[[int], Batch], k: int) -> tuple[int, Encoded]:
+        batch = build(k)
+        return self._size(k), self.writer.encode(self.writer.place(batch))
+
+    def _build(self, builder: BulkCase, k: int) -> Batch:
+        """Chunk `k` in rows with chunk-local ids, what listeners derive included."""
+        for serial, script in self._script(k):
             builder.build(script, serial)
+        for _receiver, (model, rows) in cases_bulk_built.send(
+            sender=Dispute, cases=builder.built
+        ):
+            for row in rows:
+                self.writer.add(model, row)
+        builder.built = []
         return self.writer.take()
 
-    def _done(self, result, count, cases, progress: Progress | None) -> None:
+    def _size(self, k: int) -> int:
+        return min(self.batch_size, self.cases - k * self.batch_size)
+
+    def _done(self, result, progress: Progress | None, count: int) -> None:
         result.cases += count
         if progress:
-            progress(result.cases, cases)
+            progress(result.cases, self.cases)
 
-    def _chunks(
-        self, result: SeedResult, cases: int, batch_size: int, orders_per_case: int
-    ) -> Iterator[list[tuple[int, CaseScript]]]:
-        """Scripts in chunks of `batch_size`; the orders without a case go along."""
-        world, rng, scripts = self.world, self.rng, []
-        for index in range(cases):
+    def _script(self, k: int) -> list[tuple[int, CaseScript]]:
+        """Chunk `k`'s scripts; the orders without a case are queued as they come."""
+        world, rng, scripts = self.world, chunk_dice(self.seed, k), []
+        first = k * self.batch_size
+        seq = first * self.orders_per_case
+        for index in range(first, first + self._size(k)):
             store, buyer_id = _pick(world, rng, index)
             script = script_case(
                 world,
                 rng,
-                order_seq=result.orders + 1,
+                order_seq=seq + 1,
                 scenario=stories.pick_scenario(rng, index),
                 store=store,
                 buyer_id=buyer_id,
@@ -228,13 +281,16 @@ class Seeder:
             if self.method == "services":
                 write_order(self.writer, script.order)
             scripts.append((index + 1, script))
-            result.orders += 1
-            for _extra in range(orders_per_case - 1):
-                result.orders += 1
-                write_order(self.writer, _plain_order(world, rng, result.orders))
-            if len(scripts) >= batch_size or index == cases - 1:
-                yield scripts
-                scripts = []
+            seq += 1
+            for _extra in range(self.orders_per_case - 1):
+                seq += 1
+                write_order(self.writer, _plain_order(world, rng, seq))
+        return scripts
+
+
+def chunk_dice(seed: int, chunk: int) -> Dice:
+    """The random stream of one chunk of cases."""
+    return Dice(f"{seed}/{chunk}")
 
 
 def _showcase_handler(index: int) -> str:

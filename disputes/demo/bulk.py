@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from core.bulkrows import RowWriter
 from orders.models import Order, OrderItem, Refund, RefundKind
 
 from ..choices import Decision, MerchantResponse, RequestStatus, Resolution, State
@@ -35,7 +36,6 @@ from ..rules_pure import (
 )
 from ..sla import current_target
 from . import vocab
-from .rows import RowWriter
 from .script import CaseScript, World
 
 ZERO = Decimal("0.00")
@@ -86,6 +86,8 @@ class BulkCase:
         """`roles`: the role of every platform user who may act (agents, ...)."""
         self.world, self.writer, self.roles = world, writer, roles
         self.silent_note = silent_merchant_note()  # in the language active now
+        self.case_defaults = writer.tables[Dispute].defaults
+        self.built: list[CaseRow] = []
         self.steps = {
             name.removeprefix("do_"): getattr(self, name)
             for name in dir(self)
@@ -198,7 +200,8 @@ class BulkCase:
     # One method per plan step, writing what the service of that name writes.
     def do_open(self, at) -> None:
         s = self.s
-        self.case = CaseRow(
+        self.case = CaseRow(**self.case_defaults)  # every column for the rollups
+        self.case.update(
             id=self.writer.new_id(Dispute),
             number=case_number(at, SERIAL_BASE + self.serial),
             order_id=self.order_id,
@@ -511,3 +514,5 @@ class BulkCase:
             writer.add(Appeal, self.appeal)
         for event in self.events:
             writer.add(DisputeEvent, event)
+        case["store"] = self.s.store  # for the listeners of `cases_bulk_built`
+        self.built.append(case)

@@ -42,6 +42,8 @@ class StoreInfo:
     id: int
     category: str
     owner_id: int
+    category_id: int = 0
+    region: str = ""
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,13 @@ from django.db import connection
 
 from accounts.models import User
 from accounts.roles import assign_role
+from core.bulkrows import RowWriter
 from core.roles import Role, role_of
 from stores.models import PROVINCES, Category, Store, StoreReviewLog, StoreStatus
 
 from ..models import PlatformRule
 from ..policy import policy_for
 from . import vocab
-from .rows import RowWriter
 from .script import RuleInfo, StoreInfo, World
 
 BATCH = 2000
@@ -219,7 +219,10 @@ def create_stores(
         store.save()
     Store.objects.bulk_create(stores[2:], batch_size=BATCH)
     _suspend_one(stores[-1], users["supervisor1"])
-    return [StoreInfo(s.pk, s.category.code, s.owner_id) for s in stores]
+    return [
+        StoreInfo(s.pk, s.category.code, s.owner_id, s.category_id, s.region)
+        for s in stores
+    ]
 
 
 def _suspend_one(store: Store, actor: User) -> None:

@@ -14,10 +14,10 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from core.bulkrows import RowWriter
 from disputes import demo
 from disputes.demo.bulk import TABLES, BulkCase, write_order
 from disputes.demo.replay import ServiceCase
-from disputes.demo.rows import RowWriter
 from disputes.demo.script import Dice, script_case
 from disputes.demo.stories import NAMES, pick_scenario
 from disputes.demo.world import build_world

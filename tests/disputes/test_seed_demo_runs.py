@@ -1,15 +1,20 @@
 """`seed_demo` runs on an empty database: the DEBUG guard, progress, bulk."""
 
+import contextlib
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 from django.db.models import Sum
+from django.utils import timezone
 
 from disputes import demo
 from disputes.choices import Resolution, State
 from disputes.models import Dispute, DisputeEvent
-from orders.models import Order, Refund, RefundKind
+from orders.models import Order, OrderItem, Refund, RefundKind
+from reports.models import CaseContribution
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +61,79 @@ def test_the_bulk_path_builds_every_state_consistently_and_only_once():
     )
     assert order.pk > Order.objects.exclude(pk=order.pk).latest("pk").pk
     assert not demo.seed_demo(cases=60, method="bulk").created
+
+
+def fingerprint() -> dict:
+    """The bulk rows, with the people and stores by name (their ids may differ)."""
+    return {
+        "cases": list(
+            Dispute.objects.order_by("pk").values_list(
+                "pk", "number", "order_id", "buyer__username", "store__name",
+                "state", "resolution", "amount", "refunded_amount", "opened_at",
+                "deadline_at", "assigned_to__username", "version",
+            )
+        ),
+        "events": list(
+            DisputeEvent.objects.order_by("pk").values_list(
+                "pk", "dispute_id", "action", "actor__username", "to_state",
+                "created_at", "message_id", "evidence_id", "evidence_request_id",
+                "amount", "note",
+            )
+        ),
+        "orders": list(
+            Order.objects.order_by("pk").values_list(
+                "pk", "number", "buyer__username", "store__name", "total",
+                "status", "placed_at",
+            )
+        ),
+        "items": list(
+            OrderItem.objects.order_by("pk").values_list(
+                "pk", "order_id", "product_name", "quantity", "unit_price"
+            )
+        ),
+        "refunds": list(
+            Refund.objects.order_by("pk").values_list(
+                "pk", "order_id", "dispute_id", "amount", "idempotency_key"
+            )
+        ),
+        "contributions": list(
+            CaseContribution.objects.order_by("pk").values_list(
+                "pk", "day", "reason", "measures"
+            )
+        ),
+    }  # fmt: skip
+
+
+class Rollback(Exception):
+    pass
+
+
+several_builders = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="several builders only on PostgreSQL"
+)
+
+
+@several_builders
+def test_the_same_seed_builds_the_same_rows_whatever_the_number_of_builders():
+    with time_machine.travel(timezone.now(), tick=False):
+        with contextlib.suppress(Rollback), transaction.atomic():
+            demo.seed_demo(cases=70, batch_size=20, method="bulk", jobs=1)
+            alone = fingerprint()
+            raise Rollback
+        demo.seed_demo(cases=70, batch_size=20, method="bulk", jobs=2)
+    together = fingerprint()
+    assert len(together["cases"]) == 70
+    assert together == alone
+
+
+@several_builders
+def test_a_failing_builder_process_stops_the_seeding_and_leaves_nothing(
+    monkeypatch,
+):
+    def broken(self, builder, chunk):
+        raise ValueError(f"chunk {chunk} is broken")
+
+    monkeypatch.setattr(demo.Seeder, "_build", broken)
+    with pytest.raises(RuntimeError, match=r"chunk [01] is broken"):
+        demo.seed_demo(cases=70, batch_size=20, method="bulk", jobs=2)
+    assert not Dispute.objects.exists() and not Order.objects.exists()

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.errors import ApplicationError
-from disputes import services
+from disputes import demo, services
 from disputes.models import Dispute
 from orders.models import Order
 from reports import rollups
@@ -285,3 +285,10 @@ def test_rebuild_command_is_safe_to_rerun():
         assert snapshot() == before
     with pytest.raises(CommandError):
         call_command("rebuild_report_rollups", "--from", "March")
+
+
+def test_a_bulk_seeded_demo_has_the_rollups_a_rebuild_gives():
+    """The seeder derives each case's contribution as it builds the case."""
+    demo.seed_demo(cases=90, batch_size=40, method="bulk")
+    assert CaseContribution.objects.count() == Dispute.objects.count() == 90
+    assert_rollups_exact()

@@ -66,6 +66,14 @@ class Command(BaseCommand):
             f"{demo.SERVICE_LIMIT:,} cases.",
         )
         parser.add_argument(
+            "--jobs",
+            type=int,
+            default=0,
+            help="Processes building bulk cases on PostgreSQL (default: 2 from "
+            f"{demo.PARALLEL_FROM:,} cases when there are 2 cores). The same "
+            "seed builds the same data whatever the number.",
+        )
+        parser.add_argument(
             "--force", action="store_true", help="Run even though DEBUG is off."
         )
         parser.add_argument(
@@ -81,6 +89,8 @@ class Command(BaseCommand):
         cases = options["cases"]
         if cases < 0 or options["batch_size"] < 1 or options["orders_per_case"] < 1:
             raise CommandError("--cases must be >= 0; batch size and orders >= 1.")
+        if options["jobs"] < 0:
+            raise CommandError("--jobs must be >= 0.")
         show = not options["no_progress"] and (cases >= 5000 or sys.stderr.isatty())
         result = demo.seed_demo(
             cases=cases,
@@ -90,6 +100,7 @@ class Command(BaseCommand):
             orders_per_case=options["orders_per_case"],
             reset_passwords=options["reset_passwords"],
             method=options["method"],
+            jobs=options["jobs"],
             progress=ProgressLine(self.stderr) if show else None,
         )
         if not result.created:
