@@ -340,11 +340,12 @@ HISTOGRAMS = {
 _BUCKETS = {time: itemgetter(*columns) for time, columns in HISTOGRAMS.items()}
 
 
-def histogram(sums: Mapping[str, float], time: str) -> list[float]:
+def histogram(sums: Mapping[str, float], time: str) -> tuple[float, ...]:
+    """The bucket counts of one of the case times (read-only)."""
     try:
-        return list(_BUCKETS[time](sums))
+        return _BUCKETS[time](sums)
     except KeyError:  # sums without some buckets count them as 0
-        return [sums.get(column, 0) for column in HISTOGRAMS[time]]
+        return tuple(sums.get(column, 0) for column in HISTOGRAMS[time])
 
 
 def quantile(
@@ -380,7 +381,7 @@ def percentile(sums: Mapping[str, int], time: str, q: float) -> float | None:
 
 
 _TIME_FIGURES = tuple(
-    (_BUCKETS[time], HISTOGRAMS[time], f"hours_to_{name}_p50", f"hours_to_{name}_p90")
+    (time, f"hours_to_{name}_p50", f"hours_to_{name}_p90")
     for name, time in (
         ("first_response", "response"),
         ("pickup", "pickup"),
@@ -437,11 +438,8 @@ def figures(sums: Mapping[str, int], orders: int | None) -> dict:
             _ratio(ruling_met, ruling_decided) if ruling_decided else None
         ),
     }
-    for buckets, columns, p50, p90 in _TIME_FIGURES:
-        try:
-            counts = buckets(sums)
-        except KeyError:  # sums without some buckets count them as 0
-            counts = tuple(get(column, 0) for column in columns)
+    for time, p50, p90 in _TIME_FIGURES:
+        counts = histogram(sums, time)
         running = list(accumulate(counts))
         if running[-1]:
             out[p50] = quantile(counts, 0.5, running)
