@@ -8,11 +8,12 @@ figures are derived from those sums by `figures()`.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from itertools import accumulate
+from functools import lru_cache
+from itertools import accumulate, pairwise
 from operator import itemgetter
 
 from django.conf import settings
@@ -29,7 +30,6 @@ from .definitions import definitions
 from .measures import (
     BUCKET_EDGES,
     CASE_MEASURES,
-    HISTOGRAM_COLUMNS,
     RESOLUTION_COLUMNS,
     bucket_column,
     case_measures,
@@ -90,25 +90,26 @@ def _month_end(day: date) -> date:
 Part = tuple[date | None, date | None, str, int]
 
 
-def _data_days(start: date, end: date, today: date) -> int:
-    """Days of [start, end] that can hold rows (none after today)."""
-    return max(0, (min(end, today) - start).days + 1)
+def _data_days(start: date, end: date, horizon: date) -> int:
+    """Days of [start, end] that can hold rows (none after `horizon`)."""
+    return max(0, (min(end, horizon) - start).days + 1)
 
 
-def _partial_month(start: date, end: date, today: date, monthly: bool) -> list[Part]:
+def _partial_month(start: date, end: date, horizon: date, monthly: bool) -> list[Part]:
     """The days [start, end] of one month, as its days or as the month less
-    the days left out, whichever reads fewer rows."""
+    the days left out, whichever reads fewer rows (days after `horizon` hold
+    none, so there is nothing of them to take away)."""
     first, last = start.replace(day=1), _month_end(start)
-    kept = _data_days(start, end, today)
+    kept = _data_days(start, end, horizon)
     left_out = (start - first).days
     if end < last:
-        left_out += _data_days(end + timedelta(days=1), last, today)
+        left_out += _data_days(end + timedelta(days=1), last, horizon)
     if not monthly or last == date.max or left_out >= kept:
         return [(start, end, "day", 1)]
     parts: list[Part] = [(first, last, "month", 1)]
-    if start > first:
+    if start > first and _data_days(first, start - timedelta(days=1), horizon):
         parts.append((first, start - timedelta(days=1), "day", -1))
-    if end < last:
+    if end < last and _data_days(end + timedelta(days=1), last, horizon):
         parts.append((end + timedelta(days=1), last, "day", -1))
     return parts
 
@@ -120,11 +121,12 @@ def _windows(query: Query, group: str | None, monthly: bool = False) -> list[Par
     start, end = query.date_from, query.date_to
     if group in ("day", "week"):
         return [(start, end, "day", 1)]
-    today = local_day(timezone.now())
+    # No case opens after today: a day later still, for a clock a little behind.
+    horizon = local_day(timezone.now()) + timedelta(days=1)
     parts: list[Part] = []
     if start and start.day != 1:
         head_end = _month_end(start) if end is None else min(_month_end(start), end)
-        parts += _partial_month(start, head_end, today, monthly)
+        parts += _partial_month(start, head_end, horizon, monthly)
         if head_end == date.max or (end and head_end >= end):
             return parts
         start = head_end + timedelta(days=1)
@@ -135,7 +137,7 @@ def _windows(query: Query, group: str | None, monthly: bool = False) -> list[Par
     if start is None or end is None or start <= end:
         parts.append((start, end, "month", 1))
     if tail:
-        parts += _partial_month(*tail, today, monthly)
+        parts += _partial_month(*tail, horizon, monthly)
     return parts
 
 
@@ -147,17 +149,19 @@ def period_start(group: str, day: date) -> date:
     return day
 
 
-def _sums(
+def _sum_table(
     query: Query,
     groups: tuple[str, ...] = (),
     *,
     orders_only: bool = False,
     names: tuple[str, ...] | None = None,
-) -> dict[tuple, Sums]:
-    """Summed rollup figures per tuple of group values (() without groups).
+) -> tuple[tuple[str, ...], dict[tuple, tuple[int, ...]]]:
+    """Summed rollup figures per tuple of group values (() without groups),
+    as the measures' names and a tuple of sums in that order per group.
 
     One query, summed by the database; `names` limits the measures read
-    (every case measure, and orders where the cuboid keeps them, by default).
+    (every case measure, and orders where the cuboid keeps them, by default;
+    orders are dropped from `names` where the cuboid does not keep them).
     A group whose every sum is zero is left out, as a rebuild would.
     """
     filters = query.filters()
@@ -181,22 +185,32 @@ def _sums(
     rows = _select(query, filters, groups, names, added)
     if taken:  # the days a whole month brought in that the window leaves out
         rows = _subtract(rows, _select(query, filters, groups, names, taken), groups)
-    if not groups:
-        return {(): {n: v or 0 for n, v in zip(names, rows[0], strict=True)}}
-    out: dict[tuple, Sums] = {}
+    if not groups:  # one row, of NULLs when nothing matched
+        return names, {(): tuple(v or 0 for v in rows[0])}
+    out: dict[tuple, tuple[int, ...]] = {}
     width = len(groups)
     dated = any(g in PERIODS for g in groups)
     for row in rows:
         values = row[width:]
-        if None in values:  # only after a subtraction
-            values = [v or 0 for v in values]
         if not any(values):
             continue
         key = row[:width]
         if dated:
             key = tuple(_key(g, v) for g, v in zip(groups, key, strict=True))
-        out[key] = dict(zip(names, values, strict=True))
-    return out
+        out[key] = values
+    return names, out
+
+
+def _sums(
+    query: Query,
+    groups: tuple[str, ...] = (),
+    *,
+    orders_only: bool = False,
+    names: tuple[str, ...] | None = None,
+) -> dict[tuple, Sums]:
+    """`_sum_table` with each group's sums by name."""
+    names, table = _sum_table(query, groups, orders_only=orders_only, names=names)
+    return {key: dict(zip(names, sums, strict=True)) for key, sums in table.items()}
 
 
 def _select(
@@ -253,7 +267,7 @@ def _subtract(rows: list[tuple], less: list[tuple], groups: tuple) -> list[tuple
     for row in less:
         sums = out.setdefault(row[:width], [0] * (len(row) - width))
         for i, value in enumerate(row[width:]):
-            sums[i] = (sums[i] or 0) - (value or 0)
+            sums[i] = (sums[i] or 0) - (value or 0)  # NULLs: no group, no rows
     return [(*key, *sums) for key, sums in out.items()]
 
 
@@ -286,27 +300,6 @@ def grouped_sums(
 def add_sums(into: Sums, more: Mapping[str, int | None]) -> None:
     for name, value in more.items():
         into[name] = into.get(name, 0) + (value or 0)
-
-
-def total_of(rows: Iterable[Mapping[str, int]]) -> Sums:
-    """The sums of many rows, column by column (rows with the measures of the
-    first are added in C: a thousand stores' 141 measures each)."""
-    rows = [r for r in rows if r]
-    if not rows:
-        return {}
-    names = tuple(rows[0])
-    width = len(names)
-    alike = [r for r in rows if len(r) == width]
-    others = [r for r in rows if len(r) != width]
-    get = itemgetter(*names) if width > 1 else lambda r: (r[names[0]],)
-    try:
-        columns = list(zip(*map(get, alike), strict=True))
-    except KeyError:  # the same number of measures, not the same ones
-        columns, others = [], rows
-    totals: Sums = dict(zip(names, map(sum, columns), strict=True)) if columns else {}
-    for r in others:
-        add_sums(totals, r)
-    return totals
 
 
 # Figures derived from sums.
@@ -348,6 +341,10 @@ def histogram(sums: Mapping[str, float], time: str) -> tuple[float, ...]:
         return tuple(sums.get(column, 0) for column in HISTOGRAMS[time])
 
 
+_TOP = len(BUCKET_EDGES) - 1  # the open bucket, from 720 h on
+_WIDTHS = tuple(high - low for low, high in pairwise(BUCKET_EDGES))
+
+
 def quantile(
     counts: Sequence[float], q: float, running: list[float] | None = None
 ) -> float | None:
@@ -362,17 +359,18 @@ def quantile(
     total = running[-1] if running else 0
     if not total:
         return None
-    target = q * total
+    return _hours_at(counts, running, q * total)
+
+
+def _hours_at(counts: Sequence[float], running: list[float], target: float) -> float:
+    """The hours by which `target` (> 0) cases of the histogram were done."""
     # The first bucket whose running count reaches the target (never an empty
     # one: an empty bucket's running count equals the one before it).
     i = bisect_left(running, target)
-    count = counts[i]
+    if i == _TOP:
+        return float(BUCKET_EDGES[i])
     seen = running[i - 1] if i else 0
-    low = BUCKET_EDGES[i]
-    if i + 1 == len(BUCKET_EDGES):
-        return float(low)
-    width = BUCKET_EDGES[i + 1] - low
-    return round(low + width * (target - seen) / count, 1)
+    return round(BUCKET_EDGES[i] + _WIDTHS[i] * (target - seen) / counts[i], 1)
 
 
 def percentile(sums: Mapping[str, int], time: str, q: float) -> float | None:
@@ -389,24 +387,59 @@ _TIME_FIGURES = tuple(
         ("close", "close"),
     )
 )
+# The counts the figures read, in the order `_figures` unpacks them.
+FIGURE_COUNTS = (
+    "cases", "interventions", "rulings", "appeals", "overturned",
+    "self_settled", "post_settled", "merchant_liable", "buyer_wins",
+    "pickup_met", "pickup_missed", "ruling_met", "ruling_missed",
+)  # fmt: skip
+# What `_figures` reads, in its order: the counts, then the four histograms.
+_READ = (
+    *FIGURE_COUNTS,
+    *(column for time, _p50, _p90 in _TIME_FIGURES for column in HISTOGRAMS[time]),
+)
+_TIME_SLICES = tuple(
+    (p50, p90, slice(start, start + len(BUCKET_EDGES)))
+    for (_time, p50, p90), start in zip(
+        _TIME_FIGURES,
+        range(len(FIGURE_COUNTS), len(_READ), len(BUCKET_EDGES)),
+        strict=True,
+    )
+)
+# The measures the figures read (a caller showing only figures sums no more).
+FIGURE_MEASURES = (*_READ, "orders")
 
 
 def figures(sums: Mapping[str, int], orders: int | None) -> dict:
-    """Every figure of the design from summed counts (and orders, when known).
+    """Every figure of the design from summed counts (and orders, when known)."""
+    get = sums.get
+    return _figures(tuple([get(name, 0) for name in _READ]), orders)
+
+
+@lru_cache(maxsize=64)
+def figure_reader(names: tuple[str, ...]) -> Callable[[Sequence[int]], Sequence[int]]:
+    """A function taking sums in the order of `names` to what `_figures`
+    reads (a measure `names` lacks counts 0)."""
+    if names[: len(_READ)] == _READ:
+        return lambda sums: sums  # already in order (FIGURE_MEASURES)
+    at = {name: i for i, name in enumerate(names)}
+    pick = itemgetter(*(at.get(name, len(names)) for name in _READ))
+    return lambda sums: pick((*sums, 0))
+
+
+def _figures(counts: Sequence[int], orders: int | None) -> dict:
+    """Every figure from the counts in `_READ` order: the one definition.
 
     Called once per row of a report (1,202 stores in a by-store summary), so
-    it reads each count once and divides with `_ratio` directly.
+    it unpacks the counts once and divides with `_ratio` directly.
     """
-    get = sums.get
-    cases = get("cases", 0)
-    interventions = get("interventions", 0)
-    rulings = get("rulings", 0)
-    appeals = get("appeals", 0)
-    overturned = get("overturned", 0)
-    pickup_met = get("pickup_met", 0)
-    pickup_decided = pickup_met + get("pickup_missed", 0)
-    ruling_met = get("ruling_met", 0)
-    ruling_decided = ruling_met + get("ruling_missed", 0)
+    (
+        cases, interventions, rulings, appeals, overturned,
+        self_settled, post_settled, merchant_liable, buyer_wins,
+        pickup_met, pickup_missed, ruling_met, ruling_missed,
+    ) = counts[: len(FIGURE_COUNTS)]  # fmt: skip
+    pickup_decided = pickup_met + pickup_missed
+    ruling_decided = ruling_met + ruling_missed
     out = {
         "orders": orders,
         "cases": cases,
@@ -416,19 +449,17 @@ def figures(sums: Mapping[str, int], orders: int | None) -> dict:
         "overturns": overturned,
         "dispute_rate": _ratio(cases, orders) if orders else None,
         "intervention_rate": _ratio(interventions, cases) if cases else None,
-        "self_settlement_rate": (
-            _ratio(get("self_settled", 0), cases) if cases else None
-        ),
+        "self_settlement_rate": _ratio(self_settled, cases) if cases else None,
         "post_intervention_settlement_rate": (
-            _ratio(get("post_settled", 0), interventions) if interventions else None
+            _ratio(post_settled, interventions) if interventions else None
         ),
         "merchant_liability_rate": (
-            _ratio(get("merchant_liable", 0), orders) if orders else None
+            _ratio(merchant_liable, orders) if orders else None
         ),
         "interventions_per_1000_orders": (
             round(interventions * 1000 / orders, 2) if orders else None
         ),
-        "buyer_win_rate": _ratio(get("buyer_wins", 0), rulings) if rulings else None,
+        "buyer_win_rate": _ratio(buyer_wins, rulings) if rulings else None,
         "appeal_rate": _ratio(appeals, rulings) if rulings else None,
         "overturn_rate": _ratio(overturned, appeals) if appeals else None,
         "pickup_sla_compliance": (
@@ -438,31 +469,25 @@ def figures(sums: Mapping[str, int], orders: int | None) -> dict:
             _ratio(ruling_met, ruling_decided) if ruling_decided else None
         ),
     }
-    for time, p50, p90 in _TIME_FIGURES:
-        counts = histogram(sums, time)
-        running = list(accumulate(counts))
-        if running[-1]:
-            out[p50] = quantile(counts, 0.5, running)
-            out[p90] = quantile(counts, 0.9, running)
+    for p50, p90, buckets in _TIME_SLICES:  # `quantile`, inlined: 4,808 calls
+        histogram = counts[buckets]
+        running = list(accumulate(histogram))
+        total = running[-1]
+        if total:
+            out[p50] = _hours_at(histogram, running, 0.5 * total)
+            out[p90] = _hours_at(histogram, running, 0.9 * total)
         else:
             out[p50] = out[p90] = None
     return out
 
 
 FIGURES = tuple(figures({}, None))
-# The measures `figures` reads (a caller showing only figures sums no more).
-FIGURE_MEASURES = (
-    "cases", "interventions", "rulings", "appeals", "overturned",
-    "self_settled", "post_settled", "merchant_liable", "buyer_wins",
-    "pickup_met", "pickup_missed", "ruling_met", "ruling_missed",
-    *HISTOGRAM_COLUMNS, "orders",
-)  # fmt: skip
 
 
 # The summary: every figure per group, with totals and definitions.
 
 
-def summary(query: Query, names: tuple[str, ...] | None = None) -> dict:
+def summary(query: Query, names: tuple[str, ...] = FIGURE_MEASURES) -> dict:
     """Every figure per period or dimension value, totals and definitions.
 
     `names` reads only those measures (without "orders": no orders either);
@@ -472,34 +497,42 @@ def summary(query: Query, names: tuple[str, ...] | None = None) -> dict:
     group = query.group_by
     if group not in GROUP_BY:
         raise ValueError(group)
-    cases = {k[0]: v for k, v in _sums(query, (group,), names=names).items()}
-    orders_known = query.agent is None and group != "agent"
-    if names is not None and "orders" not in names:
-        orders_known = False
+    orders_known = query.agent is None and group != "agent" and "orders" in names
+    read, table = _sum_table(query, (group,), names=names)
+    sums = {key[0]: values for key, values in table.items()}
+    empty = (0,) * len(read)
+    orders: dict = {}
     total_orders = None
     if orders_known:
-        if group == "reason":
+        if group == "reason":  # orders have no reason: every row's are the total
             total_orders = _orders_total(query)
-        elif not all("orders" in sums for sums in cases.values()) or not cases:
-            for key, sums in _sums(query, (group,), orders_only=True).items():
-                cases.setdefault(key[0], {})["orders"] = sums["orders"]
+        elif "orders" in read:
+            at = read.index("orders")
+            orders = {key: values[at] for key, values in sums.items()}
+        else:  # this cuboid keeps no orders: the orders cuboid's, by key
+            _names, by_key = _sum_table(query, (group,), orders_only=True)
+            for key, (count,) in by_key.items():
+                orders[key[0]] = count
+                sums.setdefault(key[0], empty)
     if group in PERIODS:
-        _fill_periods(cases, query)
-    totals = total_of(cases.values())
+        _fill_periods(sums, query, empty)
     if orders_known and total_orders is None:
-        total_orders = totals.get("orders", 0)
-    labels = _labels(group, cases.keys())
-    names = _key_names(group, cases.keys())
+        total_orders = sum(orders.values())
+    total = tuple(map(sum, zip(*sums.values(), strict=True))) if sums else empty
+    to_counts = figure_reader(read)
+    labels = _labels(group, sums.keys())
+    key_names = _key_names(group, sums.keys())
     rows = []
-    for key in sorted(cases, key=_sort_key):
-        row_orders = total_orders if group == "reason" else cases[key].get("orders", 0)
-        shown = format_key(group, key, names)
+    for key in sorted(sums, key=_sort_key):
+        row_orders = None
+        if orders_known:
+            row_orders = total_orders if group == "reason" else orders.get(key, 0)
+        shown = format_key(group, key, key_names)
         rows.append(
             {
                 "key": shown,
                 "label": labels.get(key, shown),
-                **figures(cases[key], row_orders if orders_known else None),
-                "_sums": cases[key],
+                **_figures(to_counts(sums[key]), row_orders),
             }
         )
     return {
@@ -511,8 +544,7 @@ def summary(query: Query, names: tuple[str, ...] | None = None) -> dict:
         "totals": {
             "key": None,
             "label": _("All"),
-            **figures(totals, total_orders),
-            "_sums": totals,
+            **_figures(to_counts(total), total_orders),
         },
         "rows": rows,
     }
@@ -531,7 +563,7 @@ def totals(query: Query) -> dict:
     return {**figures(sums, orders), "_sums": sums}
 
 
-def _fill_periods(rows: dict, query: Query) -> None:
+def _fill_periods(rows: dict, query: Query, empty: tuple[int, ...]) -> None:
     """Add the empty periods of the window (up to today), so charts show gaps."""
     keys = [k for k in rows if k is not None]
     start = query.date_from or (min(keys) if keys else None)
@@ -548,7 +580,7 @@ def _fill_periods(rows: dict, query: Query) -> None:
     for _i in range(MAX_FILLED_PERIODS):
         if key > end:
             break
-        rows.setdefault(key, {})
+        rows.setdefault(key, empty)
         key = _next_period(group, key)
 
 

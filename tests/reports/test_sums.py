@@ -1,43 +1,79 @@
-"""Totals add every row's measures, whatever measures each row holds."""
+"""The summary reads its sums as tuples; the figures are the same as from the
+named sums, whatever measures are read and in whatever order."""
+
+from collections import Counter
 
 import pytest
 
-from reports.selectors import FIGURE_MEASURES, GROUP_BY, Query, summary, total_of
+from reports.measures import CASE_MEASURES
+from reports.selectors import (
+    FIGURE_MEASURES,
+    GROUP_BY,
+    PERIODS,
+    Query,
+    figure_reader,
+    figures,
+    format_key,
+    grouped_sums,
+    summary,
+)
+from reports.selectors import _key_names as key_names
 from tests.factories import case_in_state
 
 
-def test_rows_with_the_same_measures_are_added_column_by_column():
-    rows = [{"cases": 2, "interventions": 1}, {"cases": 3, "interventions": 0}]
-    assert total_of(rows) == {"cases": 5, "interventions": 1}
+@pytest.fixture
+def cases():
+    for state in ("negotiation", "complaint", "ruled", "appeal", "closed"):
+        case_in_state(state)
 
 
-def test_rows_with_other_measures_are_added_too():
-    rows = [
-        {"cases": 2, "interventions": 1},
-        {},  # an empty period
-        {"orders": 7},  # fewer measures
-        {"cases": 1, "orders": 4},  # as many measures, not the same ones
-        {"cases": 1, "interventions": 1, "orders": 1},  # more
-    ]
-    assert total_of(rows) == {"cases": 4, "interventions": 2, "orders": 12}
+def _figures_only(row: dict) -> dict:
+    return {k: v for k, v in row.items() if k not in ("key", "label")}
 
 
-def test_no_rows_total_nothing():
-    assert total_of([]) == {}
-    assert total_of([{}, {}]) == {}
+@pytest.mark.django_db
+@pytest.mark.parametrize("group", [g for g in GROUP_BY if g not in PERIODS])
+def test_every_row_has_the_figures_of_its_named_sums(cases, group):
+    """Each row equals `figures()` over that group's sums read by name, with
+    every measure (not only the ones the figures read)."""
+    report = summary(Query(group_by=group))
+    by_name = grouped_sums(Query(group_by=group), group, names=CASE_MEASURES)
+    orders = grouped_sums(Query(group_by=group), group, names=("orders",))
+    got = {row["key"]: _figures_only(row) for row in report["rows"]}
+    per_order = group not in ("agent", "reason")
+    names = key_names(group, [key for (key,) in by_name])
+    expected = {}
+    for (key,), sums in by_name.items():
+        count = orders.get((key,), {}).get("orders", 0) if per_order else None
+        if group == "reason":
+            count = report["totals"]["orders"]
+        expected[format_key(group, key, names)] = figures(sums, count)
+    assert got == expected
+    assert report["totals"]["cases"] == 5
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("group", GROUP_BY)
-def test_the_figures_read_from_their_measures_alone_are_the_same(group):
-    for state in ("negotiation", "complaint", "ruled", "appeal", "closed"):
-        case_in_state(state)
-    query = Query(group_by=group)
-    whole, lean = summary(query), summary(query, names=FIGURE_MEASURES)
+def test_the_totals_are_the_figures_of_the_summed_rows(cases, group):
+    report = summary(Query(group_by=group))
+    sums: Counter = Counter()
+    for row_sums in grouped_sums(Query(group_by=group), group).values():
+        sums.update(row_sums)
+    orders = None if group == "agent" else sums.pop("orders", 0)
+    if group == "reason":
+        orders = report["totals"]["orders"]
+    assert _figures_only(report["totals"]) == figures(sums, orders) | {"orders": orders}
 
-    def shown(report):
-        rows = [*report["rows"], report["totals"]]
-        return [{k: v for k, v in r.items() if k != "_sums"} for r in rows]
 
-    assert shown(lean) == shown(whole)
-    assert whole["totals"]["cases"] == 5
+def test_the_reader_puts_any_order_of_measures_in_the_figures_order():
+    names = tuple(reversed(CASE_MEASURES))
+    values = tuple(range(1, len(names) + 1))
+    by_name = dict(zip(names, values, strict=True))
+    counts = figure_reader(names)(values)
+    assert counts == tuple(by_name[n] for n in FIGURE_MEASURES[:-1])
+
+
+def test_a_measure_not_read_counts_zero():
+    counts = figure_reader(("interventions", "cases"))((3, 7))
+    assert counts[:2] == (7, 3)
+    assert not any(counts[2:])
