@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from itertools import accumulate, pairwise
 from operator import itemgetter
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, connections, router
@@ -37,10 +38,16 @@ from .measures import (
 )
 from .models import Rollup
 
+if TYPE_CHECKING:
+    from disputes.models import Dispute
+
 PERIODS = ("day", "week", "month")
 GROUP_BY = (*PERIODS, *DIMENSIONS)
 MAX_FILLED_PERIODS = 1000
 Sums = dict[str, int]
+Key = tuple[Any, ...]  # a group's values (a period, a store id, …)
+Row = tuple[Any, ...]  # a database row: the group's values, then its sums
+Figures = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -155,7 +162,7 @@ def _sum_table(
     *,
     orders_only: bool = False,
     names: tuple[str, ...] | None = None,
-) -> tuple[tuple[str, ...], dict[tuple, tuple[int, ...]]]:
+) -> tuple[tuple[str, ...], dict[Key, tuple[int, ...]]]:
     """Summed rollup figures per tuple of group values (() without groups),
     as the measures' names and a tuple of sums in that order per group.
 
@@ -187,7 +194,7 @@ def _sum_table(
         rows = _subtract(rows, _select(query, filters, groups, names, taken), groups)
     if not groups:  # one row, of NULLs when nothing matched
         return names, {(): tuple(v or 0 for v in rows[0])}
-    out: dict[tuple, tuple[int, ...]] = {}
+    out: dict[Key, tuple[int, ...]] = {}
     width = len(groups)
     dated = any(g in PERIODS for g in groups)
     for row in rows:
@@ -207,7 +214,7 @@ def _sums(
     *,
     orders_only: bool = False,
     names: tuple[str, ...] | None = None,
-) -> dict[tuple, Sums]:
+) -> dict[Key, Sums]:
     """`_sum_table` with each group's sums by name."""
     names, table = _sum_table(query, groups, orders_only=orders_only, names=names)
     return {key: dict(zip(names, sums, strict=True)) for key, sums in table.items()}
@@ -215,14 +222,15 @@ def _sums(
 
 def _select(
     query: Query,
-    filters: dict,
+    filters: dict[str, object],
     groups: tuple[str, ...],
     names: tuple[str, ...],
-    cells: list[tuple],
-) -> list[tuple]:
+    cells: list[tuple[int, date | None, date | None]],
+) -> list[Row]:
     """One query: the rollup rows of `cells` (cuboid, from, to), filtered,
     summed per group by the database (plain SUMs: cheap to plan)."""
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     for cuboid, start, end in cells:
         cell = ["cuboid = %s"]
         params.append(cuboid)
@@ -255,10 +263,11 @@ def _select(
     # Through the router, like the ORM: the reports may read a replica.
     with connections[router.db_for_read(Rollup)].cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows: list[Row] = cursor.fetchall()
+        return rows
 
 
-def _subtract(rows: list[tuple], less: list[tuple], groups: tuple) -> list[tuple]:
+def _subtract(rows: list[Row], less: list[Row], groups: tuple[str, ...]) -> list[Row]:
     """rows minus less, per group (the first len(groups) columns)."""
     width = len(groups)
     if not less:
@@ -283,7 +292,7 @@ def _group_column(group: str) -> str:
     return "date(period, '-6 days', 'weekday 1')"
 
 
-def _key(group: str, value):
+def _key(group: str, value: Any) -> Any:
     if group in PERIODS and isinstance(value, str):
         return date.fromisoformat(value[:10])  # SQLite
     return value
@@ -291,7 +300,7 @@ def _key(group: str, value):
 
 def grouped_sums(
     query: Query, *groups: str, names: tuple[str, ...] | None = None
-) -> dict[tuple, Sums]:
+) -> dict[Key, Sums]:
     """Summed figures per combination of `groups` (periods or dimensions);
     `names` limits the measures read (all by default)."""
     return _sums(query, groups, names=names)
@@ -336,7 +345,8 @@ _BUCKETS = {time: itemgetter(*columns) for time, columns in HISTOGRAMS.items()}
 def histogram(sums: Mapping[str, float], time: str) -> tuple[float, ...]:
     """The bucket counts of one of the case times (read-only)."""
     try:
-        return _BUCKETS[time](sums)
+        counts: tuple[float, ...] = _BUCKETS[time](sums)
+        return counts
     except KeyError:  # sums without some buckets count them as 0
         return tuple(sums.get(column, 0) for column in HISTOGRAMS[time])
 
@@ -362,7 +372,9 @@ def quantile(
     return _hours_at(counts, running, q * total)
 
 
-def _hours_at(counts: Sequence[float], running: list[float], target: float) -> float:
+def _hours_at(
+    counts: Sequence[float], running: Sequence[float], target: float
+) -> float:
     """The hours by which `target` (> 0) cases of the histogram were done."""
     # The first bucket whose running count reaches the target (never an empty
     # one: an empty bucket's running count equals the one before it).
@@ -410,7 +422,7 @@ _TIME_SLICES = tuple(
 FIGURE_MEASURES = (*_READ, "orders")
 
 
-def figures(sums: Mapping[str, int], orders: int | None) -> dict:
+def figures(sums: Mapping[str, int], orders: int | None) -> Figures:
     """Every figure of the design from summed counts (and orders, when known)."""
     get = sums.get
     return _figures(tuple([get(name, 0) for name in _READ]), orders)
@@ -427,7 +439,7 @@ def figure_reader(names: tuple[str, ...]) -> Callable[[Sequence[int]], Sequence[
     return lambda sums: pick((*sums, 0))
 
 
-def _figures(counts: Sequence[int], orders: int | None) -> dict:
+def _figures(counts: Sequence[int], orders: int | None) -> Figures:
     """Every figure from the counts in `_READ` order: the one definition.
 
     Called once per row of a report (1,202 stores in a by-store summary), so
@@ -487,7 +499,7 @@ FIGURES = tuple(figures({}, None))
 # The summary: every figure per group, with totals and definitions.
 
 
-def summary(query: Query, names: tuple[str, ...] = FIGURE_MEASURES) -> dict:
+def summary(query: Query, names: tuple[str, ...] = FIGURE_MEASURES) -> dict[str, Any]:
     """Every figure per period or dimension value, totals and definitions.
 
     `names` reads only those measures (without "orders": no orders either);
@@ -501,7 +513,7 @@ def summary(query: Query, names: tuple[str, ...] = FIGURE_MEASURES) -> dict:
     read, table = _sum_table(query, (group,), names=names)
     sums = {key[0]: values for key, values in table.items()}
     empty = (0,) * len(read)
-    orders: dict = {}
+    orders: dict[Any, int] = {}
     total_orders = None
     if orders_known:
         if group == "reason":  # orders have no reason: every row's are the total
@@ -554,7 +566,7 @@ def _orders_total(query: Query) -> int:
     return _sums(query, orders_only=True)[()]["orders"]
 
 
-def totals(query: Query) -> dict:
+def totals(query: Query) -> Figures:
     """Every figure over the whole window (no grouping) and its raw sums."""
     sums = _sums(query)[()]
     orders = None
@@ -563,7 +575,9 @@ def totals(query: Query) -> dict:
     return {**figures(sums, orders), "_sums": sums}
 
 
-def _fill_periods(rows: dict, query: Query, empty: tuple[int, ...]) -> None:
+def _fill_periods(
+    rows: dict[Any, tuple[int, ...]], query: Query, empty: tuple[int, ...]
+) -> None:
     """Add the empty periods of the window (up to today), so charts show gaps."""
     keys = [k for k in rows if k is not None]
     start = query.date_from or (min(keys) if keys else None)
@@ -590,11 +604,13 @@ def _next_period(group: str, key: date) -> date:
     return key + timedelta(days=7 if group == "week" else 1)
 
 
-def _sort_key(key) -> tuple:
+def _sort_key(key: Any) -> tuple[bool, str]:
     return (key is None, str(key) if not isinstance(key, int) else f"{key:012d}")
 
 
-def format_key(group: str, key, names: Mapping | None = None) -> str | int | None:
+def format_key(
+    group: str, key: Any, names: Mapping[Any, str] | None = None
+) -> str | int | None:
     """Periods as YYYY-MM-DD (a week: its Monday) or YYYY-MM; a category by its
     code and an agent by username (from `names`); other values as they are."""
     if key is None:
@@ -605,10 +621,11 @@ def format_key(group: str, key, names: Mapping | None = None) -> str | int | Non
         return f"{key:%Y-%m-%d}"
     if group in ("category", "agent"):
         return (names or {}).get(key)
-    return key
+    shown: str | int = key  # a store id, a region, a reason code
+    return shown
 
 
-def _key_names(group: str, keys: Iterable) -> dict:
+def _key_names(group: str, keys: Iterable[Any]) -> dict[Any, str]:
     """Category codes or agents' usernames for their ids, in one query."""
     ids = [k for k in keys if k]
     if group == "category":
@@ -618,7 +635,7 @@ def _key_names(group: str, keys: Iterable) -> dict:
     return {}
 
 
-def _labels(group: str, keys: Iterable) -> dict:
+def _labels(group: str, keys: Iterable[Any]) -> dict[Any, str]:
     keys = [k for k in keys if k not in (None, "", 0)]
     if group == "store":
         stores = Store.objects.values_list("pk", "name")
@@ -645,7 +662,7 @@ HISTORY_MEASURES = (
 )  # fmt: skip
 
 
-def store_history(*, dispute, days: int = 90) -> dict:
+def store_history(*, dispute: Dispute, days: int = 90) -> dict[str, Any]:
     """The store's cases opened in the last `days` days (China time), this one
     excluded: how many, still open, intervened, merchant at fault, how closed."""
     today = local_day(timezone.now())
@@ -671,7 +688,9 @@ def store_history(*, dispute, days: int = 90) -> dict:
 RESPONSE_MEASURES = ("cases", "response_in_time", *HISTOGRAMS["response"])
 
 
-def merchant_response_figures(*, stores: Iterable[int], days: int = 90) -> dict:
+def merchant_response_figures(
+    *, stores: Iterable[int], days: int = 90
+) -> dict[str, Any]:
     """A merchant's answers to the cases opened in the last `days` days
     (China time) in `stores`: how many cases, how many answered, how many by
     the deadline, and the median hours to the first answer (within a bucket
@@ -683,7 +702,7 @@ def merchant_response_figures(*, stores: Iterable[int], days: int = 90) -> dict:
         stores=frozenset(stores),
     )
     sums = _sums(query, names=RESPONSE_MEASURES)[()]
-    answered = sum(histogram(sums, "response"))
+    answered = sum(sums[column] for column in HISTOGRAMS["response"])
     return {
         "cases": sums["cases"],
         "answered": answered,
