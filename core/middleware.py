@@ -28,7 +28,9 @@ def json_depth(raw: bytes) -> int:
     return deepest
 
 
-def _refusal(request: HttpRequest, status: int, message: str, code: str):
+def _refusal(
+    request: HttpRequest, status: int, message: str, code: str
+) -> HttpResponse:
     if request.path.startswith("/api/"):
         body = {"message": message, "code": code, "errors": {}}
         return JsonResponse(
@@ -43,7 +45,7 @@ class HostileInputMiddleware:
     """Oversized bodies (413), NUL bytes in the address (404/400), JSON nested
     deeper than MAX_JSON_DEPTH (400); Permissions-Policy on every response."""
 
-    def __init__(self, get_response: Callable) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

@@ -42,7 +42,8 @@ class ReportRowSerializer(serializers.Serializer):
         allow_null=True,
         help_text="The period (YYYY-MM-DD, YYYY-MM) or the dimension's value.",
     )
-    label = serializers.CharField(allow_null=True)
+    # "label" is the contract's name; the stubs type Field.label as text.
+    label = serializers.CharField(allow_null=True)  # type: ignore[assignment]
     cases = serializers.IntegerField()
     interventions = serializers.IntegerField()
     intervention_rate = serializers.DecimalField(
@@ -111,7 +112,7 @@ class SummaryRowSerializer(serializers.Serializer):
         help_text="The period (YYYY-MM-DD, a week's Monday, YYYY-MM), a store id, "
         "a category code, a region, a reason code or an agent's username."
     )
-    label = serializers.CharField(allow_null=True)
+    label = serializers.CharField(allow_null=True)  # type: ignore[assignment]
 
     def get_fields(self):
         fields = super().get_fields()

@@ -26,7 +26,8 @@ def funnel(steps: list[tuple[str, int | None]]) -> list[dict]:
     """Bars for orders → cases → … → overturns, each sized against the first
     step it can be compared with, with its share of the step before."""
     top = next((v for _n, v in steps if v), 0) or 1
-    out, previous = [], None
+    out: list[dict] = []
+    previous: int | None = None
     for name, value in steps:
         share = value / previous if value is not None and previous else None
         out.append(

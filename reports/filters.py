@@ -6,6 +6,8 @@ category, region, reason or agent nobody has) is an error, never ignored.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
@@ -77,7 +79,7 @@ class ReportFilterForm(forms.Form):
         self.fields["group_by"].initial = default_group
         categories = list(Category.objects.values_list("code", "name", "pk"))
         self.category_ids = {code: pk for code, _name, pk in categories}
-        self.fields["category"].choices = _blank(_("All categories")) + [
+        self._choices("category").choices = _blank(_("All categories")) + [
             (code, name) for code, name, _pk in categories
         ]
         self._agents: list[User] | None = None
@@ -87,9 +89,12 @@ class ReportFilterForm(forms.Form):
             self._agents = []
         # Read when the list is shown or an agent is named, not otherwise
         # (the join reads every user: most of them are buyers).
-        self.fields["agent"].choices = lambda: (
+        self._choices("agent").choices = lambda: (
             _blank(_("All agents")) + [(u.username, str(u)) for u in self.agents()]
         )
+
+    def _choices(self, name: str) -> forms.ChoiceField:
+        return cast(forms.ChoiceField, self.fields[name])
 
     def agents(self) -> list[User]:
         if self._agents is None:
@@ -122,8 +127,8 @@ class ReportFilterForm(forms.Form):
             raise forms.ValidationError(_("No such store."), code="unknown")
         return store
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             raise forms.ValidationError(_("The start date is after the end date."))

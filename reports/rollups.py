@@ -423,6 +423,7 @@ def _count_orders(window: dict) -> None:
         .order_by()
     )
     select, params = placed.query.sql_with_params()
+    values: list[Any] = [_STORE_DAY, BLANK["reason"], BLANK["agent"], *params]
     qn = connection.ops.quote_name
     table = qn(Rollup._meta.db_table)
     keys = ", ".join(qn(c) for c in KEY_COLUMNS)
@@ -436,4 +437,4 @@ def _count_orders(window: dict) -> None:
         f"DO UPDATE SET orders = {table}.orders + excluded.orders"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [_STORE_DAY, BLANK["reason"], BLANK["agent"], *params])
+        cursor.execute(sql, values)

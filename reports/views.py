@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, time, timedelta
+from typing import cast
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -78,7 +80,8 @@ def _form(request: HttpRequest, default_group: str) -> ReportFilterForm:
     data = request.GET.copy()
     data.pop("format", None)
     data.setdefault("group_by", default_group)
-    return ReportFilterForm(data, user=request.user, default_group=default_group)
+    user = cast(User, request.user)  # every report view is @login_required
+    return ReportFilterForm(data, user=user, default_group=default_group)
 
 
 def _invalid(request, template: str, form, **context) -> HttpResponse:
@@ -229,7 +232,7 @@ def service(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def outliers(request: HttpRequest) -> HttpResponse:
+def outliers(request: HttpRequest) -> HttpResponseBase:
     """Stores whose intervention rate is far above their category's."""
     _staff_only(request)
     form = _form(request, "store")
@@ -259,7 +262,7 @@ def outliers(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def agents(request: HttpRequest) -> HttpResponse:
+def agents(request: HttpRequest) -> HttpResponseBase:
     """Each agent against the team for the same reasons: consistency."""
     _staff_only(request)
     form = _form(request, "agent")
