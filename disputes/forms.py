@@ -22,7 +22,7 @@ from .actions import (
     service_kwargs,
 )
 from .choices import Reason, Remedy
-from .rules_pure import description_refusal
+from .rules_pure import EVIDENCE_DESCRIPTION_MAX, description_refusal
 
 MAX_FILES = 5
 UPLOAD_ACCEPT = ",".join(ACCEPTED_TYPES)
@@ -91,7 +91,9 @@ class DisputeOpenForm(forms.Form):
         widget=MultipleFileInput(attrs={"accept": UPLOAD_ACCEPT}),
     )
     evidence_note = forms.CharField(
-        label=_("About the files"), max_length=500, required=False
+        label=_("About the files"),
+        max_length=EVIDENCE_DESCRIPTION_MAX,
+        required=False,
     )
 
     def __init__(self, *args, **kwargs):
@@ -135,7 +137,7 @@ class EvidenceForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": UPLOAD_ACCEPT}),
     )
     description = forms.CharField(
-        label=_("Description"), max_length=500, required=False
+        label=_("Description"), max_length=EVIDENCE_DESCRIPTION_MAX, required=False
     )
 
     def clean_file(self) -> UploadedFile:

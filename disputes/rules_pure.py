@@ -19,6 +19,9 @@ from .policy import Policy
 
 ZERO = Decimal("0.00")
 
+# The most an evidence file's description may say (Evidence.description).
+EVIDENCE_DESCRIPTION_MAX = 500
+
 # Reasons whose claim the merchant cannot judge without the buyer's account.
 DESCRIPTION_REQUIRED = frozenset(
     {

@@ -50,7 +50,7 @@ from disputes.models import (
     Ruling,
 )
 from disputes.presentation import party_note, shown_name
-from disputes.rules_pure import DESCRIPTION_REQUIRED
+from disputes.rules_pure import DESCRIPTION_REQUIRED, EVIDENCE_DESCRIPTION_MAX
 from disputes.services import available_actions
 
 from .lean import LeanReadMixin
@@ -340,7 +340,10 @@ class EvidenceSerializer(serializers.ModelSerializer):
 class EvidenceUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="JPEG, PNG, GIF, WebP, PDF or MP4.")
     description = StrictCharField(
-        max_length=500, required=False, allow_blank=True, default=""
+        max_length=EVIDENCE_DESCRIPTION_MAX,
+        required=False,
+        allow_blank=True,
+        default="",
     )
 
 

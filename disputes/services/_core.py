@@ -325,6 +325,19 @@ def require_text(value: str, *, field: str, label: str) -> str:
     return text
 
 
+def limit_text(value: str, *, field: str, most: int) -> str:
+    """`value` stripped; a field error when more than `most` characters are left
+    (never cut: what a party wrote is kept whole or refused)."""
+    text = value.strip()
+    if len(text) > most:
+        raise ValidationFailed(
+            _("Write at most %(most)s characters (this has %(count)s).")
+            % {"most": most, "count": len(text)},
+            errors={field: [_("At most %(most)s characters.") % {"most": most}]},
+        )
+    return text
+
+
 def require_positive(amount: Decimal, *, field: str = "amount") -> Decimal:
     """`amount` when it is more than zero; a field error otherwise."""
     if amount <= 0:

@@ -33,7 +33,8 @@ from ..models import (
     PlatformRule,
 )
 from ..models.guards import may_work_on
-from ._core import actor_role, require_text
+from ..rules_pure import EVIDENCE_DESCRIPTION_MAX
+from ._core import actor_role, limit_text, require_text
 from .events import event_publish
 
 
@@ -114,6 +115,9 @@ def evidence_upload(
     """Store an evidence file (type checked by content) and answer open requests."""
     case = _visible_case(dispute, actor)
     party = _check_contributor(case, actor)
+    description = limit_text(
+        description or "", field="description", most=EVIDENCE_DESCRIPTION_MAX
+    )
     sha256, content_type, extension = _read_upload(file)
     request = None
     if party is not None:
@@ -132,7 +136,7 @@ def evidence_upload(
         extension=extension,
         size=file.size or 0,
         sha256=sha256,
-        description=(description or "").strip()[:500],
+        description=description,
         request=request,
     )
     evidence.file.save("upload", file, save=False)

@@ -11,12 +11,15 @@ from django.utils import translation
 from core.errors import ActionNotPermitted, InvalidTransition, ValidationFailed
 from disputes import selectors, services
 from disputes.downloads import evidence_response
+from disputes.models import Evidence
+from disputes.rules_pure import EVIDENCE_DESCRIPTION_MAX
 from tests.factories import case_in_state, manager
 
 pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.7\n" + b"0" * 64
+FULL = "破" * EVIDENCE_DESCRIPTION_MAX  # as long as a description may be
 
 
 def upload(name, content, content_type="application/octet-stream"):
@@ -95,6 +98,52 @@ class TestEvidence:
                 actor=story.buyer,
                 file=upload("big.pdf", PDF + b"0" * 100),
             )
+
+    @pytest.mark.parametrize(
+        "description, kept",
+        [
+            (
+                "  " + "破" * EVIDENCE_DESCRIPTION_MAX + "\n",
+                "破" * EVIDENCE_DESCRIPTION_MAX,
+            ),
+            ("  破洞  ", "破洞"),
+            ("", ""),
+        ],
+    )
+    def test_a_description_is_kept_whole(self, description, kept):
+        story = case_in_state("verification")
+        evidence = services.evidence_upload(
+            dispute=story.case,
+            actor=story.buyer,
+            file=upload("p.png", PNG),
+            description=description,
+        )
+        evidence.refresh_from_db()
+        assert evidence.description == kept
+
+    def test_a_description_too_long_is_refused_never_cut(self):
+        """The service refuses what the form and the API refuse, for any caller
+        (it used to cut it at 500 characters without a word)."""
+        story = case_in_state("verification")
+        events = story.case.events.count()
+        with (
+            translation.override("zh-hans"),
+            pytest.raises(ValidationFailed) as refused,
+        ):
+            services.evidence_upload(
+                dispute=story.case,
+                actor=story.buyer,
+                file=upload("p.png", PNG),
+                description="破" * (EVIDENCE_DESCRIPTION_MAX + 1),
+            )
+        assert list(refused.value.errors) == ["description"]
+        assert str(refused.value) == "最多写 500 个字（现在有 501 个）。"
+        assert not story.case.evidence.exists()
+        assert story.case.events.count() == events
+
+    def test_the_limit_is_the_stored_fields(self):
+        field = Evidence._meta.get_field("description")
+        assert field.max_length == EVIDENCE_DESCRIPTION_MAX
 
     def test_answers_the_open_request_for_that_party(self):
         story = case_in_state("verification")
