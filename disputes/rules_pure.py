@@ -14,6 +14,8 @@ from typing import Protocol
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.workcalendar import add_working_hours
+
 from .choices import DeadlineKind, MerchantResponse, Outcome, Reason, State
 from .policy import Policy
 
@@ -71,7 +73,9 @@ def deadline_for(
     elif state == State.RULED:
         return case.appeal_deadline_at, DeadlineKind.APPEAL_WINDOW
     elif state == State.APPEAL and appeal_filed_at is not None:
-        return appeal_filed_at + policy.ruling_sla, DeadlineKind.APPEAL_REVIEW
+        # A supervisor's target: working hours, like the agents' targets.
+        due = add_working_hours(appeal_filed_at, policy.ruling_sla_hours)
+        return due, DeadlineKind.APPEAL_REVIEW
     return None, ""
 
 

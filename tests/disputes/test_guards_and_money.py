@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -15,6 +16,7 @@ from core.errors import (
     NotVisible,
     ValidationFailed,
 )
+from core.workcalendar import add_working_hours
 from disputes import services
 from disputes.models import Dispute, PlatformRule, Ruling
 from orders.models import Order, OrderStatus, Refund
@@ -404,7 +406,7 @@ def test_appeal_review_deadline_counts_from_filing():
     story = case_in_state("appeal")
     filed = story.case.appeal_record.filed_at
     assert story.case.deadline_kind == "appeal_review"
-    assert story.case.deadline_at == filed + timedelta(hours=72)
+    assert story.case.deadline_at == add_working_hours(filed, 72)
     with time_machine.travel(timezone.now() + timedelta(hours=5)):
         services.message_post(dispute=story.case, actor=story.buyer, body="补充")
         case = services.dispute_uphold(
@@ -421,3 +423,21 @@ def test_accept_proposal_is_offered_only_to_a_party_who_has_not_accepted():
     case = services.dispute_accept_proposal(dispute=story.case, actor=story.buyer)
     assert "accept_proposal" not in services.available_actions(case, story.buyer)
     assert "accept_proposal" in services.available_actions(case, story.merchant)
+
+
+def test_appeal_review_target_counts_working_hours_over_national_day():
+    """An appeal filed on Wednesday 30 September 2026 at 20:00 (China time):
+    one working hour that evening, 1-7 October off, Saturday 10 October a
+    make-up working day; 72 working hours of 09:00-21:00 end on Wednesday
+    14 October at 20:00."""
+    filed = datetime(2026, 9, 30, 20, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with time_machine.travel(filed - timedelta(days=2), tick=False):
+        story = case_in_state("ruled")
+    with time_machine.travel(filed, tick=False):
+        case = services.dispute_appeal(
+            dispute=story.case, actor=story.merchant, reason="证据没有被看到"
+        )
+    assert case.deadline_kind == "appeal_review"
+    assert case.deadline_at == datetime(
+        2026, 10, 14, 20, tzinfo=ZoneInfo("Asia/Shanghai")
+    )
