@@ -410,7 +410,7 @@ ACTIONS: dict[str, Action] = {
             _("Ruling overturned"),
             "dispute.overturned",
             SUPERVISOR,
-            fields=DECISION,
+            fields=(*DECISION, COMPENSATION),
             moves_money=True,
             essential=True,
         ),
@@ -536,6 +536,7 @@ REFUND_NOTES: dict[str, Promise] = {
     "ruling": _("Platform ruling"),
     "compensation": _("Platform compensation after appeal"),
     "ruling_compensation": _("Compensation awarded by the ruling"),
+    "appeal_compensation": _("Compensation awarded on appeal"),
 }
 
 

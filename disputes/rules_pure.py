@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -111,19 +111,40 @@ def auto_refund_amount(claimed: Decimal, refundable: Decimal) -> Decimal:
     return min(claimed, refundable)
 
 
-def overturn_money(
-    *, outcome: str, awarded: Decimal, refunded: Decimal
-) -> tuple[Decimal, Decimal]:
-    """(refund to the buyer, platform compensation to the merchant) of an overturn.
+class OverturnMoney(NamedTuple):
+    """What an overturn moves, beyond what the ruling already paid."""
 
-    A larger buyer amount refunds the difference; a merchant win after a
-    refund claws nothing back: the platform compensates the merchant.
+    refund: Decimal  # more refunded to the buyer, by the merchant
+    buyer_compensation: Decimal  # more compensation to the buyer, by the merchant
+    platform_compensation: Decimal  # to the merchant, from the platform
+
+
+def overturn_money(
+    *,
+    outcome: str,
+    awarded: Decimal,
+    refunded: Decimal,
+    compensation_due: Decimal = ZERO,
+    compensation_paid: Decimal = ZERO,
+) -> OverturnMoney:
+    """The money of an overturn: the new decision (refund `awarded` and
+    compensation `compensation_due` when the buyer wins) against what the
+    ruling paid (`refunded`, `compensation_paid`).
+
+    What the buyer is now owed beyond that, the merchant pays. Nothing is
+    ever clawed back from the buyer: what the ruling paid beyond the new
+    decision, the platform pays back to the merchant. So the merchant bears
+    exactly the new decision, and the buyer never loses money on an appeal.
     """
-    if outcome == Outcome.BUYER and awarded > refunded:
-        return awarded - refunded, ZERO
-    if outcome == Outcome.MERCHANT and refunded > 0:
-        return ZERO, refunded
-    return ZERO, ZERO
+    buyer_wins = outcome == Outcome.BUYER
+    refund_due = awarded if buyer_wins else ZERO
+    compensation_due = compensation_due if buyer_wins else ZERO
+    return OverturnMoney(
+        refund=max(refund_due - refunded, ZERO),
+        buyer_compensation=max(compensation_due - compensation_paid, ZERO),
+        platform_compensation=max(refunded - refund_due, ZERO)
+        + max(compensation_paid - compensation_due, ZERO),
+    )
 
 
 # Timeline wording written by the services (in the active language).

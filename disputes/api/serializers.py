@@ -103,6 +103,7 @@ class AppealSerializer(LeanReadMixin, serializers.ModelSerializer):
             "liability",
             "amount",
             "compensation_amount",
+            "buyer_compensation_amount",
             "rule",
             "rule_version",
             "reasoning",

@@ -484,14 +484,16 @@ class BulkCase:
         self.appeal.update(
             outcome=outcome, liability=liability, rule_id=cited.id, amount=awarded
         )
-        difference, compensation = overturn_money(
+        # The demo's rulings award no compensation beyond the refund.
+        money = overturn_money(
             outcome=outcome, awarded=awarded, refunded=self.case["refunded_amount"]
         )
         moved = None
-        if difference:
-            self._refund(at, difference, "overturn")
-            moved = difference
-        elif compensation:
+        if money.refund:
+            self._refund(at, money.refund, "overturn")
+            moved = money.refund
+        elif money.platform_compensation:
+            compensation = money.platform_compensation
             self._refund(at, compensation, "compensation", RefundKind.COMPENSATION)
             self.appeal["compensation_amount"] = moved = compensation
         self._act(

@@ -169,6 +169,12 @@ class Appeal(models.Model):
     compensation_amount = models.DecimalField(
         _("platform compensation"), null=True, blank=True, **MONEY
     )
+    buyer_compensation_amount = models.DecimalField(
+        _("compensation to the buyer"),
+        default=Decimal("0.00"),
+        help_text=_("Under the new decision, paid by the merchant (假一赔三)."),
+        **MONEY,
+    )
     rule = models.ForeignKey(
         PlatformRule,
         on_delete=models.PROTECT,

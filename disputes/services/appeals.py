@@ -20,6 +20,7 @@ from ._core import (
     refund,
     require_text,
 )
+from .compensation import check_compensation, compensation_due, compensation_top_up
 from .platform import decision_amount
 
 
@@ -81,15 +82,19 @@ def dispute_overturn(
     rule: PlatformRule,
     reasoning: str,
     amount: Decimal | None = None,
+    compensation: bool = False,
     expected_version: int | None = None,
 ) -> Dispute:
-    """A supervisor replaces the ruling.
+    """A supervisor replaces the ruling, compensation included.
 
-    A larger buyer amount refunds the difference; a merchant win after a
-    refund claws nothing back: the platform compensates the merchant.
+    What the buyer is owed beyond what the ruling paid (a larger amount, more
+    compensation), the merchant pays; nothing is clawed back from the buyer:
+    what the ruling paid beyond the new decision, the platform pays back to
+    the merchant (`rules_pure.overturn_money`).
     """
     awarded = decision_amount(outcome=outcome, amount=amount)
     text = require_text(reasoning, field="reasoning", label=_("Reasoning"))
+    check_compensation(rule=rule, outcome=outcome, wanted=compensation)
     with case_action(
         dispute=dispute,
         actor=actor,
@@ -98,10 +103,11 @@ def dispute_overturn(
     ) as step:
         case = step.case
         ruling = case.ruling
-        if (outcome, liability, awarded) == (
+        if (outcome, liability, awarded, compensation) == (
             ruling.outcome,
             ruling.liability,
             ruling.amount,
+            ruling.compensation_amount > 0,
         ):
             raise ValidationFailed(
                 _("That decision is the ruling itself: uphold it instead."),
@@ -112,17 +118,24 @@ def dispute_overturn(
         _decide(appeal, actor, Decision.OVERTURNED, text)
         appeal.outcome, appeal.liability, appeal.rule = outcome, liability, rule
         appeal.amount = awarded
-        difference, compensation = overturn_money(
-            outcome=outcome, awarded=awarded, refunded=case.refunded_amount
+        due = compensation_due(rule=rule, amount=awarded, wanted=compensation)
+        appeal.buyer_compensation_amount = due
+        money = overturn_money(
+            outcome=outcome,
+            awarded=awarded,
+            refunded=case.refunded_amount,
+            compensation_due=due,
+            compensation_paid=ruling.compensation_amount,
         )
-        moved: Decimal | None = None
-        if difference:
-            refund(case, difference, label="overturn")
-            moved = difference
-        elif compensation:
-            compensate_merchant(case, compensation, label="compensation")
-            appeal.compensation_amount = compensation
-            moved = compensation
+        if money.refund:
+            refund(case, money.refund, label="overturn")
+        if money.buyer_compensation:
+            compensation_top_up(case=case, amount=money.buyer_compensation)
+        if money.platform_compensation:
+            compensate_merchant(case, money.platform_compensation, label="compensation")
+            appeal.compensation_amount = money.platform_compensation
+        to_buyer = money.refund + money.buyer_compensation
+        moved = to_buyer or money.platform_compensation or None
         appeal.save()
         step.log(note=decision_note(rule.code, rule.version, text), amount=moved)
     return case

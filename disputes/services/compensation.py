@@ -38,6 +38,23 @@ def check_compensation(*, rule: PlatformRule, outcome: str, wanted: bool) -> Non
         )
 
 
+def compensation_due(*, rule: PlatformRule, amount: Decimal, wanted: bool) -> Decimal:
+    """The compensation a decision awards: the rule's, on the refunded price."""
+    return rule.compensation_for(amount) if wanted else ZERO
+
+
+def compensation_top_up(*, case: Dispute, amount: Decimal) -> None:
+    """More compensation to the buyer after an appeal; the merchant pays it."""
+    refund_create(
+        order=case.order,
+        amount=amount,
+        idempotency_key=f"{case.number}:appeal_compensation",
+        kind=RefundKind.BUYER_COMPENSATION,
+        dispute=case,
+        note="appeal_compensation",
+    )
+
+
 def compensation_award(*, case: Dispute, ruling: Ruling) -> Decimal:
     """Record the compensation the ruling's rule provides; the merchant pays it."""
     amount = ruling.rule.compensation_for(ruling.amount)

@@ -136,3 +136,122 @@ def test_escalation_is_only_for_negotiations(api):
     story = f.case_in_state("complaint")
     response = act(api(story.agent), story.case.number, "escalate", party="buyer")
     assert response.status_code == 409
+
+
+# Compensation on appeal: the merchant bears exactly the final decision, the
+# buyer never loses money (nothing is clawed back), the platform pays the rest.
+D = Decimal
+
+
+def _appealed(api, ruled: str, compensation: bool):
+    """A ¥299.00 order; the agent rules ¥`ruled` for the buyer under the
+    counterfeit rule (with or without its compensation); the merchant appeals."""
+    _counterfeit_rule()
+    story = f.case_in_state("verification", amount="299.00", total=D("299.00"))
+    ruling = {
+        "outcome": "buyer",
+        "liability": "merchant",
+        "rule": "counterfeit",
+        "amount": ruled,
+        "reasoning": "鉴定报告显示为假冒商品",
+        "compensation": compensation,
+    }
+    assert act(api(story.agent), story.case.number, "rule", **ruling).status_code == 200
+    appeal = {"reason": "鉴定机构不具资质"}
+    assert (
+        act(api(story.merchant), story.case.number, "appeal", **appeal).status_code
+        == 200
+    )
+    return story
+
+
+def _lines(case) -> dict[str, list[Decimal]]:
+    lines: dict[str, list[Decimal]] = {}
+    for refund in Refund.objects.filter(dispute=case).order_by("pk"):
+        lines.setdefault(refund.kind, []).append(refund.amount)
+    return lines
+
+
+@pytest.mark.parametrize(
+    "ruled, ruled_comp, outcome, amount, comp, new_lines, platform, buyer_comp",
+    [
+        # Overturned for the merchant: the refund and the compensation the
+        # merchant paid come back to the merchant from the platform.
+        ("120.00", True, "merchant", None, False,
+         {"compensation": ["620.00"]}, "620.00", "0.00"),
+        # More for the buyer: the merchant pays the difference of both lines.
+        ("120.00", True, "buyer", "299.00", True,
+         {"refund": ["179.00"], "buyer_compensation": ["397.00"]}, None, "897.00"),
+        # The same refund, no compensation after all: paid back by the platform.
+        ("299.00", True, "buyer", "299.00", False,
+         {"compensation": ["897.00"]}, "897.00", "0.00"),
+        # Less for the buyer (¥120, compensation at its ¥500 minimum).
+        ("299.00", True, "buyer", "120.00", True,
+         {"compensation": ["576.00"]}, "576.00", "500.00"),
+        # Compensation the agent did not award, awarded on appeal.
+        ("120.00", False, "buyer", "120.00", True,
+         {"buyer_compensation": ["500.00"]}, None, "500.00"),
+    ],
+)  # fmt: skip
+def test_an_overturn_settles_the_compensation_too(
+    api, ruled, ruled_comp, outcome, amount, comp, new_lines, platform, buyer_comp
+):
+    story = _appealed(api, ruled, ruled_comp)
+    before = _lines(story.case)
+    decision = {
+        "outcome": outcome,
+        "liability": "merchant" if outcome == "buyer" else "buyer",
+        "rule": "counterfeit",
+        "reasoning": "复核改判",
+        "compensation": comp,
+    }
+    if amount:
+        decision["amount"] = amount
+    response = act(api(story.supervisor), story.case.number, "overturn", **decision)
+    assert response.status_code == 200, response.json()
+    after = _lines(story.case)
+    added = {
+        kind: [str(a) for a in amounts[len(before.get(kind, [])) :]]
+        for kind, amounts in after.items()
+        if len(amounts) > len(before.get(kind, []))
+    }
+    assert added == new_lines
+    appeal = response.json()["appeal"]
+    assert appeal["compensation_amount"] == platform
+    assert appeal["buyer_compensation_amount"] == buyer_comp
+    # The merchant bears exactly the final decision; the buyer lost nothing.
+    paid = sum(sum(after.get(k, []), D(0)) for k in ("refund", "buyer_compensation"))
+    back = sum(after.get("compensation", []), D(0))
+    assert paid - back == D(amount or 0) + D(buyer_comp)
+    assert paid >= sum(sum(v) for k, v in before.items() if k != "compensation")
+
+
+def test_an_overturn_repeating_the_ruling_with_its_compensation_is_refused(api):
+    story = _appealed(api, "120.00", True)
+    decision = {
+        "outcome": "buyer",
+        "liability": "merchant",
+        "rule": "counterfeit",
+        "amount": "120.00",
+        "reasoning": "同原裁定",
+        "compensation": True,
+    }
+    response = act(api(story.supervisor), story.case.number, "overturn", **decision)
+    assert response.status_code == 400
+    assert "outcome" in response.json()["errors"]
+    assert Dispute.objects.get(pk=story.case.pk).state == "appeal"
+
+
+def test_compensation_on_an_overturn_for_the_merchant_is_refused(api):
+    story = _appealed(api, "120.00", True)
+    decision = {
+        "outcome": "merchant",
+        "liability": "buyer",
+        "rule": "counterfeit",
+        "reasoning": "买家提供的鉴定不实",
+        "compensation": True,
+    }
+    response = act(api(story.supervisor), story.case.number, "overturn", **decision)
+    assert response.status_code == 400
+    assert "compensation" in response.json()["errors"]
+    assert Dispute.objects.get(pk=story.case.pk).state == "appeal"
