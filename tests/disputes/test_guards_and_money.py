@@ -441,3 +441,29 @@ def test_appeal_review_target_counts_working_hours_over_national_day():
     assert case.deadline_at == datetime(
         2026, 10, 14, 20, tzinfo=ZoneInfo("Asia/Shanghai")
     )
+
+
+def test_the_migration_recounts_deadlines_of_cases_already_under_appeal():
+    """disputes 0017: a case appealed under the old rule (calendar time) gets
+    the working-hours deadline; a case in another state keeps its own."""
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    recount = import_module(
+        "disputes.migrations.0017_appeal_review_working_hours"
+    ).recount
+    appealed = case_in_state("appeal")
+    filed = appealed.case.appeal_record.filed_at
+    Dispute.objects.filter(pk=appealed.case.pk).update(
+        deadline_at=filed + timedelta(hours=72)  # the old calendar-time target
+    )
+    other = case_in_state("ruled")
+    before = Dispute.objects.get(pk=other.case.pk).deadline_at
+    recount(apps, SimpleNamespace(connection=connection))
+    assert Dispute.objects.get(pk=appealed.case.pk).deadline_at == add_working_hours(
+        filed, 72
+    )
+    assert Dispute.objects.get(pk=other.case.pk).deadline_at == before
