@@ -269,3 +269,62 @@ def test_fake_one_pay_three_ruling_seen_by_both_parties(
         assert "商家向买家赔付" in text and "¥1,089.00" in text
         shot(page, name)
         assert story.agent.username not in page.content()
+
+
+def test_compensation_settled_on_appeal_seen_by_both_parties(
+    live_server, new_page, shot, people
+):
+    """The ruling's 假一赔三 is revisited by the supervisor: a smaller amount,
+    compensation at the rule's minimum; the excess is the platform's."""
+    from disputes.models import PlatformRule
+
+    base = live_server.url
+    rule = PlatformRule.objects.create(
+        code="counterfeit",
+        version=1,
+        title="假冒商品处理规则（假一赔三）",
+        text="经核实为假冒商品的，商家退还货款，并按货款的三倍赔付，最低 500 元。",
+        compensation_multiple=Decimal("3"),
+        compensation_minimum=Decimal("500.00"),
+    )
+    story = f.case_in_state("verification", order=people["order"], amount="363.00")
+    services.dispute_rule(
+        dispute=story.case,
+        actor=story.agent,
+        outcome="buyer",
+        liability="merchant",
+        amount=Decimal("363.00"),
+        rule=rule,
+        reasoning="品牌方鉴定报告确认为假冒商品。",
+        compensation=True,
+    )
+    services.dispute_appeal(
+        dispute=story.case, actor=people["store"].owner, reason="只有一件是假货。"
+    )
+    services.dispute_overturn(
+        dispute=story.case,
+        actor=story.supervisor,
+        outcome="buyer",
+        liability="merchant",
+        amount=Decimal("121.00"),
+        rule=rule,
+        reasoning="三件中仅一件经鉴定为假冒，按一件退款并赔付。",
+        compensation=True,
+    )
+    for who, size, name in (
+        (people["buyer"], PHONE, "parties-16-phone-appeal-compensation-buyer"),
+        (
+            people["store"].owner,
+            DESKTOP,
+            "parties-17-desktop-appeal-compensation-merchant",
+        ),
+    ):
+        page = new_page(locale=ZH, **size)
+        _sign_in(page, base, who)
+        page.goto(f"{base}{story.case.get_absolute_url()}")
+        text = page.locator(".appeal").inner_text()
+        assert "改判" in text and "¥121.00" in text, text
+        assert "商家向买家赔付" in text and "¥500.00" in text, text
+        # 363 + 1,089 paid under the ruling; 121 + 500 due now: 831 back.
+        assert "平台向商家补偿" in text and "¥831.00" in text, text
+        shot(page, name)
