@@ -29,8 +29,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, cast
 
 from django.db import connection, transaction
+from django.db.models import Model
 from django.test import override_settings
 from django.utils import timezone, translation
 
@@ -152,10 +154,19 @@ def seed_demo(
     return result
 
 
-def _derived_models() -> list:
+Derived = tuple[type[Model], list[dict[str, Any]]]
+
+
+def _derived(cases: list[Any]) -> list[Derived]:
+    """What the listeners of `cases_bulk_built` derive from `cases`: for each,
+    the model and the rows it writes."""
+    sent = cases_bulk_built.send(sender=Dispute, cases=cases)
+    return [cast(Derived, response) for _receiver, response in sent]
+
+
+def _derived_models() -> list[type[Model]]:
     """The models the listeners of `cases_bulk_built` write rows to."""
-    sent = cases_bulk_built.send(sender=Dispute, cases=[])
-    return [model for _receiver, (model, _rows) in sent]
+    return [model for model, _rows in _derived([])]
 
 
 def _pick(
@@ -246,9 +257,7 @@ class Seeder:
         """Chunk `k` in rows with chunk-local ids, what listeners derive included."""
         for serial, script in self._script(k):
             builder.build(script, serial)
-        for _receiver, (model, rows) in cases_bulk_built.send(
-            sender=Dispute, cases=builder.built
-        ):
+        for model, rows in _derived(builder.built):
             for row in rows:
                 self.writer.add(model, row)
         builder.built = []

@@ -11,6 +11,7 @@ column, so the two cannot drift apart unnoticed.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, cast
 
 from core.bulkrows import RowWriter
 from orders.models import Order, OrderItem, Refund, RefundKind
@@ -101,7 +102,7 @@ class BulkCase:
         self.order["id"] = self.order_id
         self.events: list[dict] = []
         self.requests: list[dict] = []
-        self.appeal: dict | None = None
+        self.appeal: dict[str, Any] = {}  # the appeal's columns, once filed
         self.handler_id: int | None = None
         for step in script.plan.steps:
             at = script.opened_at + step.at
@@ -115,8 +116,14 @@ class BulkCase:
         if who == "merchant":
             return self.s.store.owner_id
         if who == "agent":
-            return self.handler_id
+            return self._handler()
         return self.world.known[who]
+
+    def _handler(self) -> int:
+        """The handling agent's id (steps after `take` only)."""
+        if self.handler_id is None:
+            raise ValueError("the script acts as the handler before a take")
+        return self.handler_id
 
     def _role(self, user_id: int | None) -> str:
         if user_id is None:
@@ -159,12 +166,13 @@ class BulkCase:
     def _deadline(self, now) -> None:
         """What refresh_deadline does: the SLA target, then the deadline."""
         case = self.case
-        target = current_target(case, self.policy)
+        clock = cast(Any, case)  # a CaseRow reads its columns as attributes
+        target = current_target(clock, self.policy)
         case["sla_due_at"] = target.due_at if target else None
         case["sla_warn_at"] = target.warn_at if target else None
         filed = self.appeal["filed_at"] if self.appeal else None
         case["deadline_at"], case["deadline_kind"] = deadline_for(
-            case,
+            clock,
             self.policy,
             appeal_filed_at=filed,
             target=(target.kind, target.due_at) if target else None,
@@ -234,7 +242,7 @@ class BulkCase:
         self._post(at, self._user(party), body.strip(), internal=False)
 
     def do_note(self, at, body: str) -> None:
-        self._post(at, self.handler_id, body.strip(), internal=True)
+        self._post(at, self._handler(), body.strip(), internal=True)
 
     def _post(self, at, author: int, text: str, *, internal: bool) -> None:
         message_id = self.writer.add(
@@ -512,7 +520,7 @@ class BulkCase:
         writer.add(Dispute, case)
         for request in self.requests:
             writer.add(EvidenceRequest, request)
-        if self.appeal is not None:
+        if self.appeal:
             writer.add(Appeal, self.appeal)
         for event in self.events:
             writer.add(DisputeEvent, event)

@@ -20,7 +20,7 @@ from accounts.models import User
 from orders.models import Order
 
 from .. import selectors, services
-from ..choices import RequestStatus
+from ..choices import Liability, Outcome, Party, Reason, Remedy, RequestStatus
 from ..models import Dispute, EvidenceRequest, PlatformRule
 from . import vocab
 from .script import CaseScript, World
@@ -36,11 +36,18 @@ class ServiceCase:
 
     def play(self, script: CaseScript, order: Order) -> Dispute:
         self.s, self.order = script, order
-        self.handler: User | None = None
+        self._handler: User | None = None
         for step in script.plan.steps:
             with time_machine.travel(script.opened_at + step.at, tick=False):
                 getattr(self, f"do_{step.action}")(**step.params)
         return self.case
+
+    @property
+    def handler(self) -> User:
+        """The agent handling the case (steps after `take` only)."""
+        if self._handler is None:
+            raise ValueError("the script acts as the handler before a take")
+        return self._handler
 
     def user(self, who: str | int) -> User:
         """A party ("buyer", "merchant", "agent": the handler) or a username."""
@@ -75,8 +82,8 @@ class ServiceCase:
         self.case = services.dispute_open(
             actor=self.user("buyer"),
             order=self.order,
-            reason=s.reason,
-            remedy=s.remedy,
+            reason=Reason(s.reason),
+            remedy=Remedy(s.remedy),
             amount=s.claim,
             description=s.description,
         )
@@ -140,7 +147,7 @@ class ServiceCase:
         )
 
     def do_take(self, by: str, assignee: str) -> None:
-        self.handler = self.user(assignee)
+        self._handler = self.user(assignee)
         self.case = services.dispute_take(
             dispute=self.case,
             actor=self.user(by),
@@ -154,7 +161,7 @@ class ServiceCase:
 
     def do_request_evidence(self, party: str, what: str) -> None:
         self.case = services.dispute_request_evidence(
-            dispute=self.case, actor=self.handler, party=party, note=what
+            dispute=self.case, actor=self.handler, party=Party(party), note=what
         )
 
     def do_evidence_timeout(self) -> None:
@@ -179,8 +186,8 @@ class ServiceCase:
         self.case = services.dispute_rule(
             dispute=self.case,
             actor=self.handler,
-            outcome=outcome,
-            liability=liability,
+            outcome=Outcome(outcome),
+            liability=Liability(liability),
             rule=self._rule(),
             reasoning=reasoning,
             amount=amount if outcome == "buyer" else None,
@@ -210,8 +217,8 @@ class ServiceCase:
         self.case = services.dispute_overturn(
             dispute=self.case,
             actor=self.user(by),
-            outcome=outcome,
-            liability=liability,
+            outcome=Outcome(outcome),
+            liability=Liability(liability),
             rule=self._rule(),
             reasoning=reasoning,
             amount=amount if outcome == "buyer" else None,

@@ -262,7 +262,7 @@ def _verify(p: Plan) -> None:
 
 def _mediate(p: Plan, proposal: bool) -> None:
     p.add("start_mediation", p.hours(0.5, 12))
-    p.deadline = p.taken + p.policy.ruling_sla
+    p.deadline = (p.t if p.taken is None else p.taken) + p.policy.ruling_sla
     p.add("message", p.hours(0.2, 4), party="agent", body=p.say(vocab.AGENT_MESSAGES))
     if proposal:
         p.add(
@@ -490,7 +490,7 @@ def opened_ago(plan: Plan, rng: random.Random, *, days: int = 120) -> timedelta:
         return low + (high - low) * (1 - rng.random() ** 0.5)
     if plan.mode == "due":
         target = plan.due if plan.due is not None else plan.deadline
-        return max(target, last) + timedelta(hours=rng.uniform(1, 30))
+        return max(target or last, last) + timedelta(hours=rng.uniform(1, 30))
     if plan.deadline is None:
         return last + timedelta(hours=rng.uniform(0.5, 72))
     if plan.deadline <= last:

@@ -327,8 +327,16 @@ def build_world(
         stores=stores,
         buyers=buyers,
         known={name: user.pk for name, user in users.items()},
-        roles={users[name].pk: role_of(users[name]).value for name in staff},
+        roles={users[name].pk: _role_code(users[name]) for name in staff},
         policies={code: policy_for(c) for code, c in categories.items()},
         rules=rules,
         files=evidence_files(),
     )
+
+
+def _role_code(user: User) -> str:
+    """A staff account's role code (every demo staff account has one)."""
+    role = role_of(user)
+    if role is None:
+        raise ValueError(f"{user.username} has no role")
+    return role.value
