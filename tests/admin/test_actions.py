@@ -264,3 +264,24 @@ def test_editing_a_rule_publishes_a_new_version(login):
     )
     assert response.status_code == 403
     assert PlatformRule.objects.get(pk=rule.pk).title == "v1"
+
+
+def test_the_overturn_form_offers_the_rules_compensation(login):
+    """The workbench's overturn form takes the compensation choice the action
+    registry declares, and passes it to the service."""
+    from disputes.models import PlatformRule
+
+    rule = PlatformRule.objects.create(
+        code="counterfeit", version=1, title="假一赔三", text="三倍赔付",
+        compensation_multiple=Decimal("3"), compensation_minimum=Decimal("500.00"),
+    )  # fmt: skip
+    story = f.case_in_state("appeal", outcome="merchant")
+    client = login(story.supervisor)
+    page = client.get(act_url(story.case, "overturn")).content.decode()
+    assert 'name="compensation"' in page
+    post_action(
+        client, story.case, "overturn", outcome="buyer", liability="merchant",
+        amount="100.00", rule=rule.code, reasoning="假冒属实", compensation="on",
+    )  # fmt: skip
+    appeal = Dispute.objects.get(pk=story.case.pk).appeal_record
+    assert appeal.buyer_compensation_amount == Decimal("500.00")
