@@ -45,14 +45,7 @@ def compensation_due(*, rule: PlatformRule, amount: Decimal, wanted: bool) -> De
 
 def compensation_top_up(*, case: Dispute, amount: Decimal) -> None:
     """More compensation to the buyer after an appeal; the merchant pays it."""
-    refund_create(
-        order=case.order,
-        amount=amount,
-        idempotency_key=f"{case.number}:appeal_compensation",
-        kind=RefundKind.BUYER_COMPENSATION,
-        dispute=case,
-        note="appeal_compensation",
-    )
+    _pay_buyer(case, amount, "appeal_compensation")
 
 
 def compensation_award(*, case: Dispute, ruling: Ruling) -> Decimal:
@@ -62,12 +55,18 @@ def compensation_award(*, case: Dispute, ruling: Ruling) -> Decimal:
         return ZERO
     ruling.compensation_amount = amount
     ruling.save(update_fields=["compensation_amount"])
+    _pay_buyer(case, amount, "ruling_compensation")
+    return amount
+
+
+def _pay_buyer(case: Dispute, amount: Decimal, note: str) -> None:
+    """The merchant pays the buyer compensation: its own money line, outside
+    the order's refund cap, once per case and decision (`note`)."""
     refund_create(
         order=case.order,
         amount=amount,
-        idempotency_key=f"{case.number}:ruling_compensation",
+        idempotency_key=f"{case.number}:{note}",
         kind=RefundKind.BUYER_COMPENSATION,
         dispute=case,
-        note="ruling_compensation",
+        note=note,
     )
-    return amount

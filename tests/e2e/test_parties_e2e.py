@@ -231,12 +231,10 @@ def test_an_old_rule_version_stays_readable(live_server, new_page, shot, people)
     shot(page, "parties-13-rule-version-diff")
 
 
-def test_fake_one_pay_three_ruling_seen_by_both_parties(
-    live_server, new_page, shot, people
-):
+def _counterfeit_ruling(people):
+    """A ¥363.00 order ruled for the buyer under 假一赔三 (¥1,089.00 on top)."""
     from disputes.models import PlatformRule
 
-    base = live_server.url
     rule = PlatformRule.objects.create(
         code="counterfeit",
         version=1,
@@ -258,13 +256,27 @@ def test_fake_one_pay_three_ruling_seen_by_both_parties(
         reasoning="品牌方鉴定报告确认为假冒商品。",
         compensation=True,
     )
-    for who, size, name in (
-        (people["buyer"], PHONE, "parties-14-phone-compensation-buyer"),
-        (people["store"].owner, DESKTOP, "parties-15-desktop-compensation-merchant"),
+    return story, rule
+
+
+def _as_each_party(new_page, base, story, people, names):
+    """The case page as the buyer (phone) and the merchant (desktop), in Chinese."""
+    for who, size, name in zip(
+        (people["buyer"], people["store"].owner), (PHONE, DESKTOP), names, strict=True
     ):
         page = new_page(locale=ZH, **size)
         _sign_in(page, base, who)
         page.goto(f"{base}{story.case.get_absolute_url()}")
+        yield page, name
+
+
+def test_fake_one_pay_three_ruling_seen_by_both_parties(
+    live_server, new_page, shot, people
+):
+    story, _rule = _counterfeit_ruling(people)
+    names = ("parties-14-phone-compensation-buyer",
+             "parties-15-desktop-compensation-merchant")  # fmt: skip
+    for page, name in _as_each_party(new_page, live_server.url, story, people, names):
         text = page.locator(".decision").inner_text()
         assert "商家向买家赔付" in text and "¥1,089.00" in text
         shot(page, name)
@@ -276,28 +288,7 @@ def test_compensation_settled_on_appeal_seen_by_both_parties(
 ):
     """The ruling's 假一赔三 is revisited by the supervisor: a smaller amount,
     compensation at the rule's minimum; the excess is the platform's."""
-    from disputes.models import PlatformRule
-
-    base = live_server.url
-    rule = PlatformRule.objects.create(
-        code="counterfeit",
-        version=1,
-        title="假冒商品处理规则（假一赔三）",
-        text="经核实为假冒商品的，商家退还货款，并按货款的三倍赔付，最低 500 元。",
-        compensation_multiple=Decimal("3"),
-        compensation_minimum=Decimal("500.00"),
-    )
-    story = f.case_in_state("verification", order=people["order"], amount="363.00")
-    services.dispute_rule(
-        dispute=story.case,
-        actor=story.agent,
-        outcome="buyer",
-        liability="merchant",
-        amount=Decimal("363.00"),
-        rule=rule,
-        reasoning="品牌方鉴定报告确认为假冒商品。",
-        compensation=True,
-    )
+    story, rule = _counterfeit_ruling(people)
     services.dispute_appeal(
         dispute=story.case, actor=people["store"].owner, reason="只有一件是假货。"
     )
@@ -311,17 +302,9 @@ def test_compensation_settled_on_appeal_seen_by_both_parties(
         reasoning="三件中仅一件经鉴定为假冒，按一件退款并赔付。",
         compensation=True,
     )
-    for who, size, name in (
-        (people["buyer"], PHONE, "parties-16-phone-appeal-compensation-buyer"),
-        (
-            people["store"].owner,
-            DESKTOP,
-            "parties-17-desktop-appeal-compensation-merchant",
-        ),
-    ):
-        page = new_page(locale=ZH, **size)
-        _sign_in(page, base, who)
-        page.goto(f"{base}{story.case.get_absolute_url()}")
+    names = ("parties-16-phone-appeal-compensation-buyer",
+             "parties-17-desktop-appeal-compensation-merchant")  # fmt: skip
+    for page, name in _as_each_party(new_page, live_server.url, story, people, names):
         text = page.locator(".appeal").inner_text()
         assert "改判" in text and "¥121.00" in text, text
         assert "商家向买家赔付" in text and "¥500.00" in text, text
