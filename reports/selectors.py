@@ -342,10 +342,10 @@ HISTOGRAMS = {
 _BUCKETS = {time: itemgetter(*columns) for time, columns in HISTOGRAMS.items()}
 
 
-def histogram(sums: Mapping[str, float], time: str) -> tuple[float, ...]:
+def histogram(sums: Mapping[str, int], time: str) -> tuple[int, ...]:
     """The bucket counts of one of the case times (read-only)."""
     try:
-        counts: tuple[float, ...] = _BUCKETS[time](sums)
+        counts: tuple[int, ...] = _BUCKETS[time](sums)
         return counts
     except KeyError:  # sums without some buckets count them as 0
         return tuple(sums.get(column, 0) for column in HISTOGRAMS[time])
@@ -702,7 +702,7 @@ def merchant_response_figures(
         stores=frozenset(stores),
     )
     sums = _sums(query, names=RESPONSE_MEASURES)[()]
-    answered = sum(sums[column] for column in HISTOGRAMS["response"])
+    answered = sum(histogram(sums, "response"))
     return {
         "cases": sums["cases"],
         "answered": answered,

@@ -496,14 +496,14 @@ class BulkCase:
         money = overturn_money(
             outcome=outcome, awarded=awarded, refunded=self.case["refunded_amount"]
         )
-        moved = None
+        # As `dispute_overturn` moves it (no buyer compensation here).
         if money.refund:
             self._refund(at, money.refund, "overturn")
-            moved = money.refund
-        elif money.platform_compensation:
+        if money.platform_compensation:
             compensation = money.platform_compensation
             self._refund(at, compensation, "compensation", RefundKind.COMPENSATION)
-            self.appeal["compensation_amount"] = moved = compensation
+            self.appeal["compensation_amount"] = compensation
+        moved = money.refund or money.platform_compensation or None
         self._act(
             at,
             "overturn",
