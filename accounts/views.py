@@ -6,6 +6,8 @@ from django.shortcuts import redirect
 
 from core.roles import Role, home_of
 
+from .demo import DEFAULT_PASSWORD, KNOWN_ACCOUNTS
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
@@ -15,12 +17,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def demo_accounts() -> list[dict]:
     """The seed_demo accounts (shown on the sign-in page with DEBUG on only)."""
-    from disputes.demo import DEFAULT_PASSWORD, vocab
-
     return [
         {"username": username, "role": Role(role).label, "name": name,
          "password": DEFAULT_PASSWORD}
-        for username, role, name in vocab.KNOWN_ACCOUNTS
+        for username, role, name in KNOWN_ACCOUNTS
     ]  # fmt: skip
 
 

@@ -50,7 +50,7 @@ def setup(database_url: str | None) -> None:
 def seed(cases: int) -> None:
     from django.core.management import call_command
 
-    from disputes.demo import demo_present, seed_demo
+    from demo.seeding import demo_present, seed_demo
 
     call_command("migrate", verbosity=0)
     if not demo_present():

@@ -39,7 +39,7 @@ def setup() -> None:
 def prepare(cases: int, rebuild: bool) -> None:
     from django.core.management import call_command
 
-    from disputes.demo import seed_demo
+    from demo.seeding import seed_demo
     from disputes.models import Dispute
     from reports.models import Rollup
 
@@ -152,7 +152,7 @@ def history_alone(runs: int) -> None:
     from django.db.models import Count
 
     from disputes.models import Dispute
-    from disputes.selectors import party_history
+    from workbench.queues import party_history
 
     largest = Dispute.objects.values("store_id").annotate(n=Count("id"))
     store_id = largest.order_by("-n")[0]["store_id"]

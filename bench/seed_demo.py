@@ -59,7 +59,7 @@ def child(cases: int, batch_size: int, method: str) -> None:
     django.setup()
     from django.db import connection
 
-    from disputes.demo import seed_demo
+    from demo.seeding import seed_demo
 
     connection.ensure_connection()
     db_cpu_before = _backend_cpu_seconds()

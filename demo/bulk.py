@@ -14,10 +14,14 @@ from decimal import Decimal
 from typing import Any, cast
 
 from core.bulkrows import RowWriter
-from orders.models import Order, OrderItem, Refund, RefundKind
-
-from ..choices import Decision, MerchantResponse, RequestStatus, Resolution, State
-from ..models import (
+from disputes.choices import (
+    Decision,
+    MerchantResponse,
+    RequestStatus,
+    Resolution,
+    State,
+)
+from disputes.models import (
     Appeal,
     Dispute,
     DisputeEvent,
@@ -26,7 +30,7 @@ from ..models import (
     Message,
     Ruling,
 )
-from ..rules_pure import (
+from disputes.rules_pure import (
     auto_refund_amount,
     case_number,
     deadline_for,
@@ -35,7 +39,9 @@ from ..rules_pure import (
     refund_key,
     silent_merchant_note,
 )
-from ..sla import current_target
+from disputes.sla import current_target
+from orders.models import Order, OrderItem, Refund, RefundKind
+
 from . import vocab
 from .script import CaseScript, World
 

@@ -17,11 +17,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from accounts.models import User
+from disputes import selectors, services
+from disputes.choices import Liability, Outcome, Party, Reason, Remedy, RequestStatus
+from disputes.models import Dispute, EvidenceRequest, PlatformRule
 from orders.models import Order
 
-from .. import selectors, services
-from ..choices import Liability, Outcome, Party, Reason, Remedy, RequestStatus
-from ..models import Dispute, EvidenceRequest, PlatformRule
 from . import vocab
 from .script import CaseScript, World
 

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from disputes.choices import Reason
+from disputes.policy import Policy
+from disputes.rules_pure import local_day
 from orders.models import OrderStatus
 
-from ..choices import Reason
-from ..policy import Policy
-from ..rules_pure import local_day
 from . import stories, vocab
 
 ZERO = Decimal("0.00")

@@ -36,12 +36,13 @@ from django.db.models import Model
 from django.test import override_settings
 from django.utils import timezone, translation
 
+from accounts.demo import DEFAULT_PASSWORD
 from core.bulkrows import Batch, Encoded, RowWriter, constraints_deferred
+from disputes.models import Dispute
+from disputes.signals import cases_bulk_built, cases_bulk_loaded
 from orders.models import Order, OrderStatus
 from stores.models import Store
 
-from ..models import Dispute
-from ..signals import cases_bulk_built, cases_bulk_loaded
 from . import stories
 from .bulk import TABLES, BulkCase, write_order
 from .replay import ServiceCase
@@ -57,7 +58,6 @@ from .script import (
 from .workers import build_in_processes
 from .world import build_world, roomy_sqlite_cache, set_passwords
 
-DEFAULT_PASSWORD = "demo-pass-2026"
 DEFAULT_CASES = 300
 KNOWN_BUYERS = ("buyer1", "buyer2")
 FRESH_ORDERS_PER_STORE = 5

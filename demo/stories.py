@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from ..policy import Policy
+from disputes.policy import Policy
+
 from . import vocab
 
 CENT = Decimal("0.01")

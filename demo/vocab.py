@@ -139,18 +139,6 @@ GIVEN = [
     "诗涵",
 ]
 
-# Well-known accounts: username, role, display name.
-KNOWN_ACCOUNTS = [
-    ("buyer1", "buyer", "张小梅"),
-    ("buyer2", "buyer", "李晓东"),
-    ("merchant1", "merchant", "周老板（潮流前线）"),
-    ("merchant2", "merchant", "陈店长（花漾美妆）"),
-    ("agent1", "agent", "客服·王静"),
-    ("agent2", "agent", "客服·刘洋"),
-    ("supervisor1", "supervisor", "主管·赵敏"),
-    ("supervisor2", "supervisor", "主管·郑军"),
-    ("manager1", "manager", "运营经理·孙强"),
-]
 # Further platform staff the seeder generates (never decide appeals they ruled).
 EXTRA_AGENTS = [("agent3", "客服·黄杰"), ("agent4", "客服·吴娜")]
 AGENTS = ["agent1", "agent2", "agent3", "agent4"]

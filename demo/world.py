@@ -15,14 +15,15 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 
+from accounts.demo import KNOWN_ACCOUNTS
 from accounts.models import User
 from accounts.roles import assign_role
 from core.bulkrows import RowWriter
 from core.roles import Role, role_of
+from disputes.models import PlatformRule
+from disputes.policy import policy_for
 from stores.models import PROVINCES, Category, Store, StoreReviewLog, StoreStatus
 
-from ..models import PlatformRule
-from ..policy import policy_for
 from . import vocab
 from .script import RuleInfo, StoreInfo, World
 
@@ -96,7 +97,7 @@ def chinese_name(rng: random.Random) -> str:
 
 def ensure_accounts(hashed: str, *, reset: bool) -> dict[str, User]:
     """The well-known accounts and the extra staff; passwords set once (or reset)."""
-    people = [(u, r, n) for u, r, n in vocab.KNOWN_ACCOUNTS]
+    people = [(u, r, n) for u, r, n in KNOWN_ACCOUNTS]
     people += [(u, "agent", n) for u, n in vocab.EXTRA_AGENTS]
     users = {}
     for number, (username, role, display) in enumerate(people):
@@ -123,7 +124,7 @@ def ensure_accounts(hashed: str, *, reset: bool) -> dict[str, User]:
 
 def set_passwords(password: str) -> int:
     """Give every well-known account `password`; returns how many were changed."""
-    names = [u for u, _r, _n in vocab.KNOWN_ACCOUNTS]
+    names = [u for u, _r, _n in KNOWN_ACCOUNTS]
     return User.objects.filter(username__in=names).update(
         password=make_password(password)
     )

@@ -3,7 +3,7 @@
 Everything else reads this module: the services' role check
 (`check_action`, `available_actions`), the service dispatch
 (`disputes.services.ACTION_SERVICES`), the portal and admin forms
-(`disputes.forms`, `disputes.admin.forms`), the API's per-action serializers
+(`disputes.forms`, `workbench.admin.forms`), the API's per-action serializers
 and OpenAPI text (`disputes.api`), button labels and tones, the "done"
 messages, the timeline labels (`EVENT_LABELS`), the choices of
 `DisputeEvent.action` / `actor_role` / `from_state` / `to_state`, and the
@@ -530,7 +530,7 @@ def event_name(name: str) -> str | None:
 
 
 # A refund's note is the code of the action that moved the money, or one of
-# these (orders.Refund.note_label shows it in the reader's language).
+# these (refund_note_label shows it in the reader's language).
 REFUND_NOTES: dict[str, Promise] = {
     "mediated": _("Mediated settlement"),
     "ruling": _("Platform ruling"),

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db.models import (
     Count,
     Exists,
@@ -19,12 +18,11 @@ from django.db.models import (
     QuerySet,
 )
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from accounts.models import User
-from accounts.scoping import store_ids_for, visible_disputes
 from core.pages import capped_count
 from core.roles import PLATFORM_ROLES, is_platform_staff
+from stores.scoping import visible_to
 
 from .choices import MerchantResponse, Party, RequestStatus, Resolution, State
 from .models import (
@@ -40,6 +38,13 @@ from .models import (
 )
 
 HISTORY_DAYS = 90
+
+
+def visible_disputes(
+    user: Any, qs: QuerySet[Dispute] | None = None
+) -> QuerySet[Dispute]:
+    """Cases this user may see (stores.scoping's rule)."""
+    return visible_to(user, Dispute.objects.all() if qs is None else qs)
 
 
 def dispute_list(
@@ -199,20 +204,6 @@ def merchant_tab_counts(*, user: User) -> dict[str, TabCount]:
     }
 
 
-def merchant_response_figures(*, user: User) -> dict[str, Any] | None:
-    """The store's answers in the last 90 days: how many, how fast, how many in
-    time. A merchant's store may have a hundred thousand cases: the figures
-    come from `settings.DISPUTES_MERCHANT_FIGURES` (the report rollups); None
-    (no figures shown) when that is not set."""
-    source = getattr(settings, "DISPUTES_MERCHANT_FIGURES", "")
-    if not source:
-        return None
-    figures: dict[str, Any] = import_string(source)(
-        stores=store_ids_for(user), days=HISTORY_DAYS
-    )
-    return figures
-
-
 def dispute_messages(*, dispute: Dispute, user: User) -> QuerySet[Message]:
     """The messages this user may read: parties never see internal notes."""
     messages = Message.objects.filter(dispute=dispute).select_related("author")
@@ -287,19 +278,13 @@ def _history(filter_q: Q, exclude_pk: int | None) -> dict[str, Any]:
     return counts
 
 
-def party_history(*, dispute: Dispute) -> dict[str, dict[str, Any]]:
-    """The buyer's and the store's cases in the last 90 days (this one excluded).
+def buyer_history(*, dispute: Dispute) -> dict[str, Any]:
+    """The buyer's cases in the last 90 days (this one excluded).
 
-    A store may have many thousands of cases: its figures come from
-    `settings.DISPUTES_STORE_HISTORY` (the report rollups) when that is set.
+    A store's history comes from the report rollups
+    (`reports.selectors.store_history`); the workbench shows both.
     """
-    source = getattr(settings, "DISPUTES_STORE_HISTORY", "")
-    store = (
-        import_string(source)(dispute=dispute, days=HISTORY_DAYS)
-        if source
-        else _history(Q(store_id=dispute.store_id), dispute.pk)
-    )
-    return {"buyer": _history(Q(buyer_id=dispute.buyer_id), dispute.pk), "store": store}
+    return _history(Q(buyer_id=dispute.buyer_id), dispute.pk)
 
 
 STORE_WINDOWS = (("all", None), ("30", 30), ("90", 90))

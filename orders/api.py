@@ -12,7 +12,6 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.scoping import visible_orders
 from core.api import (
     IDEMPOTENCY_PARAMETER,
     OrderCursorPagination,
@@ -28,6 +27,7 @@ from core.errors import (
     ActionNotPermitted,
     NotVisible,
 )
+from orders.selectors import visible_orders
 
 from .models import Order, OrderItem, OrderStatus
 from .services import orders_upsert

@@ -145,10 +145,3 @@ class Refund(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ¥{self.amount} ({self.order})"
-
-    @property
-    def note_label(self) -> str:
-        """The note in the reader's language (notes are the moving action's code)."""
-        from disputes.actions import refund_note_label  # the registry names them
-
-        return refund_note_label(self.note)

@@ -7,7 +7,6 @@ caller already loaded.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -15,10 +14,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.roles import STAFF_ROLES, Role
-
-from .actions import ACTIONS
-from .choices import MerchantResponse, Party, State
+from disputes.actions import ACTIONS
+from disputes.choices import MerchantResponse, Party, State
 
 S = State
 
@@ -199,72 +196,3 @@ def confirm_text(action: str, case) -> str:
     if not spec.confirm_amount:
         return str(spec.confirm)
     return str(spec.confirm) % {"amount": _money(getattr(case, spec.confirm_amount))}
-
-
-def shown_name(user, role: str, *, viewer_is_staff: bool, store=None) -> str:
-    """A person as this reader sees them: parties see agents by staff number
-    and the store's people by the store's name."""
-    if user is None:
-        return _("system")
-    if role in STAFF_ROLES and not viewer_is_staff:
-        return user.public_name
-    if role == Role.MERCHANT and store is not None and not viewer_is_staff:
-        return store.name
-    return str(user)
-
-
-# Rulings once wrote "[code vN] reasoning" into the timeline; the rule is now
-# shown as a link, so the raw code is cut from those older entries.
-LEGACY_RULE_PREFIX = re.compile(r"^\[[\w-]+ v\d+\] ")
-
-
-# Older entries (and the bulk demo builder) wrote the assignee's login into a
-# take/assign note; parties read the assignee as the entry's subject instead.
-ASSIGNMENT_ACTIONS = ("take", "assign")
-
-
-def party_note(event, *, viewer_is_staff: bool) -> str:
-    """The entry's note as this reader may see it: no logins, no raw rule codes."""
-    note = event.note
-    if event.action in ("rule", "overturn"):
-        note = LEGACY_RULE_PREFIX.sub("", note)
-    if event.action in ASSIGNMENT_ACTIONS and not viewer_is_staff:
-        return ""
-    return note
-
-
-def timeline_for_party(events, *, viewer_is_staff: bool, store=None) -> list:
-    """Decorate timeline entries: who (as the reader may see them) and offers'
-    fate (withdrawn by a reject, replaced by a newer offer)."""
-    rows = list(events)
-    last_offer = None
-    for event in rows:
-        event.who = shown_name(
-            event.actor, event.actor_role, viewer_is_staff=viewer_is_staff, store=store
-        )
-        event.note = party_note(event, viewer_is_staff=viewer_is_staff)
-        event.subject_name = (
-            shown_name(
-                event.subject, _role_of_subject(event), viewer_is_staff=viewer_is_staff
-            )
-            if event.subject_id
-            else ""
-        )
-        event.offer_status = ""
-        if event.action == "offer":
-            if last_offer is not None:
-                last_offer.offer_status = "replaced"
-            last_offer = event
-        elif event.action == "reject" and last_offer is not None:
-            last_offer.offer_status = "withdrawn"
-            last_offer = None
-        elif event.action in ("accept_offer", "request_intervention"):
-            last_offer = None
-    return rows
-
-
-def _role_of_subject(event) -> str:
-    """The subject of take/assign is platform staff; of an on-behalf open, the buyer."""
-    if event.action in ("take", "assign"):
-        return Role.AGENT.value
-    return Party.BUYER

@@ -13,11 +13,11 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.scoping import store_ids_for
 from core.dates import supported_date
 from core.roles import PLATFORM_ROLES, Role, role_of
 from disputes.choices import Reason
 from stores.models import PROVINCES, Category, Store
+from stores.scoping import store_ids_for
 
 from .selectors import GROUP_BY, Query
 

@@ -19,10 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.scoping import store_ids_for
 from core.roles import Role, is_staff_role, role_of
 from disputes.models import Dispute
 from stores.models import Store
+from stores.scoping import store_ids_for
 
 from . import charts
 from .analysis import (

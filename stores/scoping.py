@@ -1,18 +1,21 @@
-"""Who may see what: the one place that scopes orders and cases to a user.
+"""Who may see what: the one rule that scopes orders and cases to a user.
 
 Buyers see their own orders and cases, merchants their stores', platform
 staff (agents, supervisors, managers) everything. Anything else sees nothing,
-and pages and endpoints answer 404 for what a user may not see.
+and pages and endpoints answer 404 for what a user may not see. Orders and
+cases ask it through `orders.selectors.visible_orders` and
+`disputes.selectors.visible_disputes`.
 """
 
 from __future__ import annotations
 
 from typing import Any, Protocol
 
-from django.apps import apps
 from django.db.models import Q, QuerySet
 
 from core.roles import Role, is_staff_role, role_of
+
+from .models import Store
 
 _STORES_ATTR = "_cached_store_ids"
 
@@ -28,9 +31,8 @@ def store_ids_for(user: Any) -> frozenset[int]:
         return frozenset()
     cached = getattr(user, _STORES_ATTR, None)
     if cached is None:
-        store = apps.get_model("stores", "Store")
         cached = frozenset(
-            store.objects.filter(Q(owner=user) | Q(staff=user))
+            Store.objects.filter(Q(owner=user) | Q(staff=user))
             .values_list("id", flat=True)
             .distinct()
         )
@@ -38,7 +40,8 @@ def store_ids_for(user: Any) -> frozenset[int]:
     return cached
 
 
-def _scope(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+def visible_to(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+    """The rows of `qs` (orders or cases, with a buyer and a store) a user sees."""
     role = role_of(user)
     if is_staff_role(user):
         return qs
@@ -47,20 +50,6 @@ def _scope(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
     if role == Role.MERCHANT:
         return qs.filter(store_id__in=store_ids_for(user))
     return qs.none()
-
-
-def visible_orders(user: Any, qs: QuerySet[Any] | None = None) -> QuerySet[Any]:
-    """Orders this user may see."""
-    if qs is None:
-        qs = apps.get_model("orders", "Order").objects.all()
-    return _scope(user, qs)
-
-
-def visible_disputes(user: Any, qs: QuerySet[Any] | None = None) -> QuerySet[Any]:
-    """Cases this user may see."""
-    if qs is None:
-        qs = apps.get_model("disputes", "Dispute").objects.all()
-    return _scope(user, qs)
 
 
 def can_see_dispute(user: Any, dispute: _Case) -> bool:

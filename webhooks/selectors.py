@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from accounts.scoping import store_ids_for
+from stores.scoping import store_ids_for
 
 from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from standardwebhooks import Webhook
 
 from accounts.models import User
-from accounts.scoping import store_ids_for
 from core.errors import ActionNotPermitted, NotVisible, ValidationFailed
 from core.roles import Role, role_of
 from core.tasks import backoff_delay, enqueue_on_commit
 from stores.models import Store
+from stores.scoping import store_ids_for
 
 from . import client
 from .events import EVENT_TYPES

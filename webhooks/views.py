@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedHttpRequest
-from accounts.scoping import store_ids_for
 from core.errors import ApplicationError
 from core.roles import Role, role_of
+from stores.scoping import store_ids_for
 
 from . import selectors, services
 from .forms import EndpointForm

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -12,17 +13,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from core.countdown import DUE_SOON
 from core.pages import capped_count
 from core.roles import is_platform_staff, is_staff_role
+from disputes import selectors, sla
+from disputes.choices import OPEN_STATES, DeadlineKind, Party, State
+from disputes.models import Dispute, DisputeEvent
+from reports.selectors import store_history
 from stores.models import Store, StoreStatus
 
-from . import sla
-from .choices import OPEN_STATES, DeadlineKind, Party, State
-from .models import Dispute, DisputeEvent
-
-# A parties' deadline is "due soon" in its last four hours; an agent target
-# from 80 % of its working time on (disputes.sla, the same rule as the warning).
-DUE_SOON = timedelta(hours=4)
+# An agent target is "due soon" from 80 % of its working time on
+# (disputes.sla, the same rule as the warning); a parties' deadline in its
+# last four hours (core.countdown.DUE_SOON).
 AGENT_TARGETS = (DeadlineKind.PICKUP, DeadlineKind.RULING)
 
 
@@ -142,45 +144,6 @@ def recent_activity(user: User, limit: int = 10) -> list[DisputeEvent]:
     )
 
 
-def _span(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return _("%(d)sd %(h)sh") % {"d": days, "h": hours}
-    if hours:
-        return _("%(h)sh %(m)smin") % {"h": hours, "m": mins}
-    return _("%(m)smin") % {"m": mins}
-
-
-def time_left(
-    deadline: datetime | None, now: datetime | None = None
-) -> tuple[str, str]:
-    """('3h 20min left' or 'overdue 2h', tone) for a deadline; ('', '') for none."""
-    if deadline is None:
-        return "", ""
-    delta = deadline - (now or timezone.now())
-    if delta.total_seconds() < 0:
-        return _("overdue %(span)s") % {"span": _span(-delta)}, "danger"
-    tone = "warn" if delta < DUE_SOON else ""
-    return _("%(span)s left") % {"span": _span(delta)}, tone
-
-
-def countdown_formats() -> dict[str, str]:
-    """The countdown's wording in the reader's language, for the page's script."""
-    return {
-        "left": _("%(span)s left") % {"span": "{span}"},
-        "overdue": _("overdue %(span)s") % {"span": "{span}"},
-        "dh": _("%(d)sd %(h)sh") % {"d": "{d}", "h": "{h}"},
-        "hm": _("%(h)sh %(m)smin") % {"h": "{h}", "m": "{m}"},
-        "m": _("%(m)smin") % {"m": "{m}"},
-    }
-
-
-def age(opened_at: datetime, now: datetime | None = None) -> str:
-    return _span((now or timezone.now()) - opened_at)
-
-
 def queue_filter(qs: QuerySet, *, assigned: str | None, user: User) -> QuerySet:
     """Filter a case queryset by 'me' or 'unassigned'."""
     if assigned == "me":
@@ -277,3 +240,15 @@ def priority(case: Dispute) -> Priority:
         reasons.append(str(_("escalated by a party")))
     level = 1 if points >= 3 else 2 if points >= 1 else 3
     return Priority(level=level, reasons=tuple(reasons))
+
+
+def party_history(*, dispute: Dispute) -> dict[str, dict[str, Any]]:
+    """The buyer's and the store's cases in the last 90 days (this one excluded).
+
+    A store may have many thousands of cases: its figures come from the report
+    rollups, the buyer's from the case table.
+    """
+    return {
+        "buyer": selectors.buyer_history(dispute=dispute),
+        "store": store_history(dispute=dispute, days=selectors.HISTORY_DAYS),
+    }

@@ -50,6 +50,11 @@ INSTALLED_APPS = [
     "notifications",
     "core",
     "webhooks",
+    # Interfaces over the domain: the parties' pages, the agents' workbench.
+    "portal",
+    "workbench",
+    # Demo data (seed_demo): uses every layer, used by none.
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -305,12 +310,6 @@ WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
 WEBHOOK_RETRY_FIRST_SECONDS = 30
 WEBHOOK_RETRY_MAX_SECONDS = 6 * 3600
 WEBHOOK_RETRY_WINDOW_HOURS = 24
-
-# The agents' case page reads a store's 90-day history from the report
-# rollups (reports.selectors.store_history) instead of counting its cases.
-DISPUTES_STORE_HISTORY = "reports.selectors.store_history"
-# The merchant's case list shows its 90-day response figures from them too.
-DISPUTES_MERCHANT_FIGURES = "reports.selectors.merchant_response_figures"
 
 # --- Security and reliability (issue 11; docs/security.md) -------------------
 # Kept in one block so that other settings work merges around it.

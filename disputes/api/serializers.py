@@ -39,6 +39,7 @@ from disputes.choices import (
     Resolution,
     State,
 )
+from disputes.disclosure import party_note, shown_name
 from disputes.models import (
     Appeal,
     Dispute,
@@ -49,7 +50,6 @@ from disputes.models import (
     PlatformRule,
     Ruling,
 )
-from disputes.presentation import party_note, shown_name
 from disputes.rules_pure import DESCRIPTION_REQUIRED, EVIDENCE_DESCRIPTION_MAX
 from disputes.services import available_actions
 
@@ -386,19 +386,18 @@ class TimelineEntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_note(self, event: DisputeEvent) -> str:
-        viewer_is_staff = self.context.get("viewer_is_staff", False)
-        return party_note(event, viewer_is_staff=viewer_is_staff)
+        return party_note(event, for_party=self.context.get("for_party", True))
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_actor(self, event: DisputeEvent) -> str | None:
         if event.actor is None:
             return None
-        if self.context.get("viewer_is_staff", False):
+        if not self.context.get("for_party", True):
             return event.actor.username
         return shown_name(
             event.actor,
             event.actor_role,
-            viewer_is_staff=False,
+            for_party=True,
             store=self.context.get("store"),
         )
 

@@ -17,7 +17,6 @@ from rest_framework.generics import ListAPIView
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from accounts.scoping import party_of, visible_orders
 from core.api import (
     IDEMPOTENCY_PARAMETER,
     CaseCursorPagination,
@@ -31,6 +30,8 @@ from disputes import selectors, services
 from disputes.actions import ACTIONS, USER_ACTIONS, service_kwargs
 from disputes.downloads import evidence_response
 from disputes.models import Dispute, Evidence
+from orders.selectors import visible_orders
+from stores.scoping import party_of
 
 from .filters import DisputeFilter
 from .serializers import (
@@ -280,7 +281,7 @@ class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         case = visible_case(request.user, number)
         events = selectors.dispute_timeline(dispute=case, user=request.user)
         context = {
-            "viewer_is_staff": party_of(request.user, case) is None,
+            "for_party": party_of(request.user, case) is not None,
             "store": case.store,
         }
         return Response(

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.scoping import party_of
 from core.roles import Role, is_platform_staff, role_of
 from core.roles import is_supervisor as is_supervisor_role
+from stores.scoping import party_of
 
 from ..choices import MerchantResponse, Party
 

@@ -31,7 +31,6 @@ from django.utils.translation import gettext as _
 from django_fsm import Transition
 
 from accounts.models import User
-from accounts.scoping import can_see_dispute, party_of
 from core.errors import (
     ActionNotPermitted,
     ApplicationError,
@@ -43,6 +42,7 @@ from core.errors import (
 from core.roles import role_of
 from orders.models import RefundKind
 from orders.services import refund_create
+from stores.scoping import can_see_dispute, party_of
 
 from ..actions import ACTION_LABELS, ACTION_ROLES, SYSTEM, USER_ACTIONS
 from ..choices import RequestStatus, State

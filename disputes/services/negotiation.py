@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.scoping import visible_orders
 from core.errors import (
     ActionNotPermitted,
     InvalidTransition,
@@ -18,6 +17,7 @@ from core.errors import (
 )
 from core.roles import Role, role_of
 from orders.models import Order
+from orders.selectors import visible_orders
 from orders.services import check_refundable
 
 from ..choices import OPEN_STATES, Reason, RejectionPreset, Remedy, State

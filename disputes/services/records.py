@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.scoping import can_see_dispute, party_of
 from core.errors import (
     ActionNotPermitted,
     InvalidTransition,
@@ -22,6 +21,7 @@ from core.errors import (
 )
 from core.files import upload_refusal, upload_type
 from core.roles import is_platform_staff
+from stores.scoping import can_see_dispute, party_of
 
 from ..choices import RequestStatus
 from ..models import (

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from portal.views import disputes as views
 
 app_name = "disputes"
 urlpatterns = [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from portal.views import orders as views
 
 app_name = "orders"
 urlpatterns = [

@@ -18,28 +18,30 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
-from accounts.scoping import party_of, visible_orders
+from core.countdown import countdown_formats
 from core.errors import ApplicationError
 from core.files import max_upload_mb
 from core.pages import page_of
 from core.roles import Role, role_of, staff_home
-from notifications.selectors import with_unseen_activity
-from notifications.services import case_seen_record
-from orders.models import Order
-
-from . import presentation, selectors, services
-from .actions import ACTION_DONE, ACTION_LABELS, ACTION_TONES
-from .choices import OPEN_STATES, RequestStatus, State
-from .downloads import evidence_response
-from .forms import (
+from disputes import disclosure, selectors, services
+from disputes.actions import ACTION_DONE, ACTION_LABELS, ACTION_TONES
+from disputes.choices import OPEN_STATES, RequestStatus, State
+from disputes.downloads import evidence_response
+from disputes.forms import (
     ACTION_FORMS,
     STATE_FILTERS,
     DisputeOpenForm,
     EvidenceForm,
     MessageForm,
 )
-from .models import Dispute, EvidenceRequest
-from .workbench import countdown_formats
+from disputes.models import Dispute, EvidenceRequest
+from notifications.selectors import with_unseen_activity
+from notifications.services import case_seen_record
+from orders.models import Order
+from orders.selectors import visible_orders
+from portal import presentation
+from reports.selectors import merchant_response_figures
+from stores.scoping import party_of, store_ids_for
 
 MERCHANT_TAB_LABELS = {
     "waiting": _lazy("To handle"),
@@ -92,7 +94,9 @@ def _merchant_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         "tab": tab,
         "tabs": tabs,
         "is_merchant": True,
-        "figures": selectors.merchant_response_figures(user=request.user),
+        "figures": merchant_response_figures(
+            stores=store_ids_for(request.user), days=selectors.HISTORY_DAYS
+        ),
     }
     return render(request, "disputes/list.html", context)
 
@@ -221,9 +225,9 @@ def _case_context(
                 dispute=case, party=party, status=RequestStatus.OPEN
             ).order_by("due_at")
         )
-    timeline = presentation.timeline_for_party(
+    timeline = disclosure.timeline_for_party(
         selectors.dispute_timeline(dispute=case, user=user),
-        viewer_is_staff=party is None,
+        for_party=party is not None,
         store=case.store,
     )
     visited = {e.to_state for e in timeline} | {e.from_state for e in timeline}
@@ -235,8 +239,8 @@ def _case_context(
         "is_staff_viewer": party is None,
         "timeline": timeline,
         "steps": presentation.step_bar(case, visited),
-        "opened_by_name": presentation.shown_name(
-            case.opened_by, Role.AGENT, viewer_is_staff=party is None
+        "opened_by_name": disclosure.shown_name(
+            case.opened_by, Role.AGENT, for_party=party is not None
         )
         if case.opened_by_id
         else "",

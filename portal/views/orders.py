@@ -9,12 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts.scoping import visible_orders
 from core.pages import page_of
 from core.roles import Role, role_of, staff_home
 from disputes.choices import OPEN_STATES
 from disputes.models import Dispute
 from disputes.policy import order_open_refusal
+from orders.selectors import visible_orders
 
 
 def orders_with_cases(user) -> QuerySet:

@@ -2,9 +2,10 @@
 
 import pytest
 
-from accounts.scoping import visible_disputes, visible_orders
 from core.errors import NotVisible
 from disputes import services
+from disputes.selectors import visible_disputes
+from orders.selectors import visible_orders
 from tests.factories import (
     DisputeFactory,
     StoreFactory,

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from disputes import workbench
 from disputes.models import Dispute
 from tests import factories as f
+from workbench import queues as workbench
 
 pytestmark = pytest.mark.django_db
 

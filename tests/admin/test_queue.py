@@ -10,9 +10,9 @@ from django.utils import timezone
 from core import pages
 from core.admin import CappedCountPaginator
 from core.pages import COUNT_CAP
-from disputes import workbench
 from disputes.models import Dispute
 from tests import factories as f
+from workbench import queues as workbench
 
 pytestmark = pytest.mark.django_db
 

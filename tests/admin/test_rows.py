@@ -9,8 +9,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from disputes.admin import rows
 from tests import factories as f
+from workbench.admin import rows
 
 pytestmark = pytest.mark.django_db
 

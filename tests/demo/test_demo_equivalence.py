@@ -15,12 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.bulkrows import RowWriter
-from disputes import demo
-from disputes.demo.bulk import TABLES, BulkCase, write_order
-from disputes.demo.replay import ServiceCase
-from disputes.demo.script import Dice, script_case
-from disputes.demo.stories import NAMES, pick_scenario
-from disputes.demo.world import build_world
+from demo import seeding as demo
+from demo.bulk import TABLES, BulkCase, write_order
+from demo.replay import ServiceCase
+from demo.script import Dice, script_case
+from demo.stories import NAMES, pick_scenario
+from demo.world import build_world
 from disputes.models import (
     Appeal,
     Dispute,

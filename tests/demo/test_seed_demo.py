@@ -22,7 +22,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.roles import Role, role_of
-from disputes import demo, services
+from demo import seeding as demo
+from disputes import services
 from disputes.choices import Reason, Remedy, Resolution, State
 from disputes.models import (
     Appeal,

@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from disputes import demo
+from demo import seeding as demo
 from disputes.choices import Resolution, State
 from disputes.models import Dispute, DisputeEvent
 from orders.models import Order, OrderItem, Refund, RefundKind

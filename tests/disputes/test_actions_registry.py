@@ -19,10 +19,10 @@ from django.utils import translation
 from core.roles import Role
 from disputes import actions, services
 from disputes.actions import ACTIONS, EVENT_KINDS, EVENT_LABELS, FieldType
-from disputes.admin.forms import ACTION_FORMS as ADMIN_FORMS
 from disputes.api.serializers import ACTION_SERIALIZERS, ActionSerializer
 from disputes.forms import ACTION_FORMS as PORTAL_FORMS
 from disputes.models import Dispute, DisputeEvent
+from workbench.admin.forms import ACTION_FORMS as ADMIN_FORMS
 
 ROOT = Path(__file__).resolve().parents[2]
 USER_ACTIONS = [name for name, a in ACTIONS.items() if a.roles]

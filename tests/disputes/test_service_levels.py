@@ -10,10 +10,11 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 
-from disputes import services, workbench
+from disputes import services
 from disputes.choices import DeadlineKind, RequestStatus, Resolution, State
 from disputes.models import Dispute, DisputeEvent, EvidenceRequest
 from tests.factories import case_in_state
+from workbench import queues as workbench
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from disputes.demo import seed_demo
+from demo.seeding import seed_demo
 from reports.models import Rollup
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

@@ -319,8 +319,8 @@ def test_only_agents_open_cases_for_buyers(client, role):
 
 
 def test_merchant_response_figures_count_by_hand():
-    from disputes.selectors import merchant_response_figures
     from reports.rollups import rebuild
+    from reports.selectors import merchant_response_figures
 
     store = f.StoreFactory()
     now = timezone.now()
@@ -337,7 +337,7 @@ def test_merchant_response_figures_count_by_hand():
     old = f.case_in_state("negotiation", store=store).case  # before the window
     Dispute.objects.filter(pk=old.pk).update(opened_at=now - timedelta(days=120))
     rebuild()  # the rollups see the times written above
-    figures = merchant_response_figures(user=store.owner)
+    figures = merchant_response_figures(stores=frozenset([store.pk]), days=90)
     assert figures == {
         "cases": 3,
         "answered": 2,

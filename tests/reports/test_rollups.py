@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.errors import ApplicationError
-from disputes import demo, services
+from demo import seeding as demo
+from disputes import services
 from disputes.models import Dispute
 from orders.models import Order
 from reports import rollups

@@ -23,6 +23,7 @@ from tests.factories import (
     case_in_state,
     manager,
 )
+from workbench.queues import party_history
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +98,7 @@ def raw_history(case: Dispute) -> dict:
     )
 
 
-def test_party_history_reads_rollups_and_matches_the_raw_count(settings):
+def test_party_history_reads_rollups_and_matches_the_raw_count():
     story = case_in_state("appeal")
     store = story.case.store
     for state in ("closed", "mediation", "negotiation"):
@@ -106,10 +107,10 @@ def test_party_history_reads_rollups_and_matches_the_raw_count(settings):
         order__store=store, opened_at=timezone.now() - timedelta(days=120)
     )
     case = Dispute.objects.get(pk=story.case.pk)
-    from_rollups = dispute_selectors.party_history(dispute=case)["store"]
+    from_rollups = party_history(dispute=case)["store"]
     assert from_rollups == raw_history(case)
     assert from_rollups["total"] == 3 and old.pk
     with CaptureQueriesContext(connection) as ctx:
-        dispute_selectors.party_history(dispute=case)
+        party_history(dispute=case)
     store_queries = [q for q in ctx.captured_queries if "disputes_dispute" in q["sql"]]
     assert len(store_queries) == 2  # the buyer's history only (two queries)

@@ -1,13 +1,14 @@
-"""The agents' workbench on the stock Django admin.
+"""The agents' workbench on the stock Django admin: cases, rules, stores.
 
-Every state change made here calls a function in `disputes.services`; the
-admin never saves a state itself.
+Every state change made here calls a function in `disputes.services` (or
+`stores.services`); the admin never saves a state itself.
 """
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .cases import DisputeAdmin
+from .orders import OrderAdmin, RefundAdmin
 from .records import (
     AppealAdmin,
     CannedReplyAdmin,
@@ -16,6 +17,7 @@ from .records import (
     ReasoningTemplateAdmin,
     RulingAdmin,
 )
+from .stores import CategoryAdmin, StoreAdmin
 
 admin.site.site_header = _("Dispute workbench")
 admin.site.site_title = _("Dispute workbench")
@@ -26,9 +28,13 @@ admin.site.enable_nav_sidebar = False
 __all__ = [
     "AppealAdmin",
     "CannedReplyAdmin",
+    "CategoryAdmin",
     "DisputeAdmin",
     "MacroAdmin",
+    "OrderAdmin",
     "PlatformRuleAdmin",
     "ReasoningTemplateAdmin",
+    "RefundAdmin",
     "RulingAdmin",
+    "StoreAdmin",
 ]

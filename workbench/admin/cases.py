@@ -14,16 +14,18 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from core import countdown
 from core.admin import FastListMixin, StaffOnlyMixin, badge
 from core.errors import ApplicationError
 from core.roles import is_platform_staff, is_supervisor
-from disputes import selectors, services, workbench
+from disputes import selectors, services
+from disputes.actions import ACTION_LABELS, EVENT_LABELS, refund_note_label
+from disputes.choices import DeadlineKind, State
+from disputes.models import Dispute, Macro
 from notifications.selectors import with_unseen_activity
 from notifications.services import case_seen_record
+from workbench import queues as workbench
 
-from ..actions import ACTION_LABELS, EVENT_LABELS
-from ..choices import DeadlineKind, State
-from ..models import Dispute, Macro
 from . import intake, views
 from .filters import (
     AssignedFilter,
@@ -172,7 +174,7 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
         """Time left on the agents' working-hours target (pick-up or ruling)."""
         if case.sla_due_at is None:
             return "—"
-        text, tone = workbench.time_left(case.sla_due_at)
+        text, tone = countdown.time_left(case.sla_due_at)
         if not tone and workbench.target_warned(case):
             tone = "warn"
         return format_html(
@@ -198,7 +200,7 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
     def deadline(self, case):
         if case.deadline_at is None:
             return "—"
-        text, tone = workbench.time_left(case.deadline_at)
+        text, tone = countdown.time_left(case.deadline_at)
         if not tone and workbench.target_warned(case):
             tone = "warn"  # past 80 % of the agents' target (working hours)
         cell = format_html(
@@ -216,7 +218,7 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("age"), ordering="opened_at")
     def age(self, case):
-        return workbench.age(case.opened_at)
+        return countdown.age(case.opened_at)
 
     # Extra pages.
     def get_urls(self):
@@ -267,12 +269,15 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
             "ruling": _one_to_one(case, "ruling"),
             "appeal": _one_to_one(case, "appeal_record"),
             "order_items": list(order.items.all()),
-            "refunds": list(order.refunds.all()),
+            "refunds": [
+                (refund, refund_note_label(refund.note))
+                for refund in order.refunds.all()
+            ],
             "timeline": list(selectors.dispute_timeline(dispute=case, user=user)),
             "evidence_requests": list(case.evidence_requests.all()),
-            "history": selectors.party_history(dispute=case),
+            "history": workbench.party_history(dispute=case),
             "deadlines": self.deadlines(case),
-            "countdown_formats": workbench.countdown_formats(),
+            "countdown_formats": countdown.countdown_formats(),
             "case_actions": [
                 (
                     name,
@@ -309,7 +314,7 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
         for label, at, live in named:
             if at is None or not live:  # past deadlines are on the timeline
                 continue
-            text, tone = workbench.time_left(at)
+            text, tone = countdown.time_left(at)
             rows.append({"label": label, "at": at, "left": text, "tone": tone})
         return rows
 

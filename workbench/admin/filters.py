@@ -8,10 +8,9 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from disputes.choices import State
 from stores.models import PROVINCES
-
-from .. import workbench
-from ..choices import State
+from workbench import queues as workbench
 
 
 class StateFilter(admin.SimpleListFilter):

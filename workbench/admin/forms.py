@@ -5,10 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .. import selectors
-from ..actions import ACTIONS, ADMIN_ACTIONS
-from ..forms import ActionForm, action_form
-from ..models import CannedReply
+from disputes import selectors
+from disputes.actions import ACTIONS, ADMIN_ACTIONS
+from disputes.forms import ActionForm, action_form
+from disputes.models import CannedReply
 
 
 def handlers() -> forms.ModelChoiceField:

@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy
 
 from core.errors import ApplicationError
 from core.roles import Role, role_of
+from disputes.choices import Channel, Reason, Remedy
+from disputes.services.intake import dispute_open_for_buyer
 from orders.models import Order
 
-from ..choices import Channel, Reason, Remedy
-from ..services.intake import dispute_open_for_buyer
 from .views import case_url
 
 

@@ -6,8 +6,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import FastListMixin, ReadOnlyAdmin, StaffOnlyMixin
-
-from .models import Order, OrderItem, Refund
+from disputes.actions import refund_note_label
+from orders.models import Order, OrderItem, Refund
 
 
 class OrderItemInline(admin.TabularInline):
@@ -34,7 +34,7 @@ class RefundInline(admin.TabularInline):
 
     @admin.display(description=_("for"))
     def what_for(self, refund):
-        return refund.note_label
+        return refund_note_label(refund.note)
 
 
 @admin.register(Order)
@@ -69,4 +69,4 @@ class RefundAdmin(FastListMixin, ReadOnlyAdmin):
 
     @admin.display(description=_("for"))
     def what_for(self, refund):
-        return refund.note_label
+        return refund_note_label(refund.note)

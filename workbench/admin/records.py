@@ -13,8 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdmin, StaffOnlyMixin
 from disputes import services
-
-from ..models import (
+from disputes.models import (
     Appeal,
     CannedReply,
     Macro,
@@ -22,7 +21,7 @@ from ..models import (
     ReasoningTemplate,
     Ruling,
 )
-from ..services.macros import macro_steps
+from disputes.services.macros import macro_steps
 
 
 @admin.register(PlatformRule)

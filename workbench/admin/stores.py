@@ -15,10 +15,9 @@ from core.admin import FastListMixin, StaffOnlyMixin, badge
 from core.errors import ApplicationError
 from core.roles import is_platform_staff
 from disputes.selectors import store_dispute_figures
-
-from .forms import StoreReviewForm
-from .models import Category, Store, StoreReviewLog
-from .services import REVIEW_LABELS, store_review, store_review_actions
+from stores.forms import StoreReviewForm
+from stores.models import Category, Store, StoreReviewLog
+from stores.services import REVIEW_LABELS, store_review, store_review_actions
 
 
 class ReviewLogInline(admin.TabularInline):

@@ -15,15 +15,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.http import AuthenticatedHttpRequest
-from accounts.scoping import can_see_dispute
 from core.errors import ApplicationError
 from core.roles import role_of
 from disputes import selectors, services
+from disputes.actions import ACTION_LABELS
+from disputes.downloads import evidence_response
+from disputes.models import Dispute, Evidence, Macro
+from disputes.models.guards import may_work_on
+from stores.scoping import can_see_dispute
 
-from ..actions import ACTION_LABELS
-from ..downloads import evidence_response
-from ..models import Dispute, Evidence, Macro
-from ..models.guards import may_work_on
 from .forms import ACTION_FORMS, ReplyForm
 
 

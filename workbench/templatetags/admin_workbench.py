@@ -6,8 +6,10 @@ from django import template
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.utils.html import format_html
 
+from core import countdown
 from core.roles import is_platform_staff
-from disputes import actions, workbench
+from disputes import actions
+from workbench import queues as workbench
 
 register = template.Library()
 
@@ -15,7 +17,7 @@ register = template.Library()
 @register.tag(name="fast_result_list")
 def fast_result_list_tag(parser, token):
     """admin's `result_list`, each row written as one string (admin/rows.py)."""
-    from disputes.admin.rows import result_list
+    from workbench.admin.rows import result_list
 
     return InclusionAdminNode(
         parser,
@@ -49,7 +51,7 @@ def workbench_activity(user) -> list:
 
 @register.filter
 def time_left(deadline) -> str:
-    text, tone = workbench.time_left(deadline)
+    text, tone = countdown.time_left(deadline)
     if not text:
         return ""
     return format_html('<span class="wb-left tone-{}">{}</span>', tone or "ok", text)

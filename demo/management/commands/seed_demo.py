@@ -8,7 +8,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from disputes import demo
+from demo import seeding as demo
 
 
 class Command(BaseCommand):

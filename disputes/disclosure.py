@@ -1,0 +1,83 @@
+"""What a reader may see of a case's people and timeline.
+
+A party (the buyer or the store) sees agents by staff number, the store's
+people by the store's name, and no logins or raw rule codes in the notes;
+platform staff see everything. The parties' pages, the API and mail ask here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.translation import gettext as _
+
+from core.roles import STAFF_ROLES, Role
+
+from .choices import Party
+
+
+def shown_name(user, role: str, *, for_party: bool, store=None) -> str:
+    """A person as this reader sees them: parties see agents by staff number
+    and the store's people by the store's name."""
+    if user is None:
+        return _("system")
+    if role in STAFF_ROLES and for_party:
+        return user.public_name
+    if role == Role.MERCHANT and store is not None and for_party:
+        return store.name
+    return str(user)
+
+
+# Rulings once wrote "[code vN] reasoning" into the timeline; the rule is now
+# shown as a link, so the raw code is cut from those older entries.
+LEGACY_RULE_PREFIX = re.compile(r"^\[[\w-]+ v\d+\] ")
+
+
+# Older entries (and the bulk demo builder) wrote the assignee's login into a
+# take/assign note; parties read the assignee as the entry's subject instead.
+ASSIGNMENT_ACTIONS = ("take", "assign")
+
+
+def party_note(event, *, for_party: bool) -> str:
+    """The entry's note as this reader may see it: no logins, no raw rule codes."""
+    note = event.note
+    if event.action in ("rule", "overturn"):
+        note = LEGACY_RULE_PREFIX.sub("", note)
+    if event.action in ASSIGNMENT_ACTIONS and for_party:
+        return ""
+    return note
+
+
+def timeline_for_party(events, *, for_party: bool, store=None) -> list:
+    """Decorate timeline entries: who (as the reader may see them) and offers'
+    fate (withdrawn by a reject, replaced by a newer offer)."""
+    rows = list(events)
+    last_offer = None
+    for event in rows:
+        event.who = shown_name(
+            event.actor, event.actor_role, for_party=for_party, store=store
+        )
+        event.note = party_note(event, for_party=for_party)
+        event.subject_name = (
+            shown_name(event.subject, _role_of_subject(event), for_party=for_party)
+            if event.subject_id
+            else ""
+        )
+        event.offer_status = ""
+        if event.action == "offer":
+            if last_offer is not None:
+                last_offer.offer_status = "replaced"
+            last_offer = event
+        elif event.action == "reject" and last_offer is not None:
+            last_offer.offer_status = "withdrawn"
+            last_offer = None
+        elif event.action in ("accept_offer", "request_intervention"):
+            last_offer = None
+    return rows
+
+
+def _role_of_subject(event) -> str:
+    """The subject of take/assign is platform staff; of an on-behalf open, the buyer."""
+    if event.action in ("take", "assign"):
+        return Role.AGENT.value
+    return Party.BUYER
