@@ -27,7 +27,11 @@ from tests.api.conftest import client_for, url
 from tests.conftest import postgres_only
 from tests.factories import Story, case_in_state
 
-pytestmark = [postgres_only, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    postgres_only,
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+]
 
 PAIRS = 10
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
