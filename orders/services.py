@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -19,6 +21,11 @@ if TYPE_CHECKING:  # a refund may name its case; orders never imports disputes
     from disputes.models import Dispute
 
 UPDATABLE = ("total", "status", "placed_at", "paid_at", "shipped_at", "delivered_at")
+TIMES = ("placed_at", "paid_at", "shipped_at", "delivered_at")
+# An imported order's times lie between the shop platform's first year and
+# now, give or take a clock or time zone set a little wrong.
+ORDERS_SINCE = datetime(2000, 1, 1, tzinfo=UTC)
+CLOCK_TOLERANCE = timedelta(days=1)
 
 
 def check_refundable(order: Order, amount: Decimal, *, field: str = "amount") -> None:
@@ -88,9 +95,30 @@ def _resolve(rows: list[Row]) -> tuple[dict[str, User], dict[int, Store]]:
             errors[f"orders.{i}.store"] = [_("No such store.")]
     if len({r["number"] for r in rows}) != len(rows):
         errors["orders"] = [_("Each order number may appear once per batch.")]
+    errors |= _time_errors(rows)
     if errors:
         raise ValidationFailed(_("Check the orders."), errors=errors)
     return users, stores
+
+
+def _time_errors(rows: list[Row]) -> dict[str, list[str]]:
+    """Times outside ORDERS_SINCE..now (+ tolerance), or before the placing."""
+    latest = timezone.now() + CLOCK_TOLERANCE
+    errors = {}
+    for i, row in enumerate(rows):
+        placed = row.get("placed_at")
+        for name in TIMES:
+            moment = row.get(name)
+            if moment is None:
+                continue
+            if not ORDERS_SINCE <= moment <= latest:
+                errors[f"orders.{i}.{name}"] = [
+                    _("Enter a time from %(first)s up to now.")
+                    % {"first": ORDERS_SINCE.date().isoformat()}
+                ]
+            elif placed is not None and moment < placed:
+                errors[f"orders.{i}.{name}"] = [_("Not before the order was placed.")]
+    return errors
 
 
 def _update(order: Order, row: Row, index: int) -> bool:

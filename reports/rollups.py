@@ -118,11 +118,17 @@ def _contribution_dims(row: CaseContribution) -> dict:
 def case_refresh(*, dispute_id: int) -> bool:
     """Bring the rollups in line with the case as saved; True when they changed.
 
-    Runs inside the transaction that changed the case. The case is read again
-    (the caller's copy may be stale) after locking what it last contributed.
+    Runs inside the transaction that changed the case. The case row is locked
+    (again: its writer holds it already) before what it last contributed, the
+    lock order of every case writer, and read afresh (the caller's copy may
+    be stale).
     """
+    case = (
+        Dispute.objects.select_for_update(of=("self",))
+        .select_related("store")
+        .get(pk=dispute_id)
+    )
     old = CaseContribution.objects.select_for_update().filter(pk=dispute_id).first()
-    case = Dispute.objects.select_related("store").get(pk=dispute_id)
     dims, measures = case_dims(case), case_measures(case)
     if old is not None and (_contribution_dims(old), old.measures) == (
         dims,

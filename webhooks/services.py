@@ -76,12 +76,19 @@ def endpoint_create(
     store: Store | int | None = None,
 ) -> tuple[WebhookEndpoint, str]:
     """Register an endpoint for one of the actor's stores; returns it and its
-    secret (shown to the merchant this once)."""
+    secret (shown to the merchant this once).
+
+    The store row is locked before the endpoints are counted, so concurrent
+    registrations count one after another and the limit holds (locking the
+    existing endpoints cannot stop a new one being inserted beside them).
+    """
     target_store = _store_for(actor, store)
     wanted = _clean_events(events)
     url_check(url)
-    count = WebhookEndpoint.objects.select_for_update().filter(store=target_store)
-    if len(count) >= MAX_ENDPOINTS_PER_STORE:
+    list(Store.objects.select_for_update(no_key=True).filter(pk=target_store.pk))
+    if WebhookEndpoint.objects.filter(store=target_store).count() >= (
+        MAX_ENDPOINTS_PER_STORE
+    ):
         raise ValidationFailed(
             _("A store may have at most %(n)s webhook endpoints.")
             % {"n": MAX_ENDPOINTS_PER_STORE}

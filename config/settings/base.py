@@ -274,8 +274,27 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        # A 403 or 400 is logged as one line, without a traceback.
+        "client_errors": {"()": "core.logfilters.ClientErrorsInOneLine"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["client_errors"]},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        # Django's default gives "django" a console of its own too (with
+        # DEBUG): every line would print twice. It reaches the root's.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        # On the logger as well, so that every handler gets the one line.
+        "django.request": {"filters": ["client_errors"]},
+    },
 }
 DISPUTE_DEADLINE_BATCH_LIMIT = 100_000
 # How long a stored Idempotency-Key response is replayed, and when an in-flight

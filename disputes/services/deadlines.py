@@ -68,16 +68,20 @@ def dispute_close_ruled(*, dispute: Dispute) -> Dispute:
 def evidence_request_expire(*, request: EvidenceRequest) -> bool:
     """Mark an unanswered evidence request as timed out, on the timeline.
 
-    Only while its case is open: closing a case closes its requests.
+    Only while its case is open: closing a case closes its requests. The case
+    row is locked first, as every case writer does; a busy case is skipped
+    and its request expires on the next sweep.
     """
+    case = (
+        Dispute.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(pk=request.dispute_id, state__in=OPEN_STATES)
+        .first()
+    )
+    if case is None:
+        return False
     locked = (
-        EvidenceRequest.objects.select_for_update(skip_locked=True)
-        .filter(
-            pk=request.pk,
-            status=RequestStatus.OPEN,
-            due_at__lte=timezone.now(),
-            dispute__state__in=OPEN_STATES,
-        )
+        EvidenceRequest.objects.select_for_update()
+        .filter(pk=request.pk, status=RequestStatus.OPEN, due_at__lte=timezone.now())
         .first()
     )
     if locked is None:
@@ -85,7 +89,6 @@ def evidence_request_expire(*, request: EvidenceRequest) -> bool:
     locked.status = RequestStatus.TIMED_OUT
     locked.closed_at = timezone.now()
     locked.save(update_fields=["status", "closed_at"])
-    case = locked.dispute
     event = DisputeEvent.objects.create(
         dispute=case,
         actor_role=SYSTEM,

@@ -34,14 +34,17 @@ from ..models import (
 )
 from ..models.guards import may_work_on
 from ..rules_pure import EVIDENCE_DESCRIPTION_MAX
-from ._core import actor_role, limit_text, require_text
+from ._core import actor_role, limit_text, lock_case, require_text
 from .events import event_publish
 
 
-def _visible_case(dispute: Dispute, actor: User) -> Dispute:
-    if not can_see_dispute(actor, dispute):
+def _locked_case(dispute: Dispute, actor: User) -> Dispute:
+    """The case row, locked before anything else is written (the one lock order
+    of every case writer: case row first, then its records and the rollups)."""
+    case = lock_case(dispute)
+    if not can_see_dispute(actor, case):
         raise NotVisible(_("No such case."))
-    return dispute
+    return case
 
 
 def _check_contributor(case: Dispute, actor: User) -> str | None:
@@ -61,7 +64,7 @@ def message_post(
     *, dispute: Dispute, actor: User, body: str, internal: bool = False
 ) -> Message:
     """Add a public reply, or (staff only) an internal note, to the timeline."""
-    case = _visible_case(dispute, actor)
+    case = _locked_case(dispute, actor)
     _check_contributor(case, actor)
     text = require_text(body, field="body", label=_("A message"))
     if len(text) > 5000:
@@ -113,7 +116,7 @@ def evidence_upload(
     *, dispute: Dispute, actor: User, file: UploadedFile[Any], description: str = ""
 ) -> Evidence:
     """Store an evidence file (type checked by content) and answer open requests."""
-    case = _visible_case(dispute, actor)
+    case = _locked_case(dispute, actor)
     party = _check_contributor(case, actor)
     description = limit_text(
         description or "", field="description", most=EVIDENCE_DESCRIPTION_MAX

@@ -3,15 +3,17 @@ http://127.0.0.1 too. Checked at registration and again at every delivery."""
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 
 import pytest
+from django.utils import translation
 
 from disputes import services
 from tests import factories as f
 from webhooks import services as webhook_services
 from webhooks.models import WebhookDelivery
-from webhooks.urlsafety import UnsafeURL, url_check
+from webhooks.urlsafety import UnsafeURL, is_public, url_check
 
 from .conftest import run_tasks
 
@@ -124,3 +126,95 @@ def test_dns_rebinding_is_caught_at_delivery(production, dns):
     assert not attempt.succeeded
     assert attempt.response_code is None
     assert "127.0.0.1" in attempt.error
+
+
+@pytest.fixture
+def english():
+    """The messages below are matched in English, whatever ran before."""
+    with translation.override("en"):
+        yield
+
+
+# Addresses that wrap another: judged by where a packet really goes.
+EMBEDDED = [
+    # (address, public?, what it is)
+    ("2002:7f00:1::", False, "6to4 wrapping 127.0.0.1"),
+    ("2002:a9fe:a9fe::1", False, "6to4 wrapping 169.254.169.254 (cloud metadata)"),
+    ("2002:0a00:0001::", False, "6to4 wrapping 10.0.0.1"),
+    ("2002:5db8:d70e::1", True, "6to4 wrapping a public 93.184.215.14"),
+    ("::ffff:127.0.0.1", False, "IPv4-mapped loopback"),
+    ("::ffff:169.254.169.254", False, "IPv4-mapped metadata"),
+    ("::ffff:93.184.215.14", True, "IPv4-mapped public"),
+    ("::127.0.0.1", False, "IPv4-compatible (obsolete)"),
+    ("::93.184.215.14", False, "IPv4-compatible, even public"),
+    ("::ffff:0:127.0.0.1", False, "IPv4-translated loopback"),
+    ("64:ff9b::127.0.0.1", False, "NAT64 wrapping loopback"),
+    ("64:ff9b::169.254.169.254", False, "NAT64 wrapping metadata"),
+    ("64:ff9b::93.184.215.14", True, "NAT64 wrapping a public address"),
+    ("64:ff9b:1::7f00:1", False, "local-use NAT64"),
+    ("2001:0:4136:e378:8000:63bf:80ff:fffe", False, "Teredo to 127.0.0.1"),
+    ("2001:0:5db8:d70e::1", False, "Teredo, whatever it wraps"),
+    ("2606:4700::1111", True, "plain public IPv6"),
+]
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [row[:2] for row in EMBEDDED],
+    ids=[row[2] for row in EMBEDDED],
+)
+def test_embedded_addresses_are_judged_by_what_they_wrap(address, public):
+    assert is_public(ipaddress.ip_address(address)) is public
+
+
+@pytest.mark.parametrize(
+    "address",
+    [row[0] for row in EMBEDDED if not row[1]],
+    ids=[row[2] for row in EMBEDDED if not row[1]],
+)
+def test_production_refuses_a_literal_or_a_name_that_wraps_an_inside_address(
+    production, dns, english, address
+):
+    with pytest.raises(UnsafeURL, match="public internet addresses"):
+        url_check(f"https://[{address}]/hook")
+    dns["tunnel.example.com"] = address
+    with pytest.raises(UnsafeURL, match="public internet addresses"):
+        url_check("https://tunnel.example.com/hook")
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "2130706433",  # 127.0.0.1 as one decimal number
+        "0x7f000001",  # … in hex
+        "017700000001",  # … in octal
+        "0177.0.0.1",  # octal octet
+        "0x7f.0.0.1",  # hex octet
+        "127.1",  # short form
+        "2852039166",  # 169.254.169.254
+        "1572394766",  # 93.184.215.14: public, but not written plainly
+        "example.0x10",
+    ],
+)
+def test_an_ip_address_must_be_four_decimal_numbers(
+    production, settings, english, host
+):
+    settings.WEBHOOK_ALLOW_LOOPBACK = True
+    with pytest.raises(UnsafeURL, match="four decimal numbers"):
+        url_check(f"https://{host}/hook")
+
+
+def test_names_that_merely_contain_numbers_are_names(production, dns):
+    dns["shop1.example.com"] = PUBLIC
+    dns["123.example.com"] = PUBLIC
+    assert url_check("https://shop1.example.com/").address == PUBLIC
+    assert url_check("https://123.example.com/").address == PUBLIC
+    assert url_check(f"https://{PUBLIC}/").address == PUBLIC
+
+
+def test_the_numeric_address_message_is_in_chinese_too(production):
+    with translation.override("zh-hans"), pytest.raises(UnsafeURL) as refused:
+        url_check("https://2130706433/hook")
+    assert refused.value.errors == {
+        "url": ["IP 地址请写成四个十进制数，例如 203.0.113.5。"]
+    }
