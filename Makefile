@@ -1,10 +1,13 @@
 # The two commands a newcomer needs: `make run` and `make test`.
 PYTHON ?= python3
 VENV := .venv
-PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+SEED ?= 1
+SEED_ARGS ?=
 PYTEST_ARGS ?=
 
 .PHONY: run test install browser lint format worker clean serve bench
@@ -17,12 +20,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Set up, migrate, seed the demo data and serve on http://127.0.0.1:8000
+## Set up, migrate, seed the demo data, then serve http://$(HOST):$(PORT) with the
+## task worker and the deadline workers (Procfile; one Ctrl-C stops them all).
+## make run PORT=8080 HOST=0.0.0.0 · SEED=0 (no demo data) · SEED_ARGS="--cases 50"
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py compilemessages -v0 || true
-	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(if $(filter 0,$(SEED)),,$(PY) manage.py seed_demo $(SEED_ARGS))
+	PATH="$(abspath $(BIN)):$$PATH" PYTHONUNBUFFERED=1 HOST=$(HOST) \
+	  $(BIN)/honcho -f Procfile start -p $(PORT)
 
 ## A real browser for the end-to-end tests (Debian's Chromium; needs root or sudo)
 browser:
@@ -35,7 +41,8 @@ test: install browser
 	$(PY) manage.py compilemessages -v0 || true
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
-## Run the task worker (mail, notifications, webhooks) and the deadline sweep together
+## The workers alone (tasks, deadline sweep, stale-task requeue), without the
+## web server: the Procfile's other lines
 worker: install
 	PY=$(PY) scripts/worker.sh
 

@@ -306,7 +306,7 @@ IDEMPOTENCY_IN_FLIGHT_MINUTES = 10
 # in the database on commit and run by `manage.py db_worker` (see README).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A task still RUNNING after this long lost its worker (killed, machine gone):
-# `requeue_stale_tasks` (run by `make worker`) puts it back in the queue.
+# `requeue_stale_tasks` (run by `make run` and `make worker`) puts it back in the queue.
 TASKS_STALE_AFTER_MINUTES = int(os.environ.get("TASKS_STALE_AFTER_MINUTES", "15"))
 
 # Agents' service-level targets count working hours on the Chinese working
