@@ -1,0 +1,74 @@
+"""Every report figure, computed once from the rollups; pages, CSV and API share it.
+
+Nothing here reads the case table: sums come from the smallest rollup cuboid
+that keeps the dimensions a question needs (`reports.cuboids`), and the
+figures are derived from those sums by `figures()`. By concern:
+
+- `query`: what a report asks (`Query`) and the names the modules share;
+- `periods`: windows and periods, and which grain reads each part of a window;
+- `sums`: reading the rollups (summed measures per group);
+- `rollup_sql`: the one hand-built SQL query, kept for speed (see its header);
+- `figures`: the one definition of every figure (rates, percentiles);
+- `summary`: every figure per group, with totals, labels and definitions;
+- `stores`: a store's figures for the other apps' pages.
+
+Callers import from `reports.selectors`, which re-exports the public names.
+"""
+
+from .figures import (
+    FIGURE_COUNTS,
+    FIGURE_MEASURES,
+    FIGURES,
+    HISTOGRAMS,
+    figure_reader,
+    figures,
+    histogram,
+    percentile,
+    quantile,
+    rate_decimal,
+    ratio,
+)
+from .periods import _windows, last_days, period_start
+from .query import GROUP_BY, PERIODS, Figures, Key, Query, Row, Sums
+from .stores import (
+    HISTORY_MEASURES,
+    RESPONSE_MEASURES,
+    merchant_response_figures,
+    store_history,
+)
+from .summary import _key_names, format_key, summary, totals
+from .sums import add_sums, grouped_sums
+
+__all__ = [
+    "FIGURES",
+    "FIGURE_COUNTS",
+    "FIGURE_MEASURES",
+    "GROUP_BY",
+    "HISTOGRAMS",
+    "HISTORY_MEASURES",
+    "PERIODS",
+    "RESPONSE_MEASURES",
+    "Figures",
+    "Key",
+    "Query",
+    "Row",
+    "Sums",
+    "_key_names",  # tests/reports/test_sums.py
+    "_windows",  # tests/reports/test_report_math.py
+    "add_sums",
+    "figure_reader",
+    "figures",
+    "format_key",
+    "grouped_sums",
+    "histogram",
+    "last_days",
+    "merchant_response_figures",
+    "percentile",
+    "period_start",
+    "quantile",
+    "rate_decimal",
+    "ratio",
+    "store_history",
+    "summary",
+    "totals",
+]
