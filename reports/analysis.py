@@ -124,9 +124,14 @@ def _team_times(cells: dict, agent: int, time: str, team: dict) -> float | None:
 
 
 AGENT_MEASURES = (
-    "cases", "rulings", "buyer_wins", "appeals", "overturned",
-    *HISTOGRAMS["pickup"], *HISTOGRAMS["ruling"],
-)  # fmt: skip
+    "cases",
+    "rulings",
+    "buyer_wins",
+    "appeals",
+    "overturned",
+    *HISTOGRAMS["pickup"],
+    *HISTOGRAMS["ruling"],
+)
 
 
 def agent_consistency(query: Query) -> dict:
@@ -188,8 +193,12 @@ STORE_FIGURES = (
 
 
 STORE_MEASURES = (
-    "orders", "cases", "interventions", "merchant_liable", *HISTOGRAMS["response"],
-)  # fmt: skip
+    "orders",
+    "cases",
+    "interventions",
+    "merchant_liable",
+    *HISTOGRAMS["response"],
+)
 
 
 def _store_month(sums: Sums) -> dict:

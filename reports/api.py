@@ -47,9 +47,11 @@ class ReportRowSerializer(serializers.Serializer):
     cases = serializers.IntegerField()
     interventions = serializers.IntegerField()
     intervention_rate = serializers.DecimalField(
-        max_digits=5, decimal_places=4, coerce_to_string=False,
+        max_digits=5,
+        decimal_places=4,
+        coerce_to_string=False,
         help_text="interventions / cases, between 0 and 1.",
-    )  # fmt: skip
+    )
 
 
 class InterventionReportSerializer(serializers.Serializer):

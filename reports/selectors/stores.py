@@ -20,9 +20,12 @@ if TYPE_CHECKING:
 # Party history on the agents' case page.
 
 HISTORY_MEASURES = (
-    "cases", "open_cases", "interventions", "merchant_liable",
+    "cases",
+    "open_cases",
+    "interventions",
+    "merchant_liable",
     *RESOLUTION_COLUMNS.values(),
-)  # fmt: skip
+)
 
 
 def store_history(*, dispute: Dispute, days: int = 90) -> dict[str, Any]:
