@@ -10,7 +10,8 @@ figures are derived from those sums by `figures()`. By concern:
 - `rollup_sql`: the one hand-built SQL query, kept for speed (see its header);
 - `figures`: the one definition of every figure (rates, percentiles);
 - `summary`: every figure per group, with totals, labels and definitions;
-- `stores`: a store's figures for the other apps' pages.
+- `stores`: a store's figures for the other apps' pages (the case page's
+  history, a merchant's answers, the workbench's store figures by window).
 
 Callers import from `reports.selectors`, which re-exports the public names.
 """
@@ -33,7 +34,9 @@ from .query import GROUP_BY, PERIODS, Figures, Key, Query, Row, Sums
 from .stores import (
     HISTORY_MEASURES,
     RESPONSE_MEASURES,
+    STORE_WINDOWS,
     merchant_response_figures,
+    store_figures_by_window,
     store_history,
 )
 from .summary import _key_names, format_key, summary, totals
@@ -48,6 +51,7 @@ __all__ = [
     "HISTORY_MEASURES",
     "PERIODS",
     "RESPONSE_MEASURES",
+    "STORE_WINDOWS",
     "Figures",
     "Key",
     "Query",
@@ -68,6 +72,7 @@ __all__ = [
     "quantile",
     "rate_decimal",
     "ratio",
+    "store_figures_by_window",
     "store_history",
     "summary",
     "totals",

@@ -1,18 +1,20 @@
 """A store's figures for the other apps' pages, from the rollups: its recent
-history on the agents' case page and a merchant's answers."""
+history on the agents' case page, a merchant's answers, and its figures by
+window on the workbench's store page."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from disputes.choices import Resolution
 
 from ..measures import RESOLUTION_COLUMNS, case_measures, local_day
-from .figures import HISTOGRAMS, histogram, percentile, ratio
+from .figures import HISTOGRAMS, figures, histogram, percentile, ratio
 from .periods import last_days
 from .query import Query
-from .sums import _sums
+from .sums import _sums, add_sums, grouped_sums
 
 if TYPE_CHECKING:
     from disputes.models import Dispute
@@ -73,3 +75,50 @@ def merchant_response_figures(
         "median_hours": percentile(sums, "response", 0.5),
         "in_time_rate": ratio(sums["response_in_time"], answered),
     }
+
+
+# A store's figures by window on the workbench's store page.
+
+STORE_WINDOWS = (("all", None), ("30", 30), ("90", 90))
+WINDOW_MEASURES = ("cases", "interventions", "merchant_liable")
+
+
+def store_figures_by_window(*, store_id: int) -> list[dict[str, Any]]:
+    """A store's cases, interventions, intervention rate and merchant-at-fault
+    rulings over all time and the last 30 and 90 days (China time, today
+    included), by the day each case was opened: the reports' definitions.
+
+    One row per window: {"window": "all" | "30" | "90", "days": None | 30 |
+    90, "cases", "intervened", "intervention_rate" (0-1, four places; None
+    without cases), "merchant_liable"}. Two queries: all time from the month
+    cuboid, the last 90 days by day from the store-by-day cuboid.
+    """
+    longest = max(days for _key, days in STORE_WINDOWS if days)
+    since, today = last_days(longest)
+    by_day = grouped_sums(
+        Query(group_by="day", store=store_id, date_from=since, date_to=today),
+        "day",
+        names=WINDOW_MEASURES,
+    )
+    all_time = _sums(Query(store=store_id), names=WINDOW_MEASURES)[()]
+    rows = []
+    for key, days in STORE_WINDOWS:
+        sums = all_time
+        if days is not None:
+            first = today - timedelta(days=days - 1)
+            sums = dict.fromkeys(WINDOW_MEASURES, 0)
+            for (day,), day_sums in by_day.items():
+                if day >= first:
+                    add_sums(sums, day_sums)
+        shown = figures(sums, None)
+        rows.append(
+            {
+                "window": key,
+                "days": days,
+                "cases": shown["cases"],
+                "intervened": shown["interventions"],
+                "intervention_rate": shown["intervention_rate"],
+                "merchant_liable": sums["merchant_liable"],
+            }
+        )
+    return rows
