@@ -8,6 +8,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from statistics import median
 
+from accounts.models import User
 from stores.models import Category, Store
 
 from .selectors import (
@@ -134,9 +135,16 @@ AGENT_MEASURES = (
 )
 
 
-def agent_consistency(query: Query) -> dict:
+def agent_consistency(query: Query, *, named: bool = False) -> dict:
     """Each agent's buyer-win and overturn rates and times against the team's
-    for the same reasons (the same dispute should get the same answer)."""
+    for the same reasons (the same dispute should get the same answer).
+
+    Each rate comes with its 95 % Wilson interval (`…_low`, `…_high`); a gap
+    is flagged (`…_differs`) only when the team's rate for the agent's mix of
+    reasons lies outside that interval: 17 rulings cannot tell a 15-point gap
+    from chance, 200 can. `named` adds each agent's `name` (as shown) and
+    `username` (one query) and sorts the rows by name.
+    """
     cells = grouped_sums(query, "agent", "reason", names=AGENT_MEASURES)
     team: dict[str, Sums] = defaultdict(dict)
     agents: dict[int, Sums] = defaultdict(dict)
@@ -146,27 +154,57 @@ def agent_consistency(query: Query) -> dict:
             add_sums(agents[agent], sums)
     rows = []
     for agent, sums in agents.items():
-        win = ratio(sums.get("buyer_wins", 0), sums.get("rulings", 0))
-        win_team = _expected(cells, agent, "buyer_wins", "rulings", team)
-        over = ratio(sums.get("overturned", 0), sums.get("appeals", 0))
-        over_team = _expected(cells, agent, "overturned", "appeals", team)
-        row = {
+        row: dict = {
             "agent_id": agent,
             "cases": sums.get("cases", 0),
             "rulings": sums.get("rulings", 0),
             "appeals": sums.get("appeals", 0),
-            "buyer_win_rate": win,
-            "team_buyer_win_rate": win_team,
-            "buyer_win_gap": _gap(win, win_team),
-            "overturn_rate": over,
-            "team_overturn_rate": over_team,
-            "overturn_gap": _gap(over, over_team),
         }
+        for name, part, whole in RATES:
+            rate = ratio(sums.get(part, 0), sums.get(whole, 0))
+            norm = _expected(cells, agent, part, whole, team)
+            row[f"{name}_rate"] = rate
+            row[f"team_{name}_rate"] = norm
+            row[f"{name}_gap"] = _gap(rate, norm)
+            row.update(_interval(name, sums.get(part, 0), sums.get(whole, 0), norm))
         for time in ("pickup", "ruling"):
             row[f"{time}_p50"] = quantile(histogram(sums, time), 0.5)
             row[f"team_{time}_p50"] = _team_times(cells, agent, time, team)
         rows.append(row)
+    if named:
+        _name_agents(rows)
     return {"rows": rows}
+
+
+def _name_agents(rows: list[dict]) -> None:
+    users = {
+        u.pk: u
+        for u in User.objects.filter(pk__in=[r["agent_id"] for r in rows]).only(
+            "username", "display_name"
+        )
+    }
+    for row in rows:
+        user = users.get(row["agent_id"])
+        row["name"] = str(user or row["agent_id"])
+        row["username"] = user.username if user else None
+    rows.sort(key=lambda r: r["name"])
+
+
+# The agents' rates: (name, counted, out of).
+RATES = (("buyer_win", "buyer_wins", "rulings"), ("overturn", "overturned", "appeals"))
+
+
+def _interval(name: str, part: int, whole: int, norm: float | None) -> dict:
+    """The 95 % Wilson interval of part / whole, and whether `norm` (the
+    team's rate, same reasons) lies outside it; no interval without cases."""
+    if not whole:
+        return {f"{name}_low": None, f"{name}_high": None, f"{name}_differs": False}
+    low, high = wilson(part, whole)
+    return {
+        f"{name}_low": round(low, 4),
+        f"{name}_high": round(high, 4),
+        f"{name}_differs": norm is not None and not low <= norm <= high,
+    }
 
 
 def _gap(value: float | None, norm: float | None) -> float | None:

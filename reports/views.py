@@ -262,6 +262,12 @@ AGENT_CSV = (
     (TEAM,                                 "team_pickup_p50"),
     (gettext_lazy("Ruling, median (h)"),   "ruling_p50"),
     (TEAM,                                 "team_ruling_p50"),
+    (gettext_lazy("Buyer-win rate: lowest likely"),  "buyer_win_low"),
+    (gettext_lazy("Buyer-win rate: highest likely"), "buyer_win_high"),
+    (gettext_lazy("Buyer-win rate differs clearly"), "buyer_win_differs"),
+    (gettext_lazy("Overturn rate: lowest likely"),   "overturn_low"),
+    (gettext_lazy("Overturn rate: highest likely"),  "overturn_high"),
+    (gettext_lazy("Overturn rate differs clearly"),  "overturn_differs"),
 )  # fmt: skip
 MEDIAN = gettext_lazy("Category median")
 STORE_CSV = (
@@ -274,6 +280,10 @@ STORE_CSV = (
         for column in ((FIGURE_LABELS[name], name), (MEDIAN, f"median_{name}"))
     ),
 )
+
+
+def _yes_no(value: bool) -> str:
+    return _("Yes") if value else _("No")
 
 
 def _columns_csv(
@@ -311,18 +321,16 @@ def agents(request: HttpRequest) -> HttpResponseBase:
     template = "reports/agents.html"
     if not form.is_valid():
         return _invalid(request, template, form, page="agents")
-    result = agent_consistency(form.query())
-    users = {
-        u.pk: u
-        for u in User.objects.filter(
-            pk__in=[r["agent_id"] for r in result["rows"]]
-        ).only("username", "display_name")
-    }
-    for row in result["rows"]:
-        row["name"] = str(users.get(row["agent_id"], row["agent_id"]))
-    result["rows"].sort(key=lambda r: r["name"])
+    result = agent_consistency(form.query(), named=True)
     if request.GET.get("format") == "csv":
-        return _columns_csv("agents", AGENT_CSV, result["rows"])
+        rows = [
+            {
+                **r,
+                **{k: _yes_no(r[k]) for k in ("buyer_win_differs", "overturn_differs")},
+            }
+            for r in result["rows"]
+        ]
+        return _columns_csv("agents", AGENT_CSV, rows)
     context = _base(request, form, "agents")
     context.update(result=result, chart=charts.gaps(result["rows"]))
     return render(request, template, context)
