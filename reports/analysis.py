@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from statistics import median
 
 from accounts.models import User
-from stores.models import Category, Store
+from stores.models import Store
 
 from .selectors import (
     HISTOGRAMS,
@@ -20,6 +20,7 @@ from .selectors import (
     histogram,
     quantile,
     ratio,
+    repeat_offenders,
 )
 
 Z95 = 1.96
@@ -38,11 +39,15 @@ def wilson(part: int, whole: int, z: float = Z95) -> tuple[float, float]:
 
 
 def store_outliers(query: Query, *, min_cases: int = MIN_CASES) -> dict:
-    """Stores whose intervention rate is surely above their category's.
+    """Stores whose intervention rate is surely above their category's, and
+    the repeat offenders among the stores the filters keep.
 
     A store is listed when it has at least `min_cases` cases and the lower end
     of its 95 % interval is above its category's rate; the list is ranked by
     excess interventions: how many more than the category's rate predicts.
+    Each row says whether the store is also a repeat offender
+    (`reports.selectors.repeat_offender`); `repeat_offenders` lists them all,
+    most merchant-at-fault rulings first.
     """
     by_store = {
         k[0]: v
@@ -50,19 +55,17 @@ def store_outliers(query: Query, *, min_cases: int = MIN_CASES) -> dict:
             query, "store", names=("cases", "interventions")
         ).items()
     }
+    offenders = repeat_offenders(query)
     stores = {
         s["pk"]: s
-        for s in Store.objects.filter(pk__in=list(by_store)).values(
-            "pk", "name", "category_id", "region"
+        for s in Store.objects.filter(pk__in=[*by_store, *offenders]).values(
+            "pk", "name", "category_id", "category__name", "region"
         )
     }
     categories: dict[int, Sums] = defaultdict(dict)
     for store_id, sums in by_store.items():
         if store_id in stores:
             add_sums(categories[stores[store_id]["category_id"]], sums)
-    names = dict(
-        Category.objects.filter(pk__in=list(categories)).values_list("pk", "name")
-    )
     rows, considered = [], 0
     for store_id, sums in by_store.items():
         cases, interventions = sums.get("cases", 0), sums.get("interventions", 0)
@@ -77,10 +80,7 @@ def store_outliers(query: Query, *, min_cases: int = MIN_CASES) -> dict:
             continue
         rows.append(
             {
-                "store_id": store_id,
-                "store": store["name"],
-                "region": store["region"],
-                "category": names.get(store["category_id"], ""),
+                **_store_columns(store),
                 "cases": cases,
                 "interventions": interventions,
                 "intervention_rate": ratio(interventions, cases),
@@ -88,10 +88,35 @@ def store_outliers(query: Query, *, min_cases: int = MIN_CASES) -> dict:
                 "high": round(high, 4),
                 "category_rate": round(norm, 4),
                 "excess": round(interventions - cases * norm, 1),
+                "repeat_offender": store_id in offenders,
             }
         )
     rows.sort(key=lambda r: (-r["excess"], r["store_id"]))
-    return {"rows": rows, "considered": considered, "min_cases": min_cases}
+    return {
+        "rows": rows,
+        "considered": considered,
+        "min_cases": min_cases,
+        "repeat_offenders": _offender_rows(offenders, stores),
+    }
+
+
+def _store_columns(store: dict) -> dict:
+    return {
+        "store_id": store["pk"],
+        "store": store["name"],
+        "region": store["region"],
+        "category": store["category__name"] or "",
+    }
+
+
+def _offender_rows(offenders: dict[int, int], stores: dict[int, dict]) -> list:
+    rows = [
+        {**_store_columns(stores[store_id]), "merchant_liable": count}
+        for store_id, count in offenders.items()
+        if store_id in stores
+    ]
+    rows.sort(key=lambda r: (-r["merchant_liable"], r["store_id"]))
+    return rows
 
 
 def _expected(

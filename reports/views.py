@@ -44,7 +44,7 @@ from .definitions import (
 from .exports import csv_response
 from .filters import GROUP_LABELS, ReportFilterForm
 from .measures import local_day, platform_tz
-from .selectors import FIGURES, PERIODS, summary, totals
+from .selectors import FIGURES, PERIODS, repeat_offender_rule, summary, totals
 
 HEADLINE = (
     "intervention_rate",
@@ -83,6 +83,7 @@ def _staff_only(request: HttpRequest) -> None:
 def _form(request: HttpRequest, default_group: str) -> ReportFilterForm:
     data = request.GET.copy()
     data.pop("format", None)
+    data.pop("table", None)
     data.setdefault("group_by", default_group)
     user = cast(User, request.user)  # every report view is @login_required
     return ReportFilterForm(data, user=user, default_group=default_group)
@@ -95,6 +96,7 @@ def _invalid(request, template: str, form, **context) -> HttpResponse:
 def _base(request: HttpRequest, form, page: str) -> dict:
     query = request.GET.copy()
     query.pop("format", None)
+    query.pop("table", None)
     return {
         "form": form,
         "page": page,
@@ -247,6 +249,13 @@ OUTLIER_CSV = (
     (gettext_lazy("Highest likely rate"),                     "high"),
     (gettext_lazy("Category's rate"),                         "category_rate"),
     (gettext_lazy("Interventions above the category's rate"), "excess"),
+    (gettext_lazy("Repeat offender"),                         "repeat_offender"),
+)  # fmt: skip
+REPEAT_OFFENDER_CSV = (
+    (gettext_lazy("Store"),                                   "store"),
+    (gettext_lazy("Store category"),                          "category"),
+    (gettext_lazy("Region (province)"),                       "region"),
+    (gettext_lazy("Merchant-at-fault rulings, last 90 days"), "merchant_liable"),
 )  # fmt: skip
 TEAM = gettext_lazy("Team, same reasons")
 AGENT_CSV = (
@@ -282,17 +291,19 @@ STORE_CSV = (
 )
 
 
-def _yes_no(value: bool) -> str:
-    return _("Yes") if value else _("No")
-
-
 def _columns_csv(
     name: str, columns: Sequence[tuple[Promise, str]], rows: list[dict]
 ) -> HttpResponseBase:
-    """A CSV file of `rows` with `columns` ((header, key), …)."""
+    """A CSV file of `rows` with `columns` ((header, key), …); a yes-or-no
+    answer is written in words (translated now: the file streams later)."""
     header = [str(label) for label, _key in columns]
     keys = [key for _label, key in columns]
-    return csv_response(name, header, ([row[k] for k in keys] for row in rows))
+    words = {True: _("Yes"), False: _("No")}
+
+    def cell(value: object) -> object:
+        return words[value] if isinstance(value, bool) else value
+
+    return csv_response(name, header, ([cell(row[k]) for k in keys] for row in rows))
 
 
 @login_required
@@ -305,11 +316,22 @@ def outliers(request: HttpRequest) -> HttpResponseBase:
         return _invalid(request, template, form, page="outliers")
     result = store_outliers(form.query())
     if request.GET.get("format") == "csv":
+        if request.GET.get("table") == "repeat_offenders":
+            offenders = result["repeat_offenders"]
+            return _columns_csv("repeat-offenders", REPEAT_OFFENDER_CSV, offenders)
         return _columns_csv("outliers", OUTLIER_CSV, result["rows"])
     context = _base(request, form, "outliers")
     truncated = len(result["rows"]) > PAGE_ROWS
     result["rows"] = result["rows"][:PAGE_ROWS]
-    context.update(result=result, min_cases=MIN_CASES, truncated=truncated)
+    offenders_truncated = len(result["repeat_offenders"]) > PAGE_ROWS
+    result["repeat_offenders"] = result["repeat_offenders"][:PAGE_ROWS]
+    context.update(
+        result=result,
+        min_cases=MIN_CASES,
+        truncated=truncated,
+        offenders_truncated=offenders_truncated,
+        repeat_offender_rule=repeat_offender_rule(),
+    )
     return render(request, template, context)
 
 
@@ -323,14 +345,7 @@ def agents(request: HttpRequest) -> HttpResponseBase:
         return _invalid(request, template, form, page="agents")
     result = agent_consistency(form.query(), named=True)
     if request.GET.get("format") == "csv":
-        rows = [
-            {
-                **r,
-                **{k: _yes_no(r[k]) for k in ("buyer_win_differs", "overturn_differs")},
-            }
-            for r in result["rows"]
-        ]
-        return _columns_csv("agents", AGENT_CSV, rows)
+        return _columns_csv("agents", AGENT_CSV, result["rows"])
     context = _base(request, form, "agents")
     context.update(result=result, chart=charts.gaps(result["rows"]))
     return render(request, template, context)

@@ -11,7 +11,8 @@ figures are derived from those sums by `figures()`. By concern:
 - `figures`: the one definition of every figure (rates, percentiles);
 - `summary`: every figure per group, with totals, labels and definitions;
 - `stores`: a store's figures for the other apps' pages (the case page's
-  history, a merchant's answers, the workbench's store figures by window).
+  history, a merchant's answers, the workbench's store figures by window)
+  and the one definition of a repeat offender (`repeat_offender`).
 
 Callers import from `reports.selectors`, which re-exports the public names.
 """
@@ -33,11 +34,17 @@ from .periods import _windows, last_days, period_start
 from .query import GROUP_BY, PERIODS, Figures, Key, Query, Row, Sums
 from .stores import (
     HISTORY_MEASURES,
+    REPEAT_OFFENDER_DAYS,
+    REPEAT_OFFENDER_RULINGS,
     RESPONSE_MEASURES,
     STORE_WINDOWS,
     merchant_response_figures,
+    repeat_offender,
+    repeat_offender_rule,
+    repeat_offenders,
     store_figures_by_window,
     store_history,
+    store_is_repeat_offender,
 )
 from .summary import _key_names, format_key, summary, totals
 from .sums import add_sums, grouped_sums
@@ -50,6 +57,8 @@ __all__ = [
     "HISTOGRAMS",
     "HISTORY_MEASURES",
     "PERIODS",
+    "REPEAT_OFFENDER_DAYS",
+    "REPEAT_OFFENDER_RULINGS",
     "RESPONSE_MEASURES",
     "STORE_WINDOWS",
     "Figures",
@@ -72,8 +81,12 @@ __all__ = [
     "quantile",
     "rate_decimal",
     "ratio",
+    "repeat_offender",
+    "repeat_offender_rule",
+    "repeat_offenders",
     "store_figures_by_window",
     "store_history",
+    "store_is_repeat_offender",
     "summary",
     "totals",
 ]

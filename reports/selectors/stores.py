@@ -1,12 +1,15 @@
-"""A store's figures for the other apps' pages, from the rollups: its recent
-history on the agents' case page, a merchant's answers, and its figures by
-window on the workbench's store page."""
+"""A store's figures for the other apps' pages, from the rollups: whether it
+is a repeat offender, its recent history on the agents' case page, a
+merchant's answers, and its figures by window on the workbench's store page."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext_lazy
 
 from disputes.choices import Resolution
 
@@ -18,6 +21,61 @@ from .sums import _sums, add_sums, grouped_sums
 
 if TYPE_CHECKING:
     from disputes.models import Dispute
+
+# A repeat offender (屡次违规): a store with at least REPEAT_OFFENDER_RULINGS
+# cases opened in the last REPEAT_OFFENDER_DAYS days (China time, today
+# included) that were ruled the merchant's fault, counting a ruling changed
+# on appeal as its new outcome. The workbench's flag and the outliers page
+# both ask `repeat_offender`.
+REPEAT_OFFENDER_DAYS = 90
+REPEAT_OFFENDER_RULINGS = 3
+REPEAT_OFFENDER_RULE = gettext_lazy(
+    "At least %(rulings)s cases opened in the last %(days)s days ruled the "
+    "merchant's fault"
+)
+
+
+def repeat_offender(merchant_liable: int) -> bool:
+    """Whether a store whose cases opened in the last REPEAT_OFFENDER_DAYS
+    days hold `merchant_liable` merchant-at-fault rulings is a repeat offender."""
+    return merchant_liable >= REPEAT_OFFENDER_RULINGS
+
+
+def repeat_offender_rule() -> str:
+    """The definition in the reader's language (the threshold and window)."""
+    return str(REPEAT_OFFENDER_RULE) % {
+        "rulings": REPEAT_OFFENDER_RULINGS,
+        "days": REPEAT_OFFENDER_DAYS,
+    }
+
+
+def repeat_offenders(query: Query | None = None) -> dict[int, int]:
+    """The repeat offenders among the stores `query` keeps (its store,
+    category, region and `stores`; its dates, reason and agent are not
+    used): store id -> merchant-at-fault rulings in the window. One query."""
+    since, today = last_days(REPEAT_OFFENDER_DAYS)
+    scope = replace(
+        query or Query(),
+        group_by="store",
+        date_from=since,
+        date_to=today,
+        reason=None,
+        agent=None,
+    )
+    sums = grouped_sums(scope, "store", names=("merchant_liable",), subtract=False)
+    return {
+        store_id: counts["merchant_liable"]
+        for (store_id,), counts in sums.items()
+        if repeat_offender(counts["merchant_liable"])
+    }
+
+
+def store_is_repeat_offender(*, store_id: int) -> bool:
+    """Whether the store is a repeat offender now (one query): the flag the
+    workbench shows beside a case, counted like the outliers page's list —
+    every case of the window, the one shown included."""
+    return store_id in repeat_offenders(Query(store=store_id))
+
 
 # Party history on the agents' case page.
 

@@ -50,6 +50,7 @@ def _plan(
     groups: tuple[str, ...],
     orders_only: bool,
     names: tuple[str, ...] | None,
+    subtract: bool = True,
 ) -> _Plan:
     filters = query.filters()
     if orders_only:  # orders have no reason and no agent
@@ -59,7 +60,7 @@ def _plan(
         dims.add("store")
     periods = [g for g in groups if g in PERIODS]
     cuboids = {g: cuboid_for(dims, g, orders=orders_only) for g in ("day", "month")}
-    monthly = cuboids["month"].grain == "month"
+    monthly = subtract and cuboids["month"].grain == "month"
     parts = _windows(query, periods[0] if periods else None, monthly)
     return _Plan(
         filters=filters,
@@ -105,6 +106,7 @@ def _sum_table(
     *,
     orders_only: bool = False,
     names: tuple[str, ...] | None = None,
+    subtract: bool = True,
 ) -> tuple[tuple[str, ...], dict[Key, tuple[int, ...]]]:
     """Summed rollup figures per tuple of group values (() without groups),
     as the measures' names and a tuple of sums in that order per group.
@@ -113,8 +115,11 @@ def _sum_table(
     (every case measure, and orders where the cuboid keeps them, by default;
     orders are dropped from `names` where the cuboid does not keep them).
     A group whose every sum is zero is left out, as a rebuild would.
+    `subtract=False` reads a partial month as its days, never as the whole
+    month less the days left out: always one query (for a page whose query
+    count is pinned), sometimes more rows.
     """
-    plan = _plan(query, groups, orders_only, names)
+    plan = _plan(query, groups, orders_only, names, subtract)
     rows = _select(query, plan.filters, groups, plan.names, plan.added)
     if plan.taken:  # the days a whole month brought in that the window leaves out
         less = _select(query, plan.filters, groups, plan.names, plan.taken)
@@ -130,18 +135,25 @@ def _sums(
     *,
     orders_only: bool = False,
     names: tuple[str, ...] | None = None,
+    subtract: bool = True,
 ) -> dict[Key, Sums]:
     """`_sum_table` with each group's sums by name."""
-    names, table = _sum_table(query, groups, orders_only=orders_only, names=names)
+    names, table = _sum_table(
+        query, groups, orders_only=orders_only, names=names, subtract=subtract
+    )
     return {key: dict(zip(names, sums, strict=True)) for key, sums in table.items()}
 
 
 def grouped_sums(
-    query: Query, *groups: str, names: tuple[str, ...] | None = None
+    query: Query,
+    *groups: str,
+    names: tuple[str, ...] | None = None,
+    subtract: bool = True,
 ) -> dict[Key, Sums]:
     """Summed figures per combination of `groups` (periods or dimensions);
-    `names` limits the measures read (all by default)."""
-    return _sums(query, groups, names=names)
+    `names` limits the measures read (all by default); `subtract` as in
+    `_sum_table`."""
+    return _sums(query, groups, names=names, subtract=subtract)
 
 
 def _orders_total(query: Query) -> int:

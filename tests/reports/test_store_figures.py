@@ -20,6 +20,8 @@ count for S.
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -27,9 +29,19 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
-from reports.selectors import store_figures_by_window
-from tests.factories import DisputeFactory, StoreFactory
+from disputes.models import Dispute
+from reports.selectors import (
+    REPEAT_OFFENDER_DAYS,
+    REPEAT_OFFENDER_RULINGS,
+    Query,
+    repeat_offender,
+    repeat_offenders,
+    store_figures_by_window,
+    store_is_repeat_offender,
+)
+from tests.factories import DisputeFactory, StoreFactory, manager
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
@@ -95,3 +107,52 @@ def test_store_figures_read_two_queries_of_the_rollups(store):
             store_figures_by_window(store_id=store.pk)
     assert len(ctx.captured_queries) == 2
     assert all("reports_rollup" in q["sql"] for q in ctx.captured_queries)
+
+
+# The repeat offender rule: at least 3 cases opened in the last 90 days ruled
+# the merchant's fault. S has 3 (cases 1, 4 and 5); T has 1.
+
+
+@pytest.mark.parametrize(("rulings", "offender"), [(0, False), (2, False), (3, True)])
+def test_the_threshold(rulings, offender):
+    assert REPEAT_OFFENDER_RULINGS == 3 and REPEAT_OFFENDER_DAYS == 90
+    assert repeat_offender(rulings) is offender
+
+
+def test_repeat_offenders_count_the_last_90_days(store):
+    with time_machine.travel(TODAY, tick=False):
+        assert repeat_offenders() == {store.pk: 3}
+        with CaptureQueriesContext(connection) as ctx:
+            repeat_offenders(Query(category=store.category_id))
+        assert len(ctx.captured_queries) == 1
+    # A day later case 5 (opened 03-18) has left the window: 2 rulings.
+    with time_machine.travel(datetime(2026, 6, 16, 12, 0, tzinfo=SH), tick=False):
+        assert repeat_offenders() == {}
+
+
+def test_the_case_page_flag_is_the_same_rule(store):
+    """The workbench's flag beside a case counts every case of the window (the
+    one shown too), so a store is flagged on every page or on none."""
+    with time_machine.travel(TODAY, tick=False):
+        with CaptureQueriesContext(connection) as ctx:
+            assert store_is_repeat_offender(store_id=store.pk) is True
+        assert len(ctx.captured_queries) == 1
+        other = Dispute.objects.exclude(store=store).get()
+        assert store_is_repeat_offender(store_id=other.store_id) is False
+
+
+def test_the_outliers_page_shows_the_rule_and_the_repeat_offenders(client, store):
+    client.force_login(manager())
+    with time_machine.travel(TODAY, tick=False):
+        page = client.get("/reports/outliers/")
+        response = client.get("/reports/outliers/?format=csv&table=repeat_offenders")
+    rule = "At least 3 cases opened in the last 90 days ruled the merchant's fault"
+    assert page.context["repeat_offender_rule"] == rule
+    assert escape(rule) in page.content.decode()
+    assert [r["store_id"] for r in page.context["result"]["repeat_offenders"]] == [
+        store.pk
+    ]
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    header, *rows = csv.reader(io.StringIO(text))
+    assert header[-1] == "Merchant-at-fault rulings, last 90 days"
+    assert rows == [[store.name, store.category.name, store.region, "3"]]
