@@ -9,7 +9,7 @@ from disputes.api.urls import router as disputes_router
 from disputes.api.views import RuleListView
 from notifications.api import NotificationViewSet
 from orders.api import OrderViewSet
-from reports.api import InterventionReportView, ReportSummaryView
+from reports.api import AgentConsistencyView, InterventionReportView, ReportSummaryView
 from webhooks.api import WebhookEndpointViewSet
 
 router = SimpleRouter()
@@ -27,6 +27,7 @@ v1 = [
         name="report-intervention",
     ),
     path("reports/summary/", ReportSummaryView.as_view(), name="report-summary"),
+    path("reports/agents/", AgentConsistencyView.as_view(), name="report-agents"),
     *router.urls,
 ]
 

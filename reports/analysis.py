@@ -8,7 +8,8 @@ from collections import defaultdict
 from datetime import date, timedelta
 from statistics import median
 
-from stores.models import Category, Store
+from accounts.models import User
+from stores.models import Store
 
 from .selectors import (
     HISTOGRAMS,
@@ -19,6 +20,7 @@ from .selectors import (
     histogram,
     quantile,
     ratio,
+    repeat_offenders,
 )
 
 Z95 = 1.96
@@ -37,11 +39,15 @@ def wilson(part: int, whole: int, z: float = Z95) -> tuple[float, float]:
 
 
 def store_outliers(query: Query, *, min_cases: int = MIN_CASES) -> dict:
-    """Stores whose intervention rate is surely above their category's.
+    """Stores whose intervention rate is surely above their category's, and
+    the repeat offenders among the stores the filters keep.
 
     A store is listed when it has at least `min_cases` cases and the lower end
     of its 95 % interval is above its category's rate; the list is ranked by
     excess interventions: how many more than the category's rate predicts.
+    Each row says whether the store is also a repeat offender
+    (`reports.selectors.repeat_offender`); `repeat_offenders` lists them all,
+    most merchant-at-fault rulings first.
     """
     by_store = {
         k[0]: v
@@ -49,19 +55,17 @@ def store_outliers(query: Query, *, min_cases: int = MIN_CASES) -> dict:
             query, "store", names=("cases", "interventions")
         ).items()
     }
+    offenders = repeat_offenders(query)
     stores = {
         s["pk"]: s
-        for s in Store.objects.filter(pk__in=list(by_store)).values(
-            "pk", "name", "category_id", "region"
+        for s in Store.objects.filter(pk__in=[*by_store, *offenders]).values(
+            "pk", "name", "category_id", "category__name", "region"
         )
     }
     categories: dict[int, Sums] = defaultdict(dict)
     for store_id, sums in by_store.items():
         if store_id in stores:
             add_sums(categories[stores[store_id]["category_id"]], sums)
-    names = dict(
-        Category.objects.filter(pk__in=list(categories)).values_list("pk", "name")
-    )
     rows, considered = [], 0
     for store_id, sums in by_store.items():
         cases, interventions = sums.get("cases", 0), sums.get("interventions", 0)
@@ -76,10 +80,7 @@ def store_outliers(query: Query, *, min_cases: int = MIN_CASES) -> dict:
             continue
         rows.append(
             {
-                "store_id": store_id,
-                "store": store["name"],
-                "region": store["region"],
-                "category": names.get(store["category_id"], ""),
+                **_store_columns(store),
                 "cases": cases,
                 "interventions": interventions,
                 "intervention_rate": ratio(interventions, cases),
@@ -87,10 +88,35 @@ def store_outliers(query: Query, *, min_cases: int = MIN_CASES) -> dict:
                 "high": round(high, 4),
                 "category_rate": round(norm, 4),
                 "excess": round(interventions - cases * norm, 1),
+                "repeat_offender": store_id in offenders,
             }
         )
     rows.sort(key=lambda r: (-r["excess"], r["store_id"]))
-    return {"rows": rows, "considered": considered, "min_cases": min_cases}
+    return {
+        "rows": rows,
+        "considered": considered,
+        "min_cases": min_cases,
+        "repeat_offenders": _offender_rows(offenders, stores),
+    }
+
+
+def _store_columns(store: dict) -> dict:
+    return {
+        "store_id": store["pk"],
+        "store": store["name"],
+        "region": store["region"],
+        "category": store["category__name"] or "",
+    }
+
+
+def _offender_rows(offenders: dict[int, int], stores: dict[int, dict]) -> list:
+    rows = [
+        {**_store_columns(stores[store_id]), "merchant_liable": count}
+        for store_id, count in offenders.items()
+        if store_id in stores
+    ]
+    rows.sort(key=lambda r: (-r["merchant_liable"], r["store_id"]))
+    return rows
 
 
 def _expected(
@@ -124,14 +150,26 @@ def _team_times(cells: dict, agent: int, time: str, team: dict) -> float | None:
 
 
 AGENT_MEASURES = (
-    "cases", "rulings", "buyer_wins", "appeals", "overturned",
-    *HISTOGRAMS["pickup"], *HISTOGRAMS["ruling"],
-)  # fmt: skip
+    "cases",
+    "rulings",
+    "buyer_wins",
+    "appeals",
+    "overturned",
+    *HISTOGRAMS["pickup"],
+    *HISTOGRAMS["ruling"],
+)
 
 
-def agent_consistency(query: Query) -> dict:
+def agent_consistency(query: Query, *, named: bool = False) -> dict:
     """Each agent's buyer-win and overturn rates and times against the team's
-    for the same reasons (the same dispute should get the same answer)."""
+    for the same reasons (the same dispute should get the same answer).
+
+    Each rate comes with its 95 % Wilson interval (`…_low`, `…_high`); a gap
+    is flagged (`…_differs`) only when the team's rate for the agent's mix of
+    reasons lies outside that interval: 17 rulings cannot tell a 15-point gap
+    from chance, 200 can. `named` adds each agent's `name` (as shown) and
+    `username` (one query) and sorts the rows by name.
+    """
     cells = grouped_sums(query, "agent", "reason", names=AGENT_MEASURES)
     team: dict[str, Sums] = defaultdict(dict)
     agents: dict[int, Sums] = defaultdict(dict)
@@ -141,27 +179,57 @@ def agent_consistency(query: Query) -> dict:
             add_sums(agents[agent], sums)
     rows = []
     for agent, sums in agents.items():
-        win = ratio(sums.get("buyer_wins", 0), sums.get("rulings", 0))
-        win_team = _expected(cells, agent, "buyer_wins", "rulings", team)
-        over = ratio(sums.get("overturned", 0), sums.get("appeals", 0))
-        over_team = _expected(cells, agent, "overturned", "appeals", team)
-        row = {
+        row: dict = {
             "agent_id": agent,
             "cases": sums.get("cases", 0),
             "rulings": sums.get("rulings", 0),
             "appeals": sums.get("appeals", 0),
-            "buyer_win_rate": win,
-            "team_buyer_win_rate": win_team,
-            "buyer_win_gap": _gap(win, win_team),
-            "overturn_rate": over,
-            "team_overturn_rate": over_team,
-            "overturn_gap": _gap(over, over_team),
         }
+        for name, part, whole in RATES:
+            rate = ratio(sums.get(part, 0), sums.get(whole, 0))
+            norm = _expected(cells, agent, part, whole, team)
+            row[f"{name}_rate"] = rate
+            row[f"team_{name}_rate"] = norm
+            row[f"{name}_gap"] = _gap(rate, norm)
+            row.update(_interval(name, sums.get(part, 0), sums.get(whole, 0), norm))
         for time in ("pickup", "ruling"):
             row[f"{time}_p50"] = quantile(histogram(sums, time), 0.5)
             row[f"team_{time}_p50"] = _team_times(cells, agent, time, team)
         rows.append(row)
+    if named:
+        _name_agents(rows)
     return {"rows": rows}
+
+
+def _name_agents(rows: list[dict]) -> None:
+    users = {
+        u.pk: u
+        for u in User.objects.filter(pk__in=[r["agent_id"] for r in rows]).only(
+            "username", "display_name"
+        )
+    }
+    for row in rows:
+        user = users.get(row["agent_id"])
+        row["name"] = str(user or row["agent_id"])
+        row["username"] = user.username if user else None
+    rows.sort(key=lambda r: r["name"])
+
+
+# The agents' rates: (name, counted, out of).
+RATES = (("buyer_win", "buyer_wins", "rulings"), ("overturn", "overturned", "appeals"))
+
+
+def _interval(name: str, part: int, whole: int, norm: float | None) -> dict:
+    """The 95 % Wilson interval of part / whole, and whether `norm` (the
+    team's rate, same reasons) lies outside it; no interval without cases."""
+    if not whole:
+        return {f"{name}_low": None, f"{name}_high": None, f"{name}_differs": False}
+    low, high = wilson(part, whole)
+    return {
+        f"{name}_low": round(low, 4),
+        f"{name}_high": round(high, 4),
+        f"{name}_differs": norm is not None and not low <= norm <= high,
+    }
 
 
 def _gap(value: float | None, norm: float | None) -> float | None:
@@ -188,8 +256,12 @@ STORE_FIGURES = (
 
 
 STORE_MEASURES = (
-    "orders", "cases", "interventions", "merchant_liable", *HISTOGRAMS["response"],
-)  # fmt: skip
+    "orders",
+    "cases",
+    "interventions",
+    "merchant_liable",
+    *HISTOGRAMS["response"],
+)
 
 
 def _store_month(sums: Sums) -> dict:

@@ -1,7 +1,9 @@
-"""The report endpoints: the intervention rate (kept) and every figure (summary)."""
+"""The report endpoints: the intervention rate (kept), every figure (summary)
+and agent consistency with intervals."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -13,6 +15,7 @@ from core.dates import supported_date
 from core.errors import ActionNotPermitted, ValidationFailed
 from core.roles import Role, is_staff_role, role_of
 
+from .analysis import agent_consistency
 from .filters import FILTER_NAMES, ReportFilterForm
 from .selectors import (
     FIGURES,
@@ -47,9 +50,11 @@ class ReportRowSerializer(serializers.Serializer):
     cases = serializers.IntegerField()
     interventions = serializers.IntegerField()
     intervention_rate = serializers.DecimalField(
-        max_digits=5, decimal_places=4, coerce_to_string=False,
+        max_digits=5,
+        decimal_places=4,
+        coerce_to_string=False,
         help_text="interventions / cases, between 0 and 1.",
-    )  # fmt: skip
+    )
 
 
 class InterventionReportSerializer(serializers.Serializer):
@@ -160,3 +165,84 @@ class ReportSummaryView(APIView):
             )
         # Already in the documented shape (SummarySerializer): no per-field pass.
         return Response(summary(form.query()))
+
+
+def _number(help_text: str) -> serializers.FloatField:
+    return serializers.FloatField(allow_null=True, help_text=help_text)
+
+
+class AgentRowSerializer(serializers.Serializer):
+    agent = serializers.CharField(source="username", help_text="The agent's username.")
+    # "label" is the contract's name; the stubs type Field.label as text.
+    label = serializers.CharField(source="name")  # type: ignore[assignment]
+    cases = serializers.IntegerField()
+    rulings = serializers.IntegerField()
+    appeals = serializers.IntegerField()
+    buyer_win_rate = _number("Rulings for the buyer / rulings (0-1).")
+    buyer_win_low = _number("Low end of the rate's 95 % Wilson interval.")
+    buyer_win_high = _number("High end of the rate's 95 % Wilson interval.")
+    team_buyer_win_rate = _number("The team's rate for the agent's reasons.")
+    buyer_win_gap = _number("buyer_win_rate - team_buyer_win_rate.")
+    buyer_win_differs = serializers.BooleanField(
+        help_text="The team's rate lies outside the agent's interval."
+    )
+    overturn_rate = _number("Overturned appeals / appeals (0-1).")
+    overturn_low = _number("Low end of the rate's 95 % Wilson interval.")
+    overturn_high = _number("High end of the rate's 95 % Wilson interval.")
+    team_overturn_rate = _number("The team's rate for the agent's reasons.")
+    overturn_gap = _number("overturn_rate - team_overturn_rate.")
+    overturn_differs = serializers.BooleanField(
+        help_text="The team's rate lies outside the agent's interval."
+    )
+    pickup_p50 = _number("Hours from complaint to pick-up, median.")
+    team_pickup_p50 = _number("The team's median for the agent's reasons.")
+    ruling_p50 = _number("Hours from pick-up to ruling, median.")
+    team_ruling_p50 = _number("The team's median for the agent's reasons.")
+
+
+class AgentConsistencySerializer(serializers.Serializer):
+    date_from = serializers.DateField(allow_null=True)
+    date_to = serializers.DateField(allow_null=True)
+    time_zone = serializers.CharField()
+    rows = AgentRowSerializer(many=True)
+
+
+class AgentConsistencyView(APIView):
+    """Each agent's buyer-win and overturn rates, with their 95 % intervals,
+    against the team's on the same reasons."""
+
+    @extend_schema(
+        summary="Agent consistency: each agent against the team, with intervals",
+        parameters=[
+            OpenApiParameter("date_from", type=str, description="YYYY-MM-DD"),
+            OpenApiParameter("date_to", type=str, description="YYYY-MM-DD"),
+            OpenApiParameter("store", type=int),
+            OpenApiParameter("category", type=str, description="category code"),
+            OpenApiParameter("region", type=str, description="province"),
+            OpenApiParameter("reason", type=str, description="reason code"),
+            OpenApiParameter("agent", type=str, description="agent's username"),
+        ],
+        responses={
+            200: AgentConsistencySerializer,
+            **error_responses(400, 401, 403),
+        },
+    )
+    def get(self, request):
+        if not is_staff_role(request.user):
+            raise ActionNotPermitted(_("Only platform staff read reports."))
+        refuse_blank_params(request.query_params, FILTER_NAMES)
+        form = ReportFilterForm(request.query_params, user=request.user)
+        if not form.is_valid():
+            raise ValidationFailed(
+                _("Check the report options."),
+                errors={k: [str(m) for m in v] for k, v in form.errors.items()},
+            )
+        query = form.query()
+        result = agent_consistency(query, named=True)
+        data = {
+            "date_from": query.date_from,
+            "date_to": query.date_to,
+            "time_zone": settings.TIME_ZONE,
+            "rows": result["rows"],
+        }
+        return Response(AgentConsistencySerializer(data).data)

@@ -83,14 +83,23 @@ def columns(rows: list[dict], figure: str) -> dict:
 
 
 def gaps(rows: list[dict]) -> list[dict]:
-    """Each agent's buyer-win rate as a bar with the team's mark on it."""
-    return [
-        {
-            "label": row["name"],
-            "value": row["buyer_win_rate"],
-            "width": round(100 * (row["buyer_win_rate"] or 0), 2),
-            "team": row["team_buyer_win_rate"],
-            "team_x": round(100 * (row["team_buyer_win_rate"] or 0), 2),
-        }
-        for row in rows
-    ]
+    """Each agent's buyer-win rate as a bar with the team's mark on it and the
+    agent's likely range (the 95 % interval) as a band."""
+    out = []
+    for row in rows:
+        low, high = row["buyer_win_low"], row["buyer_win_high"]
+        out.append(
+            {
+                "label": row["name"],
+                "value": row["buyer_win_rate"],
+                "width": round(100 * (row["buyer_win_rate"] or 0), 2),
+                "team": row["team_buyer_win_rate"],
+                "team_x": round(100 * (row["team_buyer_win_rate"] or 0), 2),
+                "low": low,
+                "high": high,
+                "low_x": round(100 * (low or 0), 2),
+                "range_width": round(100 * ((high or 0) - (low or 0)), 2),
+                "differs": row["buyer_win_differs"],
+            }
+        )
+    return out

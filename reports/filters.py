@@ -31,8 +31,16 @@ GROUP_LABELS = {
     "reason": _("Dispute reason"),
     "agent": _("Agent"),
 }
-FILTER_NAMES = ("group_by", "date_from", "date_to", "store", "category", "region",
-                "reason", "agent")  # fmt: skip
+FILTER_NAMES = (
+    "group_by",
+    "date_from",
+    "date_to",
+    "store",
+    "category",
+    "region",
+    "reason",
+    "agent",
+)
 EARLIEST = "2000-01-01"
 
 

@@ -36,12 +36,18 @@ class Rollup(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=[
-                    "cuboid", "period", "store_id", "category_id", "region",
-                    "reason", "agent_id", "shard",
+                    "cuboid",
+                    "period",
+                    "store_id",
+                    "category_id",
+                    "region",
+                    "reason",
+                    "agent_id",
+                    "shard",
                 ],
                 name="rollup_cell_unique",
             )
-        ]  # fmt: skip
+        ]
         indexes = [models.Index(fields=["cuboid", "store_id", "period"])]
 
     def __str__(self) -> str:

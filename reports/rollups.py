@@ -235,12 +235,26 @@ def _local_start(day: date) -> datetime:
 
 # What the rebuild reads of a case: the fields `case_dims` and `case_measures` use.
 CASE_FIELDS = (
-    "id", "opened_at", "store_id", "store__category_id", "store__region",
-    "reason", "assigned_to_id", "state", "resolution", "outcome", "liability",
-    "intervened_at", "merchant_responded_at", "merchant_deadline_at",
-    "taken_at", "ruled_at", "closed_at", "pickup_breached_at",
+    "id",
+    "opened_at",
+    "store_id",
+    "store__category_id",
+    "store__region",
+    "reason",
+    "assigned_to_id",
+    "state",
+    "resolution",
+    "outcome",
+    "liability",
+    "intervened_at",
+    "merchant_responded_at",
+    "merchant_deadline_at",
+    "taken_at",
+    "ruled_at",
+    "closed_at",
+    "pickup_breached_at",
     "ruling_breached_at",
-)  # fmt: skip
+)
 
 
 class _CaseRow:

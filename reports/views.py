@@ -7,6 +7,7 @@ unknown value, and offers its table as CSV (`?format=csv`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 from typing import cast
@@ -16,7 +17,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.roles import Role, is_staff_role, role_of
@@ -27,6 +30,7 @@ from stores.scoping import store_ids_for
 from . import charts
 from .analysis import (
     MIN_CASES,
+    STORE_FIGURES,
     agent_consistency,
     store_against_category,
     store_outliers,
@@ -40,7 +44,7 @@ from .definitions import (
 from .exports import csv_response
 from .filters import GROUP_LABELS, ReportFilterForm
 from .measures import local_day, platform_tz
-from .selectors import FIGURES, PERIODS, summary, totals
+from .selectors import FIGURES, PERIODS, repeat_offender_rule, summary, totals
 
 HEADLINE = (
     "intervention_rate",
@@ -79,6 +83,7 @@ def _staff_only(request: HttpRequest) -> None:
 def _form(request: HttpRequest, default_group: str) -> ReportFilterForm:
     data = request.GET.copy()
     data.pop("format", None)
+    data.pop("table", None)
     data.setdefault("group_by", default_group)
     user = cast(User, request.user)  # every report view is @login_required
     return ReportFilterForm(data, user=user, default_group=default_group)
@@ -91,6 +96,7 @@ def _invalid(request, template: str, form, **context) -> HttpResponse:
 def _base(request: HttpRequest, form, page: str) -> dict:
     query = request.GET.copy()
     query.pop("format", None)
+    query.pop("table", None)
     return {
         "form": form,
         "page": page,
@@ -231,6 +237,75 @@ def service(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+# The CSV files of the comparison pages: (header, the row's key), in order.
+OUTLIER_CSV = (
+    (gettext_lazy("Store"),                                   "store"),
+    (gettext_lazy("Store category"),                          "category"),
+    (gettext_lazy("Region (province)"),                       "region"),
+    (gettext_lazy("Cases opened"),                            "cases"),
+    (gettext_lazy("Platform interventions"),                  "interventions"),
+    (gettext_lazy("Intervention rate"),                       "intervention_rate"),
+    (gettext_lazy("Lowest likely rate"),                      "low"),
+    (gettext_lazy("Highest likely rate"),                     "high"),
+    (gettext_lazy("Category's rate"),                         "category_rate"),
+    (gettext_lazy("Interventions above the category's rate"), "excess"),
+    (gettext_lazy("Repeat offender"),                         "repeat_offender"),
+)  # fmt: skip
+REPEAT_OFFENDER_CSV = (
+    (gettext_lazy("Store"),                                   "store"),
+    (gettext_lazy("Store category"),                          "category"),
+    (gettext_lazy("Region (province)"),                       "region"),
+    (gettext_lazy("Merchant-at-fault rulings, last 90 days"), "merchant_liable"),
+)  # fmt: skip
+TEAM = gettext_lazy("Team, same reasons")
+AGENT_CSV = (
+    (gettext_lazy("Agent"),                "name"),
+    (gettext_lazy("Cases opened"),         "cases"),
+    (gettext_lazy("Rulings"),              "rulings"),
+    (gettext_lazy("Appeals"),              "appeals"),
+    (gettext_lazy("Buyer-win rate"),       "buyer_win_rate"),
+    (TEAM,                                 "team_buyer_win_rate"),
+    (gettext_lazy("Overturn rate"),        "overturn_rate"),
+    (TEAM,                                 "team_overturn_rate"),
+    (gettext_lazy("Pick-up, median (h)"),  "pickup_p50"),
+    (TEAM,                                 "team_pickup_p50"),
+    (gettext_lazy("Ruling, median (h)"),   "ruling_p50"),
+    (TEAM,                                 "team_ruling_p50"),
+    (gettext_lazy("Buyer-win rate: lowest likely"),  "buyer_win_low"),
+    (gettext_lazy("Buyer-win rate: highest likely"), "buyer_win_high"),
+    (gettext_lazy("Buyer-win rate differs clearly"), "buyer_win_differs"),
+    (gettext_lazy("Overturn rate: lowest likely"),   "overturn_low"),
+    (gettext_lazy("Overturn rate: highest likely"),  "overturn_high"),
+    (gettext_lazy("Overturn rate differs clearly"),  "overturn_differs"),
+)  # fmt: skip
+MEDIAN = gettext_lazy("Category median")
+STORE_CSV = (
+    (gettext_lazy("Month"), "month"),
+    (gettext_lazy("Orders placed"), "orders"),
+    (gettext_lazy("Cases opened"), "cases"),
+    *(
+        column
+        for name in STORE_FIGURES
+        for column in ((FIGURE_LABELS[name], name), (MEDIAN, f"median_{name}"))
+    ),
+)
+
+
+def _columns_csv(
+    name: str, columns: Sequence[tuple[Promise, str]], rows: list[dict]
+) -> HttpResponseBase:
+    """A CSV file of `rows` with `columns` ((header, key), …); a yes-or-no
+    answer is written in words (translated now: the file streams later)."""
+    header = [str(label) for label, _key in columns]
+    keys = [key for _label, key in columns]
+    words = {True: _("Yes"), False: _("No")}
+
+    def cell(value: object) -> object:
+        return words[value] if isinstance(value, bool) else value
+
+    return csv_response(name, header, ([cell(row[k]) for k in keys] for row in rows))
+
+
 @login_required
 def outliers(request: HttpRequest) -> HttpResponseBase:
     """Stores whose intervention rate is far above their category's."""
@@ -241,23 +316,22 @@ def outliers(request: HttpRequest) -> HttpResponseBase:
         return _invalid(request, template, form, page="outliers")
     result = store_outliers(form.query())
     if request.GET.get("format") == "csv":
-        header = [
-            _("Store"), _("Store category"), _("Region (province)"), _("Cases opened"),
-            _("Platform interventions"), _("Intervention rate"),
-            _("Lowest likely rate"), _("Highest likely rate"),
-            _("Category's rate"), _("Interventions above the category's rate"),
-        ]  # fmt: skip
-        rows = (
-            [r["store"], r["category"], r["region"], r["cases"], r["interventions"],
-             r["intervention_rate"], r["low"], r["high"], r["category_rate"],
-             r["excess"]]
-            for r in result["rows"]
-        )  # fmt: skip
-        return csv_response("outliers", header, rows)
+        if request.GET.get("table") == "repeat_offenders":
+            offenders = result["repeat_offenders"]
+            return _columns_csv("repeat-offenders", REPEAT_OFFENDER_CSV, offenders)
+        return _columns_csv("outliers", OUTLIER_CSV, result["rows"])
     context = _base(request, form, "outliers")
     truncated = len(result["rows"]) > PAGE_ROWS
     result["rows"] = result["rows"][:PAGE_ROWS]
-    context.update(result=result, min_cases=MIN_CASES, truncated=truncated)
+    offenders_truncated = len(result["repeat_offenders"]) > PAGE_ROWS
+    result["repeat_offenders"] = result["repeat_offenders"][:PAGE_ROWS]
+    context.update(
+        result=result,
+        min_cases=MIN_CASES,
+        truncated=truncated,
+        offenders_truncated=offenders_truncated,
+        repeat_offender_rule=repeat_offender_rule(),
+    )
     return render(request, template, context)
 
 
@@ -269,32 +343,9 @@ def agents(request: HttpRequest) -> HttpResponseBase:
     template = "reports/agents.html"
     if not form.is_valid():
         return _invalid(request, template, form, page="agents")
-    result = agent_consistency(form.query())
-    users = {
-        u.pk: u
-        for u in User.objects.filter(
-            pk__in=[r["agent_id"] for r in result["rows"]]
-        ).only("username", "display_name")
-    }
-    for row in result["rows"]:
-        row["name"] = str(users.get(row["agent_id"], row["agent_id"]))
-    result["rows"].sort(key=lambda r: r["name"])
+    result = agent_consistency(form.query(), named=True)
     if request.GET.get("format") == "csv":
-        header = [
-            _("Agent"), _("Cases opened"), _("Rulings"), _("Appeals"),
-            _("Buyer-win rate"), _("Team, same reasons"), _("Overturn rate"),
-            _("Team, same reasons"), _("Pick-up, median (h)"),
-            _("Team, same reasons"), _("Ruling, median (h)"),
-            _("Team, same reasons"),
-        ]  # fmt: skip
-        rows = (
-            [r["name"], r["cases"], r["rulings"], r["appeals"], r["buyer_win_rate"],
-             r["team_buyer_win_rate"], r["overturn_rate"], r["team_overturn_rate"],
-             r["pickup_p50"], r["team_pickup_p50"], r["ruling_p50"],
-             r["team_ruling_p50"]]
-            for r in result["rows"]
-        )  # fmt: skip
-        return csv_response("agents", header, rows)
+        return _columns_csv("agents", AGENT_CSV, result["rows"])
     context = _base(request, form, "agents")
     context.update(result=result, chart=charts.gaps(result["rows"]))
     return render(request, template, context)
@@ -349,10 +400,13 @@ def store(request: HttpRequest) -> HttpResponse:
 
 def _month_rows(result: dict) -> list[dict]:
     return [
-        {"key": f"{r['month']:%Y-%m}", "label": f"{r['month']:%Y-%m}",
-         "intervention_rate": r["intervention_rate"]}
+        {
+            "key": f"{r['month']:%Y-%m}",
+            "label": f"{r['month']:%Y-%m}",
+            "intervention_rate": r["intervention_rate"],
+        }
         for r in result["rows"]
-    ]  # fmt: skip
+    ]
 
 
 def _int(value: str) -> int:
@@ -378,18 +432,12 @@ def _month_cases(store: Store, result: dict, month: str) -> list | None:
 
 
 def _store_csv(store: Store, result: dict):
-    header = [
-        _("Month"), _("Orders placed"), _("Cases opened"), _("Dispute rate"),
-        _("Category median"), _("Intervention rate"), _("Category median"),
-        _("Merchant's first answer, median (h)"), _("Category median"),
-        _("Merchant at fault"), _("Category median"),
-    ]  # fmt: skip
-    rows = (
-        [f"{r['month']:%Y-%m}", r["orders"], r["cases"],
-         r["dispute_rate"], r["median"]["dispute_rate"],
-         r["intervention_rate"], r["median"]["intervention_rate"],
-         r["hours_to_first_response_p50"], r["median"]["hours_to_first_response_p50"],
-         r["merchant_liability_rate"], r["median"]["merchant_liability_rate"]]
+    rows = [
+        {
+            **r,
+            "month": f"{r['month']:%Y-%m}",
+            **{f"median_{name}": r["median"][name] for name in STORE_FIGURES},
+        }
         for r in result["rows"]
-    )  # fmt: skip
-    return csv_response(f"store-{store.pk}", header, rows)
+    ]
+    return _columns_csv(f"store-{store.pk}", STORE_CSV, rows)

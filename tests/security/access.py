@@ -81,6 +81,7 @@ ACCESS: dict[str, Access] = {
     "api/v1/rules/": Access(SIGNED_IN, api=True, html=False),
     "api/v1/reports/intervention/": Access(STAFF, api=True, html=False),
     "api/v1/reports/summary/": Access(STAFF | {"merchant"}, api=True, html=False),
+    "api/v1/reports/agents/": Access(STAFF, api=True, html=False),
     "api/v1/^orders/$": Access(SIGNED_IN, api=True, html=False),
     "api/v1/^orders/bulk/$": Access(
         frozenset({"supervisor"}), method="POST", api=True, data="json:bulk"
