@@ -287,43 +287,6 @@ def buyer_history(*, dispute: Dispute) -> dict[str, Any]:
     return _history(Q(buyer_id=dispute.buyer_id), dispute.pk)
 
 
-STORE_WINDOWS = (("all", None), ("30", 30), ("90", 90))
-
-
-def store_dispute_figures(*, store_id: int) -> list[dict[str, Any]]:
-    """A store's cases, interventions and merchant-liability rulings, by window.
-
-    One row per window (all time, last 30 days, last 90 days), counted by the
-    day a case was opened; the intervention rate is interventions / cases.
-    """
-    now = timezone.now()
-    aggregates = {}
-    for key, days in STORE_WINDOWS:
-        window = Q() if days is None else Q(opened_at__gte=now - timedelta(days=days))
-        aggregates[f"cases_{key}"] = Count("id", filter=window)
-        aggregates[f"intervened_{key}"] = Count(
-            "id", filter=window & Q(intervened_at__isnull=False)
-        )
-        aggregates[f"liable_{key}"] = Count(
-            "id", filter=window & Q(liability="merchant")
-        )
-    counts = Dispute.objects.filter(store_id=store_id).aggregate(**aggregates)
-    rows = []
-    for key, days in STORE_WINDOWS:
-        cases, intervened = counts[f"cases_{key}"], counts[f"intervened_{key}"]
-        rows.append(
-            {
-                "window": key,
-                "days": days,
-                "cases": cases,
-                "intervened": intervened,
-                "intervention_rate": intervened / cases if cases else None,
-                "merchant_liable": counts[f"liable_{key}"],
-            }
-        )
-    return rows
-
-
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 

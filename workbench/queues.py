@@ -19,7 +19,11 @@ from core.roles import is_platform_staff, is_staff_role
 from disputes import selectors, sla
 from disputes.choices import OPEN_STATES, DeadlineKind, Party, State
 from disputes.models import Dispute, DisputeEvent
-from reports.selectors import store_history
+from reports.selectors import (
+    repeat_offender_rule,
+    store_history,
+    store_is_repeat_offender,
+)
 from stores.models import Store, StoreStatus
 
 # An agent target is "due soon" from 80 % of its working time on
@@ -243,12 +247,17 @@ def priority(case: Dispute) -> Priority:
 
 
 def party_history(*, dispute: Dispute) -> dict[str, dict[str, Any]]:
-    """The buyer's and the store's cases in the last 90 days (this one excluded).
+    """The buyer's and the store's cases in the last 90 days (this one excluded),
+    each with its flag: a repeat claimant (the priority rule: this case
+    included) and a repeat offender (the outliers report's rule, with its
+    wording for the badge's title).
 
     A store may have many thousands of cases: its figures come from the report
     rollups, the buyer's from the case table.
     """
-    return {
-        "buyer": selectors.buyer_history(dispute=dispute),
-        "store": store_history(dispute=dispute, days=selectors.HISTORY_DAYS),
-    }
+    buyer = selectors.buyer_history(dispute=dispute)
+    buyer["repeat"] = buyer["total"] + 1 >= REPEAT_CLAIMANT_CASES
+    store = store_history(dispute=dispute, days=selectors.HISTORY_DAYS)
+    store["repeat"] = store_is_repeat_offender(store_id=dispute.store_id)
+    store["repeat_rule"] = repeat_offender_rule()
+    return {"buyer": buyer, "store": store}

@@ -41,7 +41,7 @@ from reports.selectors import (
     store_figures_by_window,
     store_is_repeat_offender,
 )
-from tests.factories import DisputeFactory, StoreFactory, manager
+from tests.factories import DisputeFactory, StoreFactory, agent, manager
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
@@ -156,3 +156,18 @@ def test_the_outliers_page_shows_the_rule_and_the_repeat_offenders(client, store
     header, *rows = csv.reader(io.StringIO(text))
     assert header[-1] == "Merchant-at-fault rulings, last 90 days"
     assert rows == [[store.name, store.category.name, store.region, "3"]]
+
+
+def test_the_workbench_case_page_brands_by_the_same_rule(client, store):
+    """The badge beside a case's store history is the outliers report's rule,
+    its wording in the badge's title; a store under the threshold has none."""
+    client.force_login(agent())
+    offender_case = Dispute.objects.filter(store=store).order_by("-opened_at")[0]
+    other_case = Dispute.objects.exclude(store=store).get()
+    with time_machine.travel(TODAY, tick=False):
+        flagged = client.get(f"/admin/disputes/dispute/{offender_case.pk}/change/")
+        clean = client.get(f"/admin/disputes/dispute/{other_case.pk}/change/")
+    store_panel = flagged.context["history"]["store"]
+    assert store_panel["repeat"] is True
+    assert escape(store_panel["repeat_rule"]) in flagged.content.decode()
+    assert clean.context["history"]["store"]["repeat"] is False

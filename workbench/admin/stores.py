@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from core.admin import FastListMixin, StaffOnlyMixin, badge
 from core.errors import ApplicationError
 from core.roles import is_platform_staff
-from disputes.selectors import store_dispute_figures
+from reports.selectors import store_figures_by_window
 from stores.forms import StoreReviewForm
 from stores.models import Category, Store, StoreReviewLog
 from stores.services import REVIEW_LABELS, store_review, store_review_actions
@@ -84,7 +84,7 @@ class StoreAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
         store = self.get_object(request, object_id)
         extra = dict(extra_context or {})
         if store is not None:
-            extra["figures"] = store_dispute_figures(store_id=store.pk)
+            extra["figures"] = store_figures_by_window(store_id=store.pk)
             if self.has_change_permission(request, store) and is_platform_staff(
                 request.user
             ):
