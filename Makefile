@@ -36,10 +36,12 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium fonts-noto-cjk; }
 
-## Set up and run the whole test suite (unit, API, admin, browser)
+## Set up and run the whole test suite (unit, API, admin, browser) in a random
+## order (the seed is printed: PYTEST_ARGS=--randomly-seed=N repeats an order,
+## PYTEST_ARGS="-p no:randomly" runs in file order)
 test: install browser
 	$(PY) manage.py compilemessages -v0 || true
-	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 -p randomly $(PYTEST_ARGS)
 
 ## The workers alone (tasks, deadline sweep, stale-task requeue), without the
 ## web server: the Procfile's other lines

@@ -1,11 +1,36 @@
 import pytest
+from django.core.cache import caches
 from django.db import connection
+from django.urls import set_urlconf
+from django.utils import timezone, translation
 
 
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     """Uploaded files of each test go to its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def forget_the_last_test() -> None:
+    """What one test leaves in the process, gone: the active language and time
+    zone (a request leaves its language active on the thread: after a page asked
+    for in Chinese, `gettext` outside any request answers in Chinese) and every
+    cache (the API throttle counters are kept per user id, and SQLite hands the
+    same ids out again after each test's rollback); a file response's URL
+    configuration is let go as well."""
+    translation.deactivate()
+    timezone.deactivate()
+    set_urlconf(None)
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _isolated():
+    """Every test starts as the first one does, in any order (pytest-randomly)."""
+    forget_the_last_test()
+    yield
+    forget_the_last_test()
 
 
 def on_postgres() -> bool:

@@ -1,20 +1,13 @@
-"""Fixtures for the API tests: clients signed in per role, a clean throttle cache."""
+"""Fixtures for the API tests: clients signed in per role (tests/conftest.py
+empties the throttle cache around every test)."""
 
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests import factories as f
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def client_for(user) -> APIClient:

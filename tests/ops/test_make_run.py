@@ -97,11 +97,14 @@ def sessions_alive(session_ids: set[int]) -> list[str]:
 
 def test_make_run_serves_and_delivers_notifications_then_stops_on_ctrl_c(tmp_path):
     port = free_port()
+    # As from a shell: not the test settings, nor the flags of the `make test`
+    # that may be running this.
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_REPLICA_URL", "CACHE_URL"}
-    }
+        if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_REPLICA_URL", "CACHE_URL",
+                     "MAKEFLAGS", "MFLAGS", "MAKELEVEL"}
+    }  # fmt: skip
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'run.sqlite3'}"
     log_path = tmp_path / "make-run.log"
     log = log_path.open("w")

@@ -9,7 +9,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.management.commands.db_worker import Worker
 from rest_framework.authtoken.models import Token
@@ -90,13 +89,10 @@ def _worker() -> Worker:
 
 @pytest.fixture
 def api():
-    cache.clear()
-
     def client_for(user) -> APIClient:
         client = APIClient()
         token, _ = Token.objects.get_or_create(user=user)
         client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
         return client
 
-    yield client_for
-    cache.clear()
+    return client_for
