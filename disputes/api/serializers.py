@@ -171,7 +171,8 @@ class DisputeSerializer(LeanReadMixin, serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_available_actions(self, case: Dispute) -> list[str]:
-        return available_actions(case, self.context["request"].user)
+        user = self.context["request"].user
+        return [name.value for name in available_actions(case, user)]
 
 
 class DisputeOpenSerializer(serializers.Serializer):

@@ -27,7 +27,7 @@ from core.errors import ActionNotPermitted, NotVisible
 from core.files import ACCEPTED_TYPES
 from core.roles import Role, role_of
 from disputes import selectors, services
-from disputes.actions import ACTIONS, USER_ACTIONS, service_kwargs
+from disputes.actions import ACTIONS, USER_ACTIONS, action_named, service_kwargs
 from disputes.downloads import evidence_response
 from disputes.models import Dispute, Evidence
 from orders.selectors import visible_orders
@@ -53,7 +53,7 @@ ACTION_NAME = OpenApiParameter(
     "action_name",
     str,
     OpenApiParameter.PATH,
-    enum=list(USER_ACTIONS),
+    enum=[name.value for name in USER_ACTIONS],
     description="An action name; unknown names answer 404.",
 )
 READ_ERRORS = error_responses(401, 404)
@@ -155,16 +155,17 @@ class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @idempotent
     def run_action(self, request, number: str, action_name: str):
-        if action_name not in ACTION_SERIALIZERS:
+        name = action_named(action_name)
+        if name is None or name not in ACTION_SERIALIZERS:
             raise NotFound(_("No such action."))
         case = visible_case(request.user, number)
-        services.check_action(case, request.user, action_name)
-        form = ACTION_SERIALIZERS[action_name](data=request.data)
+        services.check_action(case, request.user, name)
+        form = ACTION_SERIALIZERS[name](data=request.data)
         form.is_valid(raise_exception=True)
-        services.ACTION_SERVICES[action_name](
+        services.ACTION_SERVICES[name](
             dispute=case,
             actor=request.user,
-            **service_kwargs(ACTIONS[action_name], form.validated_data),
+            **service_kwargs(ACTIONS[name], form.validated_data),
         )
         return self._case_response(number)
 

@@ -13,7 +13,7 @@ from accounts.models import User
 from core.errors import ActionNotPermitted, ApplicationError
 from core.roles import is_platform_staff
 
-from ..actions import ACTION_LABELS
+from ..actions import ACTION_LABELS, ActionName
 from ..choices import Party
 from ..models import Dispute, Macro
 from .platform import dispute_request_evidence, dispute_start_mediation
@@ -33,7 +33,7 @@ def macro_steps(*, macro: Macro, actor: User) -> list[Step]:
         )))  # fmt: skip
     if macro.evidence_party:
         hours = macro.evidence_hours
-        steps.append((str(ACTION_LABELS["request_evidence"]), lambda case: (
+        steps.append((str(ACTION_LABELS[ActionName.REQUEST_EVIDENCE]), lambda case: (
             dispute_request_evidence(
                 dispute=case, actor=actor, party=Party(macro.evidence_party),
                 note=macro.evidence_what,
@@ -41,7 +41,7 @@ def macro_steps(*, macro: Macro, actor: User) -> list[Step]:
             )
         )))  # fmt: skip
     if macro.start_mediation:
-        steps.append((str(ACTION_LABELS["start_mediation"]), lambda case: (
+        steps.append((str(ACTION_LABELS[ActionName.START_MEDIATION]), lambda case: (
             dispute_start_mediation(dispute=case, actor=actor)
         )))  # fmt: skip
     return steps

@@ -12,6 +12,7 @@ import pytest
 
 from core.errors import ApplicationError
 from disputes import services
+from disputes.signals import case_event
 from tests.factories import agent, case_in_state, manager
 
 ROLES = ["buyer", "merchant", "agent", "other_agent", "supervisor", "manager"]
@@ -146,9 +147,22 @@ CELLS = [
 ]
 
 
+@pytest.fixture
+def published():
+    """The timeline entries published (`case_event`) while the test runs."""
+    sent = []
+
+    def record(sender, *, event, **kwargs):
+        sent.append(event)
+
+    case_event.connect(record, dispatch_uid="test-lifecycle-published")
+    yield sent
+    case_event.disconnect(dispatch_uid="test-lifecycle-published")
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(("scenario", "action", "role"), CELLS)
-def test_lifecycle_cell(scenario, action, role):
+def test_lifecycle_cell(scenario, action, role, published):
     story = build(scenario)
     story.other_agent = agent()
     actor = {
@@ -162,6 +176,7 @@ def test_lifecycle_cell(scenario, action, role):
     before = story.case
     events_before = before.events.count()
     want = expected(scenario, action, role)
+    published.clear()
 
     try:
         services.ACTION_SERVICES[action](
@@ -180,6 +195,7 @@ def test_lifecycle_cell(scenario, action, role):
             before.resolution,
         )
         assert after.events.count() == events_before
+        assert published == []
     else:
         assert got == "ok"
         state, _, resolution = want.partition("/")
@@ -193,3 +209,4 @@ def test_lifecycle_cell(scenario, action, role):
             before.state,
             after.state,
         )
+        assert [event.pk for event in published] == [last.pk]  # published once

@@ -19,7 +19,12 @@ from core.admin import FastListMixin, StaffOnlyMixin, badge
 from core.errors import ApplicationError
 from core.roles import is_platform_staff, is_supervisor
 from disputes import selectors, services
-from disputes.actions import ACTION_LABELS, EVENT_LABELS, refund_note_label
+from disputes.actions import (
+    ACTION_LABELS,
+    EVENT_LABELS,
+    EventKindName,
+    refund_note_label,
+)
 from disputes.choices import DeadlineKind, State
 from disputes.models import Dispute, Macro
 from notifications.selectors import with_unseen_activity
@@ -212,7 +217,7 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
         if case.pickup_breached_at or case.ruling_breached_at:
             cell += format_html(
                 '<br><span class="wb-left tone-danger">{}</span>',
-                EVENT_LABELS["sla_breach"],
+                EVENT_LABELS[EventKindName.SLA_BREACH],
             )
         return cell
 
