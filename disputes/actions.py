@@ -1,15 +1,15 @@
 """The case actions and timeline entries, each declared once.
 
 Everything else reads this module: the services' role check
-(`check_action`, `available_actions`), the service dispatch
-(`disputes.services.ACTION_SERVICES`), the portal and admin forms
+(`check_action`, `available_actions`), the typed dispatch
+(`disputes.services.perform`), the portal and admin forms
 (`disputes.forms`, `workbench.admin.forms`), the API's per-action serializers
 and OpenAPI text (`disputes.api`), button labels and tones, the "done"
 messages, the timeline labels (`EVENT_LABELS`), the choices of
 `DisputeEvent.action` / `actor_role` / `from_state` / `to_state`, and the
 webhook / notification event names (`dispute.<past tense>`).
 
-Adding an action is three steps:
+Adding an action is four steps:
 
 1. one `ActionName` member and one `Action(...)` entry in `ACTIONS` below
    (name, label, timeline wording, roles, input fields, whether it moves
@@ -18,10 +18,12 @@ Adding an action is three steps:
    (`disputes/models/case.py`), guards as `conditions`, people as `permission`;
 3. one service `dispute_<name>` in `disputes/services/` with keyword-only,
    typed arguments named like the fields, written as
-   `with case_action(...) as step:` (see `disputes/services/_core.py`).
+   `with case_action(...) as step:` (see `disputes/services/_core.py`);
+4. for an action people run, its typed input in
+   `disputes/services/dispatch.py` (the fields again, and the service call).
 
 Forms, serializers, buttons and labels follow; `tests/disputes/test_actions_registry.py`
-fails until all three exist. A timeline entry that is not an action (a
+fails until all four exist. A timeline entry that is not an action (a
 message, an SLA warning, ...) is one `EventKindName` member and one
 `EventKind(...)` entry in `EVENT_KINDS`.
 Then add a migration (`makemigrations disputes`) for the new choice.
@@ -29,10 +31,8 @@ Then add a migration (`makemigrations disputes`) for the new choice.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 from django.db import models
 from django.utils.functional import Promise
@@ -564,22 +564,6 @@ def action_named(name: str) -> ActionName | None:
         return ActionName(name)
     except ValueError:
         return None
-
-
-def service_kwargs(action: Action, data: Mapping[str, Any]) -> dict[str, Any]:
-    """The service's keyword arguments from an edge's parsed data.
-
-    Blank optional inputs are left out (the service's default applies); the
-    `version` the user saw becomes `expected_version`.
-    """
-    kwargs = {
-        spec.name: data[spec.name]
-        for spec in action.fields
-        if data.get(spec.name) not in (None, "")
-    }
-    if data.get("version") is not None:
-        kwargs["expected_version"] = data["version"]
-    return kwargs
 
 
 def event_label(name: str) -> str:

@@ -26,6 +26,7 @@ from disputes.actions import (
     ACTOR_ROLE_CHOICES,
     USER_ACTIONS,
     Action,
+    ActionName,
     Field,
     FieldType,
 )
@@ -290,7 +291,7 @@ ActionSerializer = type(
         "version": version_field(),
     },
 )
-ACTION_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
+ACTION_SERIALIZERS: dict[ActionName, type[serializers.Serializer]] = {
     name: action_serializer(ACTIONS[name]) for name in USER_ACTIONS
 }
 

@@ -27,7 +27,7 @@ from core.errors import ActionNotPermitted, NotVisible
 from core.files import ACCEPTED_TYPES
 from core.roles import Role, role_of
 from disputes import selectors, services
-from disputes.actions import ACTIONS, USER_ACTIONS, action_named, service_kwargs
+from disputes.actions import ACTIONS, USER_ACTIONS, action_named
 from disputes.downloads import evidence_response
 from disputes.models import Dispute, Evidence
 from orders.selectors import visible_orders
@@ -162,10 +162,11 @@ class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         services.check_action(case, request.user, name)
         form = ACTION_SERIALIZERS[name](data=request.data)
         form.is_valid(raise_exception=True)
-        services.ACTION_SERVICES[name](
+        services.perform(
+            services.action_inputs(name, form.validated_data),
             dispute=case,
             actor=request.user,
-            **service_kwargs(ACTIONS[name], form.validated_data),
+            expected_version=form.validated_data.get("version"),
         )
         return self._case_response(number)
 

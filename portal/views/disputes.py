@@ -294,8 +294,11 @@ def dispute_action(
         exc = ApplicationError(_("Please correct the fields of this action."))
         return _refused(request, case, exc, {name: form})
     try:
-        services.ACTION_SERVICES[name](
-            dispute=case, actor=request.user, **form.service_kwargs()
+        services.perform(
+            form.inputs(),
+            dispute=case,
+            actor=request.user,
+            expected_version=form.expected_version,
         )
     except ApplicationError as exc:
         _form_errors(form, exc)

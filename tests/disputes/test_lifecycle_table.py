@@ -12,7 +12,7 @@ import pytest
 
 from core.errors import ApplicationError
 from disputes import services
-from disputes.signals import case_event
+from disputes.actions import ActionName
 from tests.factories import agent, case_in_state, manager
 
 ROLES = ["buyer", "merchant", "agent", "other_agent", "supervisor", "manager"]
@@ -147,22 +147,9 @@ CELLS = [
 ]
 
 
-@pytest.fixture
-def published():
-    """The timeline entries published (`case_event`) while the test runs."""
-    sent = []
-
-    def record(sender, *, event, **kwargs):
-        sent.append(event)
-
-    case_event.connect(record, dispatch_uid="test-lifecycle-published")
-    yield sent
-    case_event.disconnect(dispatch_uid="test-lifecycle-published")
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(("scenario", "action", "role"), CELLS)
-def test_lifecycle_cell(scenario, action, role, published):
+def test_lifecycle_cell(scenario, action, role, published):  # conftest
     story = build(scenario)
     story.other_agent = agent()
     actor = {
@@ -179,8 +166,10 @@ def test_lifecycle_cell(scenario, action, role, published):
     published.clear()
 
     try:
-        services.ACTION_SERVICES[action](
-            dispute=before, actor=actor, **kwargs_for(action, story)
+        services.perform(
+            services.action_inputs(ActionName(action), kwargs_for(action, story)),
+            dispute=before,
+            actor=actor,
         )
         got: str | int = "ok"
     except ApplicationError as exc:

@@ -81,8 +81,11 @@ def case_action(
     form = _make_form(name, request, case)
     if request.method == "POST" and form.is_valid():
         try:
-            services.ACTION_SERVICES[name](
-                dispute=case, actor=request.user, **form.service_kwargs()
+            services.perform(
+                form.inputs(),
+                dispute=case,
+                actor=request.user,
+                expected_version=form.expected_version,
             )
         except ApplicationError as exc:
             _report(request, exc, form)
