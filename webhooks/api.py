@@ -80,8 +80,12 @@ class WebhookEndpointViewSet(
     def create(self, request):
         given = EndpointCreateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
+        data = given.validated_data
         endpoint, secret = services.endpoint_create(
-            actor=request.user, **given.validated_data
+            actor=request.user,
+            url=data["url"],
+            events=data["events"],
+            store_id=data.get("store"),
         )
         endpoint.secret = secret
         return Response(
