@@ -17,6 +17,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from accounts.http import api_user
 from core.api import (
     IDEMPOTENCY_PARAMETER,
     CaseCursorPagination,
@@ -103,7 +104,9 @@ class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     }
 
     def get_queryset(self):
-        return selectors.dispute_feed(user=self.request.user)
+        if getattr(self, "swagger_fake_view", False):  # the schema generator
+            return Dispute.objects.none()
+        return selectors.dispute_feed(user=api_user(self.request))
 
     def _case_response(self, number: str, code: int = status.HTTP_200_OK):
         case = visible_case(self.request.user, number)

@@ -6,6 +6,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import F
 from django.template.response import TemplateResponse
@@ -353,7 +354,7 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
             "title": _("Assign cases to an agent"),
             "cases": queryset,
             "agents": field.queryset,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(
             request, "admin/disputes/dispute/assign_agent.html", context
