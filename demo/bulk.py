@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from core.bulkrows import RowWriter
+from disputes.actions import ActionName, EventKindName
 from disputes.choices import (
     Decision,
     MerchantResponse,
@@ -240,7 +241,11 @@ class BulkCase:
         )
         self._deadline(at)
         self._event(
-            at, "open", s.buyer_id, to=State.NEGOTIATION, note=self.case["description"]
+            at,
+            EventKindName.OPEN,
+            s.buyer_id,
+            to=State.NEGOTIATION,
+            note=self.case["description"],
         )
         self.events[-1].update(from_state="", amount=s.claim)
 
@@ -262,7 +267,7 @@ class BulkCase:
                 "created_at": at,
             },
         )
-        action = "internal_note" if internal else "message"
+        action = EventKindName.INTERNAL_NOTE if internal else EventKindName.MESSAGE
         self._event(
             at, action, author, note=text, internal=internal, message_id=message_id
         )
@@ -293,7 +298,7 @@ class BulkCase:
             request["status"], request["closed_at"] = RequestStatus.ANSWERED, at
         self._event(
             at,
-            "evidence",
+            EventKindName.EVIDENCE,
             author,
             note=text,
             evidence_id=evidence_id,
@@ -303,42 +308,50 @@ class BulkCase:
     def do_accept(self, at) -> None:
         self._respond(at, MerchantResponse.ACCEPTED)
         self._close(at, Resolution.AGREED)
-        self._refund(at, self.case["amount"], "accept")
-        self._act(at, "accept", self.s.store.owner_id, to=State.CLOSED)
+        self._refund(at, self.case["amount"], ActionName.ACCEPT)
+        self._act(at, ActionName.ACCEPT, self.s.store.owner_id, to=State.CLOSED)
 
     def do_offer(self, at, amount: Decimal, note: str) -> None:
         self._respond(at, MerchantResponse.OFFERED)
         self.case["offer_amount"], self.case["offer_note"] = amount, note.strip()
-        self._act(at, "offer", self.s.store.owner_id, note=note, amount=amount)
+        self._act(at, ActionName.OFFER, self.s.store.owner_id, note=note, amount=amount)
 
     def do_accept_offer(self, at) -> None:
         self._close(at, Resolution.AGREED)
-        self._refund(at, self.case["offer_amount"], "accept_offer")
-        self._act(at, "accept_offer", self.s.buyer_id, to=State.CLOSED)
+        self._refund(at, self.case["offer_amount"], ActionName.ACCEPT_OFFER)
+        self._act(at, ActionName.ACCEPT_OFFER, self.s.buyer_id, to=State.CLOSED)
 
     def do_reject(self, at, reason: str) -> None:
         self._respond(at, MerchantResponse.REJECTED)
         self.case["rejection_reason"] = reason.strip()
-        self._act(at, "reject", self.s.store.owner_id, note=reason.strip())
+        self._act(at, ActionName.REJECT, self.s.store.owner_id, note=reason.strip())
 
     def do_request_intervention(self, at, party: str) -> None:
         self.case["intervened_at"], self.case["intervention_requested_by"] = at, party
-        self._act(at, "request_intervention", self._user(party), to=State.COMPLAINT)
+        self._act(
+            at, ActionName.REQUEST_INTERVENTION, self._user(party), to=State.COMPLAINT
+        )
 
     def do_auto_escalate(self, at) -> None:
         self.case["intervened_at"] = at
         self.case["intervention_requested_by"] = "system"
-        self._act(at, "auto_escalate", None, to=State.COMPLAINT, note=self.silent_note)
+        self._act(
+            at,
+            ActionName.AUTO_ESCALATE,
+            None,
+            to=State.COMPLAINT,
+            note=self.silent_note,
+        )
 
     def do_auto_refund(self, at) -> None:
         self._close(at, Resolution.AUTO_REFUNDED)
         refundable = self.order["total"] - self.order["refunded_amount"]
         amount = auto_refund_amount(self.case["amount"], refundable)
         if amount > 0:
-            self._refund(at, amount, "auto_refund")
+            self._refund(at, amount, ActionName.AUTO_REFUND)
         self._act(
             at,
-            "auto_refund",
+            ActionName.AUTO_REFUND,
             None,
             to=State.CLOSED,
             note=self.silent_note,
@@ -347,7 +360,9 @@ class BulkCase:
 
     def do_withdraw(self, at, note: str) -> None:
         self._close(at, Resolution.WITHDRAWN)
-        self._act(at, "withdraw", self.s.buyer_id, to=State.CLOSED, note=note.strip())
+        self._act(
+            at, ActionName.WITHDRAW, self.s.buyer_id, to=State.CLOSED, note=note.strip()
+        )
 
     def do_take(self, at, by: str, assignee: str) -> None:
         self.handler_id = self.world.known[assignee]
@@ -358,14 +373,14 @@ class BulkCase:
         )
         self._act(
             at,
-            "take",
+            ActionName.TAKE,
             self.world.known[by],
             to=State.VERIFICATION,
             subject_id=self.handler_id,  # as dispute_take: the assignee, no note
         )
 
     def do_start_mediation(self, at) -> None:
-        self._act(at, "start_mediation", self.handler_id, to=State.MEDIATION)
+        self._act(at, ActionName.START_MEDIATION, self.handler_id, to=State.MEDIATION)
 
     def do_request_evidence(self, at, party: str, what: str) -> None:
         request = {
@@ -382,7 +397,7 @@ class BulkCase:
         self.requests.append(request)
         self._act(
             at,
-            "request_evidence",
+            ActionName.REQUEST_EVIDENCE,
             self.handler_id,
             note=request["what"],
             evidence_request_id=request["id"],
@@ -393,7 +408,7 @@ class BulkCase:
         request["status"], request["closed_at"] = RequestStatus.TIMED_OUT, at
         self._event(
             at,
-            "evidence_timeout",
+            EventKindName.EVIDENCE_TIMEOUT,
             None,
             note=request["what"],
             evidence_request_id=request["id"],
@@ -406,7 +421,9 @@ class BulkCase:
             proposal_buyer_accepted_at=None,
             proposal_merchant_accepted_at=None,
         )
-        self._act(at, "propose", self.handler_id, note=note.strip(), amount=amount)
+        self._act(
+            at, ActionName.PROPOSE, self.handler_id, note=note.strip(), amount=amount
+        )
 
     def do_accept_proposal(self, at, party: str) -> None:
         case = self.case
@@ -416,7 +433,7 @@ class BulkCase:
             to = State.CLOSED
             self._close(at, Resolution.MEDIATED)
             self._refund(at, case["proposal_amount"], "mediated")
-        self._act(at, "accept_proposal", self._user(party), to=to)
+        self._act(at, ActionName.ACCEPT_PROPOSAL, self._user(party), to=to)
 
     def do_rule(
         self, at, outcome: str, liability: str, amount: Decimal, reasoning: str
@@ -447,7 +464,7 @@ class BulkCase:
             self._refund(at, awarded, "ruling")
         self._act(
             at,
-            "rule",
+            ActionName.RULE,
             self.handler_id,
             to=State.RULED,
             note=decision_note(cited.code, cited.version, reasoning.strip()),
@@ -462,11 +479,17 @@ class BulkCase:
             "reason": reason.strip(),
             "filed_at": at,
         }
-        self._act(at, "appeal", self._user(party), to=State.APPEAL, note=reason.strip())
+        self._act(
+            at,
+            ActionName.APPEAL,
+            self._user(party),
+            to=State.APPEAL,
+            note=reason.strip(),
+        )
 
     def do_close(self, at) -> None:
         self._close(at, Resolution.RULED)
-        self._act(at, "close", None, to=State.CLOSED)
+        self._act(at, ActionName.CLOSE, None, to=State.CLOSED)
 
     def _decide(self, at, by: str, decision: str, reasoning: str) -> int:
         judge = self.world.known[by]
@@ -478,7 +501,7 @@ class BulkCase:
     def do_uphold(self, at, by: str, reasoning: str) -> None:
         judge = self._decide(at, by, Decision.UPHELD, reasoning.strip())
         self._close(at, Resolution.UPHELD)
-        self._act(at, "uphold", judge, to=State.CLOSED, note=reasoning.strip())
+        self._act(at, ActionName.UPHOLD, judge, to=State.CLOSED, note=reasoning.strip())
 
     def do_overturn(
         self,
@@ -504,7 +527,7 @@ class BulkCase:
         )
         # As `dispute_overturn` moves it (no buyer compensation here).
         if money.refund:
-            self._refund(at, money.refund, "overturn")
+            self._refund(at, money.refund, ActionName.OVERTURN)
         if money.platform_compensation:
             compensation = money.platform_compensation
             self._refund(at, compensation, "compensation", RefundKind.COMPENSATION)
@@ -512,7 +535,7 @@ class BulkCase:
         moved = money.refund or money.platform_compensation or None
         self._act(
             at,
-            "overturn",
+            ActionName.OVERTURN,
             judge,
             to=State.CLOSED,
             note=decision_note(cited.code, cited.version, text),

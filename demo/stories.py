@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
+from disputes.actions import ActionName
 from disputes.policy import Policy
 
 from . import vocab
@@ -431,7 +432,7 @@ def _mediation(p: Plan, reason: str) -> None:
     _take(p)
     _verify(p)
     _mediate(p, proposal=p.rng.random() < 0.6)
-    if p.steps[-1].action == "propose" and p.rng.random() < 0.5:
+    if p.steps[-1].action == ActionName.PROPOSE and p.rng.random() < 0.5:
         p.add(
             "accept_proposal",
             p.hours(0.5, 12),

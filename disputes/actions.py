@@ -1,36 +1,38 @@
 """The case actions and timeline entries, each declared once.
 
 Everything else reads this module: the services' role check
-(`check_action`, `available_actions`), the service dispatch
-(`disputes.services.ACTION_SERVICES`), the portal and admin forms
+(`check_action`, `available_actions`), the typed dispatch
+(`disputes.services.perform`), the portal and admin forms
 (`disputes.forms`, `workbench.admin.forms`), the API's per-action serializers
 and OpenAPI text (`disputes.api`), button labels and tones, the "done"
 messages, the timeline labels (`EVENT_LABELS`), the choices of
 `DisputeEvent.action` / `actor_role` / `from_state` / `to_state`, and the
 webhook / notification event names (`dispute.<past tense>`).
 
-Adding an action is three steps:
+Adding an action is four steps:
 
-1. one `Action(...)` entry in `ACTIONS` below (name, label, timeline wording,
-   roles, input fields, whether it moves money, event name);
+1. one `ActionName` member and one `Action(...)` entry in `ACTIONS` below
+   (name, label, timeline wording, roles, input fields, whether it moves
+   money, event name);
 2. one `@fsm.transition` method of the same name on `Dispute`
    (`disputes/models/case.py`), guards as `conditions`, people as `permission`;
 3. one service `dispute_<name>` in `disputes/services/` with keyword-only,
    typed arguments named like the fields, written as
-   `with case_action(...) as step:` (see `disputes/services/_core.py`).
+   `with case_action(...) as step:` (see `disputes/services/_core.py`);
+4. for an action people run, its typed input in
+   `disputes/services/dispatch.py` (the fields again, and the service call).
 
 Forms, serializers, buttons and labels follow; `tests/disputes/test_actions_registry.py`
-fails until all three exist. A timeline entry that is not an action (a
-message, an SLA warning, ...) is one `EventKind(...)` entry in `EVENT_KINDS`.
+fails until all four exist. A timeline entry that is not an action (a
+message, an SLA warning, ...) is one `EventKindName` member and one
+`EventKind(...)` entry in `EVENT_KINDS`.
 Then add a migration (`makemigrations disputes`) for the new choice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 from django.db import models
 from django.utils.functional import Promise
@@ -53,6 +55,52 @@ class FieldType(StrEnum):
     DATETIME = "datetime"  # aware datetime
     RULE = "rule"  # PlatformRule in force, given by its code
     FLAG = "flag"  # bool, never required (an unticked box is False)
+
+
+class ActionName(StrEnum):
+    """The name of each case action: API path, form, fsm method, timeline entry.
+
+    One member per entry of `ACTIONS` (an entry named otherwise fails at
+    import); code names actions by these members, never by strings.
+    """
+
+    ACCEPT = "accept"
+    OFFER = "offer"
+    ACCEPT_OFFER = "accept_offer"
+    REJECT = "reject"
+    REQUEST_INTERVENTION = "request_intervention"
+    WITHDRAW = "withdraw"
+    ESCALATE = "escalate"
+    TAKE = "take"
+    ASSIGN = "assign"
+    START_MEDIATION = "start_mediation"
+    PROPOSE = "propose"
+    ACCEPT_PROPOSAL = "accept_proposal"
+    REQUEST_EVIDENCE = "request_evidence"
+    RULE = "rule"
+    APPEAL = "appeal"
+    UPHOLD = "uphold"
+    OVERTURN = "overturn"
+    AUTO_ESCALATE = "auto_escalate"
+    AUTO_REFUND = "auto_refund"
+    CLOSE = "close"
+
+
+class EventKindName(StrEnum):
+    """The name of each timeline entry that is not an action (`EVENT_KINDS`)."""
+
+    OPEN = "open"
+    MESSAGE = "message"
+    INTERNAL_NOTE = "internal_note"
+    EVIDENCE = "evidence"
+    EVIDENCE_TIMEOUT = "evidence_timeout"
+    EVIDENCE_DEADLINE = "evidence_deadline"
+    SLA_WARNING = "sla_warning"
+    SLA_BREACH = "sla_breach"
+
+
+# What a timeline entry (`DisputeEvent.action`) is named by.
+EntryName = ActionName | EventKindName
 
 
 @dataclass(frozen=True)
@@ -157,8 +205,8 @@ COMPENSATION = Field(
     ),
 )
 
-ACTIONS: dict[str, Action] = {
-    a.name: a
+ACTIONS: dict[ActionName, Action] = {
+    ActionName(a.name): a
     for a in (
         Action(
             "accept",
@@ -445,8 +493,8 @@ ACTIONS: dict[str, Action] = {
     )
 }
 
-EVENT_KINDS: dict[str, EventKind] = {
-    k.name: k
+EVENT_KINDS: dict[EventKindName, EventKind] = {
+    EventKindName(k.name): k
     for k in (
         EventKind("open", _("Opened"), "dispute.opened", essential=True),
         EventKind("message", _("Message"), "dispute.message_posted"),
@@ -469,13 +517,15 @@ EVENT_KINDS: dict[str, EventKind] = {
 }
 
 # Derived tables: read these, never restate them.
-USER_ACTIONS: tuple[str, ...] = tuple(n for n, a in ACTIONS.items() if a.for_users)
-ACTION_LABELS: dict[str, Promise] = {n: a.label for n, a in ACTIONS.items()}
-ACTION_ROLES: dict[str, frozenset[Role] | None] = {
+USER_ACTIONS: tuple[ActionName, ...] = tuple(
+    n for n, a in ACTIONS.items() if a.for_users
+)
+ACTION_LABELS: dict[ActionName, Promise] = {n: a.label for n, a in ACTIONS.items()}
+ACTION_ROLES: dict[ActionName, frozenset[Role] | None] = {
     n: a.roles for n, a in ACTIONS.items()
 }
-ACTION_TONES: dict[str, str] = {n: a.tone for n, a in ACTIONS.items() if a.tone}
-ACTION_DONE: dict[str, Promise] = {
+ACTION_TONES: dict[ActionName, str] = {n: a.tone for n, a in ACTIONS.items() if a.tone}
+ACTION_DONE: dict[ActionName, Promise] = {
     n: a.done for n, a in ACTIONS.items() if a.done is not None
 }
 EVENT_LABELS: dict[str, Promise] = {
@@ -490,11 +540,17 @@ ESSENTIAL_MAIL: frozenset[str] = frozenset(
     [n for n, a in ACTIONS.items() if a.essential]
     + [n for n, k in EVENT_KINDS.items() if k.essential]
 )
-PORTAL_ACTIONS: tuple[str, ...] = tuple(n for n, a in ACTIONS.items() if a.on_portal)
-ADMIN_ACTIONS: tuple[str, ...] = tuple(n for n, a in ACTIONS.items() if a.on_admin)
+PORTAL_ACTIONS: tuple[ActionName, ...] = tuple(
+    n for n, a in ACTIONS.items() if a.on_portal
+)
+ADMIN_ACTIONS: tuple[ActionName, ...] = tuple(
+    n for n, a in ACTIONS.items() if a.on_admin
+)
 
 # Choices of the timeline's columns (DisputeEvent).
-EVENT_ACTION_CHOICES: list[tuple[str, Promise]] = list(EVENT_LABELS.items())
+EVENT_ACTION_CHOICES: list[tuple[str, Promise]] = [
+    (str(name), label) for name, label in EVENT_LABELS.items()
+]
 ACTOR_ROLE_CHOICES: list[tuple[str, Promise]] = [
     *Role.choices,
     (SYSTEM, _("system")),
@@ -502,20 +558,12 @@ ACTOR_ROLE_CHOICES: list[tuple[str, Promise]] = [
 STATE_CHOICES: list[tuple[str, Promise]] = list(State.choices)
 
 
-def service_kwargs(action: Action, data: Mapping[str, Any]) -> dict[str, Any]:
-    """The service's keyword arguments from an edge's parsed data.
-
-    Blank optional inputs are left out (the service's default applies); the
-    `version` the user saw becomes `expected_version`.
-    """
-    kwargs = {
-        spec.name: data[spec.name]
-        for spec in action.fields
-        if data.get(spec.name) not in (None, "")
-    }
-    if data.get("version") is not None:
-        kwargs["expected_version"] = data["version"]
-    return kwargs
+def action_named(name: str) -> ActionName | None:
+    """The action called `name` (from a URL or a request), None when none is."""
+    try:
+        return ActionName(name)
+    except ValueError:
+        return None
 
 
 def event_label(name: str) -> str:

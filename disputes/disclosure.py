@@ -8,15 +8,26 @@ platform staff see everything. The parties' pages, the API and mail ask here.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from core.roles import STAFF_ROLES, Role
 
+from .actions import ActionName
 from .choices import Party
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from stores.models import Store
 
-def shown_name(user, role: str, *, for_party: bool, store=None) -> str:
+    from .models import DisputeEvent
+
+
+def shown_name(
+    user: User | None, role: str, *, for_party: bool, store: Store | None = None
+) -> str:
     """A person as this reader sees them: parties see agents by staff number
     and the store's people by the store's name."""
     if user is None:
@@ -35,20 +46,22 @@ LEGACY_RULE_PREFIX = re.compile(r"^\[[\w-]+ v\d+\] ")
 
 # Older entries (and the bulk demo builder) wrote the assignee's login into a
 # take/assign note; parties read the assignee as the entry's subject instead.
-ASSIGNMENT_ACTIONS = ("take", "assign")
+ASSIGNMENT_ACTIONS = (ActionName.TAKE, ActionName.ASSIGN)
 
 
-def party_note(event, *, for_party: bool) -> str:
+def party_note(event: DisputeEvent, *, for_party: bool) -> str:
     """The entry's note as this reader may see it: no logins, no raw rule codes."""
     note = event.note
-    if event.action in ("rule", "overturn"):
+    if event.action in (ActionName.RULE, ActionName.OVERTURN):
         note = LEGACY_RULE_PREFIX.sub("", note)
     if event.action in ASSIGNMENT_ACTIONS and for_party:
         return ""
     return note
 
 
-def timeline_for_party(events, *, for_party: bool, store=None) -> list:
+def timeline_for_party(
+    events: Iterable[DisputeEvent], *, for_party: bool, store: Store | None = None
+) -> list[DisputeEvent]:
     """Decorate timeline entries: who (as the reader may see them) and offers'
     fate (withdrawn by a reject, replaced by a newer offer)."""
     rows = list(events)
@@ -64,20 +77,20 @@ def timeline_for_party(events, *, for_party: bool, store=None) -> list:
             else ""
         )
         event.offer_status = ""
-        if event.action == "offer":
+        if event.action == ActionName.OFFER:
             if last_offer is not None:
                 last_offer.offer_status = "replaced"
             last_offer = event
-        elif event.action == "reject" and last_offer is not None:
+        elif event.action == ActionName.REJECT and last_offer is not None:
             last_offer.offer_status = "withdrawn"
             last_offer = None
-        elif event.action in ("accept_offer", "request_intervention"):
+        elif event.action in (ActionName.ACCEPT_OFFER, ActionName.REQUEST_INTERVENTION):
             last_offer = None
     return rows
 
 
-def _role_of_subject(event) -> str:
+def _role_of_subject(event: DisputeEvent) -> str:
     """The subject of take/assign is platform staff; of an on-behalf open, the buyer."""
-    if event.action in ("take", "assign"):
+    if event.action in ASSIGNMENT_ACTIONS:
         return Role.AGENT.value
     return Party.BUYER

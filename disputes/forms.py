@@ -17,12 +17,13 @@ from .actions import (
     ACTIONS,
     PORTAL_ACTIONS,
     Action,
+    ActionName,
     Field,
     FieldType,
-    service_kwargs,
 )
 from .choices import Reason, Remedy
 from .rules_pure import EVIDENCE_DESCRIPTION_MAX, description_refusal
+from .services.dispatch import ActionInput, action_inputs
 
 MAX_FILES = 5
 UPLOAD_ACCEPT = ",".join(ACCEPTED_TYPES)
@@ -163,8 +164,15 @@ class ActionForm(forms.Form):
             if spec.roles is None or role in spec.roles:
                 self.fields[spec.name] = form_field(spec)
 
-    def service_kwargs(self) -> dict[str, Any]:
-        return service_kwargs(self.action, self.cleaned_data)
+    def inputs(self) -> ActionInput:
+        """The action's typed input, from the cleaned data."""
+        return action_inputs(ActionName(self.action.name), self.cleaned_data)
+
+    @property
+    def expected_version(self) -> int | None:
+        """The case version the user saw (None: not sent)."""
+        version: int | None = self.cleaned_data.get("version")
+        return version
 
 
 def form_field(spec: Field) -> forms.Field:
@@ -212,6 +220,6 @@ def action_form(action: Action) -> type[ActionForm]:
 
 
 # The actions buyers and merchants take on the case page, and their forms.
-ACTION_FORMS: dict[str, type[ActionForm]] = {
+ACTION_FORMS: dict[ActionName, type[ActionForm]] = {
     name: action_form(ACTIONS[name]) for name in PORTAL_ACTIONS
 }

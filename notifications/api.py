@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
+from accounts.http import api_user
 from core.api import (
     NewestFirstCursorPagination,
     StrictBooleanField,
@@ -116,7 +117,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator
             return Notification.objects.none()
-        return selectors.notification_list(user=self.request.user)
+        return selectors.notification_list(user=api_user(self.request))
 
     @extend_schema(
         summary="Mark notifications as read",

@@ -17,11 +17,11 @@ from collections.abc import Iterable
 
 from accounts.models import User
 from core.roles import Role
-from disputes.actions import ESSENTIAL_MAIL
+from disputes.actions import ESSENTIAL_MAIL, ActionName, EventKindName
 from disputes.models import Dispute, DisputeEvent
 
-SLA_KINDS = frozenset({"sla_warning", "sla_breach"})
-SUPERVISOR_KINDS = frozenset({"appeal", "sla_breach"})
+SLA_KINDS = frozenset({EventKindName.SLA_WARNING, EventKindName.SLA_BREACH})
+SUPERVISOR_KINDS = frozenset({ActionName.APPEAL, EventKindName.SLA_BREACH})
 
 # Mail a user always gets (opting out covers only the rest): the case was
 # opened, decided or closed, money moved, or someone asks them for something

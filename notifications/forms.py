@@ -11,13 +11,15 @@ class PreferencesForm(forms.ModelForm):
         fields = ["language", "email_updates"]
 
 
+class AnyIdsField(forms.TypedMultipleChoiceField):
+    """Numbers, any of them: the service ignores ids that are not the user's."""
+
+    def valid_value(self, value: object) -> bool:
+        return str(value).isdigit()
+
+
 class MarkReadForm(forms.Form):
     """Either some of the user's notifications (`ids`) or `all` of them."""
 
-    ids = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
+    ids = AnyIdsField(coerce=int, required=False, choices=())
     all = forms.BooleanField(required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Any number is accepted; the service ignores ids that are not the user's.
-        self.fields["ids"].valid_value = lambda value: str(value).isdigit()

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from disputes.actions import ACTIONS
+from disputes.actions import ACTIONS, ActionName
 from disputes.choices import MerchantResponse, Party, State
 
 S = State
@@ -188,7 +188,7 @@ def _mediation_turn(case, party: str | None) -> Turn:
     )
 
 
-def confirm_text(action: str, case) -> str:
+def confirm_text(action: ActionName, case) -> str:
     """The confirm dialog: the amount involved and what happens next."""
     spec = ACTIONS[action]
     if spec.confirm is None:

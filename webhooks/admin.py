@@ -47,10 +47,12 @@ class WebhookEndpointAdmin(ReadOnlyAdmin):
         "created_at",
     )
 
-    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
         if obj is not None and not obj.active:
             self.message_user(request, disabled_notice(obj), messages.WARNING)
-        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 def disabled_notice(endpoint: WebhookEndpoint) -> str:

@@ -10,6 +10,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
+from accounts.http import api_user
 from core.api import error_responses
 from core.roles import Role, role_of
 
@@ -80,8 +81,12 @@ class WebhookEndpointViewSet(
     def create(self, request):
         given = EndpointCreateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
+        data = given.validated_data
         endpoint, secret = services.endpoint_create(
-            actor=request.user, **given.validated_data
+            actor=request.user,
+            url=data["url"],
+            events=data["events"],
+            store_id=data.get("store"),
         )
         endpoint.secret = secret
         return Response(
@@ -90,7 +95,7 @@ class WebhookEndpointViewSet(
 
     def perform_destroy(self, instance: WebhookEndpoint) -> None:
         services.endpoint_delete(
-            actor=self.request.user,  # type: ignore[arg-type]  # IsAuthenticated
+            actor=api_user(self.request),
             endpoint=instance,
         )
 

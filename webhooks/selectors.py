@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from stores.scoping import store_ids_for
+from stores.scoping import Viewer, store_ids_for
 
 from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 RECENT_DELIVERIES = 50
 
 
-def endpoints_visible(user: object) -> QuerySet[WebhookEndpoint]:
+def endpoints_visible(user: Viewer) -> QuerySet[WebhookEndpoint]:
     """The endpoints of the user's stores (none for anyone but their merchants)."""
     return WebhookEndpoint.objects.filter(
         store_id__in=store_ids_for(user)

@@ -18,7 +18,7 @@ class WebhookCaseSerializer(DisputeSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_available_actions(self, case) -> list[str]:
-        return available_actions(case, self.context["user"])
+        return [name.value for name in available_actions(case, self.context["user"])]
 
 
 class EndpointSerializer(serializers.ModelSerializer):

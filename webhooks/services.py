@@ -38,12 +38,11 @@ def secret_new() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-def _store_for(actor: User, store: Store | int | None) -> Store:
+def _store_for(actor: User, store_id: int | None) -> Store:
     """The actor's store to register on (their only one if not named)."""
     if role_of(actor) != Role.MERCHANT:
         raise ActionNotPermitted(_("Only merchants register webhooks."))
     mine = store_ids_for(actor)
-    store_id = store.pk if isinstance(store, Store) else store
     if store_id is None:
         if len(mine) != 1:
             raise ValidationFailed(
@@ -73,16 +72,17 @@ def endpoint_create(
     actor: User,
     url: str,
     events: list[str] | None = None,
-    store: Store | int | None = None,
+    store_id: int | None = None,
 ) -> tuple[WebhookEndpoint, str]:
-    """Register an endpoint for one of the actor's stores; returns it and its
-    secret (shown to the merchant this once).
+    """Register an endpoint for one of the actor's stores (`store_id`: may be
+    left out by a merchant of one store); returns it and its secret (shown to
+    the merchant this once).
 
     The store row is locked before the endpoints are counted, so concurrent
     registrations count one after another and the limit holds (locking the
     existing endpoints cannot stop a new one being inserted beside them).
     """
-    target_store = _store_for(actor, store)
+    target_store = _store_for(actor, store_id)
     wanted = _clean_events(events)
     url_check(url)
     list(Store.objects.select_for_update(no_key=True).filter(pk=target_store.pk))
@@ -100,11 +100,10 @@ def endpoint_create(
     return endpoint, secret
 
 
-def _locked(actor: User, endpoint: WebhookEndpoint | int) -> WebhookEndpoint:
-    pk = endpoint.pk if isinstance(endpoint, WebhookEndpoint) else endpoint
+def _locked(actor: User, endpoint: WebhookEndpoint) -> WebhookEndpoint:
     found = (
         WebhookEndpoint.objects.select_for_update()
-        .filter(pk=pk, store_id__in=store_ids_for(actor))
+        .filter(pk=endpoint.pk, store_id__in=store_ids_for(actor))
         .first()
     )
     if found is None:
@@ -113,7 +112,7 @@ def _locked(actor: User, endpoint: WebhookEndpoint | int) -> WebhookEndpoint:
 
 
 @transaction.atomic
-def endpoint_rotate(*, actor: User, endpoint: WebhookEndpoint | int) -> str:
+def endpoint_rotate(*, actor: User, endpoint: WebhookEndpoint) -> str:
     """Give the endpoint a new secret; the old one signs too for 24 hours."""
     found = _locked(actor, endpoint)
     found.previous_secret = found.secret
@@ -124,13 +123,13 @@ def endpoint_rotate(*, actor: User, endpoint: WebhookEndpoint | int) -> str:
 
 
 @transaction.atomic
-def endpoint_delete(*, actor: User, endpoint: WebhookEndpoint | int) -> None:
+def endpoint_delete(*, actor: User, endpoint: WebhookEndpoint) -> None:
     """Remove an endpoint with its delivery history."""
     _locked(actor, endpoint).delete()
 
 
 @transaction.atomic
-def endpoint_enable(*, actor: User, endpoint: WebhookEndpoint | int) -> None:
+def endpoint_enable(*, actor: User, endpoint: WebhookEndpoint) -> None:
     """Turn a disabled endpoint back on (its URL is checked again)."""
     found = _locked(actor, endpoint)
     url_check(found.url)

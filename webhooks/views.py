@@ -45,7 +45,7 @@ def endpoint_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                 actor=request.user,
                 url=form.cleaned_data["url"],
                 events=form.cleaned_data["events"],
-                store=form.cleaned_data["store"],
+                store_id=form.cleaned_data["store"].pk,
             )
         except ApplicationError as exc:
             for field, errors in exc.errors.items():

@@ -32,29 +32,33 @@ from stores.models import Store, StoreStatus
 AGENT_TARGETS = (DeadlineKind.PICKUP, DeadlineKind.RULING)
 
 
-def open_cases(qs: QuerySet | None = None) -> QuerySet:
+def open_cases(qs: QuerySet[Dispute] | None = None) -> QuerySet[Dispute]:
     """Cases that are not closed (an IN on the state index, never a NOT)."""
     qs = Dispute.objects.all() if qs is None else qs
     return qs.filter(state__in=OPEN_STATES)
 
 
-def unassigned_complaints(qs: QuerySet | None = None) -> QuerySet:
+def unassigned_complaints(qs: QuerySet[Dispute] | None = None) -> QuerySet[Dispute]:
     """Complaints nobody has picked up yet."""
     qs = Dispute.objects.all() if qs is None else qs
     return qs.filter(state=State.COMPLAINT, assigned_to__isnull=True)
 
 
-def assigned_to(user: User, qs: QuerySet | None = None) -> QuerySet:
+def assigned_to(user: User, qs: QuerySet[Dispute] | None = None) -> QuerySet[Dispute]:
     qs = Dispute.objects.all() if qs is None else qs
     return qs.filter(assigned_to=user)
 
 
-def overdue(qs: QuerySet | None = None, *, now: datetime | None = None) -> QuerySet:
+def overdue(
+    qs: QuerySet[Dispute] | None = None, *, now: datetime | None = None
+) -> QuerySet[Dispute]:
     """Open cases whose current deadline has passed."""
     return open_cases(qs).filter(deadline_at__lt=now or timezone.now())
 
 
-def due_soon(qs: QuerySet | None = None, *, now: datetime | None = None) -> QuerySet:
+def due_soon(
+    qs: QuerySet[Dispute] | None = None, *, now: datetime | None = None
+) -> QuerySet[Dispute]:
     """Open cases past 80 % of their agent target (working hours), or whose
     parties' deadline falls within the next four hours."""
     now = now or timezone.now()
@@ -69,7 +73,7 @@ def target_warned(case: Dispute, now: datetime | None = None) -> bool:
     return case.sla_warn_at is not None and case.sla_warn_at <= (now or timezone.now())
 
 
-def appeals_waiting(qs: QuerySet | None = None) -> QuerySet:
+def appeals_waiting(qs: QuerySet[Dispute] | None = None) -> QuerySet[Dispute]:
     qs = Dispute.objects.all() if qs is None else qs
     return qs.filter(state=State.APPEAL)
 
@@ -148,7 +152,9 @@ def recent_activity(user: User, limit: int = 10) -> list[DisputeEvent]:
     )
 
 
-def queue_filter(qs: QuerySet, *, assigned: str | None, user: User) -> QuerySet:
+def queue_filter(
+    qs: QuerySet[Dispute], *, assigned: str | None, user: User
+) -> QuerySet[Dispute]:
     """Filter a case queryset by 'me' or 'unassigned'."""
     if assigned == "me":
         return qs.filter(assigned_to=user)
@@ -157,7 +163,7 @@ def queue_filter(qs: QuerySet, *, assigned: str | None, user: User) -> QuerySet:
     return qs
 
 
-def search_cases(qs: QuerySet, term: str) -> QuerySet:
+def search_cases(qs: QuerySet[Dispute], term: str) -> QuerySet[Dispute]:
     """Find cases by the shape of the term, using indexes only.
 
     D + digits: a case number; O + digits: an order number; anything else: a
@@ -186,7 +192,8 @@ def stores_pending_count(user: User) -> int | None:
     """Stores waiting for review, for agents and supervisors (None for others)."""
     if not is_platform_staff(user):
         return None
-    return Store.objects.filter(status=StoreStatus.PENDING).count()
+    pending: int = Store.objects.filter(status=StoreStatus.PENDING).count()
+    return pending
 
 
 # The queue's priority: what makes a case more urgent than its deadline says.
@@ -205,7 +212,7 @@ class Priority:
         return f"P{self.level}"
 
 
-def with_priority_facts(qs: QuerySet) -> QuerySet:
+def with_priority_facts(qs: QuerySet[Dispute]) -> QuerySet[Dispute]:
     """Annotate each case with what its priority needs (one subquery a row).
 
     `buyer_nth_recent_at`: when the buyer opened their REPEAT_CLAIMANT_CASES-th

@@ -26,6 +26,7 @@ from disputes.actions import (
     ACTOR_ROLE_CHOICES,
     USER_ACTIONS,
     Action,
+    ActionName,
     Field,
     FieldType,
 )
@@ -171,7 +172,8 @@ class DisputeSerializer(LeanReadMixin, serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_available_actions(self, case: Dispute) -> list[str]:
-        return available_actions(case, self.context["request"].user)
+        user = self.context["request"].user
+        return [name.value for name in available_actions(case, user)]
 
 
 class DisputeOpenSerializer(serializers.Serializer):
@@ -289,7 +291,7 @@ ActionSerializer = type(
         "version": version_field(),
     },
 )
-ACTION_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
+ACTION_SERIALIZERS: dict[ActionName, type[serializers.Serializer]] = {
     name: action_serializer(ACTIONS[name]) for name in USER_ACTIONS
 }
 

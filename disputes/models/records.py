@@ -175,6 +175,11 @@ class DisputeEvent(models.Model):
     )
     created_at = models.DateTimeField(_("at"), default=timezone.now)
 
+    # Not columns: what a reader sees, set by disclosure.timeline_for_party.
+    who: str
+    subject_name: str
+    offer_status: str  # "", "replaced" or "withdrawn" (offers only)
+
     class Meta:
         verbose_name = _("timeline entry")
         verbose_name_plural = _("timeline")

@@ -1,9 +1,10 @@
-"""Every write to a case: one function per action (the only entry points)."""
+"""Every write to a case: one function per action (the only entry points).
 
-from collections.abc import Callable
-from typing import Any
+The portal, the workbench and the API run actions through `perform` with the
+action's typed input (`disputes.services.dispatch`).
+"""
 
-from ..actions import ACTION_ROLES, ACTIONS, USER_ACTIONS
+from ..actions import ACTION_ROLES, USER_ACTIONS
 from ._core import available_actions, case_action, check_action, refusal
 from .appeals import dispute_appeal, dispute_overturn, dispute_uphold
 from .deadlines import (
@@ -12,6 +13,7 @@ from .deadlines import (
     dispute_handle_silent_merchant,
     evidence_request_expire,
 )
+from .dispatch import ACTION_INPUTS, ActionInput, action_inputs, perform
 from .intake import dispute_escalate, dispute_open_for_buyer
 from .macros import macro_run
 from .negotiation import (
@@ -35,16 +37,12 @@ from .platform import (
 from .queue import dispute_take_next
 from .records import evidence_upload, message_post, rule_publish
 
-# The service behind each action name, found by the registry's `service_name`
-# (pages, admin, API and deadlines dispatch through it).
-ACTION_SERVICES: dict[str, Callable[..., Any]] = {
-    name: globals()[action.service_name] for name, action in ACTIONS.items()
-}
-
 __all__ = [
+    "ACTION_INPUTS",
     "ACTION_ROLES",
-    "ACTION_SERVICES",
     "USER_ACTIONS",
+    "ActionInput",
+    "action_inputs",
     "apply_due_deadlines",
     "available_actions",
     "case_action",
@@ -75,6 +73,7 @@ __all__ = [
     "evidence_upload",
     "macro_run",
     "message_post",
+    "perform",
     "refusal",
     "rule_publish",
 ]

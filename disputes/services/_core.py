@@ -2,7 +2,7 @@
 
 A service reads top to bottom::
 
-    with case_action(dispute=..., actor=..., action="offer",
+    with case_action(dispute=..., actor=..., action=ActionName.OFFER,
                      expected_version=...) as step:
         ...domain checks on step.case...
         step.case.offer(amount=amount, note=note)   # the django-fsm transition
@@ -12,7 +12,8 @@ A service reads top to bottom::
 `case_action` opens the transaction, locks the row, checks the version and
 the actor (404 / 403 / 409); when the block ends without an error it
 refreshes the deadline, bumps the version, saves the changed fields, writes
-the timeline entry and publishes it. Any error rolls everything back.
+the timeline entry and publishes it (`timeline.timeline_write`). Any error
+rolls everything back.
 """
 
 from __future__ import annotations
@@ -44,13 +45,13 @@ from orders.models import RefundKind
 from orders.services import refund_create
 from stores.scoping import can_see_dispute, party_of
 
-from ..actions import ACTION_LABELS, ACTION_ROLES, SYSTEM, USER_ACTIONS
+from ..actions import ACTION_LABELS, ACTION_ROLES, USER_ACTIONS, ActionName
 from ..choices import RequestStatus, State
 from ..models import Appeal, Dispute, DisputeEvent, EvidenceRequest
 from ..policy import Policy, policy_for
 from ..rules_pure import deadline_for, refund_key
 from ..sla import sla_refresh
-from .events import event_publish
+from .timeline import timeline_write
 
 _TRACKED_FIELDS = [
     f.attname for f in Dispute._meta.concrete_fields if f.name not in ("id",)
@@ -70,13 +71,13 @@ class Refusal(Enum):
 
 
 @cache
-def transition_for(action: str, state: str) -> Transition | None:
+def transition_for(action: ActionName, state: str) -> Transition | None:
     """The django-fsm transition `action` has from `state` (None: no such edge)."""
     method = getattr(Dispute, action)
     return method._django_fsm.get_transition(state)  # type: ignore[no-any-return]
 
 
-def refusal(case: Dispute, actor: User | None, action: str) -> Refusal | None:
+def refusal(case: Dispute, actor: User | None, action: ActionName) -> Refusal | None:
     """Why `actor` may not run `action` on `case` now, or None when they may."""
     roles = ACTION_ROLES[action]
     if actor is not None:
@@ -90,14 +91,14 @@ def refusal(case: Dispute, actor: User | None, action: str) -> Refusal | None:
 
 
 def _transition_refusal(
-    case: Dispute, actor: User | None, action: str
+    case: Dispute, actor: User | None, action: ActionName
 ) -> Refusal | None:
     transition = transition_for(action, case.state)
     if transition is None:
         return Refusal.STATE
     if not all(condition(case) for condition in transition.conditions):
         return Refusal.CONDITION
-    if action == "accept_proposal" and _accepted_already(case, actor):
+    if action is ActionName.ACCEPT_PROPOSAL and _accepted_already(case, actor):
         return Refusal.ALREADY_ACCEPTED
     if not transition.has_perm(case, actor):  # type: ignore[arg-type]
         return Refusal.PERSON
@@ -113,14 +114,14 @@ def _accepted_already(case: Dispute, actor: User | None) -> bool:
     return False
 
 
-def check_action(case: Dispute, actor: User | None, action: str) -> None:
+def check_action(case: Dispute, actor: User | None, action: ActionName) -> None:
     """Raise the right error unless `actor` may run `action` on `case` now."""
     why = refusal(case, actor, action)
     if why is not None:
         raise refusal_error(case, action, why)
 
 
-def refusal_error(case: Dispute, action: str, why: Refusal) -> ApplicationError:
+def refusal_error(case: Dispute, action: ActionName, why: Refusal) -> ApplicationError:
     """The translated error for one refused action (404, 403 or 409)."""
     label = ACTION_LABELS[action]
     if why is Refusal.NOT_VISIBLE:
@@ -149,7 +150,7 @@ def refusal_error(case: Dispute, action: str, why: Refusal) -> ApplicationError:
     )
 
 
-def available_actions(case: Dispute, actor: User) -> list[str]:
+def available_actions(case: Dispute, actor: User) -> list[ActionName]:
     """The action names `actor` may run on `case` right now (no messages built)."""
     role = role_of(actor)
     if role is None or not can_see_dispute(actor, case):
@@ -195,21 +196,13 @@ def refresh_deadline(case: Dispute, policy: Policy) -> None:
     )
 
 
-def actor_role(actor: User | None) -> str:
-    """The value of `DisputeEvent.actor_role` for this actor."""
-    if actor is None:
-        return SYSTEM
-    role = role_of(actor)
-    return role.value if role else ""
-
-
 @dataclass
 class ActionStep:
     """The locked, checked case an action works on, and its timeline entry."""
 
     case: Dispute
     actor: User | None
-    action: str
+    action: ActionName
     from_state: str
     before: dict[str, Any]
     note: str = ""
@@ -238,21 +231,18 @@ class ActionStep:
         case.version += 1
         changed = [n for n in _TRACKED_FIELDS if getattr(case, n) != self.before[n]]
         case.save(update_fields=[*changed, "updated_at"])
-        self.event = DisputeEvent.objects.create(
-            dispute=case,
-            actor=self.actor,
-            actor_role=actor_role(self.actor),
+        if case.state == State.CLOSED and self.from_state != State.CLOSED:
+            evidence_requests_close(case)
+        self.event = timeline_write(
+            case=case,
             action=self.action,
+            actor=self.actor,
             from_state=self.from_state,
-            to_state=case.state,
             note=self.note,
             amount=self.amount,
             evidence_request=self.evidence_request,
-            subject=self.subject,
+            subject_id=self.subject.pk if self.subject else None,
         )
-        if case.state == State.CLOSED and self.from_state != State.CLOSED:
-            evidence_requests_close(case)
-        event_publish(case=case, event=self.event)
 
 
 @contextmanager
@@ -260,7 +250,7 @@ def case_action(
     *,
     dispute: Dispute,
     actor: User | None,
-    action: str,
+    action: ActionName,
     expected_version: int | None = None,
 ) -> Iterator[ActionStep]:
     """Run one case action in one transaction on the locked, checked case."""

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.errors import InvalidTransition, ValidationFailed
 
+from ..actions import ActionName
 from ..choices import Decision, Liability, Outcome
 from ..models import Appeal, Dispute, PlatformRule
 from ..rules_pure import decision_note, overturn_money
@@ -34,7 +35,10 @@ def dispute_appeal(
     """A party appeals the ruling inside the window, once per case."""
     text = require_text(reason, field="reason", label=_("The reason for the appeal"))
     with case_action(
-        dispute=dispute, actor=actor, action="appeal", expected_version=expected_version
+        dispute=dispute,
+        actor=actor,
+        action=ActionName.APPEAL,
+        expected_version=expected_version,
     ) as step:
         case = step.case
         if Appeal.objects.filter(dispute=case).exists():
@@ -63,7 +67,10 @@ def dispute_uphold(
     """A supervisor other than the ruling agent confirms the ruling."""
     text = require_text(reasoning, field="reasoning", label=_("Reasoning"))
     with case_action(
-        dispute=dispute, actor=actor, action="uphold", expected_version=expected_version
+        dispute=dispute,
+        actor=actor,
+        action=ActionName.UPHOLD,
+        expected_version=expected_version,
     ) as step:
         step.case.uphold()
         appeal = step.case.appeal_record
@@ -98,7 +105,7 @@ def dispute_overturn(
     with case_action(
         dispute=dispute,
         actor=actor,
-        action="overturn",
+        action=ActionName.OVERTURN,
         expected_version=expected_version,
     ) as step:
         case = step.case
@@ -128,7 +135,7 @@ def dispute_overturn(
             compensation_paid=ruling.compensation_amount,
         )
         if money.refund:
-            refund(case, money.refund, label="overturn")
+            refund(case, money.refund, label=ActionName.OVERTURN)
         if money.buyer_compensation:
             compensation_top_up(case=case, amount=money.buyer_compensation)
         if money.platform_compensation:

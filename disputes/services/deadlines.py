@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from core.errors import ApplicationError
 
 from .. import sla
-from ..actions import SYSTEM
+from ..actions import ActionName, EntryName, EventKindName
 from ..choices import (
     OPEN_STATES,
     DeadlineKind,
@@ -32,7 +32,7 @@ from ..models import Dispute, DisputeEvent, EvidenceRequest
 from ..policy import policy_for
 from ..rules_pure import auto_refund_amount, silent_merchant_note
 from ._core import case_action, refresh_deadline, refund
-from .events import event_publish
+from .timeline import timeline_write
 
 
 def dispute_handle_silent_merchant(*, dispute: Dispute) -> Dispute:
@@ -40,26 +40,30 @@ def dispute_handle_silent_merchant(*, dispute: Dispute) -> Dispute:
     policy = policy_for(dispute.store.category)
     if policy.silent_merchant_action == "auto_refund":
         return _auto_refund(dispute)
-    with case_action(dispute=dispute, actor=None, action="auto_escalate") as step:
+    with case_action(
+        dispute=dispute, actor=None, action=ActionName.AUTO_ESCALATE
+    ) as step:
         step.case.auto_escalate()
         step.log(note=silent_merchant_note())
     return step.case
 
 
 def _auto_refund(dispute: Dispute) -> Dispute:
-    with case_action(dispute=dispute, actor=None, action="auto_refund") as step:
+    with case_action(
+        dispute=dispute, actor=None, action=ActionName.AUTO_REFUND
+    ) as step:
         case = step.case
         case.auto_refund()
         amount = auto_refund_amount(case.amount, case.order.refundable)
         if amount > 0:
-            refund(case, amount, label="auto_refund")
+            refund(case, amount, label=ActionName.AUTO_REFUND)
         step.log(note=silent_merchant_note(), amount=amount if amount > 0 else None)
     return case
 
 
 def dispute_close_ruled(*, dispute: Dispute) -> Dispute:
     """The appeal window passed: the ruling becomes final."""
-    with case_action(dispute=dispute, actor=None, action="close") as step:
+    with case_action(dispute=dispute, actor=None, action=ActionName.CLOSE) as step:
         step.case.close()
     return step.case
 
@@ -89,31 +93,19 @@ def evidence_request_expire(*, request: EvidenceRequest) -> bool:
     locked.status = RequestStatus.TIMED_OUT
     locked.closed_at = timezone.now()
     locked.save(update_fields=["status", "closed_at"])
-    event = DisputeEvent.objects.create(
-        dispute=case,
-        actor_role=SYSTEM,
-        action="evidence_timeout",
-        from_state=case.state,
-        to_state=case.state,
+    timeline_write(
+        case=case,
+        action=EventKindName.EVIDENCE_TIMEOUT,
+        actor=None,
         note=locked.what,
         evidence_request=locked,
     )
-    event_publish(case=case, event=event)
     return True
 
 
-def _timeline(case: Dispute, action: str, note: str, *, internal: bool) -> None:
+def _timeline(case: Dispute, action: EntryName, note: str, *, internal: bool) -> None:
     """Write a system entry on the case's timeline and publish it."""
-    event = DisputeEvent.objects.create(
-        dispute=case,
-        actor_role="system",
-        action=action,
-        from_state=case.state,
-        to_state=case.state,
-        note=note,
-        internal=internal,
-    )
-    event_publish(case=case, event=event)
+    timeline_write(case=case, action=action, actor=None, note=note, internal=internal)
 
 
 def _local(moment: datetime | None) -> str:
@@ -145,7 +137,7 @@ def dispute_sla_breach(*, case: Dispute) -> None:
         "target": _target_label(case),
         "due": _local(case.sla_due_at),
     }
-    _timeline(case, "sla_breach", note, internal=True)
+    _timeline(case, EventKindName.SLA_BREACH, note, internal=True)
 
 
 def dispute_sla_warn(*, case: Dispute) -> None:
@@ -157,7 +149,7 @@ def dispute_sla_warn(*, case: Dispute) -> None:
         "target": _target_label(case),
         "due": _local(case.sla_due_at),
     }
-    _timeline(case, "sla_warning", note, internal=True)
+    _timeline(case, EventKindName.SLA_WARNING, note, internal=True)
 
 
 def dispute_evidence_deadline_pass(*, case: Dispute) -> None:
@@ -167,7 +159,7 @@ def dispute_evidence_deadline_pass(*, case: Dispute) -> None:
     note = _(
         "The evidence deadline passed; the case goes on with the evidence at hand."
     )
-    _timeline(case, "evidence_deadline", note, internal=False)
+    _timeline(case, EventKindName.EVIDENCE_DEADLINE, note, internal=False)
 
 
 def dispute_sla_fill(*, case: Dispute) -> None:
@@ -180,7 +172,7 @@ def dispute_sla_fill(*, case: Dispute) -> None:
 
 def _evidence_deadline_due(now: datetime) -> Q:
     noted = DisputeEvent.objects.filter(
-        dispute=OuterRef("pk"), action="evidence_deadline"
+        dispute=OuterRef("pk"), action=EventKindName.EVIDENCE_DEADLINE
     )
     return Q(state__in=sla.RULING_STATES, evidence_deadline_at__lte=now) & ~Q(
         Exists(noted)

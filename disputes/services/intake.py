@@ -17,6 +17,7 @@ from core.errors import ActionNotPermitted, ValidationFailed
 from core.roles import Role, role_of
 from orders.models import Order
 
+from ..actions import ActionName
 from ..choices import Channel, Party, Remedy
 from ..models import Dispute
 from ._core import case_action
@@ -87,7 +88,7 @@ def dispute_escalate(
     with case_action(
         dispute=dispute,
         actor=actor,
-        action="escalate",
+        action=ActionName.ESCALATE,
         expected_version=expected_version,
     ) as step:
         step.case.escalate(party=party)

@@ -20,12 +20,12 @@ from orders.models import Order
 from orders.selectors import visible_orders
 from orders.services import check_refundable
 
-from ..choices import OPEN_STATES, Reason, RejectionPreset, Remedy, State
-from ..models import Dispute, DisputeEvent, new_case_number
+from ..actions import ActionName, EventKindName
+from ..choices import OPEN_STATES, Reason, RejectionPreset, Remedy
+from ..models import Dispute, new_case_number
 from ..policy import order_open_refusal, policy_for
 from ..rules_pure import description_refusal
 from ._core import (
-    actor_role,
     case_action,
     party_for,
     refresh_deadline,
@@ -33,7 +33,7 @@ from ._core import (
     require_positive,
     require_text,
 )
-from .events import event_publish
+from .timeline import timeline_write
 
 
 def case_detail_errors(
@@ -143,17 +143,15 @@ def case_create(
             case.save()
     except IntegrityError as exc:
         raise InvalidTransition(_("This order already has an open case.")) from exc
-    event = DisputeEvent.objects.create(
-        dispute=case,
+    timeline_write(
+        case=case,
+        action=EventKindName.OPEN,
         actor=actor,
-        actor_role=actor_role(actor),
-        action="open",
-        to_state=State.NEGOTIATION,
+        from_state="",
         note=case.description,
         amount=amount,
         subject_id=order.buyer_id if on_behalf else None,
     )
-    event_publish(case=case, event=event)
     return case
 
 
@@ -170,10 +168,13 @@ def dispute_accept(
 ) -> Dispute:
     """The merchant accepts the claim: the claimed amount is refunded."""
     with case_action(
-        dispute=dispute, actor=actor, action="accept", expected_version=expected_version
+        dispute=dispute,
+        actor=actor,
+        action=ActionName.ACCEPT,
+        expected_version=expected_version,
     ) as step:
         step.case.accept()
-        refund(step.case, step.case.amount, label="accept")
+        refund(step.case, step.case.amount, label=ActionName.ACCEPT)
     return step.case
 
 
@@ -188,7 +189,10 @@ def dispute_offer(
     """The merchant counter-offers: 0 < offer < claimed amount."""
     require_positive(amount)
     with case_action(
-        dispute=dispute, actor=actor, action="offer", expected_version=expected_version
+        dispute=dispute,
+        actor=actor,
+        action=ActionName.OFFER,
+        expected_version=expected_version,
     ) as step:
         case = step.case
         if amount >= case.amount:
@@ -210,13 +214,13 @@ def dispute_accept_offer(
     with case_action(
         dispute=dispute,
         actor=actor,
-        action="accept_offer",
+        action=ActionName.ACCEPT_OFFER,
         expected_version=expected_version,
     ) as step:
         case = step.case
         case.accept_offer()
         assert case.offer_amount is not None  # the has_offer guard
-        refund(case, case.offer_amount, label="accept_offer")
+        refund(case, case.offer_amount, label=ActionName.ACCEPT_OFFER)
     return case
 
 
@@ -233,7 +237,10 @@ def dispute_reject(
     text = require_text("：".join(p for p in parts if p), field="reason",
                         label=_("A reason"))  # fmt: skip
     with case_action(
-        dispute=dispute, actor=actor, action="reject", expected_version=expected_version
+        dispute=dispute,
+        actor=actor,
+        action=ActionName.REJECT,
+        expected_version=expected_version,
     ) as step:
         step.case.reject(reason=text)
         step.log(note=text)
@@ -251,7 +258,7 @@ def dispute_request_intervention(
     with case_action(
         dispute=dispute,
         actor=actor,
-        action="request_intervention",
+        action=ActionName.REQUEST_INTERVENTION,
         expected_version=expected_version,
     ) as step:
         step.case.request_intervention(party=party_for(step.case, actor))
@@ -270,7 +277,7 @@ def dispute_withdraw(
     with case_action(
         dispute=dispute,
         actor=actor,
-        action="withdraw",
+        action=ActionName.WITHDRAW,
         expected_version=expected_version,
     ) as step:
         step.case.withdraw()

@@ -13,6 +13,7 @@ from core.errors import ActionNotPermitted, InvalidTransition, ValidationFailed
 from core.roles import PLATFORM_ROLES, Role, role_of
 from orders.services import check_refundable
 
+from ..actions import ActionName
 from ..choices import Liability, Outcome, Party
 from ..models import Dispute, EvidenceRequest, PlatformRule, Ruling
 from ..policy import policy_for
@@ -45,7 +46,10 @@ def dispute_take(
     if target.pk != actor.pk and role_of(actor) != Role.SUPERVISOR:
         raise ActionNotPermitted(_("Only supervisors assign cases to others."))
     with case_action(
-        dispute=dispute, actor=actor, action="take", expected_version=expected_version
+        dispute=dispute,
+        actor=actor,
+        action=ActionName.TAKE,
+        expected_version=expected_version,
     ) as step:
         due = timezone.now() + policy_for(step.case.store.category).evidence
         step.case.take(assignee_id=target.pk, evidence_deadline_at=due)
@@ -63,7 +67,10 @@ def dispute_assign(
     """A supervisor reassigns a case under verification or mediation."""
     check_handler(assignee)
     with case_action(
-        dispute=dispute, actor=actor, action="assign", expected_version=expected_version
+        dispute=dispute,
+        actor=actor,
+        action=ActionName.ASSIGN,
+        expected_version=expected_version,
     ) as step:
         if step.case.assigned_to_id == assignee.pk:
             raise InvalidTransition(
@@ -86,7 +93,7 @@ def dispute_start_mediation(
     with case_action(
         dispute=dispute,
         actor=actor,
-        action="start_mediation",
+        action=ActionName.START_MEDIATION,
         expected_version=expected_version,
     ) as step:
         step.case.start_mediation()
@@ -108,7 +115,7 @@ def dispute_propose(
     with case_action(
         dispute=dispute,
         actor=actor,
-        action="propose",
+        action=ActionName.PROPOSE,
         expected_version=expected_version,
     ) as step:
         check_refundable(step.case.order, amount)
@@ -124,7 +131,7 @@ def dispute_accept_proposal(
     with case_action(
         dispute=dispute,
         actor=actor,
-        action="accept_proposal",
+        action=ActionName.ACCEPT_PROPOSAL,
         expected_version=expected_version,
     ) as step:
         case = step.case
@@ -153,7 +160,7 @@ def dispute_request_evidence(
     with case_action(
         dispute=dispute,
         actor=actor,
-        action="request_evidence",
+        action=ActionName.REQUEST_EVIDENCE,
         expected_version=expected_version,
     ) as step:
         default = timezone.now() + policy_for(step.case.store.category).evidence
@@ -199,7 +206,10 @@ def dispute_rule(
     text = require_text(reasoning, field="reasoning", label=_("Reasoning"))
     check_compensation(rule=rule, outcome=outcome, wanted=compensation)
     with case_action(
-        dispute=dispute, actor=actor, action="rule", expected_version=expected_version
+        dispute=dispute,
+        actor=actor,
+        action=ActionName.RULE,
+        expected_version=expected_version,
     ) as step:
         case = step.case
         window = policy_for(case.store.category).appeal_window

@@ -23,10 +23,10 @@ from core.files import upload_refusal, upload_type
 from core.roles import is_platform_staff
 from stores.scoping import can_see_dispute, party_of
 
+from ..actions import EventKindName
 from ..choices import RequestStatus
 from ..models import (
     Dispute,
-    DisputeEvent,
     Evidence,
     EvidenceRequest,
     Message,
@@ -34,8 +34,8 @@ from ..models import (
 )
 from ..models.guards import may_work_on
 from ..rules_pure import EVIDENCE_DESCRIPTION_MAX
-from ._core import actor_role, limit_text, lock_case, require_text
-from .events import event_publish
+from ._core import limit_text, lock_case, require_text
+from .timeline import actor_role, timeline_write
 
 
 def _locked_case(dispute: Dispute, actor: User) -> Dispute:
@@ -74,22 +74,21 @@ def message_post(
         )
     if internal and not is_platform_staff(actor):
         raise ActionNotPermitted(_("Only agents write internal notes."))
-    role = actor_role(actor)
     message = Message.objects.create(
-        dispute=case, author=actor, author_role=role, body=text, internal=internal
-    )
-    event = DisputeEvent.objects.create(
         dispute=case,
+        author=actor,
+        author_role=actor_role(actor),
+        body=text,
+        internal=internal,
+    )
+    timeline_write(
+        case=case,
+        action=EventKindName.INTERNAL_NOTE if internal else EventKindName.MESSAGE,
         actor=actor,
-        actor_role=role,
-        action="internal_note" if internal else "message",
-        from_state=case.state,
-        to_state=case.state,
         note=text,
         internal=internal,
         message=message,
     )
-    event_publish(case=case, event=event)
     return message
 
 
@@ -152,18 +151,14 @@ def evidence_upload(
         request.status = RequestStatus.ANSWERED
         request.closed_at = timezone.now()
         request.save(update_fields=["status", "closed_at"])
-    event = DisputeEvent.objects.create(
-        dispute=case,
+    timeline_write(
+        case=case,
+        action=EventKindName.EVIDENCE,
         actor=actor,
-        actor_role=actor_role(actor),
-        action="evidence",
-        from_state=case.state,
-        to_state=case.state,
         note=evidence.description,
         evidence=evidence,
         evidence_request=request,
     )
-    event_publish(case=case, event=event)
     return evidence
 
 

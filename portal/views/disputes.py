@@ -24,7 +24,7 @@ from core.files import max_upload_mb
 from core.pages import page_of
 from core.roles import Role, role_of, staff_home
 from disputes import disclosure, selectors, services
-from disputes.actions import ACTION_DONE, ACTION_LABELS, ACTION_TONES
+from disputes.actions import ACTION_DONE, ACTION_LABELS, ACTION_TONES, action_named
 from disputes.choices import OPEN_STATES, RequestStatus, State
 from disputes.downloads import evidence_response
 from disputes.forms import (
@@ -286,20 +286,24 @@ def dispute_action(
 ) -> HttpResponse:
     """Run one buyer or merchant action through its service."""
     case = _visible_case(request, number)
-    if action not in ACTION_FORMS:
+    name = action_named(action)
+    if name is None or name not in ACTION_FORMS:
         raise Http404
-    form = ACTION_FORMS[action](request.POST)
+    form = ACTION_FORMS[name](request.POST)
     if not form.is_valid():
         exc = ApplicationError(_("Please correct the fields of this action."))
-        return _refused(request, case, exc, {action: form})
+        return _refused(request, case, exc, {name: form})
     try:
-        services.ACTION_SERVICES[action](
-            dispute=case, actor=request.user, **form.service_kwargs()
+        services.perform(
+            form.inputs(),
+            dispute=case,
+            actor=request.user,
+            expected_version=form.expected_version,
         )
     except ApplicationError as exc:
         _form_errors(form, exc)
-        return _refused(request, case, exc, {action: form})
-    messages.success(request, str(ACTION_DONE[action]))
+        return _refused(request, case, exc, {name: form})
+    messages.success(request, str(ACTION_DONE[name]))
     return redirect(case.get_absolute_url())
 
 

@@ -9,8 +9,10 @@ actions.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import inspect
 import re
+import typing
 from pathlib import Path
 
 import pytest
@@ -18,10 +20,19 @@ from django.utils import translation
 
 from core.roles import Role
 from disputes import actions, services
-from disputes.actions import ACTIONS, EVENT_KINDS, EVENT_LABELS, FieldType
+from disputes.actions import (
+    ACTIONS,
+    EVENT_KINDS,
+    EVENT_LABELS,
+    ActionName,
+    EventKindName,
+    FieldType,
+)
 from disputes.api.serializers import ACTION_SERIALIZERS, ActionSerializer
+from disputes.choices import Liability, Outcome
 from disputes.forms import ACTION_FORMS as PORTAL_FORMS
 from disputes.models import Dispute, DisputeEvent
+from disputes.services.dispatch import ACTION_INPUTS, RejectInput, RuleInput
 from workbench.admin.forms import ACTION_FORMS as ADMIN_FORMS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,16 +52,22 @@ def test_every_transition_is_an_action_and_every_action_a_transition():
     assert fsm_transitions() == set(ACTIONS)
 
 
+def test_every_action_and_timeline_entry_has_its_enum_member():
+    assert list(ACTIONS) == list(ActionName)
+    assert list(EVENT_KINDS) == list(EventKindName)
+    assert all(type(name) is ActionName for name in ACTIONS)
+    assert [a.name for a in ACTIONS.values()] == [m.value for m in ActionName]
+
+
 @pytest.mark.parametrize("name", list(ACTIONS))
 def test_each_action_has_its_service(name):
-    action = ACTIONS[name]
-    service = getattr(services, action.service_name)
-    assert services.ACTION_SERVICES[name] is service
+    service = getattr(services, ACTIONS[name].service_name)
+    assert inspect.isfunction(service)
 
 
 @pytest.mark.parametrize("name", USER_ACTIONS)
 def test_a_user_action_service_takes_exactly_its_typed_fields(name):
-    signature = inspect.signature(services.ACTION_SERVICES[name])
+    signature = inspect.signature(getattr(services, ACTIONS[name].service_name))
     params = signature.parameters
     expected = {"dispute", "actor", "expected_version"} | {
         spec.name for spec in ACTIONS[name].fields
@@ -64,6 +81,57 @@ def test_a_user_action_service_takes_exactly_its_typed_fields(name):
         assert (params[spec.name].default is inspect.Parameter.empty) == (
             spec.required
         ), spec.name
+
+
+def test_the_typed_inputs_are_the_user_actions():
+    assert set(ACTION_INPUTS) == set(USER_ACTIONS)
+    for name, inputs in ACTION_INPUTS.items():
+        assert inputs.action is name
+
+
+@pytest.mark.parametrize("name", USER_ACTIONS)
+def test_each_typed_input_is_its_service_arguments(name):
+    """Same names, types and defaults as the registry's fields and the service's
+    keywords, so `action_inputs` and `perform` hand over exactly what the
+    service takes (mypy checks each input's call of its service)."""
+    inputs = ACTION_INPUTS[name]
+    service = getattr(services, ACTIONS[name].service_name)
+    fields = {f.name: f for f in dataclasses.fields(inputs)}
+    assert set(fields) == {spec.name for spec in ACTIONS[name].fields}
+    hints = typing.get_type_hints(inputs)
+    service_hints = typing.get_type_hints(service)
+    params = inspect.signature(service).parameters
+    for field_name, field in fields.items():
+        assert hints[field_name] == service_hints[field_name], field_name
+        default = params[field_name].default
+        if default is inspect.Parameter.empty:
+            assert field.default is dataclasses.MISSING, field_name
+        else:
+            assert field.default == default, field_name
+
+
+def test_action_inputs_parse_what_an_edge_parsed():
+    rule = object()
+    parsed = {
+        "outcome": "buyer",
+        "liability": "merchant",
+        "amount": None,
+        "rule": rule,
+        "reasoning": "理由",
+        "compensation": False,
+        "version": 3,
+    }
+    inputs = services.action_inputs(ActionName.RULE, parsed)
+    assert inputs == RuleInput(
+        outcome=Outcome.BUYER,
+        liability=Liability.MERCHANT,
+        rule=rule,
+        reasoning="理由",
+        compensation=False,
+    )
+    assert type(inputs.outcome) is Outcome
+    blank = services.action_inputs(ActionName.REJECT, {"preset": "", "reason": ""})
+    assert blank == RejectInput()
 
 
 def test_no_service_hides_its_contract_behind_kwargs():
@@ -187,3 +255,42 @@ def test_no_other_module_keeps_a_table_of_actions():
             if len(literal) >= 3:
                 tables.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert tables == []
+
+
+def _spells_a_name(node: ast.AST, names: set[str]) -> bool:
+    if isinstance(node, ast.Constant):
+        return node.value in names
+    if isinstance(node, ast.Tuple | ast.List | ast.Set):
+        return any(_spells_a_name(item, names) for item in node.elts)
+    return False
+
+
+def test_code_names_actions_by_their_enum_members():
+    """`action="offer"`, `event.action == "offer"`, `ACTION_LABELS["offer"]`:
+    a name spelled as a string is one mypy cannot check (use ActionName.OFFER)."""
+    names = set(ACTIONS) | set(EVENT_KINDS)
+    tables = {
+        n for n in dir(actions) if n.isupper() and ("ACTION" in n or "EVENT" in n)
+    }
+    spelled = []
+    for path in _sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.keyword):
+                found = node.arg == "action" and _spells_a_name(node.value, names)
+            elif isinstance(node, ast.Compare):
+                sides = [node.left, *node.comparators]
+                found = any(
+                    isinstance(side, ast.Attribute) and side.attr == "action"
+                    for side in sides
+                ) and any(_spells_a_name(side, names) for side in sides)
+            elif isinstance(node, ast.Subscript):
+                found = (
+                    isinstance(node.value, ast.Name)
+                    and node.value.id in tables
+                    and _spells_a_name(node.slice, names)
+                )
+            else:
+                continue
+            if found:
+                spelled.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert spelled == []

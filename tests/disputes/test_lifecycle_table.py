@@ -12,6 +12,7 @@ import pytest
 
 from core.errors import ApplicationError
 from disputes import services
+from disputes.actions import ActionName
 from tests.factories import agent, case_in_state, manager
 
 ROLES = ["buyer", "merchant", "agent", "other_agent", "supervisor", "manager"]
@@ -148,7 +149,7 @@ CELLS = [
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("scenario", "action", "role"), CELLS)
-def test_lifecycle_cell(scenario, action, role):
+def test_lifecycle_cell(scenario, action, role, published):  # conftest
     story = build(scenario)
     story.other_agent = agent()
     actor = {
@@ -162,10 +163,13 @@ def test_lifecycle_cell(scenario, action, role):
     before = story.case
     events_before = before.events.count()
     want = expected(scenario, action, role)
+    published.clear()
 
     try:
-        services.ACTION_SERVICES[action](
-            dispute=before, actor=actor, **kwargs_for(action, story)
+        services.perform(
+            services.action_inputs(ActionName(action), kwargs_for(action, story)),
+            dispute=before,
+            actor=actor,
         )
         got: str | int = "ok"
     except ApplicationError as exc:
@@ -180,6 +184,7 @@ def test_lifecycle_cell(scenario, action, role):
             before.resolution,
         )
         assert after.events.count() == events_before
+        assert published == []
     else:
         assert got == "ok"
         state, _, resolution = want.partition("/")
@@ -193,3 +198,4 @@ def test_lifecycle_cell(scenario, action, role):
             before.state,
             after.state,
         )
+        assert [event.pk for event in published] == [last.pk]  # published once

@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 
 from core.models import IdempotencyRecord
-from disputes import services
+from disputes.services import dispatch
 from orders.models import Order, Refund
 from tests import factories as f
 from tests.api.conftest import client_for, url
@@ -87,8 +87,8 @@ class FirstAttemptDies:
 
 def test_32_concurrent_retries_whose_first_attempt_fails_never_500(monkeypatch):
     story = f.case_in_state("negotiation")
-    dying = FirstAttemptDies(services.ACTION_SERVICES["accept"])
-    monkeypatch.setitem(services.ACTION_SERVICES, "accept", dying)
+    dying = FirstAttemptDies(dispatch.dispute_accept)
+    monkeypatch.setattr(dispatch, "dispute_accept", dying)
     clients = [client_for(story.merchant) for _ in range(32)]
     for client in clients:
         client.raise_request_exception = False
@@ -116,7 +116,7 @@ def test_32_concurrent_retries_whose_first_attempt_fails_never_500(monkeypatch):
 def test_a_connection_killed_mid_action_leaves_a_retryable_key(monkeypatch):
     """pg_terminate_backend while the refund is written but not committed."""
     story = f.case_in_state("negotiation")
-    real = services.ACTION_SERVICES["accept"]
+    real = dispatch.dispute_accept
     backend: dict[str, int] = {}
     written = threading.Event()
     killed = threading.Event()
@@ -132,7 +132,7 @@ def test_a_connection_killed_mid_action_leaves_a_retryable_key(monkeypatch):
             cursor.execute("SELECT 1")
         return result
 
-    monkeypatch.setitem(services.ACTION_SERVICES, "accept", accept_then_stall)
+    monkeypatch.setattr(dispatch, "dispute_accept", accept_then_stall)
     client = client_for(story.merchant)
     client.raise_request_exception = False
     path = url(story.case.number, "actions/accept")
@@ -156,7 +156,7 @@ def test_a_connection_killed_mid_action_leaves_a_retryable_key(monkeypatch):
     assert not Refund.objects.filter(dispute=story.case).exists()
     assert not IdempotencyRecord.objects.filter(key="kill").exists()
 
-    monkeypatch.setitem(services.ACTION_SERVICES, "accept", real)
+    monkeypatch.setattr(dispatch, "dispute_accept", real)
     retry = client.post(path, {}, format="json", HTTP_IDEMPOTENCY_KEY="kill")
     assert retry.status_code == 200
     assert retry.json()["state"] == "closed"

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 def register(store, url: str, events=None) -> tuple[WebhookEndpoint, str]:
     return webhook_services.endpoint_create(
-        actor=store.owner, url=url, events=events or [], store=store
+        actor=store.owner, url=url, events=events or [], store_id=store.pk
     )
 
 

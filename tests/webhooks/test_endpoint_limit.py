@@ -22,7 +22,7 @@ def _loopback(settings):
 
 def register(store, n: int = 0) -> WebhookEndpoint:
     endpoint, _secret = endpoint_create(
-        actor=store.owner, url=f"{URL}/{n}", store=store
+        actor=store.owner, url=f"{URL}/{n}", store_id=store.pk
     )
     return endpoint
 

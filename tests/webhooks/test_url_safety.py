@@ -105,7 +105,7 @@ def test_registering_a_private_url_is_refused_and_nothing_is_saved(production):
     store = f.StoreFactory()
     with pytest.raises(UnsafeURL):
         webhook_services.endpoint_create(
-            actor=store.owner, url="https://192.168.0.1/hook", store=store
+            actor=store.owner, url="https://192.168.0.1/hook", store_id=store.pk
         )
     assert not store.webhook_endpoints.exists()
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import F
 from django.template.response import TemplateResponse
@@ -19,7 +20,12 @@ from core.admin import FastListMixin, StaffOnlyMixin, badge
 from core.errors import ApplicationError
 from core.roles import is_platform_staff, is_supervisor
 from disputes import selectors, services
-from disputes.actions import ACTION_LABELS, EVENT_LABELS, refund_note_label
+from disputes.actions import (
+    ACTION_LABELS,
+    EVENT_LABELS,
+    EventKindName,
+    refund_note_label,
+)
 from disputes.choices import DeadlineKind, State
 from disputes.models import Dispute, Macro
 from notifications.selectors import with_unseen_activity
@@ -212,7 +218,7 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
         if case.pickup_breached_at or case.ruling_breached_at:
             cell += format_html(
                 '<br><span class="wb-left tone-danger">{}</span>',
-                EVENT_LABELS["sla_breach"],
+                EVENT_LABELS[EventKindName.SLA_BREACH],
             )
         return cell
 
@@ -348,7 +354,7 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
             "title": _("Assign cases to an agent"),
             "cases": queryset,
             "agents": field.queryset,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(
             request, "admin/disputes/dispute/assign_agent.html", context

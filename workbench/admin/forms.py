@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from disputes import selectors
-from disputes.actions import ACTIONS, ADMIN_ACTIONS
+from disputes.actions import ACTIONS, ADMIN_ACTIONS, ActionName
 from disputes.forms import ActionForm, action_form
 from disputes.models import CannedReply
 
@@ -19,7 +19,7 @@ def handlers() -> forms.ModelChoiceField:
 
 
 # The actions agents and supervisors take in the workbench, and their forms.
-ACTION_FORMS: dict[str, type[ActionForm]] = {
+ACTION_FORMS: dict[ActionName, type[ActionForm]] = {
     name: action_form(ACTIONS[name]) for name in ADMIN_ACTIONS
 }
 

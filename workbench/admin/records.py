@@ -131,8 +131,7 @@ class MacroAdmin(StaffOnlyMixin, admin.ModelAdmin):
 
     @admin.display(description=_("steps"))
     def steps(self, macro):
-        return " → ".join(str(label) for label, _run in macro_steps(
-            macro=macro, actor=None))  # fmt: skip
+        return " → ".join(str(label) for label, _run in macro_steps(macro=macro))
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -18,7 +18,7 @@ from accounts.http import AuthenticatedHttpRequest
 from core.errors import ApplicationError
 from core.roles import role_of
 from disputes import selectors, services
-from disputes.actions import ACTION_LABELS
+from disputes.actions import ACTION_LABELS, ActionName, action_named
 from disputes.downloads import evidence_response
 from disputes.models import Dispute, Evidence, Macro
 from disputes.models.guards import may_work_on
@@ -56,7 +56,7 @@ def _report(
             form.add_error(field, errors if isinstance(errors, list) else [errors])
 
 
-def _make_form(action: str, request: AuthenticatedHttpRequest, case: Dispute):
+def _make_form(action: ActionName, request: AuthenticatedHttpRequest, case: Dispute):
     role = role_of(request.user)
     if request.method == "POST":
         return ACTION_FORMS[action](request.POST, role=role)
@@ -68,20 +68,24 @@ def case_action(
 ):
     """GET: the small form for one action; POST: run it through its service."""
     case = _visible_case(model_admin, request, object_id)
-    if action not in ACTION_FORMS:
+    name = action_named(action)
+    if name is None or name not in ACTION_FORMS:
         raise Http404
     if not model_admin.has_change_permission(request):
         raise PermissionDenied
     try:
-        services.check_action(case, request.user, action)
+        services.check_action(case, request.user, name)
     except ApplicationError as exc:
         _report(request, exc)
         return redirect(case_url(case))
-    form = _make_form(action, request, case)
+    form = _make_form(name, request, case)
     if request.method == "POST" and form.is_valid():
         try:
-            services.ACTION_SERVICES[action](
-                dispute=case, actor=request.user, **form.service_kwargs()
+            services.perform(
+                form.inputs(),
+                dispute=case,
+                actor=request.user,
+                expected_version=form.expected_version,
             )
         except ApplicationError as exc:
             _report(request, exc, form)
@@ -89,7 +93,7 @@ def case_action(
             messages.success(
                 request,
                 _("%(action)s: done on %(case)s.")
-                % {"action": ACTION_LABELS[action], "case": case.number},
+                % {"action": ACTION_LABELS[name], "case": case.number},
             )
             return redirect(case_url(case))
     context = {
@@ -97,9 +101,9 @@ def case_action(
         "opts": model_admin.model._meta,
         "case": case,
         "form": form,
-        "action": action,
-        "title": f"{ACTION_LABELS[action]} · {case.number}",
-        "action_label": ACTION_LABELS[action],
+        "action": name,
+        "title": f"{ACTION_LABELS[name]} · {case.number}",
+        "action_label": ACTION_LABELS[name],
         "case_url": case_url(case),
         "rule_guidance": (
             selectors.rule_guidance(dispute=case) if "rule" in form.fields else None

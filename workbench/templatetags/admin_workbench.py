@@ -19,7 +19,8 @@ def fast_result_list_tag(parser, token):
     """admin's `result_list`, each row written as one string (admin/rows.py)."""
     from workbench.admin.rows import result_list
 
-    return InclusionAdminNode(
+    # django-stubs give InclusionAdminNode a leading `name` Django 5.2 has not.
+    return InclusionAdminNode(  # type: ignore[call-arg]
         parser,
         token,
         func=result_list,
