@@ -98,7 +98,7 @@ def _transition_refusal(
         return Refusal.STATE
     if not all(condition(case) for condition in transition.conditions):
         return Refusal.CONDITION
-    if action is ActionName.ACCEPT_PROPOSAL and _accepted_already(case, actor):
+    if action == ActionName.ACCEPT_PROPOSAL and _accepted_already(case, actor):
         return Refusal.ALREADY_ACCEPTED
     if not transition.has_perm(case, actor):  # type: ignore[arg-type]
         return Refusal.PERSON
