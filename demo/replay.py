@@ -181,7 +181,12 @@ class ServiceCase:
         )
 
     def do_rule(
-        self, outcome: str, liability: str, amount: Decimal, reasoning: str
+        self,
+        outcome: str,
+        liability: str,
+        amount: Decimal,
+        reasoning: str,
+        compensation: bool = False,
     ) -> None:
         self.case = services.dispute_rule(
             dispute=self.case,
@@ -191,6 +196,7 @@ class ServiceCase:
             rule=self._rule(),
             reasoning=reasoning,
             amount=amount if outcome == "buyer" else None,
+            compensation=compensation,
         )
 
     def do_appeal(self, party: str, reason: str) -> None:
@@ -213,6 +219,7 @@ class ServiceCase:
         liability: str,
         amount: Decimal,
         reasoning: str,
+        compensation: bool = False,
     ) -> None:
         self.case = services.dispute_overturn(
             dispute=self.case,
@@ -222,4 +229,5 @@ class ServiceCase:
             rule=self._rule(),
             reasoning=reasoning,
             amount=amount if outcome == "buyer" else None,
+            compensation=compensation,
         )

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from disputes.choices import Reason
+from disputes.models import PlatformRule
 from disputes.policy import Policy
 from disputes.rules_pure import local_day
 from orders.models import OrderStatus
@@ -46,14 +47,6 @@ class StoreInfo:
     region: str = ""
 
 
-@dataclass(frozen=True)
-class RuleInfo:
-    id: int
-    code: str
-    version: int
-    effective_from: datetime
-
-
 @dataclass
 class World:
     """What every case draws on: people, stores, policies, rules, files."""
@@ -64,11 +57,11 @@ class World:
     known: dict[str, int]
     roles: dict[int, str]
     policies: dict[str, Policy]
-    rules: dict[str, list[RuleInfo]]
+    rules: dict[str, list[PlatformRule]]
     files: list[dict]
     days: int = 120
 
-    def rule_at(self, code: str, at: datetime) -> RuleInfo:
+    def rule_at(self, code: str, at: datetime) -> PlatformRule:
         """The version of rule `code` in force at `at` (as `in_force` finds it)."""
         versions = [r for r in self.rules[code] if r.effective_from <= at]
         return max(versions, key=lambda r: r.version)

@@ -327,7 +327,7 @@ def _rare_collections(young: int = 50_000) -> Iterator[None]:
     A chunk makes a few hundred thousand dicts and tuples that live until it
     is written; at the default threshold (700 new objects) the collector
     scans them again and again, a third of the load's time. Little of it is
-    cyclic (one `CaseRow` per case), so collecting rarely costs little memory.
+    cyclic, so collecting rarely costs little memory.
     """
     threshold = gc.get_threshold()
     gc.set_threshold(young, *threshold[1:])

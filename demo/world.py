@@ -25,7 +25,7 @@ from disputes.policy import policy_for
 from stores.models import PROVINCES, Category, Store, StoreReviewLog, StoreStatus
 
 from . import vocab
-from .script import RuleInfo, StoreInfo, World
+from .script import StoreInfo, World
 
 BATCH = 2000
 DEMO_EMAIL = "{username}@demo.example.com"
@@ -242,7 +242,7 @@ def _suspend_one(store: Store, actor: User) -> None:
     )
 
 
-def publish_rules(author: User, now: datetime) -> dict[str, list[RuleInfo]]:
+def publish_rules(author: User, now: datetime) -> dict[str, list[PlatformRule]]:
     """Every rule version; a newer version takes effect later, the old one stays."""
     rows = []
     for code, versions in vocab.RULES:
@@ -260,11 +260,9 @@ def publish_rules(author: User, now: datetime) -> dict[str, list[RuleInfo]]:
                 )
             )
     PlatformRule.objects.bulk_create(rows)
-    rules: dict[str, list[RuleInfo]] = {}
+    rules: dict[str, list[PlatformRule]] = {}
     for rule in PlatformRule.objects.filter(code__in=[c for c, _v in vocab.RULES]):
-        rules.setdefault(rule.code, []).append(
-            RuleInfo(rule.pk, rule.code, rule.version, rule.effective_from)
-        )
+        rules.setdefault(rule.code, []).append(rule)
     return rules
 
 
