@@ -49,12 +49,14 @@ from disputes.rules_pure import (
 )
 from disputes.services import check_action
 from disputes.services.compensation import check_compensation, compensation_due
+from disputes.services.deadlines import sla_breach_mark, sla_warning_mark
 from disputes.sla import sla_refresh
 from orders.models import Order, OrderItem, Refund, RefundKind
 
 from . import vocab
 from .clock import stepping
 from .script import CaseScript, World
+from .sweeps import target_sweeps
 
 ZERO = Decimal("0.00")
 # Insert order: a row only points at rows of tables listed before it.
@@ -129,9 +131,21 @@ class BulkCase:
         with stepping() as move_to:
             for step in script.plan.steps:
                 at = script.opened_at + step.at
+                if step.action != "open":
+                    self._sweep(at, move_to)
                 move_to(at)
                 self.steps[step.action](at, **step.params)
         self._finish()
+
+    def _sweep(self, before: datetime, move_to) -> None:
+        """What the deadline worker did to the case since the last step."""
+        case = self.case
+        for kind, when in target_sweeps(case, before):
+            move_to(when)
+            mark = sla_warning_mark if kind == "sla_warning" else sla_breach_mark
+            _fields, note = mark(case, when)
+            case.updated_at = when
+            self._event(when, kind, None, case.state, note=note, internal=True)
 
     # Who acts.
     def _party(self, party: str) -> Actor:
