@@ -288,7 +288,7 @@ class Seeder:
                 scenario=stories.pick_scenario(rng, index),
                 store=store,
                 buyer_id=buyer_id,
-                handler=_showcase_handler(index),
+                showcase=showcase(index),
             )
             if self.method == "services":
                 write_order(self.writer, script.order)
@@ -305,19 +305,28 @@ def chunk_dice(seed: int, chunk: int) -> Dice:
     return Dice(f"{seed}/{chunk}")
 
 
-def _showcase_handler(index: int) -> str:
-    """supervisor1 rules buyer1's open appeal and buyer2's overturned case.
+def showcase(index: int) -> stories.Showcase:
+    """What the first rounds of cases fix so that the demo shows it for sure.
 
-    So the demo shows the rule that nobody decides an appeal against their
-    own ruling: supervisor2 decided the one, and only supervisor2 may decide
-    the other.
+    supervisor1 rules buyer1's open appeal and buyer2's overturned case: the
+    rule that nobody decides an appeal against their own ruling (supervisor2
+    decided the one, and only supervisor2 may decide the other). buyer1's
+    closed ruling and buyer2's open one are about counterfeits, won by the
+    buyer with the rule's 假一赔三 compensation.
     """
     rounds = len(stories.NAMES)
-    showcase = {
-        stories.NAMES.index("appeal"),
-        rounds + stories.NAMES.index("overturned"),
+    fixed = {
+        stories.NAMES.index("appeal"): stories.Showcase(handler="supervisor1"),
+        rounds + stories.NAMES.index("overturned"): stories.Showcase(
+            handler="supervisor1"
+        ),
+        stories.NAMES.index("ruled"): COUNTERFEIT_WON,
+        rounds + stories.NAMES.index("ruled_open"): COUNTERFEIT_WON,
     }
-    return "supervisor1" if index in showcase else ""
+    return fixed.get(index, stories.DRAWN)
+
+
+COUNTERFEIT_WON = stories.Showcase(reason="counterfeit", outcome="buyer")
 
 
 @contextmanager
