@@ -21,6 +21,7 @@ services and through this module and compares the results column by column.
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 from decimal import Decimal
 from types import SimpleNamespace
@@ -107,7 +108,9 @@ class BulkCase:
         self.world, self.writer = world, writer
         self.staff = {pk: Actor(pk, role) for pk, role in roles.items()}
         self.silent_note = silent_merchant_note()  # in the language active now
-        self.blank = dict(writer.tables[Dispute].defaults)  # every column, in order
+        # A blank case, every column at its default: each case starts as a
+        # copy of it (half the cost of `Dispute(...)` for a million cases).
+        self.blank = Dispute(*writer.tables[Dispute].defaults.values())
         self.built: list[SimpleNamespace] = []
         self.steps = {
             name.removeprefix("do_"): getattr(self, name)
@@ -178,8 +181,8 @@ class BulkCase:
         self._deadline(at)
         case.version += 1
         case.updated_at = at
-        self._event(at, action, actor, left, **entry)
-        if case.state == State.CLOSED and left != State.CLOSED:
+        closed = self._event(at, action, actor, left, **entry) == State.CLOSED
+        if closed and left != State.CLOSED:
             for request in self.requests:
                 if request["status"] == RequestStatus.OPEN:
                     request["status"], request["closed_at"] = RequestStatus.CLOSED, at
@@ -197,8 +200,10 @@ class BulkCase:
             now=now,
         )
 
-    def _event(self, at, action, actor: Actor | None, left: str, **extra) -> None:
-        """A timeline entry; `left`: the state before (the current one for records)."""
+    def _event(self, at, action, actor: Actor | None, left: str, **extra) -> str:
+        """A timeline entry; `left`: the state before (the current one for
+        records). Returns the state the case is in."""
+        state = self.case.state
         self.events.append(
             {
                 "dispute_id": self.case.id,
@@ -206,11 +211,12 @@ class BulkCase:
                 "actor_role": actor.role if actor else "system",
                 "action": action,
                 "from_state": left,
-                "to_state": self.case.state,
+                "to_state": state,
                 "created_at": at,
                 **extra,
             }
         )
+        return state
 
     # Money, as the services' helpers move it.
     def _refund(self, at, amount: Decimal, label: str, kind=RefundKind.REFUND) -> None:
@@ -244,8 +250,8 @@ class BulkCase:
     def do_open(self, at) -> None:
         """`case_create`: the case, its deadline, the "open" entry."""
         s = self.s
-        columns = dict(self.blank)
-        columns.update(
+        case = self.case = copy.copy(self.blank)
+        vars(case).update(
             id=self.writer.new_id(Dispute),
             number=case_number(at, SERIAL_BASE + self.serial),
             order_id=self.order_id,
@@ -259,9 +265,7 @@ class BulkCase:
             merchant_deadline_at=at + self.policy.merchant_response,
             updated_at=at,
         )
-        self.case = Dispute(*columns.values())  # positional: fields in order
         self._deadline(at)
-        case = self.case
         self._event(at, "open", self.buyer, "", note=case.description, amount=s.claim)
 
     def do_message(self, at, party: str, body: str) -> None:

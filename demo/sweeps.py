@@ -32,9 +32,12 @@ def target_sweeps(case: TargetClock, before: datetime) -> list[tuple[str, dateti
     """The worker's steps on `case` due before `before`: ("sla_warning" or
     "sla_breach", when), in order; the same rule as `sla.warning_due` and
     `sla.breach_due`, for one case in memory."""
-    if case.state == State.COMPLAINT:
+    if case.sla_warn_at is None:  # no target (cheaper to ask than the state)
+        return []
+    state = case.state
+    if state == State.COMPLAINT:
         warned, breached = case.pickup_warned_at, case.pickup_breached_at
-    elif case.state in RULING_STATES:
+    elif state in RULING_STATES:
         warned, breached = case.ruling_warned_at, case.ruling_breached_at
     else:
         return []
