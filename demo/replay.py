@@ -8,6 +8,7 @@ and the timeline are exactly what production writes.
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 import time_machine
@@ -18,16 +19,21 @@ from django.test import override_settings
 
 from accounts.models import User
 from disputes import selectors, services
+from disputes.actions import EventKindName
 from disputes.choices import Liability, Outcome, Party, Reason, Remedy, RequestStatus
 from disputes.models import Dispute, EvidenceRequest, PlatformRule
+from disputes.services.deadlines import dispute_sla_breach, dispute_sla_warn
 from orders.models import Order
 
 from . import vocab
 from .script import CaseScript, World
+from .sweeps import target_sweeps
 
 
 class ServiceCase:
     """Runs one script's steps through the services; returns the case."""
+
+    case: Dispute  # from the first step ("open") on
 
     def __init__(self, world: World) -> None:
         self.world = world
@@ -38,9 +44,23 @@ class ServiceCase:
         self.s, self.order = script, order
         self._handler: User | None = None
         for step in script.plan.steps:
-            with time_machine.travel(script.opened_at + step.at, tick=False):
+            at = script.opened_at + step.at
+            if step.action != EventKindName.OPEN:
+                self._sweep(at)
+            with time_machine.travel(at, tick=False):
                 getattr(self, f"do_{step.action}")(**step.params)
         return self.case
+
+    def _sweep(self, before: datetime) -> None:
+        """What the deadline worker did to the case since the last step."""
+        for kind, when in target_sweeps(self.case, before):
+            handle = dispute_sla_warn if kind == "sla_warning" else dispute_sla_breach
+            with time_machine.travel(when, tick=False):
+                locked = Dispute.objects.select_for_update().select_related(
+                    "store__category"
+                )
+                self.case = locked.get(pk=self.case.pk)
+                handle(case=self.case)
 
     @property
     def handler(self) -> User:
@@ -181,7 +201,12 @@ class ServiceCase:
         )
 
     def do_rule(
-        self, outcome: str, liability: str, amount: Decimal, reasoning: str
+        self,
+        outcome: str,
+        liability: str,
+        amount: Decimal,
+        reasoning: str,
+        compensation: bool = False,
     ) -> None:
         self.case = services.dispute_rule(
             dispute=self.case,
@@ -191,6 +216,7 @@ class ServiceCase:
             rule=self._rule(),
             reasoning=reasoning,
             amount=amount if outcome == "buyer" else None,
+            compensation=compensation,
         )
 
     def do_appeal(self, party: str, reason: str) -> None:
@@ -213,6 +239,7 @@ class ServiceCase:
         liability: str,
         amount: Decimal,
         reasoning: str,
+        compensation: bool = False,
     ) -> None:
         self.case = services.dispute_overturn(
             dispute=self.case,
@@ -222,4 +249,5 @@ class ServiceCase:
             rule=self._rule(),
             reasoning=reasoning,
             amount=amount if outcome == "buyer" else None,
+            compensation=compensation,
         )

@@ -17,24 +17,18 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from disputes.choices import Reason
+from disputes.models import PlatformRule
 from disputes.policy import Policy
 from disputes.rules_pure import local_day
 from orders.models import OrderStatus
 
-from . import stories, vocab
+from . import lines, stories, vocab
+from .lines import Kit
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 REASONS = list(Reason.values)
 REASON_WEIGHTS = list(itertools.accumulate([22, 18, 16, 12, 10, 4, 12, 6]))
-REMEDIES = [
-    "refund_only",
-    "refund_only",
-    "return_refund",
-    "return_refund",
-    "exchange",
-    "compensation",
-]
 
 
 @dataclass(frozen=True)
@@ -44,14 +38,6 @@ class StoreInfo:
     owner_id: int
     category_id: int = 0
     region: str = ""
-
-
-@dataclass(frozen=True)
-class RuleInfo:
-    id: int
-    code: str
-    version: int
-    effective_from: datetime
 
 
 @dataclass
@@ -64,11 +50,11 @@ class World:
     known: dict[str, int]
     roles: dict[int, str]
     policies: dict[str, Policy]
-    rules: dict[str, list[RuleInfo]]
+    rules: dict[str, list[PlatformRule]]
     files: list[dict]
     days: int = 120
 
-    def rule_at(self, code: str, at: datetime) -> RuleInfo:
+    def rule_at(self, code: str, at: datetime) -> PlatformRule:
         """The version of rule `code` in force at `at` (as `in_force` finds it)."""
         versions = [r for r in self.rules[code] if r.effective_from <= at]
         return max(versions, key=lambda r: r.version)
@@ -171,8 +157,11 @@ def make_order(
     return rows
 
 
-def claim_for(rng: random.Random, total: Decimal, remedy: str) -> Decimal:
+def claim_for(rng: random.Random, total: Decimal, remedy: str, kit: Kit) -> Decimal:
+    """The amount claimed: part of the order for compensation or a missing
+    part, all of it for an exchange, mostly all of it otherwise."""
     share = {"compensation": (0.1, 0.3), "exchange": (1, 1)}.get(remedy)
+    share = share or kit.claim_share
     if share is None:
         share = (1, 1) if rng.random() < 0.6 else (0.3, 0.9)
     claim = (total * Decimal(str(rng.uniform(*share)))).quantize(CENT)
@@ -187,12 +176,15 @@ def script_case(
     scenario: str,
     store: StoreInfo,
     buyer_id: int,
-    handler: str = "",
+    showcase: stories.Showcase = stories.DRAWN,
 ) -> CaseScript:
-    """Plan one case ending in `scenario`: order, claim, opening time, steps."""
+    """Plan one case ending in `scenario`: order, claim, opening time, steps;
+    the reason, remedy and every line of the story from the reason's kit."""
     policy = world.policies[store.category]
     reason = stories.weighted(rng, REASONS, REASON_WEIGHTS)
-    remedy = rng.choice(REMEDIES)
+    reason = showcase.reason or reason
+    kit = lines.KITS[reason]
+    remedy = rng.choice(kit.remedies)
     order = make_order(
         world,
         rng,
@@ -202,9 +194,16 @@ def script_case(
         status=OrderStatus.DELIVERED,
     )
     total = order.order["total"]
-    claim = claim_for(rng, total, remedy)
+    claim = claim_for(rng, total, remedy, kit)
     plan = stories.plan_case(
-        rng, scenario, policy, claim=claim, total=total, reason=reason, handler=handler
+        rng,
+        scenario,
+        policy,
+        claim=claim,
+        total=total,
+        reason=reason,
+        remedy=remedy,
+        showcase=showcase,
     )
     opened = world.now - stories.opened_ago(plan, rng, days=world.days)
     _date_order(rng, order.order, opened, policy, reason)
@@ -216,7 +215,7 @@ def script_case(
         reason=reason,
         remedy=remedy,
         claim=claim,
-        description=rng.choice(vocab.DESCRIPTIONS[reason]),
+        description=rng.choice(kit.description(store.category)),
         opened_at=opened,
         policy=policy,
         plan=plan,

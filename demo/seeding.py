@@ -145,10 +145,12 @@ def seed_demo(
             result.orders += _fresh_orders(world, rng, writer, result.orders)
             result.rows = writer.written
         writer.finish()
-        if method == "bulk":
-            # Bulk rows bypass `case_event`: listeners (the report rollups)
-            # got the cases from `cases_bulk_built` and finish from the tables.
-            cases_bulk_loaded.send(sender=Dispute, derived=True)
+        # The orders (either method) and the bulk cases were written as rows,
+        # without their signals: listeners (the report rollups) finish from
+        # the tables. Every case's derived rows are there already: the
+        # services' cases wrote theirs through `case_event`, bulk cases got
+        # them from `cases_bulk_built`.
+        cases_bulk_loaded.send(sender=Dispute, derived=True)
     result.method = method
     result.seconds = time.monotonic() - started
     return result
@@ -225,6 +227,7 @@ class Seeder:
     def run(self, progress: Progress | None, jobs: int = 1) -> SeedResult:
         result = SeedResult(created=True, orders=self.cases * self.orders_per_case)
         done = functools.partial(self._done, result, progress)
+        done(0)  # the bar shows at once
         if self.method == "services":
             replay = ServiceCase(self.world)
             for k in range(self.chunks):
@@ -234,7 +237,7 @@ class Seeder:
                 orders = Order.objects.in_bulk(ids)
                 for _serial, script in scripts:
                     replay.play(script, orders[script.order.order["id"]])
-                done(len(scripts))
+                    done(1)  # a case takes a tenth of a second: say each
             return result
         builder = BulkCase(self.world, self.writer, self.world.roles)
         build = functools.partial(self._build, builder)
@@ -285,7 +288,7 @@ class Seeder:
                 scenario=stories.pick_scenario(rng, index),
                 store=store,
                 buyer_id=buyer_id,
-                handler=_showcase_handler(index),
+                showcase=showcase(index),
             )
             if self.method == "services":
                 write_order(self.writer, script.order)
@@ -302,19 +305,28 @@ def chunk_dice(seed: int, chunk: int) -> Dice:
     return Dice(f"{seed}/{chunk}")
 
 
-def _showcase_handler(index: int) -> str:
-    """supervisor1 rules buyer1's open appeal and buyer2's overturned case.
+def showcase(index: int) -> stories.Showcase:
+    """What the first rounds of cases fix so that the demo shows it for sure.
 
-    So the demo shows the rule that nobody decides an appeal against their
-    own ruling: supervisor2 decided the one, and only supervisor2 may decide
-    the other.
+    supervisor1 rules buyer1's open appeal and buyer2's overturned case: the
+    rule that nobody decides an appeal against their own ruling (supervisor2
+    decided the one, and only supervisor2 may decide the other). buyer1's
+    closed ruling and buyer2's open one are about counterfeits, won by the
+    buyer with the rule's 假一赔三 compensation.
     """
     rounds = len(stories.NAMES)
-    showcase = {
-        stories.NAMES.index("appeal"),
-        rounds + stories.NAMES.index("overturned"),
+    fixed = {
+        stories.NAMES.index("appeal"): stories.Showcase(handler="supervisor1"),
+        rounds + stories.NAMES.index("overturned"): stories.Showcase(
+            handler="supervisor1"
+        ),
+        stories.NAMES.index("ruled"): COUNTERFEIT_WON,
+        rounds + stories.NAMES.index("ruled_open"): COUNTERFEIT_WON,
     }
-    return "supervisor1" if index in showcase else ""
+    return fixed.get(index, stories.DRAWN)
+
+
+COUNTERFEIT_WON = stories.Showcase(reason="counterfeit", outcome="buyer")
 
 
 @contextmanager
@@ -324,7 +336,7 @@ def _rare_collections(young: int = 50_000) -> Iterator[None]:
     A chunk makes a few hundred thousand dicts and tuples that live until it
     is written; at the default threshold (700 new objects) the collector
     scans them again and again, a third of the load's time. Little of it is
-    cyclic (one `CaseRow` per case), so collecting rarely costs little memory.
+    cyclic, so collecting rarely costs little memory.
     """
     threshold = gc.get_threshold()
     gc.set_threshold(young, *threshold[1:])

@@ -144,8 +144,9 @@ EXTRA_AGENTS = [("agent3", "客服·黄杰"), ("agent4", "客服·吴娜")]
 AGENTS = ["agent1", "agent2", "agent3", "agent4"]
 SUPERVISORS = ["supervisor1", "supervisor2"]
 
-# code, versions: (title, text, days before today it took effect).
-RULES: list[tuple[str, list[tuple[str, str, int]]]] = [
+# code, versions: (title, text, days before today it took effect[, the
+# compensation multiple and minimum it awards beyond the refund]).
+RULES: list[tuple[str, list[tuple]]] = [
     (
         "quality",
         [
@@ -207,6 +208,17 @@ RULES: list[tuple[str, list[tuple[str, str, int]]]] = [
                 "第二条 经核实售假的，平台对店铺采取限制措施，情节严重的予以清退。",
                 900,
             ),
+            (
+                "假冒商品处理规则（假一赔三）",
+                "第一条 商家出售假冒、盗版商品的，"
+                "买家可申请退款，平台核实后支持买家。\n"
+                "第二条 经核实售假的，商家除退还货款外，另按商品价款的三倍赔偿买家"
+                "（假一赔三），不足100元的按100元赔偿。\n"
+                "第三条 经核实售假的，平台对店铺采取限制措施，情节严重的予以清退。",
+                180,
+                "3",
+                "100.00",
+            ),
         ],
     ),
     (
@@ -257,117 +269,114 @@ RULE_FOR_REASON = {
     "other": "after-sales",
 }
 
-DESCRIPTIONS = {
-    "quality": [
-        "收到后发现开线、起球，质量太差",
-        "用了两天就坏了，按键失灵",
-        "有明显异味，怀疑是劣质材料",
-    ],
-    "not_as_described": [
-        "颜色和直播间展示的差别很大",
-        "尺码严重偏小，和详情页不符",
-        "材质写的纯棉，实际是化纤",
-    ],
-    "not_received": [
-        "物流显示已签收，但我没有收到",
-        "下单一周了物流一直没有更新",
-        "快递被放在驿站，取件时说找不到",
-    ],
-    "damaged": [
-        "外包装破损，里面的东西碎了",
-        "收到时瓶子漏了一半",
-        "水果压坏了一大半，有些已经烂了",
-    ],
-    "missing_parts": ["少发了一件，订单是两件", "缺少充电线和说明书", "赠品没有发"],
-    "counterfeit": ["防伪码查询不到，怀疑是假货", "做工和专柜差别很大，像是仿品"],
-    "return_exchange": ["尺码不合适，想换大一号", "不喜欢，想退货退款"],
-    "other": ["商家承诺的赠品和服务都没有兑现", "发票一直没有开"],
-}
-
-BUYER_MESSAGES = [
-    "商家你好，麻烦尽快处理一下，谢谢。",
-    "图片已经上传了，请查看。",
-    "我这边可以配合退货，运费谁出？",
-    "已经等了两天了，一直没人回复。",
-    "希望平台主持公道。",
-    "这个金额我不能接受。",
-]
-MERCHANT_MESSAGES = [
-    "亲，已经收到您的反馈，我们正在核实。",
-    "麻烦提供一下开箱视频，方便我们处理。",
-    "我们发货前都有质检，请您再确认一下。",
-    "可以给您补发，或者部分退款，您看可以吗？",
-    "物流那边我们已经在催了。",
-]
-AGENT_MESSAGES = [
-    "您好，我是平台客服，已受理您的投诉，将在规定时间内核实处理。",
-    "请双方在规定时间内补充证据，逾期将按现有证据处理。",
-    "平台已联系物流公司核实签收情况。",
-]
-INTERNAL_NOTES = [
-    "该买家近90天有多次售后记录，注意核实。",
-    "商家此前有同类投诉，已记录。",
-    "物流轨迹显示派送异常，倾向支持买家。",
-    "开箱视频完整，证据充分。",
-    "商家电话未接通，已短信通知。",
-]
-REJECT_REASONS = [
-    "商品发出时完好，已提供出库质检照片。",
-    "买家已使用过商品，不影响二次销售的条件不满足。",
-    "物流显示本人签收，不同意仅退款。",
-    "属于个人喜好问题，非质量问题。",
-]
-OFFER_NOTES = ["给您补偿部分金额，商品不用退回。", "可以退一半，希望您理解。"]
-PROPOSAL_NOTES = [
-    "经调解，建议商家退还部分货款，买家保留商品。",
-    "建议买家退货，商家全额退款并承担运费。",
-]
-EVIDENCE_ASKS = {
-    "buyer": [
-        "请提供商品问题部位的清晰照片。",
-        "请提供完整的开箱视频。",
-        "请提供与商家沟通的聊天记录截图。",
-    ],
-    "merchant": [
-        "请提供发货前的质检照片。",
-        "请提供物流签收底单。",
-        "请提供商品的进货凭证或授权书。",
-    ],
-}
-RULING_REASONS = {
-    "buyer": [
-        "商家未能提供有效证据证明商品无质量问题，支持买家诉求。",
-        "物流无签收凭证，支持买家退款。",
-        "证据显示商品与描述不符，支持买家。",
-    ],
-    "merchant": [
-        "买家提供的证据不足以证明商品存在问题，不支持退款。",
-        "物流签收凭证有效，买家诉求不成立。",
-    ],
-}
-APPEAL_REASONS = [
-    "有新的证据：补充了完整的开箱视频。",
-    "裁定没有考虑物流公司的书面说明。",
-    "商品检测报告显示没有质量问题。",
-]
-APPEAL_DECISIONS = {
-    "upheld": [
-        "申诉材料不足以推翻原裁定，维持原裁定。",
-        "经复核，原裁定事实清楚，维持。",
-    ],
-    "overturned": [
-        "新证据表明原裁定认定事实有误，予以改判。",
-        "复核后认定责任方判断错误，重新裁定。",
-    ],
-}
-WITHDRAW_NOTES = ["已和商家私下沟通解决。", "东西找到了，撤销申请。", ""]
-
-
-EVIDENCE_DESCRIPTIONS = ["问题部位照片", "开箱视频截图", "聊天记录截图", "物流凭证"]
-# Sample evidence files: stored name, uploader's file name, type; see world.py.
+# Sample evidence files by kind: stored name, uploader's file name, type,
+# extension; see world.py. A story uploads a file of the kind it describes.
 EVIDENCE_FILES = [
-    ("evidence/demo/photo-1.png", "IMG_2011.png", "image/png", ".png"),
-    ("evidence/demo/photo-2.png", "IMG_2022.png", "image/png", ".png"),
-    ("evidence/demo/photo-3.png", "IMG_2033.png", "image/png", ".png"),
-    ("evidence/demo/waybill.pdf", "物流签收单.pdf", "application/pdf", ".pdf"),
+    ("photo", "evidence/demo/photo-1.png", "IMG_2011.png", "image/png", ".png"),
+    ("photo", "evidence/demo/photo-2.png", "IMG_2022.png", "image/png", ".png"),
+    ("photo", "evidence/demo/photo-3.png", "IMG_2033.png", "image/png", ".png"),
+    ("screenshot", "evidence/demo/screen-4.png", "截图_0307.png", "image/png", ".png"),
+    ("video", "evidence/demo/video-5.png", "开箱视频截图.png", "image/png", ".png"),
+    (
+        "waybill",
+        "evidence/demo/waybill.pdf",
+        "物流签收单.pdf",
+        "application/pdf",
+        ".pdf",
+    ),
+    (
+        "inspection",
+        "evidence/demo/report.pdf",
+        "出库检验单.pdf",
+        "application/pdf",
+        ".pdf",
+    ),
+    (
+        "licence",
+        "evidence/demo/licence.pdf",
+        "品牌授权书.pdf",
+        "application/pdf",
+        ".pdf",
+    ),
+]
+FILES_OF_KIND: dict[str, list[int]] = {
+    kind: [i for i, file in enumerate(EVIDENCE_FILES) if file[0] == kind]
+    for kind in dict.fromkeys(file[0] for file in EVIDENCE_FILES)
+}
+
+# The agents' tools, kept by supervisors (seeded so the workbench shows them).
+# Macros: name, message (internal?), evidence request (party, what, hours),
+# then start mediation.
+MACROS: list[tuple[str, str, bool, str, str, int | None, bool]] = [
+    (
+        "受理并向买家要凭证",
+        "您好，我是平台客服，已受理您的投诉，请在规定时间内补充凭证。",
+        False,
+        "buyer",
+        "请提供能证明问题的照片或视频。",
+        None,
+        False,
+    ),
+    (
+        "向商家要发货凭证",
+        "",
+        False,
+        "merchant",
+        "请提供发货凭证和物流签收底单。",
+        48,
+        False,
+    ),
+    (
+        "双方凭证齐全，开始调解",
+        "双方凭证已收到，平台开始调解。",
+        False,
+        "",
+        "",
+        None,
+        True,
+    ),
+    ("记录：商家联系不上", "商家电话未接通，已短信通知。", True, "", "", None, False),
+]
+# Canned replies: reason ("" for any), title, body.
+CANNED_REPLIES: list[tuple[str, str, str]] = [
+    ("", "受理通知", "您好，我是平台客服，已受理您的投诉，将在规定时间内核实处理。"),
+    ("", "提醒补充证据", "请双方在规定时间内补充证据，逾期将按现有证据处理。"),
+    ("", "调解开始", "平台已开始调解，请双方查看调解方案并在规定时间内确认。"),
+    (
+        "quality",
+        "质量问题：要照片",
+        "请提供商品问题部位的清晰照片或视频，方便平台核实。",
+    ),
+    (
+        "not_as_described",
+        "描述不符：要对比图",
+        "请提供实物与商品详情页对比的照片，以及下单时的详情页截图。",
+    ),
+    (
+        "not_received",
+        "未收到货：核实物流",
+        "平台已联系物流公司核实签收情况，请耐心等待。",
+    ),
+    ("damaged", "破损：要开箱照片", "请提供外包装和破损商品的照片，有开箱视频更好。"),
+    ("missing_parts", "少件：要开箱视频", "请提供开箱视频或快递面单上的重量信息。"),
+    (
+        "counterfeit",
+        "疑似假货：要鉴定",
+        "请买家提供防伪查询结果，请商家提供品牌授权书或进货凭证。",
+    ),
+    ("return_exchange", "无理由退换：要吊牌照片", "请提供商品、吊牌和包装完好的照片。"),
+    ("other", "承诺未兑现：要截图", "请提供商家承诺赠品或服务的页面截图。"),
+]
+# Reasoning templates of every rule version: (title, text) for either side.
+REASONING_TEMPLATES: list[tuple[str, str]] = [
+    (
+        "支持买家",
+        "依据{rule}，订单{order}的买家申请¥{amount}。经核实，商家未能提供充分证据，"
+        "支持买家诉求，由{store}退款。",
+    ),
+    (
+        "支持商家",
+        "依据{rule}，订单{order}（{delivered}签收）的现有证据不能证明买家所述问题，"
+        "不支持买家诉求。",
+    ),
 ]

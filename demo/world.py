@@ -8,6 +8,7 @@ import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -20,12 +21,17 @@ from accounts.models import User
 from accounts.roles import assign_role
 from core.bulkrows import RowWriter
 from core.roles import Role, role_of
-from disputes.models import PlatformRule
+from disputes.models import (
+    CannedReply,
+    Macro,
+    PlatformRule,
+    ReasoningTemplate,
+)
 from disputes.policy import policy_for
 from stores.models import PROVINCES, Category, Store, StoreReviewLog, StoreStatus
 
 from . import vocab
-from .script import RuleInfo, StoreInfo, World
+from .script import StoreInfo, World
 
 BATCH = 2000
 DEMO_EMAIL = "{username}@demo.example.com"
@@ -242,12 +248,13 @@ def _suspend_one(store: Store, actor: User) -> None:
     )
 
 
-def publish_rules(author: User, now: datetime) -> dict[str, list[RuleInfo]]:
+def publish_rules(author: User, now: datetime) -> dict[str, list[PlatformRule]]:
     """Every rule version; a newer version takes effect later, the old one stays."""
     rows = []
     for code, versions in vocab.RULES:
-        for version, (title, text, days_ago) in enumerate(versions, start=1):
+        for version, (title, text, days_ago, *money) in enumerate(versions, start=1):
             effective = now - timedelta(days=days_ago)
+            multiple, minimum = [Decimal(m) for m in money] if money else [None, None]
             rows.append(
                 PlatformRule(
                     code=code,
@@ -255,17 +262,47 @@ def publish_rules(author: User, now: datetime) -> dict[str, list[RuleInfo]]:
                     title=title,
                     text=text,
                     effective_from=effective,
+                    compensation_multiple=multiple,
+                    compensation_minimum=minimum,
                     created_by=author,
                     created_at=effective - timedelta(days=7),
                 )
             )
     PlatformRule.objects.bulk_create(rows)
-    rules: dict[str, list[RuleInfo]] = {}
+    rules: dict[str, list[PlatformRule]] = {}
     for rule in PlatformRule.objects.filter(code__in=[c for c, _v in vocab.RULES]):
-        rules.setdefault(rule.code, []).append(
-            RuleInfo(rule.pk, rule.code, rule.version, rule.effective_from)
-        )
+        rules.setdefault(rule.code, []).append(rule)
     return rules
+
+
+def agents_tools(author: User, rules: dict[str, list[PlatformRule]]) -> None:
+    """The agents' macros, canned replies and a reasoning template for each side
+    under every rule version: what supervisors keep for the workbench."""
+    macros = []
+    for name, message, internal, party, what, hours, mediate in vocab.MACROS:
+        macro = Macro(
+            name=name,
+            message=message,
+            message_internal=internal,
+            evidence_party=party,
+            evidence_what=what,
+            evidence_hours=hours,
+            start_mediation=mediate,
+            created_by=author,
+        )
+        macro.full_clean()
+        macros.append(macro)
+    Macro.objects.bulk_create(macros, ignore_conflicts=True)  # kept when there
+    CannedReply.objects.bulk_create(
+        CannedReply(reason=reason, title=title, body=body)
+        for reason, title, body in vocab.CANNED_REPLIES
+    )
+    ReasoningTemplate.objects.bulk_create(
+        ReasoningTemplate(rule=rule, title=title, text=text)
+        for versions in rules.values()
+        for rule in versions
+        for title, text in vocab.REASONING_TEMPLATES
+    )
 
 
 def _sample_file(name: str) -> bytes:
@@ -275,14 +312,15 @@ def _sample_file(name: str) -> bytes:
 
     colors = {"1": (200, 80, 80), "2": (80, 140, 200), "3": (230, 200, 120)}
     buffer = io.BytesIO()
-    Image.new("RGB", (320, 240), colors[name[-5]]).save(buffer, format="PNG")
+    color = colors.get(name[-5], (150, 150, 150))
+    Image.new("RGB", (320, 240), color).save(buffer, format="PNG")
     return buffer.getvalue()
 
 
 def evidence_files() -> list[dict]:
     """The sample files on the media storage (`vocab.EVIDENCE_FILES`), as rows."""
     files = []
-    for name, original, content_type, extension in vocab.EVIDENCE_FILES:
+    for _kind, name, original, content_type, extension in vocab.EVIDENCE_FILES:
         if default_storage.exists(name):
             with default_storage.open(name) as stored:
                 data = stored.read()
@@ -322,6 +360,7 @@ def build_world(
             now,
         )
         rules = publish_rules(users["supervisor1"], now)
+    agents_tools(users["supervisor1"], rules)
     staff = [*vocab.AGENTS, *vocab.SUPERVISORS]
     return World(
         now=now,

@@ -117,12 +117,10 @@ def _target_label(case: Dispute) -> str:
     return str(kind.label)
 
 
-def dispute_sla_breach(*, case: Dispute) -> None:
-    """Record a missed agent target on the (locked) case; it stays recorded.
-
-    The breach is dated when the target passed (not when the sweep noticed).
-    """
-    now = timezone.now()
+def sla_breach_mark(case: Dispute, now: datetime) -> tuple[list[str], str]:
+    """Record a missed agent target on `case` in memory: the fields changed and
+    the timeline note. The breach is dated when the target passed (not when
+    the sweep noticed); the deadline worker and the demo seeder both use it."""
     fields = (
         ("pickup_breached_at", "pickup_warned_at")
         if case.state == State.COMPLAINT
@@ -132,23 +130,36 @@ def dispute_sla_breach(*, case: Dispute) -> None:
     setattr(case, breached, case.sla_due_at)
     if getattr(case, warned) is None:  # too late for a warning now
         setattr(case, warned, now)
-    case.save(update_fields=[breached, warned, "updated_at"])
     note = _("%(target)s missed: it was due %(due)s.") % {
         "target": _target_label(case),
         "due": _local(case.sla_due_at),
     }
+    return [breached, warned], note
+
+
+def sla_warning_mark(case: Dispute, now: datetime) -> tuple[list[str], str]:
+    """Record on `case` in memory that 80 % of its agent target has passed:
+    the field changed and the timeline note."""
+    warned = "pickup_warned_at" if case.state == State.COMPLAINT else "ruling_warned_at"
+    setattr(case, warned, now)
+    note = _("%(target)s due soon: %(due)s.") % {
+        "target": _target_label(case),
+        "due": _local(case.sla_due_at),
+    }
+    return [warned], note
+
+
+def dispute_sla_breach(*, case: Dispute) -> None:
+    """Record a missed agent target on the (locked) case; it stays recorded."""
+    fields, note = sla_breach_mark(case, timezone.now())
+    case.save(update_fields=[*fields, "updated_at"])
     _timeline(case, EventKindName.SLA_BREACH, note, internal=True)
 
 
 def dispute_sla_warn(*, case: Dispute) -> None:
     """Warn that 80 % of the current agent target has passed (once per target)."""
-    warned = "pickup_warned_at" if case.state == State.COMPLAINT else "ruling_warned_at"
-    setattr(case, warned, timezone.now())
-    case.save(update_fields=[warned, "updated_at"])
-    note = _("%(target)s due soon: %(due)s.") % {
-        "target": _target_label(case),
-        "due": _local(case.sla_due_at),
-    }
+    fields, note = sla_warning_mark(case, timezone.now())
+    case.save(update_fields=[*fields, "updated_at"])
     _timeline(case, EventKindName.SLA_WARNING, note, internal=True)
 
 

@@ -8,6 +8,7 @@ part of a service-drawn case number may differ.
 """
 
 import copy
+from collections import Counter
 from datetime import datetime
 
 import pytest
@@ -19,7 +20,7 @@ from demo import seeding as demo
 from demo.bulk import TABLES, BulkCase, write_order
 from demo.replay import ServiceCase
 from demo.script import Dice, script_case
-from demo.stories import NAMES, pick_scenario
+from demo.stories import NAMES, Showcase
 from demo.world import build_world
 from disputes.models import (
     Appeal,
@@ -30,25 +31,34 @@ from disputes.models import (
     Message,
     Ruling,
 )
-from orders.models import Order, Refund
+from orders.models import Order, Refund, RefundKind
 
 pytestmark = pytest.mark.django_db
 
 ROUNDS = 4  # every scenario four times
+COUNTERFEIT = Showcase(reason="counterfeit", outcome="buyer")  # 假一赔三
+BUYER_WON = Showcase(outcome="buyer")  # appealed by the merchant
 
 
 def scripts_for(world, rng):
+    """Every scenario ROUNDS times: the seeder's showcases, a round of
+    counterfeits won by the buyer (compensation in rulings and on appeal), a
+    round of rulings for the buyer (overturns that pay the merchant back)."""
     scripts = []
     for index in range(ROUNDS * len(NAMES)):
         store, buyer_id = demo._pick(world, rng, index)
+        showcase = {2: COUNTERFEIT, 3: BUYER_WON}.get(
+            index // len(NAMES), demo.showcase(index)
+        )
         scripts.append(
             script_case(
                 world,
                 rng,
                 order_seq=index + 1,
-                scenario=pick_scenario(rng, index),
+                scenario=NAMES[index % len(NAMES)],
                 store=store,
                 buyer_id=buyer_id,
+                showcase=showcase,
             )
         )
     return scripts
@@ -148,6 +158,13 @@ def test_bulk_built_cases_are_indistinguishable_from_service_built_ones():
         "supervisor2",
     }
     assert any(t["by"] != t["assignee"] for t in takes)
+    steps = [step for s in scripts for step in s.plan.steps]
+    decisions = [st.params for st in steps if st.action in ("rule", "overturn")]
+    assert {(d["outcome"], d.get("compensation", False)) for d in decisions} >= {
+        ("buyer", True),
+        ("buyer", False),
+        ("merchant", False),
+    }
 
     before = transaction.savepoint()
     served = by_services(world, copy.deepcopy(scripts))
@@ -159,3 +176,8 @@ def test_bulk_built_cases_are_indistinguishable_from_service_built_ones():
     for number, case in served.items():
         for part, expected in case.items():
             assert built[number][part] == expected, (number, part)
+    # The worker's steps between the scripted ones, and money of every kind.
+    actions = Counter(e["action"] for c in served.values() for e in c["events"])
+    assert actions["sla_warning"] and actions["sla_breach"]
+    kinds = Counter(r["kind"] for c in served.values() for r in c["refunds"])
+    assert set(kinds) == set(RefundKind.values)

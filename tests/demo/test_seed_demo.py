@@ -216,8 +216,16 @@ def test_each_timeline_is_a_chain_from_open_to_the_current_state(seeded):
             assert before.created_at < after.created_at, case.number
         assert last.to_state == case.state, case.number
         assert last.created_at <= now
-        # Each action bumps the version; messages and evidence do not.
-        records = {"message", "internal_note", "evidence", "evidence_timeout"}
+        # Each action bumps the version; messages, evidence and the worker's
+        # notes do not.
+        records = {
+            "message",
+            "internal_note",
+            "evidence",
+            "evidence_timeout",
+            "sla_warning",
+            "sla_breach",
+        }
         assert case.version == sum(e.action not in records for e in events)
         assert case.order.placed_at < case.opened_at
         assert re.fullmatch(r"D\d{14}", case.number)

@@ -28,14 +28,42 @@ def test_refuses_to_run_without_debug_unless_forced(settings):
     assert Dispute.objects.count() == 5
 
 
-def test_large_runs_report_progress_chunk_by_chunk():
+def test_the_services_report_progress_case_by_case():
     seen = []
     result = demo.seed_demo(
-        cases=30, batch_size=7, progress=lambda d, t: seen.append(d)
+        cases=12, batch_size=7, progress=lambda d, t: seen.append((d, t))
+    )
+    assert (result.created, result.method, result.cases) == (True, "services", 12)
+    assert seen == [(n, 12) for n in range(13)]
+    assert Dispute.objects.count() == 12
+
+
+def test_bulk_reports_progress_chunk_by_chunk():
+    seen = []
+    result = demo.seed_demo(
+        cases=30, batch_size=7, method="bulk", progress=lambda d, t: seen.append(d)
     )
     assert result.created and result.cases == 30
-    assert seen == [7, 14, 21, 28, 30]
+    assert seen == [0, 7, 14, 21, 28, 30]
     assert Dispute.objects.count() == 30
+
+
+def test_the_command_prints_a_progress_line_for_each_tenth_off_a_terminal():
+    err = StringIO()
+    call_command("seed_demo", cases=20, force=True, stdout=StringIO(), stderr=err)
+    lines = err.getvalue().splitlines()
+    assert [line.split()[1] for line in lines] == [
+        f"{n}/20" for n in (0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20)
+    ]
+    assert lines[-1].startswith("[" + "#" * 30 + "] 20/20 cases ")
+
+
+def test_no_progress_keeps_stderr_quiet():
+    err = StringIO()
+    quiet = {"force": True, "no_progress": True, "stdout": StringIO()}
+    call_command("seed_demo", cases=3, stderr=err, **quiet)
+    assert Dispute.objects.count() == 3
+    assert err.getvalue() == ""
 
 
 def test_the_bulk_path_builds_every_state_consistently_and_only_once():
