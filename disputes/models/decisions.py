@@ -79,7 +79,7 @@ class PlatformRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} v{self.version} · {self.title}"
+        return self.title_and_version
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -91,6 +91,14 @@ class PlatformRule(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("Published rule versions are kept.")
+
+    @property
+    def title_and_version(self) -> str:
+        """The rule as people cite it: 商品质量问题处理规则（第2版）."""
+        return _("%(title)s (version %(version)s)") % {
+            "title": self.title,
+            "version": self.version,
+        }
 
     @property
     def provides_compensation(self) -> bool:

@@ -4,7 +4,13 @@ from collections.abc import Callable
 from typing import Any
 
 from ..actions import ACTION_ROLES, ACTIONS, USER_ACTIONS
-from ._core import available_actions, case_action, check_action, refusal
+from ._core import (
+    available_actions,
+    case_action,
+    check_action,
+    refusal,
+    refusals_explained,
+)
 from .appeals import dispute_appeal, dispute_overturn, dispute_uphold
 from .deadlines import (
     apply_due_deadlines,
@@ -76,5 +82,6 @@ __all__ = [
     "macro_run",
     "message_post",
     "refusal",
+    "refusals_explained",
     "rule_publish",
 ]

@@ -61,7 +61,7 @@ def dispute_uphold(
     expected_version: int | None = None,
 ) -> Dispute:
     """A supervisor other than the ruling agent confirms the ruling."""
-    text = require_text(reasoning, field="reasoning", label=_("Reasoning"))
+    text = require_text(reasoning, field="reasoning", label=_("A review opinion"))
     with case_action(
         dispute=dispute, actor=actor, action="uphold", expected_version=expected_version
     ) as step:
@@ -93,7 +93,7 @@ def dispute_overturn(
     the merchant (`rules_pure.overturn_money`).
     """
     awarded = decision_amount(outcome=outcome, amount=amount)
-    text = require_text(reasoning, field="reasoning", label=_("Reasoning"))
+    text = require_text(reasoning, field="reasoning", label=_("A review opinion"))
     check_compensation(rule=rule, outcome=outcome, wanted=compensation)
     with case_action(
         dispute=dispute,

@@ -244,7 +244,8 @@ def _case_context(
         )
         if case.opened_by_id
         else "",
-        "turn": presentation.turn_for(case, party, requests[0] if requests else None),
+        "turn": presentation.turn_for(case, party, requests),
+        "idle_text": presentation.idle_text(requests),
         "ruling": ruling,
         "appeal": appeal,
         "actions": actions,

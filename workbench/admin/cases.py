@@ -258,9 +258,10 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
     def case_context(self, request, case: Dispute) -> dict:
         user = request.user
         order = case.order
-        actions = []
+        actions, refusals = [], []
         if super().has_change_permission(request):
             actions = services.available_actions(case, user)
+            refusals = services.refusals_explained(case, user)
         can_work = views.can_work_on(user, case) and super().has_change_permission(
             request
         )
@@ -287,6 +288,7 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
                 for name in actions
                 if name in ACTION_LABELS
             ],
+            "refusals": refusals,
             "can_reply": can_work,
             "reply_form": ReplyForm(),
             "canned": canned_replies(case.reason) if can_work else [],

@@ -8,7 +8,6 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.admin import FastListMixin, StaffOnlyMixin, badge
@@ -17,7 +16,12 @@ from core.roles import is_platform_staff
 from disputes.selectors import store_dispute_figures
 from stores.forms import StoreReviewForm
 from stores.models import Category, Store, StoreReviewLog
-from stores.services import REVIEW_LABELS, store_review, store_review_actions
+from stores.services import (
+    REVIEW_DONE,
+    REVIEW_LABELS,
+    store_review,
+    store_review_actions,
+)
 
 
 class ReviewLogInline(admin.TabularInline):
@@ -114,8 +118,7 @@ class StoreAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
             except ApplicationError as exc:
                 messages.error(request, exc.message)
             else:
-                messages.success(request, _("%(action)s: done for %(store)s.") % {
-                    "action": REVIEW_LABELS[action], "store": store.name})  # fmt: skip
+                messages.success(request, REVIEW_DONE[action] % {"store": store.name})
                 return redirect(url)
         context = {
             **self.admin_site.each_context(request),

@@ -18,7 +18,7 @@ from accounts.http import AuthenticatedHttpRequest
 from core.errors import ApplicationError
 from core.roles import role_of
 from disputes import selectors, services
-from disputes.actions import ACTION_LABELS
+from disputes.actions import ACTION_DONE, ACTION_LABELS
 from disputes.downloads import evidence_response
 from disputes.models import Dispute, Evidence, Macro
 from disputes.models.guards import may_work_on
@@ -86,11 +86,7 @@ def case_action(
         except ApplicationError as exc:
             _report(request, exc, form)
         else:
-            messages.success(
-                request,
-                _("%(action)s: done on %(case)s.")
-                % {"action": ACTION_LABELS[action], "case": case.number},
-            )
+            messages.success(request, str(ACTION_DONE[action]))
             return redirect(case_url(case))
     context = {
         **model_admin.admin_site.each_context(request),
