@@ -190,7 +190,9 @@ def form_field(spec: Field) -> forms.Field:
             )
         return forms.ChoiceField(choices=BLANK + spec.choices.choices, **common)
     if spec.kind is FieldType.USER:
-        return forms.ModelChoiceField(queryset=selectors.active_handlers(), **common)
+        return forms.ModelChoiceField(
+            queryset=selectors.active_handlers(), empty_label="—", **common
+        )
     if spec.kind is FieldType.FLAG:
         return forms.BooleanField(**{**common, "required": False})
     if spec.kind is FieldType.DATETIME:
@@ -198,7 +200,10 @@ def form_field(spec: Field) -> forms.Field:
             widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), **common
         )
     return forms.ModelChoiceField(
-        queryset=selectors.rules_in_force(), to_field_name="code", **common
+        queryset=selectors.rules_in_force(),
+        to_field_name="code",
+        empty_label="—",
+        **common,
     )
 
 

@@ -207,4 +207,7 @@ class Appeal(models.Model):
         verbose_name_plural = _("appeals")
 
     def __str__(self) -> str:
-        return f"{self.dispute}: appeal by {self.party}"
+        return _("%(case)s: appeal by the %(party)s") % {
+            "case": self.dispute,
+            "party": self.get_party_display(),
+        }

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import ApplicationError
-from core.roles import Role, role_of
+from core.roles import PLATFORM_ROLES, role_of
 from disputes.choices import Channel, Reason, Remedy
 from disputes.services.intake import dispute_open_for_buyer
 from orders.models import Order
@@ -58,9 +58,14 @@ class OpenForBuyerForm(forms.Form):
         return found
 
 
+def may_open_for_buyer(user) -> bool:
+    """Agents and supervisors open cases for buyers (the button and the page)."""
+    return role_of(user) in PLATFORM_ROLES
+
+
 def open_for_buyer(model_admin, request: HttpRequest) -> HttpResponse:
     """GET the form (?order= prefills it); POST opens the case for the buyer."""
-    if role_of(request.user) not in (Role.AGENT, Role.SUPERVISOR):
+    if not may_open_for_buyer(request.user):
         raise PermissionDenied
     if request.method == "POST":
         form = OpenForBuyerForm(request.POST)

@@ -28,10 +28,10 @@ class ReviewLogInline(admin.TabularInline):
     model = StoreReviewLog
     fields = readonly_fields = (
         "created_at",
-        "actor",
-        "action",
-        "from_status",
-        "to_status",
+        "reviewer",
+        "review_action",
+        "status_before",
+        "status_after",
         "reason",
     )
     extra = 0
@@ -47,6 +47,26 @@ class ReviewLogInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
 
+    @admin.display(description=gettext_lazy("reviewed by"))
+    def reviewer(self, entry):
+        return str(entry.actor)
+
+    @admin.display(description=gettext_lazy("action"))
+    def review_action(self, entry):
+        return str(REVIEW_LABELS.get(entry.action, entry.action))
+
+    @admin.display(description=gettext_lazy("from"))
+    def status_before(self, entry):
+        return _status_label(entry.from_status)
+
+    @admin.display(description=gettext_lazy("to"))
+    def status_after(self, entry):
+        return _status_label(entry.to_status)
+
+
+def _status_label(code: str) -> str:
+    return str(dict(Store._meta.get_field("status").flatchoices).get(code, code))
+
 
 @admin.register(Store)
 class StoreAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
@@ -61,6 +81,7 @@ class StoreAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
                        "created_at"]  # fmt: skip
     inlines = [ReviewLogInline]
     change_form_template = "admin/stores/store/change_form.html"
+    history_anchor = "review_log-group"  # the review log on the store's own page
 
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def status_badge(self, store):
