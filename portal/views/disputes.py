@@ -126,12 +126,13 @@ def dispute_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.info(request, _("This order already has an open case."))
         return redirect(existing.get_absolute_url())
     if request.method == "POST":
-        form = DisputeOpenForm(request.POST, request.FILES)
+        form = DisputeOpenForm(request.POST, request.FILES, order=order)
         if form.is_valid():
             try:
                 case = _open_with_evidence(request, order, form.cleaned_data)
             except ApplicationError as exc:
-                _form_errors(form, exc)
+                if not _form_errors(form, exc):
+                    form.add_error(None, exc.message)
             else:
                 messages.success(
                     request,
@@ -148,7 +149,7 @@ def dispute_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 )
                 return redirect(case.get_absolute_url())
     else:
-        form = DisputeOpenForm()
+        form = DisputeOpenForm(order=order)
     return render(request, "disputes/new.html", {"form": form, "order": order})
 
 
@@ -175,15 +176,19 @@ def _open_with_evidence(
     return case
 
 
-def _form_errors(form, exc: ApplicationError) -> None:
-    placed = False
-    for field, errors in (exc.errors or {}).items():
-        if field in form.fields:
-            for error in errors if isinstance(errors, list) else [errors]:
+def _form_errors(form, exc: ApplicationError) -> bool:
+    """Put a refusal on the form's fields, once: a single field gets the
+    service's full sentence, several fields their own short errors. False
+    when no field of the form is concerned (the page says it instead)."""
+    errors = {f: e for f, e in (exc.errors or {}).items() if f in form.fields}
+    if len(errors) == 1:
+        (field,) = errors
+        form.add_error(field, exc.message)
+    else:
+        for field, found in errors.items():
+            for error in found if isinstance(found, list) else [found]:
                 form.add_error(field, str(error))
-            placed = True
-    if not placed or exc.message:
-        form.add_error(None, exc.message)
+    return bool(errors)
 
 
 def _visible_case(request: AuthenticatedHttpRequest, number: str) -> Dispute:
@@ -203,7 +208,9 @@ def _case_context(
     for name in services.available_actions(case, user):
         if name not in ACTION_FORMS:
             continue
-        form = bound.get(name) or ACTION_FORMS[name](initial={"version": case.version})
+        form = bound.get(name) or ACTION_FORMS[name](
+            initial={"version": case.version}, case=case
+        )
         actions.append(
             {
                 "name": name,
@@ -267,11 +274,15 @@ def dispute_detail(request: AuthenticatedHttpRequest, number: str) -> HttpRespon
     return render(request, "disputes/detail.html", _case_context(request, case))
 
 
-def _refused(request, case, exc: ApplicationError, bound: dict) -> HttpResponse:
-    """Show the refusal on the case page, with the values the user typed."""
-    messages.error(request, exc.message)
+def _refused(request, case, exc: ApplicationError | None, bound: dict) -> HttpResponse:
+    """Show the case page again with the values the user typed: the problem
+    is said once, at its field (`exc` None) or at the top of the page."""
+    if exc is not None:
+        messages.error(request, exc.message)
+        status = exc.status_code if exc.status_code != 404 else 400
+    else:
+        status = 400
     case = _visible_case(request, case.number)
-    status = exc.status_code if exc.status_code != 404 else 400
     return render(
         request,
         "disputes/detail.html",
@@ -289,17 +300,16 @@ def dispute_action(
     case = _visible_case(request, number)
     if action not in ACTION_FORMS:
         raise Http404
-    form = ACTION_FORMS[action](request.POST)
+    form = ACTION_FORMS[action](request.POST, case=case)
     if not form.is_valid():
-        exc = ApplicationError(_("Please correct the fields of this action."))
-        return _refused(request, case, exc, {action: form})
+        return _refused(request, case, None, {action: form})
     try:
         services.ACTION_SERVICES[action](
             dispute=case, actor=request.user, **form.service_kwargs()
         )
     except ApplicationError as exc:
-        _form_errors(form, exc)
-        return _refused(request, case, exc, {action: form})
+        placed = _form_errors(form, exc)
+        return _refused(request, case, None if placed else exc, {action: form})
     messages.success(request, str(ACTION_DONE[action]))
     return redirect(case.get_absolute_url())
 
@@ -311,14 +321,14 @@ def dispute_message(request: AuthenticatedHttpRequest, number: str) -> HttpRespo
     case = _visible_case(request, number)
     form = MessageForm(request.POST)
     if not form.is_valid():
-        exc = ApplicationError(_("Write a message first."))
-        return _refused(request, case, exc, {"message": form})
+        return _refused(request, case, None, {"message": form})
     try:
         services.message_post(
             dispute=case, actor=request.user, body=form.cleaned_data["body"]
         )
     except ApplicationError as exc:
-        return _refused(request, case, exc, {"message": form})
+        placed = _form_errors(form, exc)
+        return _refused(request, case, None if placed else exc, {"message": form})
     messages.success(request, _("Your message was added to the timeline."))
     return redirect(case.get_absolute_url() + "#timeline")
 
@@ -330,9 +340,7 @@ def dispute_evidence(request: AuthenticatedHttpRequest, number: str) -> HttpResp
     case = _visible_case(request, number)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
-        errors = [str(e) for errs in form.errors.values() for e in errs]
-        exc = ApplicationError(" ".join(errors) or _("Choose a file."))
-        return _refused(request, case, exc, {"evidence": form})
+        return _refused(request, case, None, {"evidence": form})
     try:
         services.evidence_upload(
             dispute=case,
@@ -341,7 +349,8 @@ def dispute_evidence(request: AuthenticatedHttpRequest, number: str) -> HttpResp
             description=form.cleaned_data["description"],
         )
     except ApplicationError as exc:
-        return _refused(request, case, exc, {"evidence": form})
+        placed = _form_errors(form, exc)
+        return _refused(request, case, None if placed else exc, {"evidence": form})
     messages.success(request, _("Your evidence was added to the timeline."))
     return redirect(case.get_absolute_url() + "#timeline")
 

@@ -17,7 +17,7 @@ from disputes.choices import Channel, Reason, Remedy
 from disputes.services.intake import dispute_open_for_buyer
 from orders.models import Order
 
-from .views import case_url
+from .views import case_url, report_refusal
 
 
 def _pick(choices) -> list[tuple[str, str]]:
@@ -77,10 +77,7 @@ def open_for_buyer(model_admin, request: HttpRequest) -> HttpResponse:
                     **data,
                 )
             except ApplicationError as exc:
-                messages.error(request, exc.message)
-                for field, errors in exc.errors.items():
-                    if field in form.fields:
-                        form.add_error(field, errors)
+                report_refusal(request, exc, form)
             else:
                 messages.success(
                     request,
