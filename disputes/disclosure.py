@@ -2,7 +2,8 @@
 
 A party (the buyer or the store) sees agents by staff number, the store's
 people by the store's name, and no logins or raw rule codes in the notes;
-platform staff see everything. The parties' pages, the API and mail ask here.
+merchants read the buyer as 张** (`buyer_name`); platform staff see
+everything. The parties' pages, the API, mail and webhooks ask here.
 """
 
 from __future__ import annotations
@@ -11,20 +12,37 @@ import re
 
 from django.utils.translation import gettext as _
 
+from accounts.privacy import buyer_name_for, masked_name
 from core.roles import STAFF_ROLES, Role
 
 from .choices import Party
 
+__all__ = [
+    "buyer_name",
+    "masked_name",
+    "party_note",
+    "shown_name",
+    "timeline_for_party",
+]
 
-def shown_name(user, role: str, *, for_party: bool, store=None) -> str:
-    """A person as this reader sees them: parties see agents by staff number
-    and the store's people by the store's name."""
+
+def buyer_name(buyer, *, reader, login: bool = False) -> str:
+    """The buyer as `reader` may read them: merchants 张**, the buyer and
+    platform staff the name (or the login, for APIs that name users so)."""
+    return buyer_name_for(buyer, reader, login=login)
+
+
+def shown_name(user, role: str, *, for_party: bool, reader, store=None) -> str:
+    """A person as this reader sees them: parties see agents by staff number,
+    the store's people by the store's name, and merchants the buyer masked."""
     if user is None:
         return _("system")
     if role in STAFF_ROLES and for_party:
         return user.public_name
     if role == Role.MERCHANT and store is not None and for_party:
         return store.name
+    if role == Role.BUYER:
+        return buyer_name(user, reader=reader)
     return str(user)
 
 
@@ -48,18 +66,27 @@ def party_note(event, *, for_party: bool) -> str:
     return note
 
 
-def timeline_for_party(events, *, for_party: bool, store=None) -> list:
+def timeline_for_party(events, *, for_party: bool, reader, store=None) -> list:
     """Decorate timeline entries: who (as the reader may see them) and offers'
     fate (withdrawn by a reject, replaced by a newer offer)."""
     rows = list(events)
     last_offer = None
     for event in rows:
         event.who = shown_name(
-            event.actor, event.actor_role, for_party=for_party, store=store
+            event.actor,
+            event.actor_role,
+            for_party=for_party,
+            reader=reader,
+            store=store,
         )
         event.note = party_note(event, for_party=for_party)
         event.subject_name = (
-            shown_name(event.subject, _role_of_subject(event), for_party=for_party)
+            shown_name(
+                event.subject,
+                _role_of_subject(event),
+                for_party=for_party,
+                reader=reader,
+            )
             if event.subject_id
             else ""
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +20,7 @@ from core.api import (
     StrictIntegerField,
     StrictModelSerializer,
 )
-from core.roles import is_platform_staff
+from core.roles import Role, is_platform_staff
 from disputes import selectors
 from disputes.actions import (
     ACTIONS,
@@ -34,12 +35,13 @@ from disputes.choices import (
     Decision,
     Liability,
     Outcome,
+    Party,
     Reason,
     Remedy,
     Resolution,
     State,
 )
-from disputes.disclosure import party_note, shown_name
+from disputes.disclosure import buyer_name, party_note, shown_name
 from disputes.models import (
     Appeal,
     Dispute,
@@ -118,7 +120,7 @@ class DisputeSerializer(LeanReadMixin, serializers.ModelSerializer):
 
     order = serializers.CharField(source="order.number", read_only=True)
     store_name = serializers.CharField(source="store.name", read_only=True)
-    buyer = serializers.CharField(source="buyer.username", read_only=True)
+    buyer = serializers.SerializerMethodField()
     assigned_to = serializers.CharField(
         source="assigned_to.username", read_only=True, allow_null=True
     )
@@ -172,6 +174,20 @@ class DisputeSerializer(LeanReadMixin, serializers.ModelSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_available_actions(self, case: Dispute) -> list[str]:
         return available_actions(case, self.context["request"].user)
+
+    @extend_schema_field(serializers.CharField())
+    def get_buyer(self, case: Dispute) -> str:
+        """The buyer's login; merchants read the masked name (张**)."""
+        return buyer_name(case.buyer, reader=reader_of(self.context), login=True)
+
+
+def reader_of(context: Mapping[str, Any]) -> Any:
+    """Who reads the answer: the request's user, or the store owner a webhook
+    is written for (`context["user"]`)."""
+    if "user" in context:
+        return context["user"]
+    request = context.get("request")
+    return request.user if request is not None else None
 
 
 class DisputeOpenSerializer(serializers.Serializer):
@@ -230,7 +246,7 @@ def api_field(spec: Field, *, required: bool | None = None) -> serializers.Field
     required = spec.required if required is None else required
     common: dict[str, Any] = {"required": required}
     if spec.help_text:
-        common["help_text"] = str(spec.help_text)
+        common["help_text"] = spec.help_text  # lazy: read in the schema's language
     if spec.kind is FieldType.AMOUNT:
         return StrictDecimalField(
             min_value=Decimal("0.01"), allow_null=not required, **MONEY, **common
@@ -295,7 +311,7 @@ ACTION_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
 
 
 class MessageSerializer(StrictModelSerializer):
-    author = serializers.CharField(source="author.username", read_only=True)
+    author = serializers.SerializerMethodField()
     internal = StrictBooleanField(
         required=False, default=False,
         help_text="Staff only: a note parties never see.",
@@ -309,9 +325,18 @@ class MessageSerializer(StrictModelSerializer):
             "body": {"max_length": 5000},
         }
 
+    @extend_schema_field(serializers.CharField())
+    def get_author(self, message: Message) -> str:
+        """The author's login; merchants read a buyer's masked name (张**)."""
+        if message.author_role == Role.BUYER:
+            return buyer_name(
+                message.author, reader=reader_of(self.context), login=True
+            )
+        return message.author.username
+
 
 class EvidenceSerializer(serializers.ModelSerializer):
-    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
+    uploaded_by = serializers.SerializerMethodField()
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -329,6 +354,15 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "download_url",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField())
+    def get_uploaded_by(self, evidence: Evidence) -> str:
+        """The uploader's login; merchants read a buyer's masked name (张**)."""
+        if evidence.party == Party.BUYER:
+            return buyer_name(
+                evidence.uploaded_by, reader=reader_of(self.context), login=True
+            )
+        return evidence.uploaded_by.username
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_download_url(self, evidence: Evidence) -> str:
@@ -398,6 +432,7 @@ class TimelineEntrySerializer(serializers.ModelSerializer):
             event.actor,
             event.actor_role,
             for_party=True,
+            reader=reader_of(self.context),
             store=self.context.get("store"),
         )
 

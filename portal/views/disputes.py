@@ -89,8 +89,11 @@ def _merchant_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         {"key": key, "label": MERCHANT_TAB_LABELS[key], "count": counts[key]}
         for key in selectors.MERCHANT_TABS
     ]
+    page = page_of(request, selectors.merchant_queue(user=request.user, tab=tab))
+    for case in page["rows"]:
+        case.buyer_name = disclosure.buyer_name(case.buyer, reader=request.user)
     context = {
-        "page": page_of(request, selectors.merchant_queue(user=request.user, tab=tab)),
+        "page": page,
         "tab": tab,
         "tabs": tabs,
         "is_merchant": True,
@@ -235,6 +238,7 @@ def _case_context(
     timeline = disclosure.timeline_for_party(
         selectors.dispute_timeline(dispute=case, user=user),
         for_party=party is not None,
+        reader=user,
         store=case.store,
     )
     visited = {e.to_state for e in timeline} | {e.from_state for e in timeline}
@@ -247,10 +251,11 @@ def _case_context(
         "timeline": timeline,
         "steps": presentation.step_bar(case, visited),
         "opened_by_name": disclosure.shown_name(
-            case.opened_by, Role.AGENT, for_party=party is not None
+            case.opened_by, Role.AGENT, for_party=party is not None, reader=user
         )
         if case.opened_by_id
         else "",
+        "buyer_name": disclosure.buyer_name(case.buyer, reader=user),
         "turn": presentation.turn_for(case, party, requests),
         "idle_text": presentation.idle_text(requests),
         "ruling": ruling,
