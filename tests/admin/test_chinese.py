@@ -99,7 +99,7 @@ def test_the_queue_writes_amounts_with_thousands_separators(login):
 def test_the_header_greets_the_person_by_name(login):
     agent = f.agent(display_name="客服·王静")
     body = get(login(agent), "/admin/")
-    assert "欢迎您，客服·王静" in body
+    assert '欢迎，<strong data-testid="user-name">客服·王静</strong>' in body
     assert agent.username.upper() not in body
 
 
