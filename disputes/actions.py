@@ -180,7 +180,10 @@ SUPERVISOR = frozenset({Role.SUPERVISOR})
 NOTE = Field("note", FieldType.TEXT, _("Note (optional)"), required=False)
 REASON = Field("reason", FieldType.TEXT, _("Reason"))
 REASONING = Field("reasoning", FieldType.TEXT, _("Reasoning"))
-DECISION = (
+# An appeal decision is a second look at a ruling: the supervisor writes a
+# review opinion (复审意见), not the reasoning of a first ruling.
+REVIEW_OPINION = Field("reasoning", FieldType.TEXT, _("Review opinion"))
+DECISION_FACTS = (
     Field("outcome", FieldType.CHOICE, _("Outcome"), choices=Outcome, radio=True),
     Field("liability", FieldType.CHOICE, _("Liability"), choices=Liability),
     Field(
@@ -191,7 +194,6 @@ DECISION = (
         help_text=_("Required when the buyer wins; refunded at once."),
     ),
     Field("rule", FieldType.RULE, _("Platform rule (version in force)")),
-    REASONING,
 )
 
 COMPENSATION = Field(
@@ -333,6 +335,10 @@ ACTIONS: dict[ActionName, Action] = {
                     required=False,
                 ),
             ),
+            done=_(
+                "The case is with the platform now, as the party asked; it waits "
+                "in the complaint queue."
+            ),
             tone="warn",
         ),
         Action(
@@ -351,6 +357,7 @@ ACTIONS: dict[ActionName, Action] = {
                     roles=SUPERVISOR,
                 ),
             ),
+            done=_("The complaint is taken; the case moves on to verification."),
         ),
         Action(
             "assign",
@@ -359,6 +366,7 @@ ACTIONS: dict[ActionName, Action] = {
             "dispute.assigned",
             SUPERVISOR,
             fields=(Field("assignee", FieldType.USER, _("Agent")),),
+            done=_("The case is assigned to the agent you chose."),
         ),
         Action(
             "start_mediation",
@@ -367,6 +375,7 @@ ACTIONS: dict[ActionName, Action] = {
             "dispute.mediation_started",
             HANDLER_ROLES,
             fields=(Field("note", FieldType.TEXT, _("Note"), required=False),),
+            done=_("Mediation has started; propose a settlement when you are ready."),
         ),
         Action(
             "propose",
@@ -378,6 +387,10 @@ ACTIONS: dict[ActionName, Action] = {
                 Field("amount", FieldType.AMOUNT, _("Settlement amount (¥)")),
                 Field("note", FieldType.TEXT, _("Note to both parties")),
             ),
+            done=_(
+                "The proposal was sent to both parties; it is refunded once both "
+                "accept."
+            ),
             essential=True,
         ),
         Action(
@@ -387,7 +400,10 @@ ACTIONS: dict[ActionName, Action] = {
             "dispute.proposal_accepted",
             PARTY_ROLES,
             moves_money=True,
-            done=_("You accepted the proposal."),
+            done=_(
+                "You accepted the proposal. Once both parties have accepted, the "
+                "refund is paid and the case closes."
+            ),
             confirm=_(
                 "Accept the platform's proposal of %(amount)s? Once both parties "
                 "accept, it is refunded and the case closes."
@@ -410,6 +426,10 @@ ACTIONS: dict[ActionName, Action] = {
                     required=False,
                 ),
             ),
+            done=_(
+                "The evidence request was sent: the party is told what is needed and "
+                "by when."
+            ),
             essential=True,
         ),
         Action(
@@ -418,8 +438,12 @@ ACTIONS: dict[ActionName, Action] = {
             _("Ruled"),
             "dispute.ruled",
             HANDLER_ROLES,
-            fields=(*DECISION, COMPENSATION),
+            fields=(*DECISION_FACTS, REASONING, COMPENSATION),
             moves_money=True,
+            done=_(
+                "The ruling is made and both parties are told. Either may appeal "
+                "once before the appeal deadline."
+            ),
             essential=True,
         ),
         Action(
@@ -449,7 +473,8 @@ ACTIONS: dict[ActionName, Action] = {
             _("Ruling upheld"),
             "dispute.upheld",
             SUPERVISOR,
-            fields=(REASONING,),
+            fields=(REVIEW_OPINION,),
+            done=_("The ruling is upheld and the case is closed."),
             essential=True,
         ),
         Action(
@@ -458,8 +483,12 @@ ACTIONS: dict[ActionName, Action] = {
             _("Ruling overturned"),
             "dispute.overturned",
             SUPERVISOR,
-            fields=(*DECISION, COMPENSATION),
+            fields=(*DECISION_FACTS, REVIEW_OPINION, COMPENSATION),
             moves_money=True,
+            done=_(
+                "The ruling is overturned and the case is closed under the new "
+                "decision; any refund in it is paid."
+            ),
             essential=True,
         ),
         Action(

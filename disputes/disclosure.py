@@ -2,17 +2,19 @@
 
 A party (the buyer or the store) sees agents by staff number, the store's
 people by the store's name, and no logins or raw rule codes in the notes;
-platform staff see everything. The parties' pages, the API and mail ask here.
+merchants read the buyer as 张** (`buyer_name`); platform staff see
+everything. The parties' pages, the API, mail and webhooks ask here.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
+from accounts.privacy import buyer_name_for, masked_name
 from core.roles import STAFF_ROLES, Role
 
 from .actions import ActionName
@@ -25,17 +27,39 @@ if TYPE_CHECKING:
     from .models import DisputeEvent
 
 
+__all__ = [
+    "buyer_name",
+    "masked_name",
+    "party_note",
+    "shown_name",
+    "timeline_for_party",
+]
+
+
+def buyer_name(buyer: User, *, reader: Any, login: bool = False) -> str:
+    """The buyer as `reader` may read them: merchants 张**, the buyer and
+    platform staff the name (or the login, for APIs that name users so)."""
+    return buyer_name_for(buyer, reader, login=login)
+
+
 def shown_name(
-    user: User | None, role: str, *, for_party: bool, store: Store | None = None
+    user: User | None,
+    role: str,
+    *,
+    for_party: bool,
+    reader: Any,
+    store: Store | None = None,
 ) -> str:
-    """A person as this reader sees them: parties see agents by staff number
-    and the store's people by the store's name."""
+    """A person as this reader sees them: parties see agents by staff number,
+    the store's people by the store's name, and merchants the buyer masked."""
     if user is None:
         return _("system")
     if role in STAFF_ROLES and for_party:
         return user.public_name
     if role == Role.MERCHANT and store is not None and for_party:
         return store.name
+    if role == Role.BUYER:
+        return buyer_name(user, reader=reader)
     return str(user)
 
 
@@ -60,7 +84,11 @@ def party_note(event: DisputeEvent, *, for_party: bool) -> str:
 
 
 def timeline_for_party(
-    events: Iterable[DisputeEvent], *, for_party: bool, store: Store | None = None
+    events: Iterable[DisputeEvent],
+    *,
+    for_party: bool,
+    reader: Any,
+    store: Store | None = None,
 ) -> list[DisputeEvent]:
     """Decorate timeline entries: who (as the reader may see them) and offers'
     fate (withdrawn by a reject, replaced by a newer offer)."""
@@ -68,11 +96,20 @@ def timeline_for_party(
     last_offer = None
     for event in rows:
         event.who = shown_name(
-            event.actor, event.actor_role, for_party=for_party, store=store
+            event.actor,
+            event.actor_role,
+            for_party=for_party,
+            reader=reader,
+            store=store,
         )
         event.note = party_note(event, for_party=for_party)
         event.subject_name = (
-            shown_name(event.subject, _role_of_subject(event), for_party=for_party)
+            shown_name(
+                event.subject,
+                _role_of_subject(event),
+                for_party=for_party,
+                reader=reader,
+            )
             if event.subject_id
             else ""
         )

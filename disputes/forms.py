@@ -7,6 +7,8 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.forms.utils import flatatt
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.files import ACCEPTED_TYPES, max_upload_mb, upload_refusal
@@ -22,6 +24,7 @@ from .actions import (
     FieldType,
 )
 from .choices import Reason, Remedy
+from .models import Dispute
 from .rules_pure import EVIDENCE_DESCRIPTION_MAX, description_refusal
 from .services.dispatch import ActionInput, action_inputs
 
@@ -97,8 +100,16 @@ class DisputeOpenForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, order=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if order is not None:  # the services' cap: what the order can still refund
+            self.fields["amount"].widget.attrs.update(
+                _ceiling(
+                    order.refundable,
+                    _("At most ¥%(max)s can still be refunded on this order.")
+                    % {"max": _money(order.refundable)},
+                )
+            )
         self.fields["files"].help_text = _(
             "Up to %(n)s files: JPG, PNG, GIF or WebP photos, PDF or MP4 video, "
             "at most %(mb)s MB each."
@@ -129,6 +140,7 @@ class MessageForm(forms.Form):
         label=_("Message"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
+        error_messages={"required": _("Write a message first.")},
     )
 
 
@@ -136,6 +148,7 @@ class EvidenceForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
         widget=forms.ClearableFileInput(attrs={"accept": UPLOAD_ACCEPT}),
+        error_messages={"required": _("Choose a file.")},
     )
     description = forms.CharField(
         label=_("Description"), max_length=EVIDENCE_DESCRIPTION_MAX, required=False
@@ -152,17 +165,29 @@ class ActionForm(forms.Form):
 
     Portal and admin forms are this class made per action (`action_form`);
     `version` is the case version the user saw: when sent, a changed case
-    refuses the action (409), so a double submission acts once.
+    refuses the action (409), so a double submission acts once. Given the
+    case, the form carries the services' limits as data- attributes, so the
+    page checks them before anything is sent (static/core/validate.js).
     """
 
     action: ClassVar[Action]
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
-    def __init__(self, *args: Any, role: Role | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        role: Role | None = None,
+        case: Dispute | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         for spec in self.action.fields:
             if spec.roles is None or role in spec.roles:
                 self.fields[spec.name] = form_field(spec)
+        if case is not None:
+            for name, attrs in field_limits(self.action.name, case).items():
+                if name in self.fields:
+                    self.fields[name].widget.attrs.update(attrs)
 
     def inputs(self) -> ActionInput:
         """The action's typed input, from the cleaned data."""
@@ -173,6 +198,76 @@ class ActionForm(forms.Form):
         """The case version the user saw (None: not sent)."""
         version: int | None = self.cleaned_data.get("version")
         return version
+
+    @property
+    def form_attrs(self) -> str:
+        """Checks across fields, for the <form> tag (a reason chosen or written)."""
+        if self.action.name != "reject":
+            return ""
+        return flatatt(
+            {
+                "data-one-of": "preset reason",
+                "data-one-of-message": str(_("Choose a reason or write one.")),
+            }
+        )
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def field_limits(action: str, case: Dispute) -> dict[str, dict[str, str]]:
+    """The services' limits on an action's inputs for this case, as attributes.
+
+    The same bounds the services apply (`dispute_offer`: less than the claim
+    and what the order can still refund; `check_refundable` for proposals and
+    rulings; an overturn may award what the ruling refunded plus what is
+    left; a buyer win needs an amount; a request is due in the future).
+    """
+    refundable = case.order.refundable
+    limits: dict[str, dict[str, str]] = {}
+    if action == "offer":
+        below_claim = case.amount - Decimal("0.01")
+        if below_claim <= refundable:
+            ceiling = below_claim
+            why = _("An offer must be less than the claimed ¥%(amount)s.") % {
+                "amount": _money(case.amount)
+            }
+        else:
+            ceiling = refundable
+            why = _("At most ¥%(max)s can still be refunded on this order.") % {
+                "max": _money(refundable)
+            }
+        limits["amount"] = _ceiling(ceiling, why)
+    elif action == "propose":
+        limits["amount"] = _ceiling(
+            refundable,
+            _("At most ¥%(max)s can still be refunded on this order.")
+            % {"max": _money(refundable)},
+        )
+    elif action in ("rule", "overturn"):
+        ceiling = refundable + (case.refunded_amount if action == "overturn" else 0)
+        limits["amount"] = {
+            **_ceiling(
+                ceiling,
+                _("The buyer can get at most ¥%(max)s on this order.")
+                % {"max": _money(ceiling)},
+            ),
+            "data-required-if": "outcome=buyer",
+            "data-required-if-message": str(_("Enter the amount the buyer gets.")),
+        }
+    elif action == "request_evidence":
+        now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        limits["due_at"] = {
+            "min": now,
+            "data-after": now,
+            "data-after-message": str(_("The due time must be in the future.")),
+        }
+    return limits
+
+
+def _ceiling(value: Decimal, why: str) -> dict[str, str]:
+    return {"max": _money(value), "data-max": _money(value), "data-max-message": why}
 
 
 def form_field(spec: Field) -> forms.Field:
@@ -198,7 +293,9 @@ def form_field(spec: Field) -> forms.Field:
             )
         return forms.ChoiceField(choices=BLANK + spec.choices.choices, **common)
     if spec.kind is FieldType.USER:
-        return forms.ModelChoiceField(queryset=selectors.active_handlers(), **common)
+        return forms.ModelChoiceField(
+            queryset=selectors.active_handlers(), empty_label="—", **common
+        )
     if spec.kind is FieldType.FLAG:
         return forms.BooleanField(**{**common, "required": False})
     if spec.kind is FieldType.DATETIME:
@@ -206,7 +303,10 @@ def form_field(spec: Field) -> forms.Field:
             widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), **common
         )
     return forms.ModelChoiceField(
-        queryset=selectors.rules_in_force(), to_field_name="code", **common
+        queryset=selectors.rules_in_force(),
+        to_field_name="code",
+        empty_label="—",
+        **common,
     )
 
 

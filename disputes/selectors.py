@@ -18,6 +18,7 @@ from django.db.models import (
     QuerySet,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.pages import capped_count
@@ -321,10 +322,11 @@ def rule_guidance(*, dispute: Dispute) -> dict[str, dict[str, Any]]:
     )
     guidance = {}
     for rule in rules:
-        values["rule"] = f"{rule.title}（{rule.code} v{rule.version}）"
+        values["rule"] = rule.title_and_version
         guidance[rule.code] = {
             "title": rule.title,
             "version": rule.version,
+            "version_label": _("version %(v)s") % {"v": rule.version},
             "text": rule.text,
             "url": f"/disputes/rules/{rule.code}/v{rule.version}/",
             "templates": [

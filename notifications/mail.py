@@ -8,6 +8,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from disputes.disclosure import buyer_name
+
 from .models import Notification
 from .selectors import case_path_for
 from .wording import kind_label
@@ -26,7 +28,7 @@ def notification_mail_send(*, notification_id: int) -> bool:
         return False
     try:
         notification = Notification.objects.select_related(
-            "recipient", "case__store", "event__actor"
+            "recipient", "case__store", "case__buyer", "event__actor"
         ).get(pk=notification_id)
         notification_mail(notification).send()
     except Exception:
@@ -47,6 +49,7 @@ def notification_mail(notification: Notification) -> EmailMultiAlternatives:
         context = {
             "user": user,
             "case": notification.case,
+            "buyer_name": buyer_name(notification.case.buyer, reader=user),
             "event": notification.event,
             "what": what,
             "url": settings.SITE_URL + case_path_for(user, notification.case),

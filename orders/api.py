@@ -7,11 +7,17 @@ from typing import Any
 
 import django_filters as filters
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts.privacy import buyer_name_for
 from core.api import (
     IDEMPOTENCY_PARAMETER,
     OrderCursorPagination,
@@ -44,7 +50,7 @@ class OrderItemSerializer(StrictModelSerializer):
 
 
 class OrderSerializer(serializers.ModelSerializer):
-    buyer = serializers.CharField(source="buyer.username", read_only=True)
+    buyer = serializers.SerializerMethodField()
     store_name = serializers.CharField(source="store.name", read_only=True)
     refundable = serializers.DecimalField(read_only=True, **MONEY)
     items = OrderItemSerializer(many=True, read_only=True)
@@ -57,6 +63,13 @@ class OrderSerializer(serializers.ModelSerializer):
             "delivered_at", "items",
         ]  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField())
+    def get_buyer(self, order: Order) -> str:
+        """The buyer's login; merchants read the masked name (张**)."""
+        request = self.context.get("request")
+        reader = request.user if request is not None else None
+        return buyer_name_for(order.buyer, reader, login=True)
 
 
 class OrderInSerializer(serializers.Serializer):
@@ -130,7 +143,7 @@ class OrderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         order = self.get_queryset().filter(number=number[:64]).first()
         if order is None or "\x00" in number:
             raise NotVisible(_("No such order."))
-        return Response(OrderSerializer(order).data)
+        return Response(OrderSerializer(order, context={"request": request}).data)
 
     @extend_schema(
         summary="Create or update orders in bulk (shop platform staff)",

@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from disputes.actions import ACTIONS, ActionName
 from disputes.choices import MerchantResponse, Party, State
@@ -60,19 +60,43 @@ def _money(value: Decimal | None) -> str:
     return "—" if value is None else f"¥{value:,.2f}"
 
 
-def turn_for(case, party: str | None, open_request=None) -> Turn:
-    """What happens next on `case`, addressed to `party` (None: platform staff)."""
+def turn_for(case, party: str | None, open_requests=()) -> Turn:
+    """What happens next on `case`, addressed to `party` (None: platform staff).
+
+    `open_requests` are the reader's open evidence requests, nearest due first:
+    answering them comes before anything else.
+    """
     buyer = party == Party.BUYER
     merchant = party == Party.MERCHANT
-    if open_request is not None:
-        return Turn(
-            _("The platform asks you for evidence: %(what)s. Upload it below.")
-            % {"what": open_request.what},
-            open_request.due_at,
-            True,
-        )
+    if open_requests:
+        first = open_requests[0]
+        if len(open_requests) == 1:
+            text = _(
+                "The platform asks you for evidence: %(what)s. Upload it below."
+            ) % {"what": first.what}
+        else:
+            text = _(
+                "The platform asks you for %(n)s pieces of evidence; the first "
+                "is due soonest: %(what)s. Upload them below."
+            ) % {"n": len(open_requests), "what": first.what}
+        return Turn(text, first.due_at, True)
     handler = _negotiation_turn if case.state == S.NEGOTIATION else _platform_turn
     return handler(case, buyer, merchant)
+
+
+def idle_text(open_requests=()) -> str:
+    """The "what you can do" card when no action button is offered."""
+    if open_requests:
+        return ngettext(
+            "Answer the platform's evidence request above (%(n)s open). You can "
+            "also write a message.",
+            "Answer the platform's %(n)s evidence requests above. You can also "
+            "write a message.",
+            len(open_requests),
+        ) % {"n": len(open_requests)}
+    return _(
+        "Nothing is waiting for you. You can still write a message or add evidence."
+    )
 
 
 def _negotiation_turn(case, buyer: bool, merchant: bool) -> Turn:
@@ -168,23 +192,57 @@ def _mediation_turn(case, party: str | None) -> Turn:
             _("An agent is mediating and will propose a settlement."),
             case.deadline_at,
         )
-    accepted: dict[str, object] = {
-        Party.BUYER: case.proposal_buyer_accepted_at,
-        Party.MERCHANT: case.proposal_merchant_accepted_at,
-    }
     amount = _money(case.proposal_amount)
-    if party is not None and accepted[party] is None:
-        return Turn(
-            _(
-                "The platform proposes a settlement of %(amount)s. Accept it, or wait "
-                "for the platform's ruling."
+    buyer_yes = case.proposal_buyer_accepted_at is not None
+    merchant_yes = case.proposal_merchant_accepted_at is not None
+    if party is not None:
+        mine = buyer_yes if party == Party.BUYER else merchant_yes
+        theirs = merchant_yes if party == Party.BUYER else buyer_yes
+        if not mine:
+            return Turn(
+                _proposal_to_answer(party, theirs) % {"amount": amount}, mine=True
             )
-            % {"amount": amount},
-            mine=True,
+        return Turn(
+            (
+                _(
+                    "You accepted the proposal of %(amount)s. Waiting for the store "
+                    "to answer; once it accepts, you are refunded."
+                )
+                if party == Party.BUYER
+                else _(
+                    "You accepted the proposal of %(amount)s. Waiting for the buyer "
+                    "to answer; once the buyer accepts, the refund is paid."
+                )
+            )
+            % {"amount": amount}
         )
-    return Turn(
-        _("Waiting for both parties to accept the proposal of %(amount)s.")
-        % {"amount": amount}
+    if buyer_yes:
+        text = _(
+            "The buyer accepted the proposal of %(amount)s; waiting for the store."
+        )
+    elif merchant_yes:
+        text = _(
+            "The store accepted the proposal of %(amount)s; waiting for the buyer."
+        )
+    else:
+        text = _("Waiting for both parties to accept the proposal of %(amount)s.")
+    return Turn(text % {"amount": amount})
+
+
+def _proposal_to_answer(party: str, other_accepted: bool) -> str:
+    if not other_accepted:
+        return _(
+            "The platform proposes a settlement of %(amount)s. Accept it, or wait "
+            "for the platform's ruling."
+        )
+    if party == Party.BUYER:
+        return _(
+            "The platform proposes a settlement of %(amount)s and the store has "
+            "accepted it. Accept it to be refunded now, or wait for the ruling."
+        )
+    return _(
+        "The platform proposes a settlement of %(amount)s and the buyer has "
+        "accepted it. Accept it to close the case now, or wait for the ruling."
     )
 
 

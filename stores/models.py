@@ -154,4 +154,7 @@ class StoreReviewLog(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.store}: {self.from_status} → {self.to_status}"
+        labels = dict(StoreStatus.choices)
+        before = labels.get(self.from_status, self.from_status)
+        after = labels.get(self.to_status, self.to_status)
+        return f"{self.store}: {before} → {after}"

@@ -22,6 +22,13 @@ REVIEW_LABELS = {
     "delist": gettext_lazy("Delist"),
 }
 REVIEW_ACTIONS = tuple(REVIEW_LABELS)
+# What the workbench says once a review action worked (one sentence each).
+REVIEW_DONE = {
+    "approve": gettext_lazy("%(store)s is approved and may trade."),
+    "suspend": gettext_lazy("%(store)s is suspended."),
+    "reinstate": gettext_lazy("%(store)s is reinstated and may trade again."),
+    "delist": gettext_lazy("%(store)s is delisted."),
+}
 
 
 def store_review_actions(store: Store) -> list[str]:

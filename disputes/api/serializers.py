@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +20,7 @@ from core.api import (
     StrictIntegerField,
     StrictModelSerializer,
 )
-from core.roles import is_platform_staff
+from core.roles import Role, is_platform_staff
 from disputes import selectors
 from disputes.actions import (
     ACTIONS,
@@ -35,12 +36,13 @@ from disputes.choices import (
     Decision,
     Liability,
     Outcome,
+    Party,
     Reason,
     Remedy,
     Resolution,
     State,
 )
-from disputes.disclosure import party_note, shown_name
+from disputes.disclosure import buyer_name, party_note, shown_name
 from disputes.models import (
     Appeal,
     Dispute,
@@ -119,7 +121,7 @@ class DisputeSerializer(LeanReadMixin, serializers.ModelSerializer):
 
     order = serializers.CharField(source="order.number", read_only=True)
     store_name = serializers.CharField(source="store.name", read_only=True)
-    buyer = serializers.CharField(source="buyer.username", read_only=True)
+    buyer = serializers.SerializerMethodField()
     assigned_to = serializers.CharField(
         source="assigned_to.username", read_only=True, allow_null=True
     )
@@ -174,6 +176,20 @@ class DisputeSerializer(LeanReadMixin, serializers.ModelSerializer):
     def get_available_actions(self, case: Dispute) -> list[str]:
         user = self.context["request"].user
         return [name.value for name in available_actions(case, user)]
+
+    @extend_schema_field(serializers.CharField())
+    def get_buyer(self, case: Dispute) -> str:
+        """The buyer's login; merchants read the masked name (张**)."""
+        return buyer_name(case.buyer, reader=reader_of(self.context), login=True)
+
+
+def reader_of(context: Mapping[str, Any]) -> Any:
+    """Who reads the answer: the request's user, or the store owner a webhook
+    is written for (`context["user"]`)."""
+    if "user" in context:
+        return context["user"]
+    request = context.get("request")
+    return request.user if request is not None else None
 
 
 class DisputeOpenSerializer(serializers.Serializer):
@@ -297,7 +313,7 @@ ACTION_SERIALIZERS: dict[ActionName, type[serializers.Serializer]] = {
 
 
 class MessageSerializer(StrictModelSerializer):
-    author = serializers.CharField(source="author.username", read_only=True)
+    author = serializers.SerializerMethodField()
     internal = StrictBooleanField(
         required=False, default=False,
         help_text="Staff only: a note parties never see.",
@@ -311,9 +327,18 @@ class MessageSerializer(StrictModelSerializer):
             "body": {"max_length": 5000},
         }
 
+    @extend_schema_field(serializers.CharField())
+    def get_author(self, message: Message) -> str:
+        """The author's login; merchants read a buyer's masked name (张**)."""
+        if message.author_role == Role.BUYER:
+            return buyer_name(
+                message.author, reader=reader_of(self.context), login=True
+            )
+        return message.author.username
+
 
 class EvidenceSerializer(serializers.ModelSerializer):
-    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
+    uploaded_by = serializers.SerializerMethodField()
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -331,6 +356,15 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "download_url",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField())
+    def get_uploaded_by(self, evidence: Evidence) -> str:
+        """The uploader's login; merchants read a buyer's masked name (张**)."""
+        if evidence.party == Party.BUYER:
+            return buyer_name(
+                evidence.uploaded_by, reader=reader_of(self.context), login=True
+            )
+        return evidence.uploaded_by.username
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_download_url(self, evidence: Evidence) -> str:
@@ -400,6 +434,7 @@ class TimelineEntrySerializer(serializers.ModelSerializer):
             event.actor,
             event.actor_role,
             for_party=True,
+            reader=reader_of(self.context),
             store=self.context.get("store"),
         )
 

@@ -198,7 +198,8 @@ class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         case = visible_case(request.user, number)
         if request.method == "GET":
             rows = selectors.dispute_messages(dispute=case, user=request.user)
-            return Response(MessageSerializer(rows, many=True).data)
+            context = {"request": request}
+            return Response(MessageSerializer(rows, many=True, context=context).data)
         form = MessageSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         message = services.message_post(
@@ -207,7 +208,9 @@ class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             body=form.validated_data["body"],
             internal=form.validated_data.get("internal", False),
         )
-        return Response(MessageSerializer(message).data, status=201)
+        return Response(
+            MessageSerializer(message, context={"request": request}).data, status=201
+        )
 
     @extend_schema(
         methods=["GET"],
@@ -288,6 +291,7 @@ class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         context = {
             "for_party": party_of(request.user, case) is not None,
             "store": case.store,
+            "request": request,
         }
         return Response(
             TimelineEntrySerializer(events, many=True, context=context).data

@@ -79,7 +79,7 @@ class PlatformRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} v{self.version} · {self.title}"
+        return self.title_and_version
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -91,6 +91,14 @@ class PlatformRule(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("Published rule versions are kept.")
+
+    @property
+    def title_and_version(self) -> str:
+        """The rule as people cite it: 商品质量问题处理规则（第2版）."""
+        return _("%(title)s (version %(version)s)") % {
+            "title": self.title,
+            "version": self.version,
+        }
 
     @property
     def provides_compensation(self) -> bool:
@@ -199,4 +207,7 @@ class Appeal(models.Model):
         verbose_name_plural = _("appeals")
 
     def __str__(self) -> str:
-        return f"{self.dispute}: appeal by {self.party}"
+        return _("%(case)s: appeal by the %(party)s") % {
+            "case": self.dispute,
+            "party": self.get_party_display(),
+        }

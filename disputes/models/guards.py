@@ -152,6 +152,10 @@ has_offer.message = _("There is no offer to accept.")  # type: ignore[attr-defin
 has_proposal.message = _("There is no proposal to accept.")  # type: ignore[attr-defined]
 appeal_window_open.message = _("The appeal window has closed.")  # type: ignore[attr-defined]
 appeal_window_passed.message = _("The appeal window is still open.")  # type: ignore[attr-defined]
+is_appeal_judge.message = _(  # type: ignore[attr-defined]
+    "You made the ruling under appeal, and nobody decides an appeal against "
+    "their own ruling: another supervisor decides it."
+)
 merchant_silent_past_deadline.message = _(  # type: ignore[attr-defined]
     "The merchant answered or the response deadline has not passed."
 )

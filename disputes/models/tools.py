@@ -97,4 +97,4 @@ class ReasoningTemplate(models.Model):
         ordering = ["rule", "title"]
 
     def __str__(self) -> str:
-        return f"{self.rule.code} v{self.rule.version} · {self.title}"
+        return f"{self.title} · {self.rule}"

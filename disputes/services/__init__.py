@@ -5,7 +5,13 @@ action's typed input (`disputes.services.dispatch`).
 """
 
 from ..actions import ACTION_ROLES, USER_ACTIONS
-from ._core import available_actions, case_action, check_action, refusal
+from ._core import (
+    available_actions,
+    case_action,
+    check_action,
+    refusal,
+    refusals_explained,
+)
 from .appeals import dispute_appeal, dispute_overturn, dispute_uphold
 from .deadlines import (
     apply_due_deadlines,
@@ -75,5 +81,6 @@ __all__ = [
     "message_post",
     "perform",
     "refusal",
+    "refusals_explained",
     "rule_publish",
 ]

@@ -145,9 +145,37 @@ def refusal_error(case: Dispute, action: ActionName, why: Refusal) -> Applicatio
         )
     if why is Refusal.ALREADY_ACCEPTED:
         return InvalidTransition(_("You have already accepted this proposal."))
+    explained = _person_refusal(case, action)
+    if explained:
+        return ActionNotPermitted(explained)
     return ActionNotPermitted(
         _("You may not do this on this case: %(action)s.") % {"action": label}
     )
+
+
+def _person_refusal(case: Dispute, action: str) -> str:
+    """The reason a transition's permission gives for refusing someone ("" if none)."""
+    transition = transition_for(action, case.state)
+    message = getattr(transition.permission, "message", "") if transition else ""
+    return str(message)
+
+
+def refusals_explained(case: Dispute, actor: User) -> list[str]:
+    """Why `actor` may not run an action their role runs in this state, when
+    the rule is about the person (a supervisor who made the ruling under appeal
+    does not decide the appeal): the workbench says so instead of hiding it."""
+    role = role_of(actor)
+    if role is None or not can_see_dispute(actor, case):
+        return []
+    reasons = []
+    for name in USER_ACTIONS:
+        if role not in (ACTION_ROLES[name] or ()):
+            continue
+        if _transition_refusal(case, actor, name) is Refusal.PERSON:
+            reason = _person_refusal(case, name)
+            if reason and reason not in reasons:
+                reasons.append(reason)
+    return reasons
 
 
 def available_actions(case: Dispute, actor: User) -> list[ActionName]:

@@ -65,7 +65,7 @@ def dispute_uphold(
     expected_version: int | None = None,
 ) -> Dispute:
     """A supervisor other than the ruling agent confirms the ruling."""
-    text = require_text(reasoning, field="reasoning", label=_("Reasoning"))
+    text = require_text(reasoning, field="reasoning", label=_("A review opinion"))
     with case_action(
         dispute=dispute,
         actor=actor,
@@ -100,7 +100,7 @@ def dispute_overturn(
     the merchant (`rules_pure.overturn_money`).
     """
     awarded = decision_amount(outcome=outcome, amount=amount)
-    text = require_text(reasoning, field="reasoning", label=_("Reasoning"))
+    text = require_text(reasoning, field="reasoning", label=_("A review opinion"))
     check_compensation(rule=rule, outcome=outcome, wanted=compensation)
     with case_action(
         dispute=dispute,

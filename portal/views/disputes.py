@@ -89,8 +89,11 @@ def _merchant_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         {"key": key, "label": MERCHANT_TAB_LABELS[key], "count": counts[key]}
         for key in selectors.MERCHANT_TABS
     ]
+    page = page_of(request, selectors.merchant_queue(user=request.user, tab=tab))
+    for case in page["rows"]:
+        case.buyer_name = disclosure.buyer_name(case.buyer, reader=request.user)
     context = {
-        "page": page_of(request, selectors.merchant_queue(user=request.user, tab=tab)),
+        "page": page,
         "tab": tab,
         "tabs": tabs,
         "is_merchant": True,
@@ -126,12 +129,13 @@ def dispute_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.info(request, _("This order already has an open case."))
         return redirect(existing.get_absolute_url())
     if request.method == "POST":
-        form = DisputeOpenForm(request.POST, request.FILES)
+        form = DisputeOpenForm(request.POST, request.FILES, order=order)
         if form.is_valid():
             try:
                 case = _open_with_evidence(request, order, form.cleaned_data)
             except ApplicationError as exc:
-                _form_errors(form, exc)
+                if not _form_errors(form, exc):
+                    form.add_error(None, exc.message)
             else:
                 messages.success(
                     request,
@@ -148,7 +152,7 @@ def dispute_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 )
                 return redirect(case.get_absolute_url())
     else:
-        form = DisputeOpenForm()
+        form = DisputeOpenForm(order=order)
     return render(request, "disputes/new.html", {"form": form, "order": order})
 
 
@@ -175,15 +179,19 @@ def _open_with_evidence(
     return case
 
 
-def _form_errors(form, exc: ApplicationError) -> None:
-    placed = False
-    for field, errors in (exc.errors or {}).items():
-        if field in form.fields:
-            for error in errors if isinstance(errors, list) else [errors]:
+def _form_errors(form, exc: ApplicationError) -> bool:
+    """Put a refusal on the form's fields, once: a single field gets the
+    service's full sentence, several fields their own short errors. False
+    when no field of the form is concerned (the page says it instead)."""
+    errors = {f: e for f, e in (exc.errors or {}).items() if f in form.fields}
+    if len(errors) == 1:
+        (field,) = errors
+        form.add_error(field, exc.message)
+    else:
+        for field, found in errors.items():
+            for error in found if isinstance(found, list) else [found]:
                 form.add_error(field, str(error))
-            placed = True
-    if not placed or exc.message:
-        form.add_error(None, exc.message)
+    return bool(errors)
 
 
 def _visible_case(request: AuthenticatedHttpRequest, number: str) -> Dispute:
@@ -203,7 +211,9 @@ def _case_context(
     for name in services.available_actions(case, user):
         if name not in ACTION_FORMS:
             continue
-        form = bound.get(name) or ACTION_FORMS[name](initial={"version": case.version})
+        form = bound.get(name) or ACTION_FORMS[name](
+            initial={"version": case.version}, case=case
+        )
         actions.append(
             {
                 "name": name,
@@ -228,6 +238,7 @@ def _case_context(
     timeline = disclosure.timeline_for_party(
         selectors.dispute_timeline(dispute=case, user=user),
         for_party=party is not None,
+        reader=user,
         store=case.store,
     )
     visited = {e.to_state for e in timeline} | {e.from_state for e in timeline}
@@ -240,11 +251,13 @@ def _case_context(
         "timeline": timeline,
         "steps": presentation.step_bar(case, visited),
         "opened_by_name": disclosure.shown_name(
-            case.opened_by, Role.AGENT, for_party=party is not None
+            case.opened_by, Role.AGENT, for_party=party is not None, reader=user
         )
         if case.opened_by_id
         else "",
-        "turn": presentation.turn_for(case, party, requests[0] if requests else None),
+        "buyer_name": disclosure.buyer_name(case.buyer, reader=user),
+        "turn": presentation.turn_for(case, party, requests),
+        "idle_text": presentation.idle_text(requests),
         "ruling": ruling,
         "appeal": appeal,
         "actions": actions,
@@ -266,11 +279,15 @@ def dispute_detail(request: AuthenticatedHttpRequest, number: str) -> HttpRespon
     return render(request, "disputes/detail.html", _case_context(request, case))
 
 
-def _refused(request, case, exc: ApplicationError, bound: dict) -> HttpResponse:
-    """Show the refusal on the case page, with the values the user typed."""
-    messages.error(request, exc.message)
+def _refused(request, case, exc: ApplicationError | None, bound: dict) -> HttpResponse:
+    """Show the case page again with the values the user typed: the problem
+    is said once, at its field (`exc` None) or at the top of the page."""
+    if exc is not None:
+        messages.error(request, exc.message)
+        status = exc.status_code if exc.status_code != 404 else 400
+    else:
+        status = 400
     case = _visible_case(request, case.number)
-    status = exc.status_code if exc.status_code != 404 else 400
     return render(
         request,
         "disputes/detail.html",
@@ -289,10 +306,9 @@ def dispute_action(
     name = action_named(action)
     if name is None or name not in ACTION_FORMS:
         raise Http404
-    form = ACTION_FORMS[name](request.POST)
+    form = ACTION_FORMS[name](request.POST, case=case)
     if not form.is_valid():
-        exc = ApplicationError(_("Please correct the fields of this action."))
-        return _refused(request, case, exc, {name: form})
+        return _refused(request, case, None, {name: form})
     try:
         services.perform(
             form.inputs(),
@@ -301,8 +317,8 @@ def dispute_action(
             expected_version=form.expected_version,
         )
     except ApplicationError as exc:
-        _form_errors(form, exc)
-        return _refused(request, case, exc, {name: form})
+        placed = _form_errors(form, exc)
+        return _refused(request, case, None if placed else exc, {name: form})
     messages.success(request, str(ACTION_DONE[name]))
     return redirect(case.get_absolute_url())
 
@@ -314,14 +330,14 @@ def dispute_message(request: AuthenticatedHttpRequest, number: str) -> HttpRespo
     case = _visible_case(request, number)
     form = MessageForm(request.POST)
     if not form.is_valid():
-        exc = ApplicationError(_("Write a message first."))
-        return _refused(request, case, exc, {"message": form})
+        return _refused(request, case, None, {"message": form})
     try:
         services.message_post(
             dispute=case, actor=request.user, body=form.cleaned_data["body"]
         )
     except ApplicationError as exc:
-        return _refused(request, case, exc, {"message": form})
+        placed = _form_errors(form, exc)
+        return _refused(request, case, None if placed else exc, {"message": form})
     messages.success(request, _("Your message was added to the timeline."))
     return redirect(case.get_absolute_url() + "#timeline")
 
@@ -333,9 +349,7 @@ def dispute_evidence(request: AuthenticatedHttpRequest, number: str) -> HttpResp
     case = _visible_case(request, number)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
-        errors = [str(e) for errs in form.errors.values() for e in errs]
-        exc = ApplicationError(" ".join(errors) or _("Choose a file."))
-        return _refused(request, case, exc, {"evidence": form})
+        return _refused(request, case, None, {"evidence": form})
     try:
         services.evidence_upload(
             dispute=case,
@@ -344,7 +358,8 @@ def dispute_evidence(request: AuthenticatedHttpRequest, number: str) -> HttpResp
             description=form.cleaned_data["description"],
         )
     except ApplicationError as exc:
-        return _refused(request, case, exc, {"evidence": form})
+        placed = _form_errors(form, exc)
+        return _refused(request, case, None if placed else exc, {"evidence": form})
     messages.success(request, _("Your evidence was added to the timeline."))
     return redirect(case.get_absolute_url() + "#timeline")
 

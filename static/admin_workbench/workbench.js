@@ -27,7 +27,7 @@ window.wbRuleGuidance = function (root) {
     part("body").hidden = !rule;
     if (!rule) { return; }
     part("title").textContent = rule.title;
-    part("version").textContent = "v" + rule.version;
+    part("version").textContent = rule.version_label;
     part("link").href = rule.url;
     part("text").textContent = rule.text;
     var box = part("templates");

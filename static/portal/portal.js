@@ -11,11 +11,16 @@
     });
     // <form data-confirm="…"> asks before it is sent; {amount} is replaced by
     // the value of the form's amount field (a counter-offer names its amount).
+    // The browser fires "submit" only for a valid form (static/core/validate.js
+    // checks the server's limits first), so nothing invalid is ever confirmed.
     document.querySelectorAll("form[data-confirm]").forEach(function (form) {
       form.addEventListener("submit", function (event) {
         var text = form.dataset.confirm;
         var amount = form.querySelector("[name=amount]");
-        if (amount) { text = text.replace("{amount}", "¥" + (amount.value || "0")); }
+        if (amount) {
+          var value = Number(amount.value || 0);
+          text = text.replace("{amount}", "¥" + value.toLocaleString("en-US", {minimumFractionDigits: 2, maximumFractionDigits: 2}));
+        }
         if (!window.confirm(text)) { event.preventDefault(); }
       });
     });

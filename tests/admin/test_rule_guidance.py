@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+from django.utils import translation
 
 from disputes import selectors
 from disputes.models import ReasoningTemplate
@@ -25,13 +26,15 @@ def test_templates_are_filled_in_for_the_case():
     ReasoningTemplate.objects.create(
         rule=story.rule, title="停用的模板", text="x", active=False
     )
-    guidance = selectors.rule_guidance(dispute=story.case)[story.rule.code]
+    with translation.override("zh-hans"):
+        guidance = selectors.rule_guidance(dispute=story.case)[story.rule.code]
     assert guidance["text"] == story.rule.text
     assert guidance["version"] == story.rule.version
+    assert guidance["version_label"] == f"第 {story.rule.version} 版"
     assert guidance["templates"] == [
         {
             "title": "支持买家",
-            "text": f"依据{story.rule.title}（{story.rule.code} v{story.rule.version}）"
+            "text": f"依据{story.rule.title}（第{story.rule.version}版）"
             f"，商家应退还¥88.00（订单 {story.case.order.number}）。{{unknown}} {{}}",
         }
     ]

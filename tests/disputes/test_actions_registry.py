@@ -216,6 +216,17 @@ def test_every_label_reads_in_chinese():
     assert untranslated == []
 
 
+def test_every_action_people_run_says_what_it_did_in_its_own_words():
+    """One written message per action: no "<label>: done on <case>." pattern."""
+    assert [name for name in USER_ACTIONS if ACTIONS[name].done is None] == []
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            done = [str(ACTIONS[name].done) for name in USER_ACTIONS]
+        assert len(set(done)) == len(done), language
+        labels = {str(ACTIONS[name].label) for name in USER_ACTIONS}
+        assert not [text for text in done if text.split("：")[0] in labels]
+
+
 def test_event_names_are_unique_and_dotted():
     names = [a.event for a in ACTIONS.values()] + [
         k.event for k in EVENT_KINDS.values() if k.event

@@ -102,7 +102,17 @@ def test_an_error_stays_in_the_panel_and_changes_nothing(live_server, new_page):
     page.fill("#wb-panel input[name=amount]", "999999.00")
     page.fill("#wb-panel textarea[name=note]", "太多了")
     page.click("#wb-panel .submit-row input[type=submit]")
+    # The browser stops it first, with the server's own limit...
+    amount = "#wb-panel input[name=amount]"
+    assert page.eval_on_selector(amount, "e => e.validationMessage").startswith(
+        "At most ¥"
+    )
+    assert page.locator("#wb-panel:not([hidden]) form").count() == 1
+    # ...and the server, asked anyway, answers in the panel, once.
+    page.eval_on_selector("#wb-panel form", "form => { form.noValidate = true; }")
+    page.click("#wb-panel .submit-row input[type=submit]")
     page.wait_for_selector("#wb-panel:not([hidden]) .errorlist, #wb-panel .errornote")
+    assert page.locator("#wb-panel .errorlist li").count() == 1
     assert Dispute.objects.get(pk=story.case.pk).version == story.case.version
 
 

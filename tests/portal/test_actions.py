@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -133,34 +134,40 @@ def _snapshot(case):
     )
 
 
-# (who, action, fields, status, words of the message shown)
+# (who, action, fields, status, words shown, where: at the field or atop the page)
 REFUSALS = [
-    ("merchant", "reject", {"reason": " "}, 400, "reason"),
-    ("buyer", "request_intervention", {}, 409, "Intervention can be requested"),
-    ("merchant", "offer", {"amount": "150.00"}, 400, "less than the claimed"),
-    ("merchant", "offer", {"amount": "abc"}, 400, "correct the fields"),
-    ("buyer", "accept", {}, 403, "may not"),
-    ("buyer", "accept_offer", {}, 409, "no offer"),
-    ("merchant", "appeal", {"reason": "x"}, 409, "not available"),
-]
+    ("merchant", "reject", {"reason": " "}, 400, "reason is required", "field"),
+    ("buyer", "request_intervention", {}, 409, "Intervention can be requested",
+     "page"),
+    ("merchant", "offer", {"amount": "150.00"}, 400, "less than the claimed",
+     "field"),
+    ("merchant", "offer", {"amount": "abc"}, 400, "Enter a number", "field"),
+    ("buyer", "accept", {}, 403, "may not", "page"),
+    ("buyer", "accept_offer", {}, 409, "no offer", "page"),
+    ("merchant", "appeal", {"reason": "x"}, 409, "not available", "page"),
+]  # fmt: skip
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("who", "action", "fields", "status", "words"), REFUSALS)
-def test_refused_action_changes_nothing_and_says_why(
-    client, who, action, fields, status, words
+@pytest.mark.parametrize(
+    ("who", "action", "fields", "status", "words", "where"), REFUSALS
+)
+def test_refused_action_changes_nothing_and_says_why_once(
+    client, who, action, fields, status, words, where
 ):
     story = f.case_in_state("negotiation")
     case = story.case
     before = _snapshot(case)
     client.force_login(story.buyer if who == "buyer" else story.merchant)
     url = f"/disputes/{case.number}/actions/{action}/"
-    response = client.post(url, fields)
+    response = client.post(url, fields, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == status
     assert _snapshot(case) == before
     body = response.content.decode()
-    assert words.lower() in body.lower()
-    assert 'class="messages"' in body
+    shown = re.sub(r'data-[\w-]+-message="[^"]*"', "", body)  # what a page reads
+    assert shown.lower().count(words.lower()) == 1
+    assert ('class="messages"' in body) is (where == "page")
+    assert ('class="error small"' in body) is (where == "field")
 
 
 @pytest.mark.django_db

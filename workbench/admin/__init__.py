@@ -17,6 +17,7 @@ from .records import (
     ReasoningTemplateAdmin,
     RulingAdmin,
 )
+from .signins import SignInAttemptAdmin, SignInFailureAdmin, SignInLogAdmin
 from .stores import CategoryAdmin, StoreAdmin
 
 admin.site.site_header = _("Dispute workbench")
@@ -36,5 +37,8 @@ __all__ = [
     "ReasoningTemplateAdmin",
     "RefundAdmin",
     "RulingAdmin",
+    "SignInAttemptAdmin",
+    "SignInFailureAdmin",
+    "SignInLogAdmin",
     "StoreAdmin",
 ]

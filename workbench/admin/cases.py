@@ -9,6 +9,8 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import F
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -109,6 +111,9 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
     readonly_fields = ["number"]
     actions = ["assign_to_me", "assign_to_agent"]
     change_form_template = "admin/disputes/dispute/change_form.html"
+    list_title = gettext_lazy("Case queue")
+    crumb = gettext_lazy("Cases")
+    history_anchor = "timeline"  # a case's history is its own timeline
 
     # Reads.
     def get_queryset(self, request):
@@ -198,8 +203,8 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
     def amounts(self, case):
         return format_html(
             '<span class="wb-money">¥{}</span><br><span class="wb-quiet">¥{}</span>',
-            case.amount,
-            case.refunded_amount,
+            f"{case.amount:,.2f}",
+            f"{case.refunded_amount:,.2f}",
         )
 
     @admin.display(description=gettext_lazy("next deadline"), ordering="deadline_at")
@@ -251,6 +256,13 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
             *super().get_urls(),
         ]  # fmt: skip
 
+    def history_view(self, request, object_id, extra_context=None):
+        """A case's history is its timeline, on the case page."""
+        if self.get_object(request, object_id) is None:
+            raise Http404
+        change = reverse("admin:disputes_dispute_change", args=[object_id])
+        return redirect(f"{change}#timeline")
+
     # The case page.
     def render_change_form(self, request, context, add=False, change=False,
                            form_url="", obj=None):  # fmt: skip
@@ -264,9 +276,10 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
     def case_context(self, request, case: Dispute) -> dict:
         user = request.user
         order = case.order
-        actions = []
+        actions, refusals = [], []
         if super().has_change_permission(request):
             actions = services.available_actions(case, user)
+            refusals = services.refusals_explained(case, user)
         can_work = views.can_work_on(user, case) and super().has_change_permission(
             request
         )
@@ -293,6 +306,7 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
                 for name in actions
                 if name in ACTION_LABELS
             ],
+            "refusals": refusals,
             "can_reply": can_work,
             "reply_form": ReplyForm(),
             "canned": canned_replies(case.reason) if can_work else [],

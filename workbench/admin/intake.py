@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import ApplicationError
-from core.roles import Role, role_of
+from core.roles import PLATFORM_ROLES, role_of
 from disputes.choices import Channel, Reason, Remedy
 from disputes.services.intake import dispute_open_for_buyer
 from orders.models import Order
 
-from .views import case_url
+from .views import case_url, report_refusal
 
 
 def _pick(choices) -> list[tuple[str, str]]:
@@ -58,9 +58,14 @@ class OpenForBuyerForm(forms.Form):
         return found
 
 
+def may_open_for_buyer(user) -> bool:
+    """Agents and supervisors open cases for buyers (the button and the page)."""
+    return role_of(user) in PLATFORM_ROLES
+
+
 def open_for_buyer(model_admin, request: HttpRequest) -> HttpResponse:
     """GET the form (?order= prefills it); POST opens the case for the buyer."""
-    if role_of(request.user) not in (Role.AGENT, Role.SUPERVISOR):
+    if not may_open_for_buyer(request.user):
         raise PermissionDenied
     if request.method == "POST":
         form = OpenForBuyerForm(request.POST)
@@ -72,10 +77,7 @@ def open_for_buyer(model_admin, request: HttpRequest) -> HttpResponse:
                     **data,
                 )
             except ApplicationError as exc:
-                messages.error(request, exc.message)
-                for field, errors in exc.errors.items():
-                    if field in form.fields:
-                        form.add_error(field, errors)
+                report_refusal(request, exc, form)
             else:
                 messages.success(
                     request,

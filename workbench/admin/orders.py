@@ -17,9 +17,28 @@ class OrderItemInline(admin.TabularInline):
     can_delete = False
 
 
-class RefundInline(admin.TabularInline):
+class RefundColumns:
+    """The refund's order and case under their own headers (the foreign keys
+    have no translated names)."""
+
+    @admin.display(description=_("order"), ordering="order__number")
+    def order_number(self, refund):
+        return refund.order.number
+
+    @admin.display(description=_("case"), ordering="dispute__number")
+    def case_number(self, refund):
+        return refund.dispute.number if refund.dispute_id else "—"
+
+    @admin.display(description=_("for"))
+    def what_for(self, refund):
+        return refund_note_label(refund.note)
+
+
+class RefundInline(RefundColumns, admin.TabularInline):
     model = Refund
-    fields = readonly_fields = ("created_at", "kind", "amount", "dispute", "what_for")
+    fields = readonly_fields = (
+        "created_at", "kind", "amount", "case_number", "what_for",
+    )  # fmt: skip
     extra = 0
     can_delete = False
 
@@ -31,10 +50,6 @@ class RefundInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("dispute")
-
-    @admin.display(description=_("for"))
-    def what_for(self, refund):
-        return refund_note_label(refund.note)
 
 
 @admin.register(Order)
@@ -62,11 +77,12 @@ class OrderAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
 
 
 @admin.register(Refund)
-class RefundAdmin(FastListMixin, ReadOnlyAdmin):
-    list_display = ["created_at", "order", "dispute", "kind", "amount", "what_for"]
+class RefundAdmin(RefundColumns, FastListMixin, ReadOnlyAdmin):
+    list_display = [
+        "created_at", "order_number", "case_number", "kind", "amount", "what_for",
+    ]  # fmt: skip
+    fields = readonly_fields = (
+        "created_at", "order_number", "case_number", "kind", "amount", "what_for",
+    )  # fmt: skip
     list_select_related = ["order", "dispute"]
     list_filter = ["kind"]
-
-    @admin.display(description=_("for"))
-    def what_for(self, refund):
-        return refund_note_label(refund.note)

@@ -52,10 +52,14 @@ class PlatformRuleAdmin(StaffOnlyMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return (
-            ["code", "version", "title", "text", "effective_from", "created_by"]
+            ["code", "version", "title", "text", "effective_from", "published_by"]
             if obj
             else []
         )
+
+    @admin.display(description=_("published by"))
+    def published_by(self, rule):
+        return str(rule.created_by) if rule.created_by_id else "—"
 
     def get_fields(self, request, obj=None):
         return self.get_readonly_fields(request, obj) if obj else self.fields

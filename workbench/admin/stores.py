@@ -8,7 +8,6 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.admin import FastListMixin, StaffOnlyMixin, badge
@@ -17,17 +16,22 @@ from core.roles import is_platform_staff
 from reports.selectors import store_figures_by_window
 from stores.forms import StoreReviewForm
 from stores.models import Category, Store, StoreReviewLog
-from stores.services import REVIEW_LABELS, store_review, store_review_actions
+from stores.services import (
+    REVIEW_DONE,
+    REVIEW_LABELS,
+    store_review,
+    store_review_actions,
+)
 
 
 class ReviewLogInline(admin.TabularInline):
     model = StoreReviewLog
     fields = readonly_fields = (
         "created_at",
-        "actor",
-        "action",
-        "from_status",
-        "to_status",
+        "reviewer",
+        "review_action",
+        "status_before",
+        "status_after",
         "reason",
     )
     extra = 0
@@ -43,6 +47,26 @@ class ReviewLogInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
 
+    @admin.display(description=gettext_lazy("reviewed by"))
+    def reviewer(self, entry):
+        return str(entry.actor)
+
+    @admin.display(description=gettext_lazy("action"))
+    def review_action(self, entry):
+        return str(REVIEW_LABELS.get(entry.action, entry.action))
+
+    @admin.display(description=gettext_lazy("from"))
+    def status_before(self, entry):
+        return _status_label(entry.from_status)
+
+    @admin.display(description=gettext_lazy("to"))
+    def status_after(self, entry):
+        return _status_label(entry.to_status)
+
+
+def _status_label(code: str) -> str:
+    return str(dict(Store._meta.get_field("status").flatchoices).get(code, code))
+
 
 @admin.register(Store)
 class StoreAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
@@ -57,6 +81,7 @@ class StoreAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
                        "created_at"]  # fmt: skip
     inlines = [ReviewLogInline]
     change_form_template = "admin/stores/store/change_form.html"
+    history_anchor = "review_log-group"  # the review log on the store's own page
 
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def status_badge(self, store):
@@ -114,8 +139,7 @@ class StoreAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
             except ApplicationError as exc:
                 messages.error(request, exc.message)
             else:
-                messages.success(request, _("%(action)s: done for %(store)s.") % {
-                    "action": REVIEW_LABELS[action], "store": store.name})  # fmt: skip
+                messages.success(request, REVIEW_DONE[action] % {"store": store.name})
                 return redirect(url)
         context = {
             **self.admin_site.each_context(request),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,7 +18,7 @@ from accounts.http import AuthenticatedHttpRequest
 from core.errors import ApplicationError
 from core.roles import role_of
 from disputes import selectors, services
-from disputes.actions import ACTION_LABELS, ActionName, action_named
+from disputes.actions import ACTION_DONE, ACTION_LABELS, ActionName, action_named
 from disputes.downloads import evidence_response
 from disputes.models import Dispute, Evidence, Macro
 from disputes.models.guards import may_work_on
@@ -45,22 +45,28 @@ def _visible_case(
     return case
 
 
-def _report(
-    request: AuthenticatedHttpRequest, exc: ApplicationError, form=None
-) -> None:
-    messages.error(request, exc.message)
+def report_refusal(request: HttpRequest, exc: ApplicationError, form=None) -> None:
+    """Say a refusal once: in the form when there is one (at its field, or
+    above the fields), else as a message on the page it goes back to."""
     if form is None:
+        messages.error(request, exc.message)
         return
-    for field, errors in exc.errors.items():
-        if field in form.fields:
-            form.add_error(field, errors if isinstance(errors, list) else [errors])
+    errors = {f: e for f, e in exc.errors.items() if f in form.fields}
+    if len(errors) == 1:
+        (field,) = errors
+        form.add_error(field, exc.message)
+    elif errors:
+        for field, found in errors.items():
+            form.add_error(field, found if isinstance(found, list) else [found])
+    else:
+        form.add_error(None, exc.message)
 
 
 def _make_form(action: ActionName, request: AuthenticatedHttpRequest, case: Dispute):
     role = role_of(request.user)
     if request.method == "POST":
-        return ACTION_FORMS[action](request.POST, role=role)
-    return ACTION_FORMS[action](initial={"version": case.version}, role=role)
+        return ACTION_FORMS[action](request.POST, role=role, case=case)
+    return ACTION_FORMS[action](initial={"version": case.version}, role=role, case=case)
 
 
 def case_action(
@@ -76,7 +82,7 @@ def case_action(
     try:
         services.check_action(case, request.user, name)
     except ApplicationError as exc:
-        _report(request, exc)
+        report_refusal(request, exc)
         return redirect(case_url(case))
     form = _make_form(name, request, case)
     if request.method == "POST" and form.is_valid():
@@ -88,13 +94,9 @@ def case_action(
                 expected_version=form.expected_version,
             )
         except ApplicationError as exc:
-            _report(request, exc, form)
+            report_refusal(request, exc, form)
         else:
-            messages.success(
-                request,
-                _("%(action)s: done on %(case)s.")
-                % {"action": ACTION_LABELS[name], "case": case.number},
-            )
+            messages.success(request, str(ACTION_DONE[name]))
             return redirect(case_url(case))
     context = {
         **model_admin.admin_site.each_context(request),
@@ -122,7 +124,7 @@ def take_next(model_admin, request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         case = services.dispute_take_next(actor=request.user)
     except ApplicationError as exc:
-        _report(request, exc)
+        report_refusal(request, exc)
         return redirect(back)
     if case is None:
         messages.info(request, _("No complaint is waiting to be picked up."))
@@ -154,7 +156,7 @@ def case_macro(
     try:
         count = services.macro_run(macro=macro, dispute=case, actor=request.user)
     except ApplicationError as exc:
-        _report(request, exc)
+        report_refusal(request, exc)
     else:
         messages.success(
             request,
@@ -186,7 +188,7 @@ def case_reply(
             internal=internal or form.cleaned_data["internal"],
         )  # fmt: skip
     except ApplicationError as exc:
-        _report(request, exc)
+        report_refusal(request, exc)
     else:
         messages.success(
             request, _("Internal note added.") if internal else _("Reply sent.")

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from django import template
+from django.contrib import admin
+from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from core import countdown
 from core.roles import is_platform_staff
@@ -44,6 +48,41 @@ def may_take_next(user) -> bool:
     return is_platform_staff(user)
 
 
+@register.filter
+def may_open_for_buyer(user) -> bool:
+    """Whether the user gets the "open a case for a buyer" button."""
+    from workbench.admin.intake import may_open_for_buyer as allowed
+
+    return allowed(user)
+
+
+def _admin_of(opts):
+    try:
+        return admin.site.get_model_admin(opts.model)
+    except NotRegistered:
+        return None
+
+
+@register.filter
+def list_title(opts) -> str:
+    """A list page's title: its admin's `list_title`, else the model's plural."""
+    title = getattr(_admin_of(opts), "list_title", None)
+    return str(title or capfirst(opts.verbose_name_plural))
+
+
+@register.filter
+def crumb(opts) -> str:
+    """The breadcrumb naming a model's pages: its admin's `crumb`, else the plural."""
+    name = getattr(_admin_of(opts), "crumb", None)
+    return str(name or capfirst(opts.verbose_name_plural))
+
+
+@register.filter
+def history_anchor(opts) -> str:
+    """Where a record's history is on its own page ("" : Django's history page)."""
+    return str(getattr(_admin_of(opts), "history_anchor", "") or "")
+
+
 @register.simple_tag
 def workbench_activity(user) -> list:
     """The user's latest timeline entries (like admin's get_admin_log)."""
@@ -70,6 +109,18 @@ def state_badge(case) -> str:
 @register.filter
 def money(value) -> str:
     return "—" if value is None else f"¥{value:,.2f}"
+
+
+@register.filter
+def file_kind(content_type: str) -> str:
+    """What an evidence file is, in words (not its MIME type)."""
+    if content_type.startswith("image/"):
+        return str(_("photo"))
+    if content_type.startswith("video/"):
+        return str(_("video"))
+    if content_type == "application/pdf":
+        return str(_("PDF document"))
+    return content_type
 
 
 @register.filter
