@@ -19,7 +19,6 @@ from core.api import (
     StrictIntegerField,
     StrictModelSerializer,
 )
-from core.roles import is_platform_staff
 from disputes import selectors
 from disputes.actions import (
     ACTIONS,
@@ -408,6 +407,3 @@ class RuleSerializer(serializers.ModelSerializer):
         fields = ["code", "version", "title", "text", "effective_from"]
         read_only_fields = fields
 
-
-def can_write_internal(user) -> bool:
-    return is_platform_staff(user)
