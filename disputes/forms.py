@@ -9,8 +9,8 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from core.files import ACCEPTED_TYPES, max_upload_mb, upload_refusal
 from core.roles import Role
+from core.uploads import ACCEPTED_TYPES, max_upload_mb, upload_refusal
 
 from . import selectors
 from .actions import (

@@ -20,9 +20,9 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.http import AuthenticatedHttpRequest
 from core.countdown import countdown_formats
 from core.errors import ApplicationError
-from core.files import max_upload_mb
 from core.pages import page_of
 from core.roles import Role, role_of, staff_home
+from core.uploads import max_upload_mb
 from disputes import disclosure, selectors, services
 from disputes.actions import ACTION_DONE, ACTION_LABELS, ACTION_TONES
 from disputes.choices import OPEN_STATES, RequestStatus, State
