@@ -13,7 +13,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, cast
 
+from django.utils import timezone
+
 from core.bulkrows import RowWriter
+from core.workcalendar import working_hours
 from disputes.choices import (
     Decision,
     MerchantResponse,
@@ -34,11 +37,10 @@ from disputes.rules_pure import (
     auto_refund_amount,
     case_number,
     deadline_for,
-    decision_note,
     overturn_money,
     refund_key,
-    silent_merchant_note,
 )
+from disputes.services.deadlines import silent_merchant_note
 from disputes.sla import current_target
 from orders.models import Order, OrderItem, Refund, RefundKind
 
@@ -93,6 +95,7 @@ class BulkCase:
         """`roles`: the role of every platform user who may act (agents, ...)."""
         self.world, self.writer, self.roles = world, writer, roles
         self.silent_note = silent_merchant_note()  # in the language active now
+        self.tz, self.calendar = timezone.get_default_timezone(), working_hours()
         self.case_defaults = writer.tables[Dispute].defaults
         self.built: list[CaseRow] = []
         self.steps = {
@@ -183,6 +186,7 @@ class BulkCase:
             appeal_filed_at=filed,
             target=(target.kind, target.due_at) if target else None,
             now=now,
+            calendar=self.calendar,
         )
 
     def _refund(self, at, amount: Decimal, label: str, kind=RefundKind.REFUND):
@@ -217,7 +221,7 @@ class BulkCase:
         self.case = CaseRow(**self.case_defaults)  # every column for the rollups
         self.case.update(
             id=self.writer.new_id(Dispute),
-            number=case_number(at, SERIAL_BASE + self.serial),
+            number=case_number(at, SERIAL_BASE + self.serial, tz=self.tz),
             order_id=self.order_id,
             buyer_id=s.buyer_id,
             store_id=s.store.id,
@@ -450,7 +454,7 @@ class BulkCase:
             "rule",
             self.handler_id,
             to=State.RULED,
-            note=decision_note(cited.code, cited.version, reasoning.strip()),
+            note=reasoning.strip(),
             amount=awarded or None,
         )
 
@@ -515,7 +519,7 @@ class BulkCase:
             "overturn",
             judge,
             to=State.CLOSED,
-            note=decision_note(cited.code, cited.version, text),
+            note=text,
             amount=moved,
         )
 

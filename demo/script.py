@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
 from disputes.choices import Reason
 from disputes.policy import Policy
 from disputes.rules_pure import local_day
@@ -97,7 +99,7 @@ class CaseScript:
 
 
 def order_number(placed: datetime, seq: int) -> str:
-    return f"O{local_day(placed)}{seq:010d}"
+    return f"O{local_day(placed, tz=timezone.get_default_timezone())}{seq:010d}"
 
 
 @functools.cache

@@ -22,7 +22,8 @@ from .actions import (
     service_kwargs,
 )
 from .choices import Reason, Remedy
-from .rules_pure import EVIDENCE_DESCRIPTION_MAX, description_refusal
+from .policy import description_refusal
+from .rules_pure import EVIDENCE_DESCRIPTION_MAX
 
 MAX_FILES = 5
 UPLOAD_ACCEPT = ",".join(ACCEPTED_TYPES)

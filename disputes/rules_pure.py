@@ -1,40 +1,27 @@
 """Pure case rules shared by the services and the demo's bulk builder.
 
-No database, no clock: each function computes one fact from its arguments,
-so the services (one case at a time, under row locks) and the bulk seeder (a
-million cases at once) cannot disagree about deadlines, money or numbering.
+No database, no clock, no settings, no translation: each function computes
+one fact from its arguments (the caller passes the time zone, the working
+calendar and the time), so the services (one case at a time, under row
+locks) and the bulk seeder (a million cases at once) cannot disagree about
+deadlines, money or numbering.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from decimal import Decimal
 from typing import NamedTuple, Protocol
 
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from core.workcalendar import WorkingHours, add_working_hours
 
-from core.workcalendar import add_working_hours
-
-from .choices import DeadlineKind, MerchantResponse, Outcome, Reason, State
+from .choices import DeadlineKind, MerchantResponse, Outcome, State
 from .policy import Policy
 
 ZERO = Decimal("0.00")
 
 # The most an evidence file's description may say (Evidence.description).
 EVIDENCE_DESCRIPTION_MAX = 500
-
-# Reasons whose claim the merchant cannot judge without the buyer's account.
-DESCRIPTION_REQUIRED = frozenset(
-    {
-        Reason.QUALITY,
-        Reason.NOT_AS_DESCRIBED,
-        Reason.DAMAGED,
-        Reason.MISSING_PARTS,
-        Reason.COUNTERFEIT,
-        Reason.OTHER,
-    }
-)
 
 
 class CaseClock(Protocol):
@@ -54,12 +41,14 @@ def deadline_for(
     appeal_filed_at: datetime | None,
     target: tuple[str, datetime] | None,
     now: datetime,
+    calendar: WorkingHours,
 ) -> tuple[datetime | None, str]:
     """(deadline_at, deadline_kind) that govern the case's current state.
 
     `target` is the agents' current service-level target (kind, due), counted
     on the working calendar by `disputes.sla`; an evidence deadline governs
-    verification only while it lies ahead of `now`.
+    verification only while it lies ahead of `now`; the appeal review counts
+    working hours on `calendar`.
     """
     state = case.state
     evidence_due = case.evidence_deadline_at
@@ -74,30 +63,21 @@ def deadline_for(
         return case.appeal_deadline_at, DeadlineKind.APPEAL_WINDOW
     elif state == State.APPEAL and appeal_filed_at is not None:
         # A supervisor's target: working hours, like the agents' targets.
-        due = add_working_hours(appeal_filed_at, policy.ruling_sla_hours)
+        due = add_working_hours(
+            appeal_filed_at, policy.ruling_sla_hours, calendar=calendar
+        )
         return due, DeadlineKind.APPEAL_REVIEW
     return None, ""
 
 
-def description_refusal(reason: str, description: str) -> str | None:
-    """Why a case for `reason` cannot open with `description`, or None when it can.
-
-    Asked by `case_create` (every way a case opens) and by the buyer's form
-    for its field error; a description of only spaces counts as none.
-    """
-    if reason in DESCRIPTION_REQUIRED and not description.strip():
-        return _("Describe the problem so the store can check it.")
-    return None
-
-
-def case_number(opened_at: datetime, serial: int) -> str:
+def case_number(opened_at: datetime, serial: int, *, tz: tzinfo) -> str:
     """A case number: D, the local opening date (yymmdd), eight digits."""
-    return f"D{local_day(opened_at)}{serial:08d}"
+    return f"D{local_day(opened_at, tz=tz)}{serial:08d}"
 
 
-def local_day(at: datetime) -> str:
-    """yymmdd of `at` in the platform's time zone (the one in settings)."""
-    day = at.astimezone(timezone.get_default_timezone())
+def local_day(at: datetime, *, tz: tzinfo) -> str:
+    """yymmdd of `at` in the time zone `tz` (the platform's: TIME_ZONE)."""
+    day = at.astimezone(tz)
     return f"{day.year % 100:02d}{day.month:02d}{day.day:02d}"
 
 
@@ -145,15 +125,3 @@ def overturn_money(
         platform_compensation=max(refunded - refund_due, ZERO)
         + max(compensation_paid - compensation_due, ZERO),
     )
-
-
-# Timeline wording written by the services (in the active language).
-def decision_note(code: str, version: int, reasoning: str) -> str:
-    """A ruling's or appeal decision's timeline note: the reasoning. The cited
-    rule version is recorded on the ruling and shown as a link to its page,
-    never as a raw code in the text."""
-    return reasoning
-
-
-def silent_merchant_note() -> str:
-    return _("The merchant did not answer in time.")

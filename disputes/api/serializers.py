@@ -49,7 +49,8 @@ from disputes.models import (
     PlatformRule,
     Ruling,
 )
-from disputes.rules_pure import DESCRIPTION_REQUIRED, EVIDENCE_DESCRIPTION_MAX
+from disputes.policy import DESCRIPTION_REQUIRED
+from disputes.rules_pure import EVIDENCE_DESCRIPTION_MAX
 from disputes.services import available_actions
 
 from .lean import LeanReadMixin

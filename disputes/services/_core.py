@@ -40,6 +40,7 @@ from core.errors import (
     ValidationFailed,
 )
 from core.roles import role_of
+from core.workcalendar import working_hours
 from orders.models import RefundKind
 from orders.services import refund_create
 from stores.scoping import can_see_dispute, party_of
@@ -192,6 +193,7 @@ def refresh_deadline(case: Dispute, policy: Policy) -> None:
         appeal_filed_at=filed,
         target=(target.kind, target.due_at) if target else None,
         now=timezone.now(),
+        calendar=working_hours(),
     )
 
 

@@ -12,7 +12,7 @@ from core.errors import InvalidTransition, ValidationFailed
 
 from ..choices import Decision, Liability, Outcome
 from ..models import Appeal, Dispute, PlatformRule
-from ..rules_pure import decision_note, overturn_money
+from ..rules_pure import overturn_money
 from ._core import (
     case_action,
     compensate_merchant,
@@ -137,5 +137,5 @@ def dispute_overturn(
         to_buyer = money.refund + money.buyer_compensation
         moved = to_buyer or money.platform_compensation or None
         appeal.save()
-        step.log(note=decision_note(rule.code, rule.version, text), amount=moved)
+        step.log(note=text, amount=moved)
     return case

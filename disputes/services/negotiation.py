@@ -22,8 +22,7 @@ from orders.services import check_refundable
 
 from ..choices import OPEN_STATES, Reason, RejectionPreset, Remedy, State
 from ..models import Dispute, DisputeEvent, new_case_number
-from ..policy import order_open_refusal, policy_for
-from ..rules_pure import description_refusal
+from ..policy import description_refusal, order_open_refusal, policy_for
 from ._core import (
     actor_role,
     case_action,

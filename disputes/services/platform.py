@@ -16,7 +16,6 @@ from orders.services import check_refundable
 from ..choices import Liability, Outcome, Party
 from ..models import Dispute, EvidenceRequest, PlatformRule, Ruling
 from ..policy import policy_for
-from ..rules_pure import decision_note
 from ._core import case_action, party_for, refund, require_positive, require_text
 from .compensation import check_compensation, compensation_award
 
@@ -222,7 +221,5 @@ def dispute_rule(
             refund(case, awarded, label="ruling")
         if compensation:
             compensation_award(case=case, ruling=ruling)
-        step.log(
-            note=decision_note(rule.code, rule.version, text), amount=awarded or None
-        )
+        step.log(note=text, amount=awarded or None)
     return case
