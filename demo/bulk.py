@@ -511,7 +511,9 @@ class BulkCase:
             self._refund(at, money.refund, "overturn")
         if money.platform_compensation:
             compensation = money.platform_compensation
-            self._refund(at, compensation, "compensation", RefundKind.COMPENSATION)
+            self._refund(
+                at, compensation, "compensation", RefundKind.MERCHANT_COMPENSATION
+            )
             self.appeal["compensation_amount"] = compensation
         moved = money.refund or money.platform_compensation or None
         self._act(

@@ -46,7 +46,8 @@ def refund_create(
     dispute: Dispute | None = None,
     note: str = "",
 ) -> Refund:
-    """Record a refund once per key; refunds to the buyer never exceed the total."""
+    """Record one movement of money (`kind`: a refund or a compensation) once
+    per key; refunds to the buyer never exceed the order's total."""
     existing = Refund.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing

@@ -310,7 +310,7 @@ def compensate_merchant(case: Dispute, amount: Decimal, *, label: str) -> None:
         order=case.order,
         amount=amount,
         idempotency_key=refund_key(case.number, case.version, label),
-        kind=RefundKind.COMPENSATION,
+        kind=RefundKind.MERCHANT_COMPENSATION,
         dispute=case,
         note=label,
     )

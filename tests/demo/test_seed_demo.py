@@ -194,7 +194,7 @@ def test_refunds_match_the_cases_and_the_orders(seeded):
         "pk", "refunded_amount", "total"
     ):
         assert by_order.get(pk, Decimal("0.00")) == refunded <= total
-    assert Refund.objects.filter(kind=RefundKind.COMPENSATION).exists() or (
+    assert Refund.objects.filter(kind=RefundKind.MERCHANT_COMPENSATION).exists() or (
         not Appeal.objects.filter(compensation_amount__isnull=False).exists()
     )
 
