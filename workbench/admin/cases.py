@@ -318,7 +318,7 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
             rows.append({"label": label, "at": at, "left": text, "tone": tone})
         return rows
 
-    # Bulk actions: each case goes through dispute_take / dispute_assign.
+    # Bulk actions: each case goes through dispute_hand_over (take or assign).
     def has_assign_permission(self, request):
         return is_supervisor(request.user) and self.has_change_permission(request)
 
@@ -358,12 +358,9 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
         done, failed = [], []
         for case in queryset.order_by("pk"):
             try:
-                if case.state == State.COMPLAINT:
-                    services.dispute_take(dispute=case, actor=request.user,
-                                          assignee=agent)  # fmt: skip
-                else:
-                    services.dispute_assign(dispute=case, actor=request.user,
-                                            assignee=agent)  # fmt: skip
+                services.dispute_hand_over(
+                    dispute=case, actor=request.user, assignee=agent
+                )
             except ApplicationError as exc:
                 failed.append(f"{case.number}: {exc.message}")
             else:
