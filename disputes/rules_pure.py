@@ -34,6 +34,64 @@ class CaseClock(Protocol):
     appeal_deadline_at: datetime | None
 
 
+class Deadline(NamedTuple):
+    """One deadline running on a case."""
+
+    at: datetime
+    kind: str  # a DeadlineKind
+
+
+def running_deadlines(
+    case: CaseClock,
+    policy: Policy,
+    *,
+    appeal_filed_at: datetime | None,
+    target: tuple[str, datetime] | None,
+    now: datetime,
+    calendar: WorkingHours,
+) -> list[Deadline]:
+    """Every deadline running on the case now, the one that governs first.
+
+    The merchant's response deadline while they have not answered; the
+    agents' current service-level target (`target`: kind, due, counted on the
+    working calendar by `disputes.sla`) and, while it lies ahead of `now`, the
+    evidence deadline (it governs verification, the target governs
+    mediation); the appeal window of a ruling; the supervisor's appeal
+    review, working hours on `calendar` from the filing. The case stores the
+    first as `deadline_at`; the workbench's case page lists them all.
+    """
+    state = case.state
+    if state == State.NEGOTIATION:
+        waiting = case.merchant_response == MerchantResponse.NONE
+        return _if_set(
+            case.merchant_deadline_at if waiting else None,
+            DeadlineKind.MERCHANT_RESPONSE,
+        )
+    if state == State.RULED:
+        return _if_set(case.appeal_deadline_at, DeadlineKind.APPEAL_WINDOW)
+    if state == State.APPEAL:
+        # A supervisor's target: working hours, like the agents' targets.
+        due = appeal_filed_at and add_working_hours(
+            appeal_filed_at, policy.ruling_sla_hours, calendar=calendar
+        )
+        return _if_set(due, DeadlineKind.APPEAL_REVIEW)
+    running = [Deadline(target[1], target[0])] if target else []
+    evidence = case.evidence_deadline_at
+    if state in (State.VERIFICATION, State.MEDIATION) and evidence and evidence > now:
+        at = 0 if state == State.VERIFICATION else len(running)
+        running.insert(at, Deadline(evidence, DeadlineKind.EVIDENCE))
+    return running
+
+
+def _if_set(at: datetime | None, kind: str) -> list[Deadline]:
+    return [] if at is None else [Deadline(at, kind)]
+
+
+def governing(running: list[Deadline]) -> tuple[datetime | None, str]:
+    """(deadline_at, deadline_kind) of the case: the first running deadline."""
+    return (running[0].at, running[0].kind) if running else (None, "")
+
+
 def deadline_for(
     case: CaseClock,
     policy: Policy,
@@ -43,31 +101,17 @@ def deadline_for(
     now: datetime,
     calendar: WorkingHours,
 ) -> tuple[datetime | None, str]:
-    """(deadline_at, deadline_kind) that govern the case's current state.
-
-    `target` is the agents' current service-level target (kind, due), counted
-    on the working calendar by `disputes.sla`; an evidence deadline governs
-    verification only while it lies ahead of `now`; the appeal review counts
-    working hours on `calendar`.
-    """
-    state = case.state
-    evidence_due = case.evidence_deadline_at
-    if state == State.NEGOTIATION:
-        if case.merchant_response == MerchantResponse.NONE:
-            return case.merchant_deadline_at, DeadlineKind.MERCHANT_RESPONSE
-    elif state == State.VERIFICATION and evidence_due and evidence_due > now:
-        return evidence_due, DeadlineKind.EVIDENCE
-    elif target is not None:
-        return target[1], target[0]
-    elif state == State.RULED:
-        return case.appeal_deadline_at, DeadlineKind.APPEAL_WINDOW
-    elif state == State.APPEAL and appeal_filed_at is not None:
-        # A supervisor's target: working hours, like the agents' targets.
-        due = add_working_hours(
-            appeal_filed_at, policy.ruling_sla_hours, calendar=calendar
+    """(deadline_at, deadline_kind) that govern the case's current state."""
+    return governing(
+        running_deadlines(
+            case,
+            policy,
+            appeal_filed_at=appeal_filed_at,
+            target=target,
+            now=now,
+            calendar=calendar,
         )
-        return due, DeadlineKind.APPEAL_REVIEW
-    return None, ""
+    )
 
 
 def case_number(opened_at: datetime, serial: int, *, tz: tzinfo) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import (
@@ -22,8 +22,10 @@ from django.utils import timezone
 from accounts.models import User
 from core.pages import capped_count
 from core.roles import PLATFORM_ROLES, is_platform_staff
+from core.workcalendar import working_hours
 from stores.scoping import visible_to
 
+from . import sla
 from .choices import MerchantResponse, Party, RequestStatus, Resolution, State
 from .models import (
     Appeal,
@@ -36,6 +38,8 @@ from .models import (
     ReasoningTemplate,
     Ruling,
 )
+from .policy import Policy, policy_for
+from .rules_pure import Deadline, running_deadlines
 
 HISTORY_DAYS = 90
 
@@ -370,3 +374,30 @@ def rule_guidance(*, dispute: Dispute) -> dict[str, dict[str, Any]]:
             ],
         }
     return guidance
+
+
+def appeal_filed_at(dispute: Dispute) -> datetime | None:
+    """When the appeal under review was filed (None unless under appeal)."""
+    if dispute.state != State.APPEAL:
+        return None
+    # A reverse one-to-one raises an AttributeError subclass when absent.
+    appeal = getattr(dispute, "appeal_record", None)
+    return appeal.filed_at if appeal is not None else timezone.now()
+
+
+def dispute_deadlines(
+    *, dispute: Dispute, policy: Policy | None = None, now: datetime | None = None
+) -> list[Deadline]:
+    """Every deadline running on the case, the one that governs first
+    (`rules_pure.running_deadlines`): the services store the first as the
+    case's `deadline_at`, the workbench's case page lists them all."""
+    policy = policy or policy_for(dispute.store.category)
+    target = sla.current_target(dispute, policy)
+    return running_deadlines(
+        dispute,
+        policy,
+        appeal_filed_at=appeal_filed_at(dispute),
+        target=(target.kind, target.due_at) if target else None,
+        now=now or timezone.now(),
+        calendar=working_hours(),
+    )

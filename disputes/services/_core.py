@@ -40,16 +40,16 @@ from core.errors import (
     ValidationFailed,
 )
 from core.roles import role_of
-from core.workcalendar import working_hours
 from orders.models import RefundKind
 from orders.services import refund_create
 from stores.scoping import can_see_dispute, party_of
 
 from ..actions import ACTION_LABELS, ACTION_ROLES, SYSTEM, USER_ACTIONS
 from ..choices import RequestStatus, State
-from ..models import Appeal, Dispute, DisputeEvent, EvidenceRequest
+from ..models import Dispute, DisputeEvent, EvidenceRequest
 from ..policy import Policy, policy_for
-from ..rules_pure import deadline_for, refund_key
+from ..rules_pure import governing, refund_key
+from ..selectors import dispute_deadlines
 from ..sla import sla_refresh
 from .events import event_publish
 
@@ -176,25 +176,10 @@ def lock_case(dispute: Dispute) -> Dispute:
 
 
 def refresh_deadline(case: Dispute, policy: Policy) -> None:
-    """Point deadline_at at the deadline that governs the current state."""
-    target = sla_refresh(case, policy)
-    filed = None
-    if case.state == State.APPEAL:
-        filed = (
-            Appeal.objects.filter(dispute_id=case.pk)
-            .values_list("filed_at", flat=True)
-            .first()
-            if case.pk
-            else None
-        ) or timezone.now()
-    case.deadline_at, case.deadline_kind = deadline_for(
-        case,
-        policy,
-        appeal_filed_at=filed,
-        target=(target.kind, target.due_at) if target else None,
-        now=timezone.now(),
-        calendar=working_hours(),
-    )
+    """Point the agents' target and deadline_at at the current state's."""
+    sla_refresh(case, policy)
+    running = dispute_deadlines(dispute=case, policy=policy)
+    case.deadline_at, case.deadline_kind = governing(running)
 
 
 def actor_role(actor: User | None) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from functools import lru_cache
 
 from django.contrib import admin, messages
@@ -20,7 +19,7 @@ from core.errors import ApplicationError
 from core.roles import is_platform_staff, is_supervisor
 from disputes import selectors, services
 from disputes.actions import ACTION_LABELS, EVENT_LABELS, refund_note_label
-from disputes.choices import DeadlineKind, State
+from disputes.choices import DeadlineKind
 from disputes.models import Dispute, Macro
 from notifications.selectors import with_unseen_activity
 from notifications.services import case_seen_record
@@ -297,25 +296,12 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
 
     @staticmethod
     def deadlines(case: Dispute) -> list[dict]:
+        """The deadlines running on the case, the one that governs first."""
         rows = []
-        named: list[tuple[object, datetime | None, bool]] = [
-            (DeadlineKind.MERCHANT_RESPONSE.label, case.merchant_deadline_at,
-             case.state == State.NEGOTIATION),
-            (DeadlineKind.EVIDENCE.label, case.evidence_deadline_at,
-             case.state in (State.VERIFICATION, State.MEDIATION)),
-            (DeadlineKind.APPEAL_WINDOW.label, case.appeal_deadline_at,
-             case.state == State.RULED),
-        ]  # fmt: skip
-        if case.deadline_at and case.deadline_kind not in (
-            DeadlineKind.MERCHANT_RESPONSE, DeadlineKind.EVIDENCE,
-            DeadlineKind.APPEAL_WINDOW,
-        ):  # fmt: skip
-            named.insert(0, (case.get_deadline_kind_display(), case.deadline_at, True))
-        for label, at, live in named:
-            if at is None or not live:  # past deadlines are on the timeline
-                continue
-            text, tone = countdown.time_left(at)
-            rows.append({"label": label, "at": at, "left": text, "tone": tone})
+        for deadline in selectors.dispute_deadlines(dispute=case):
+            text, tone = countdown.time_left(deadline.at)
+            label = DeadlineKind(deadline.kind).label
+            rows.append({"label": label, "at": deadline.at, "left": text, "tone": tone})
         return rows
 
     # Bulk actions: each case goes through dispute_hand_over (take or assign).
