@@ -60,8 +60,11 @@ def _money(value: Decimal | None) -> str:
     return "—" if value is None else f"¥{value:,.2f}"
 
 
-def turn_for(case, party: str | None, open_request=None) -> Turn:
-    """What happens next on `case`, addressed to `party` (None: platform staff)."""
+def turn_for(
+    case, party: str | None, open_request=None, *, may_appeal: bool = False
+) -> Turn:
+    """What happens next on `case`, addressed to `party` (None: platform staff);
+    `may_appeal`: whether the reader may appeal now (the caller asks the rule)."""
     buyer = party == Party.BUYER
     merchant = party == Party.MERCHANT
     if open_request is not None:
@@ -71,8 +74,11 @@ def turn_for(case, party: str | None, open_request=None) -> Turn:
             open_request.due_at,
             True,
         )
-    handler = _negotiation_turn if case.state == S.NEGOTIATION else _platform_turn
-    return handler(case, buyer, merchant)
+    if case.state == S.NEGOTIATION:
+        return _negotiation_turn(case, buyer, merchant)
+    if case.state == S.RULED:
+        return _ruled_turn(case, may_appeal)
+    return _platform_turn(case, buyer, merchant)
 
 
 def _negotiation_turn(case, buyer: bool, merchant: bool) -> Turn:
@@ -143,22 +149,24 @@ def _platform_turn(case, buyer: bool, merchant: bool) -> Turn:
         )
     if case.state == S.MEDIATION:
         return _mediation_turn(case, party)
-    if case.state == S.RULED:
-        if party is None:
-            return Turn(_("The platform ruled."), case.appeal_deadline_at)
-        return Turn(
-            _(
-                "The platform ruled. If you disagree, you may appeal once before "
-                "the deadline; otherwise the ruling becomes final."
-            ),
-            case.appeal_deadline_at,
-            True,
-        )
     if case.state == S.APPEAL:
         return Turn(_("A senior reviewer is re-examining the case."))
     return Turn(
         _("The case is closed: %(how)s. Refunded: %(amount)s.")
         % {"how": case.get_resolution_display(), "amount": _money(case.refunded_amount)}
+    )
+
+
+def _ruled_turn(case, may_appeal: bool) -> Turn:
+    if not may_appeal:
+        return Turn(_("The platform ruled."), case.appeal_deadline_at)
+    return Turn(
+        _(
+            "The platform ruled. If you disagree, you may appeal once before "
+            "the deadline; otherwise the ruling becomes final."
+        ),
+        case.appeal_deadline_at,
+        True,
     )
 
 

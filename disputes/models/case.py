@@ -454,7 +454,8 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
         permission=is_party,
     )
     def appeal(self) -> None:
-        """A party appeals the ruling (once per case)."""
+        """A party appeals the ruling while the window is open; once per case,
+        since no transition leads back to `ruled`."""
 
     @fsm.transition(
         state,

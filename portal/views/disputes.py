@@ -200,7 +200,8 @@ def _case_context(
     bound = bound or {}
     party = party_of(user, case)
     actions = []
-    for name in services.available_actions(case, user):
+    available = services.available_actions(case, user)
+    for name in available:
         if name not in ACTION_FORMS:
             continue
         form = bound.get(name) or ACTION_FORMS[name](initial={"version": case.version})
@@ -244,7 +245,12 @@ def _case_context(
         )
         if case.opened_by_id
         else "",
-        "turn": presentation.turn_for(case, party, requests[0] if requests else None),
+        "turn": presentation.turn_for(
+            case,
+            party,
+            requests[0] if requests else None,
+            may_appeal="appeal" in available,
+        ),
         "ruling": ruling,
         "appeal": appeal,
         "actions": actions,
