@@ -62,4 +62,3 @@ def store_review(*, store: Store, actor: User, action: str, reason: str) -> Stor
         reason=reason,
     )
     return locked
-

@@ -53,7 +53,7 @@ from disputes.policy import DESCRIPTION_REQUIRED
 from disputes.rules_pure import EVIDENCE_DESCRIPTION_MAX
 from disputes.services import available_actions
 
-from .lean import LeanReadMixin
+from .fastpath_read import LeanReadMixin
 
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 
@@ -407,4 +407,3 @@ class RuleSerializer(serializers.ModelSerializer):
         model = PlatformRule
         fields = ["code", "version", "title", "text", "effective_from"]
         read_only_fields = fields
-
