@@ -135,9 +135,11 @@ def orders_upsert(*, actor: User, rows: list[Row]) -> dict[str, list[str]]:
                     continue
                 fields = {f: row.get(f) for f in UPDATABLE}
                 order = Order.objects.create(
-                    number=row["number"], buyer=users[row["buyer"]],
-                    store=stores[row["store"]], **fields,
-                )  # fmt: skip
+                    number=row["number"],
+                    buyer=users[row["buyer"]],
+                    store=stores[row["store"]],
+                    **fields,
+                )
                 OrderItem.objects.bulk_create(
                     OrderItem(order=order, **item) for item in row.get("items", [])
                 )

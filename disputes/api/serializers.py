@@ -297,9 +297,10 @@ ACTION_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
 class MessageSerializer(StrictModelSerializer):
     author = serializers.CharField(source="author.username", read_only=True)
     internal = StrictBooleanField(
-        required=False, default=False,
+        required=False,
+        default=False,
         help_text="Staff only: a note parties never see.",
-    )  # fmt: skip
+    )
 
     class Meta:
         model = Message

@@ -27,23 +27,38 @@ def macro_steps(*, macro: Macro, actor: User) -> list[Step]:
     steps: list[Step] = []
     if macro.message.strip():
         label = _("Internal note") if macro.message_internal else _("Reply")
-        steps.append((label, lambda case: message_post(
-            dispute=case, actor=actor, body=macro.message,
-            internal=macro.message_internal,
-        )))  # fmt: skip
+        steps.append(
+            (
+                label,
+                lambda case: message_post(
+                    dispute=case,
+                    actor=actor,
+                    body=macro.message,
+                    internal=macro.message_internal,
+                ),
+            )
+        )
     if macro.evidence_party:
         hours = macro.evidence_hours
-        steps.append((str(ACTION_LABELS["request_evidence"]), lambda case: (
-            dispute_request_evidence(
-                dispute=case, actor=actor, party=Party(macro.evidence_party),
-                note=macro.evidence_what,
-                due_at=timezone.now() + timedelta(hours=hours) if hours else None,
+        steps.append(
+            (
+                str(ACTION_LABELS["request_evidence"]),
+                lambda case: dispute_request_evidence(
+                    dispute=case,
+                    actor=actor,
+                    party=Party(macro.evidence_party),
+                    note=macro.evidence_what,
+                    due_at=timezone.now() + timedelta(hours=hours) if hours else None,
+                ),
             )
-        )))  # fmt: skip
+        )
     if macro.start_mediation:
-        steps.append((str(ACTION_LABELS["start_mediation"]), lambda case: (
-            dispute_start_mediation(dispute=case, actor=actor)
-        )))  # fmt: skip
+        steps.append(
+            (
+                str(ACTION_LABELS["start_mediation"]),
+                lambda case: dispute_start_mediation(dispute=case, actor=actor),
+            )
+        )
     return steps
 
 
@@ -65,8 +80,12 @@ def macro_run(*, macro: Macro, dispute: Dispute, actor: User) -> int:
             except ApplicationError as exc:
                 raise type(exc)(
                     _("Macro “%(macro)s” stopped at step %(n)s (%(step)s): %(why)s")
-                    % {"macro": macro.name, "n": number, "step": label,
-                       "why": exc.message},
+                    % {
+                        "macro": macro.name,
+                        "n": number,
+                        "step": label,
+                        "why": exc.message,
+                    },
                     errors=exc.errors,
-                ) from exc  # fmt: skip
+                ) from exc
     return len(steps)

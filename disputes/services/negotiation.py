@@ -229,8 +229,9 @@ def dispute_reject(
 ) -> Dispute:
     """The merchant rejects the claim with a preset reason, free text, or both."""
     parts = [str(RejectionPreset(preset).label) if preset else "", reason.strip()]
-    text = require_text("：".join(p for p in parts if p), field="reason",
-                        label=_("A reason"))  # fmt: skip
+    text = require_text(
+        "：".join(p for p in parts if p), field="reason", label=_("A reason")
+    )
     with case_action(
         dispute=dispute, actor=actor, action="reject", expected_version=expected_version
     ) as step:

@@ -57,10 +57,10 @@ def _one_to_one(case: Dispute, name: str):
 # What the queue's rows read of the tables they join (the store's FSM field
 # too: django-fsm reads it when the row is loaded).
 ROW_JOINED_COLUMNS = (
-    "store__name", "store__status",
-    "buyer__username", "buyer__display_name",
-    "assigned_to__username", "assigned_to__display_name",
-)  # fmt: skip
+    *("store__name", "store__status"),
+    *("buyer__username", "buyer__display_name"),
+    *("assigned_to__username", "assigned_to__display_name"),
+)
 
 
 class CaseChangeList(ChangeList):
@@ -79,18 +79,32 @@ class CaseChangeList(ChangeList):
 @admin.register(Dispute)
 class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
     list_display = [
-        "case_number", "priority", "state_badge", "reason", "store", "buyer",
-        "amounts", "assigned_to", "deadline", "target", "age",
-    ]  # fmt: skip
+        "case_number",
+        "priority",
+        "state_badge",
+        "reason",
+        "store",
+        "buyer",
+        "amounts",
+        "assigned_to",
+        "deadline",
+        "target",
+        "age",
+    ]
     list_display_links = ["case_number"]
     # Only columns whose order an index provides can be clicked to sort.
     sortable_by = ["case_number", "deadline", "target", "age"]
     # Every filter lists its choices from a small table or a constant: none
     # scans the cases (RelatedOnlyFieldListFilter on the category did, 60 ms at 1M).
     list_filter = [
-        StateFilter, "reason", ("store__category", admin.RelatedFieldListFilter),
-        RegionFilter, AssignedFilter, DueFilter, OpenedRangeFilter,
-    ]  # fmt: skip
+        StateFilter,
+        "reason",
+        ("store__category", admin.RelatedFieldListFilter),
+        RegionFilter,
+        AssignedFilter,
+        DueFilter,
+        OpenedRangeFilter,
+    ]
     list_select_related = ["store", "buyer", "assigned_to"]
     search_fields = ["number"]  # the real routing is in get_search_results
     search_help_text = gettext_lazy(
@@ -223,30 +237,47 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
-            path("take-next/", wrap(lambda r: views.take_next(self, r)),
-                 name="disputes_dispute_take_next"),
-            path("open-for-buyer/",
-                 wrap(lambda r: intake.open_for_buyer(self, r)),
-                 name="disputes_dispute_open_for_buyer"),
-            path("<path:object_id>/act/<str:action>/",
-                 wrap(lambda r, object_id, action: views.case_action(
-                     self, r, object_id, action)),
-                 name="disputes_dispute_action"),
-            path("<path:object_id>/macro/",
-                 wrap(lambda r, object_id: views.case_macro(self, r, object_id)),
-                 name="disputes_dispute_macro"),
-            path("<path:object_id>/reply/",
-                 wrap(lambda r, object_id: views.case_reply(self, r, object_id)),
-                 name="disputes_dispute_reply"),
-            path("evidence/<int:pk>/",
-                 wrap(lambda r, pk: views.evidence_download(self, r, pk)),
-                 name="disputes_evidence_download"),
+            path(
+                "take-next/",
+                wrap(lambda r: views.take_next(self, r)),
+                name="disputes_dispute_take_next",
+            ),
+            path(
+                "open-for-buyer/",
+                wrap(lambda r: intake.open_for_buyer(self, r)),
+                name="disputes_dispute_open_for_buyer",
+            ),
+            path(
+                "<path:object_id>/act/<str:action>/",
+                wrap(
+                    lambda r, object_id, action: views.case_action(
+                        self, r, object_id, action
+                    )
+                ),
+                name="disputes_dispute_action",
+            ),
+            path(
+                "<path:object_id>/macro/",
+                wrap(lambda r, object_id: views.case_macro(self, r, object_id)),
+                name="disputes_dispute_macro",
+            ),
+            path(
+                "<path:object_id>/reply/",
+                wrap(lambda r, object_id: views.case_reply(self, r, object_id)),
+                name="disputes_dispute_reply",
+            ),
+            path(
+                "evidence/<int:pk>/",
+                wrap(lambda r, pk: views.evidence_download(self, r, pk)),
+                name="disputes_evidence_download",
+            ),
             *super().get_urls(),
-        ]  # fmt: skip
+        ]
 
     # The case page.
-    def render_change_form(self, request, context, add=False, change=False,
-                           form_url="", obj=None):  # fmt: skip
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
         if obj is not None:
             case_seen_record(user=request.user, case=obj)
             context.update(self.case_context(request, obj))
