@@ -230,7 +230,7 @@ def api_field(spec: Field, *, required: bool | None = None) -> serializers.Field
     required = spec.required if required is None else required
     common: dict[str, Any] = {"required": required}
     if spec.help_text:
-        common["help_text"] = str(spec.help_text)
+        common["help_text"] = spec.help_text  # lazy: in the reader's language
     if spec.kind is FieldType.AMOUNT:
         return StrictDecimalField(
             min_value=Decimal("0.01"), allow_null=not required, **MONEY, **common
