@@ -29,8 +29,14 @@ class RoleFilter(admin.SimpleListFilter):
 
 @admin.register(User)
 class UserAdmin(StaffOnlyMixin, BaseUserAdmin):
-    list_display = ["username", "display_name", "role", "email", "is_active",
-                    "last_login"]  # fmt: skip
+    list_display = [
+        "username",
+        "display_name",
+        "role",
+        "email",
+        "is_active",
+        "last_login",
+    ]
     list_filter = [RoleFilter, "is_active", "is_staff"]
     search_fields = ["username", "display_name", "email"]
     fieldsets = [

@@ -18,10 +18,14 @@ def home(request: HttpRequest) -> HttpResponse:
 def demo_accounts() -> list[dict]:
     """The seed_demo accounts (shown on the sign-in page with DEBUG on only)."""
     return [
-        {"username": username, "role": Role(role).label, "name": name,
-         "password": DEFAULT_PASSWORD}
+        {
+            "username": username,
+            "role": Role(role).label,
+            "name": name,
+            "password": DEFAULT_PASSWORD,
+        }
         for username, role, name in KNOWN_ACCOUNTS
-    ]  # fmt: skip
+    ]
 
 
 class LoginView(auth_views.LoginView):

@@ -79,9 +79,13 @@ class ApiUser(HttpUser):
         for _attempt in range(RETRIES + 1):
             _count("attempts")
             with self.client.request(
-                method, path, json=body, headers=headers, name=name,
+                method,
+                path,
+                json=body,
+                headers=headers,
+                name=name,
                 catch_response=True,
-            ) as response:  # fmt: skip
+            ) as response:
                 if response.status_code == 0 or response.status_code >= 500:
                     response.failure(f"{response.status_code}")
                     _count("failed_attempts")
@@ -120,9 +124,13 @@ class Buyer(ApiUser):
         orders = response.json().get("results", [])
         if orders:
             order = random.choice(orders)
-            body = {"order": order["number"], "reason": "quality",
-                    "remedy": "refund_only", "amount": "20.00",
-                    "description": "load test"}  # fmt: skip
+            body = {
+                "order": order["number"],
+                "reason": "quality",
+                "remedy": "refund_only",
+                "amount": "20.00",
+                "description": "load test",
+            }
             self.send("POST", "/api/v1/disputes/", "open case", body)
 
     @task(2)
@@ -131,15 +139,26 @@ class Buyer(ApiUser):
             number = case["number"]
             actions = case.get("available_actions", [])
             if "accept_offer" in actions:
-                self.send("POST", f"/api/v1/disputes/{number}/actions/accept_offer/",
-                          "action", {})  # fmt: skip
+                self.send(
+                    "POST",
+                    f"/api/v1/disputes/{number}/actions/accept_offer/",
+                    "action",
+                    {},
+                )
             elif "request_intervention" in actions and random.random() < 0.3:
-                self.send("POST",
-                          f"/api/v1/disputes/{number}/actions/request_intervention/",
-                          "action", {"note": "load"})  # fmt: skip
+                self.send(
+                    "POST",
+                    f"/api/v1/disputes/{number}/actions/request_intervention/",
+                    "action",
+                    {"note": "load"},
+                )
             else:
-                self.send("POST", f"/api/v1/disputes/{number}/messages/",
-                          "message", {"body": "还在等商家回复"})  # fmt: skip
+                self.send(
+                    "POST",
+                    f"/api/v1/disputes/{number}/messages/",
+                    "message",
+                    {"body": "还在等商家回复"},
+                )
 
 
 class Merchant(ApiUser):
@@ -157,8 +176,12 @@ class Merchant(ApiUser):
             if choice < 0.4:
                 self.send("POST", path + "accept/", "action", {})
             elif choice < 0.7:
-                self.send("POST", path + "offer/", "action",
-                          {"amount": "10.00", "note": "部分退款"})  # fmt: skip
+                self.send(
+                    "POST",
+                    path + "offer/",
+                    "action",
+                    {"amount": "10.00", "note": "部分退款"},
+                )
             else:
                 self.send("POST", path + "reject/", "action", {"reason": "无质量问题"})
 
@@ -234,12 +257,10 @@ def killer(stop: threading.Event, every: float, kills: list[int]) -> None:
 
 
 def serve(env: dict[str, str]) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind",
-         f"127.0.0.1:{PORT}", "--workers", "4", "--timeout", "30",
-         "--graceful-timeout", "5", "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
+    command = [sys.executable, "-m", "gunicorn", "config.wsgi"]
+    command += ["--bind", f"127.0.0.1:{PORT}", "--workers", "4", "--timeout", "30"]
+    command += ["--graceful-timeout", "5", "--log-level", "warning"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
     import urllib.request
 
     for _ in range(60):
@@ -253,13 +274,18 @@ def serve(env: dict[str, str]) -> subprocess.Popen:
 
 
 def run_locust(env: dict[str, str], users: int, seconds: int) -> None:
+    command = [sys.executable, "-m", "locust", "-f", str(Path(__file__))]
+    command += ["--headless", "--users", str(users)]
+    command += ["--spawn-rate", str(max(1, users // 5)), "--run-time", f"{seconds}s"]
+    command += ["--host", f"http://127.0.0.1:{PORT}", "--only-summary"]
+    command += ["--loglevel", "WARNING", "--stop-timeout", "10"]
     subprocess.run(
-        [sys.executable, "-m", "locust", "-f", str(Path(__file__)), "--headless",
-         "--users", str(users), "--spawn-rate", str(max(1, users // 5)),
-         "--run-time", f"{seconds}s", "--host", f"http://127.0.0.1:{PORT}",
-         "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "10"],
-        cwd=ROOT, env=env, timeout=seconds + 120, check=False,
-    )  # fmt: skip
+        command,
+        cwd=ROOT,
+        env=env,
+        timeout=seconds + 120,
+        check=False,
+    )
 
 
 def verify() -> list[str]:
@@ -293,12 +319,15 @@ def verify() -> list[str]:
         state = None
         for event in sorted(case.events.all(), key=lambda e: (e.created_at, e.pk)):
             if event.from_state and state and event.from_state != state:
-                problems.append(f"case {case.number}: {event.action} from "
-                                f"{event.from_state} after {state}")  # fmt: skip
+                problems.append(
+                    f"case {case.number}: {event.action} from "
+                    f"{event.from_state} after {state}"
+                )
             state = event.to_state or state
         if state != case.state:
-            problems.append(f"case {case.number}: timeline ends in {state}, "
-                            f"case is {case.state}")  # fmt: skip
+            problems.append(
+                f"case {case.number}: timeline ends in {state}, case is {case.state}"
+            )
     stuck = IdempotencyRecord.objects.filter(Q(status_code__isnull=True)).count()
     if stuck:
         problems.append(f"{stuck} idempotency keys without a response")

@@ -60,9 +60,9 @@ class Endpoint:
 
 
 YEAR = "date_from={year_from}&date_to={today}"
-PERIODS_AND_DIMENSIONS = (
-    "day", "week", "month", "store", "category", "region", "reason", "agent",
-)  # fmt: skip
+PERIODS = ("day", "week", "month")
+DIMENSIONS = ("store", "category", "region", "reason", "agent")
+PERIODS_AND_DIMENSIONS = (*PERIODS, *DIMENSIONS)
 
 WORKBENCH = [
     Endpoint("workbench home", "agent1", "/admin/"),
@@ -562,8 +562,8 @@ def drive(
 def drive_wrk(url: str, headers: dict, args) -> tuple[float, float, float, int]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT)
-    command = ["wrk", "-t2", f"-c{args.connections}", "--timeout", "10s",
-               "-s", script.name]  # fmt: skip
+    command = ["wrk", "-t2", f"-c{args.connections}", "--timeout", "10s"]
+    command += ["-s", script.name]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     # Warm every worker first (imports, translations, the first connection).
@@ -599,18 +599,25 @@ def drive_locust(base, path, headers, args) -> tuple[float, float, float, int]:
         Path(tmp, "locustfile.py").write_text(LOCUSTFILE)
         env = {**os.environ, "BENCH_PATH": path, "BENCH_HEADERS": json.dumps(headers)}
         locust = str(Path(PY).with_name("locust"))
+        users = str(args.connections)
+        options = ["--headless", "--only-summary", "-u", users, "-r", users]
+        options += ["-t", f"{args.duration}s", "--csv", f"{tmp}/out"]
         subprocess.run(
-            [locust, "-f", f"{tmp}/locustfile.py", "--headless", "--host", base,
-             "-u", str(args.connections), "-r", str(args.connections),
-             "-t", f"{args.duration}s", "--csv", f"{tmp}/out", "--only-summary"],
-            env=env, capture_output=True, check=False,
-        )  # fmt: skip
+            [locust, "-f", f"{tmp}/locustfile.py", "--host", base, *options],
+            env=env,
+            capture_output=True,
+            check=False,
+        )
         import csv
 
         with open(f"{tmp}/out_stats.csv") as f:
             row = next(r for r in csv.DictReader(f) if r["Name"] == "Aggregated")
-    return (float(row["Requests/s"]), float(row["50%"]), float(row["95%"]),
-            int(row["Failure Count"]))  # fmt: skip
+    return (
+        float(row["Requests/s"]),
+        float(row["50%"]),
+        float(row["95%"]),
+        int(row["Failure Count"]),
+    )
 
 
 # --------------------------------------------------------------------------
@@ -626,8 +633,16 @@ def fmt(value: float | None, digits: int = 0) -> str:
 
 
 def print_table(results: list[Result]) -> None:
-    columns = ("p50 ms", "p95 ms", "cpu ms", "queries", "slowest q", "filtered", "rps",
-               "load p50")  # fmt: skip
+    columns = (
+        "p50 ms",
+        "p95 ms",
+        "cpu ms",
+        "queries",
+        "slowest q",
+        "filtered",
+        "rps",
+        "load p50",
+    )
     head = f"{'page':36} " + " ".join(f"{c:>8}" for c in columns)
     head += f" {'load p95':>8}  notes"
     group = None
@@ -646,10 +661,17 @@ def print_table(results: list[Result]) -> None:
         if r.skipped:
             cells = [""] * 9
         else:
-            cells = [fmt(r.p50, 1), fmt(r.p95, 1), fmt(r.cpu50, 1), str(r.queries),
-                     fmt(r.slowest_query_ms, 1), fmt(r.filtered), fmt(r.rps),
-                     fmt(r.load_p50, 1),
-                     fmt(r.load_p95, 1)]  # fmt: skip
+            cells = [
+                fmt(r.p50, 1),
+                fmt(r.p95, 1),
+                fmt(r.cpu50, 1),
+                str(r.queries),
+                fmt(r.slowest_query_ms, 1),
+                fmt(r.filtered),
+                fmt(r.rps),
+                fmt(r.load_p50, 1),
+                fmt(r.load_p95, 1),
+            ]
         row = f"{r.name:36} " + " ".join(f"{c:>8}" for c in cells)
         print(f"{row}  {'; '.join(notes)}")
 
@@ -657,17 +679,9 @@ def print_table(results: list[Result]) -> None:
 def verdicts(results: list[Result], load_ran: bool) -> list[tuple[Target, str, bool]]:
     rows = []
     for target in TARGETS:
-        chosen = [r for r in results if target.endpoint in (r.template, r.group)]
-        chosen = [r for r in chosen if getattr(r, target.metric) is not None]
-        chosen = [r for r in chosen if not r.skipped]
-        if not chosen:
+        worst = _worst(target, results, load_ran)
+        if worst is None:
             continue
-        if target.metric in ("rps", "load_p95") and not load_ran:
-            continue
-        values = [getattr(r, target.metric) for r in chosen]
-        if None in values:
-            continue
-        worst = min(values) if target.metric == "rps" else max(values)
         unit = "rps" if target.metric == "rps" else "ms"
         op = "≥" if target.metric == "rps" else "≤"
         label = {"p50": "median", "p95": "p95", "rps": "", "load_p95": "p95"}[
@@ -678,6 +692,18 @@ def verdicts(results: list[Result], load_ran: bool) -> list[tuple[Target, str, b
     return rows
 
 
+def _worst(target: Target, results: list[Result], load_ran: bool) -> float | None:
+    """The worst figure of the target's pages, None when there is none to judge."""
+    if target.metric in ("rps", "load_p95") and not load_ran:
+        return None
+    chosen = [r for r in results if target.endpoint in (r.template, r.group)]
+    values = [getattr(r, target.metric) for r in chosen if not r.skipped]
+    values = [value for value in values if value is not None]
+    if not values:
+        return None
+    return min(values) if target.metric == "rps" else max(values)
+
+
 def describe_machine() -> str:
     from django.db import connection
 
@@ -685,11 +711,13 @@ def describe_machine() -> str:
         cursor.execute("SHOW server_version")
         version = cursor.fetchone()[0]
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (f"{os.cpu_count()} cores, {memory:.0f} GiB, {platform.python_version()}"
-            f" Python, PostgreSQL {version}")  # fmt: skip
+    return (
+        f"{os.cpu_count()} cores, {memory:.0f} GiB, {platform.python_version()}"
+        f" Python, PostgreSQL {version}"
+    )
 
 
-def main() -> int:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_URL)
@@ -730,16 +758,13 @@ def main() -> int:
         action="store_true",
         help="print the plan of each page's slowest query",
     )
-    args = parser.parse_args()  # fmt: skip
+    args = parser.parse_args()
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("bench/million.py needs PostgreSQL (DATABASE_URL)")
+    return args
 
-    env = bench_env(args)
-    prepare_database(args, env)
-    setup_django(env)
-    context = fixtures()
-    tables = sizes()
-    big = {name for name, rows in tables.items() if rows >= 50_000}
+
+def print_header(args: argparse.Namespace, context: dict, tables: dict) -> None:
     print(f"# {describe_machine()}")
     print(
         f"# {args.database_url.rsplit('@', 1)[-1]}: "
@@ -750,8 +775,75 @@ def main() -> int:
         f"≤ {args.repeat} single requests per page (in process, production "
         f"settings); load: {args.connections} connections × {args.duration} s"
     )
-
     print(f"# load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
+def run_load(
+    pages: list[Endpoint], results: list[Result], env, args: argparse.Namespace
+) -> bool:
+    """Drive the load pages through gunicorn; whether a load run took place."""
+    if args.no_load or not any(p.load for p in pages):
+        return False
+    server, base = start_gunicorn(env, args)
+    try:
+        for page, result in zip(pages, results, strict=True):
+            if page.load and not result.skipped:
+                say(f"  load: {page.name.strip()}")
+                figures = drive(base, page, result.path, args)
+                result.rps, result.load_p50, result.load_p95 = figures[:3]
+                result.load_errors = figures[3]
+    finally:
+        stop(server)
+    return True
+
+
+def print_plans(results: list[Result]) -> None:
+    for r in results:
+        if r.plan:
+            print(f"== {r.name.strip()} {r.path}\n{r.plan}\n")
+
+
+def report(
+    pages: list[Endpoint],
+    results: list[Result],
+    args: argparse.Namespace,
+    load_ran: bool,
+) -> int:
+    """Print the table, the plans and the verdicts; the exit status."""
+    print(f"# load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print_table(results)
+    print()
+    if args.plans:
+        print_plans(results)
+    failed = False
+    for target, shown, ok in verdicts(results, load_ran):
+        failed |= not ok
+        print(f"{'ok  ' if ok else 'MISS'} {target.what}: {shown} [{target.source}]")
+    broken = [
+        r
+        for r, p in zip(results, pages, strict=True)
+        if r.skipped and not (p.optional and r.status == 404)
+    ]
+    for r in broken:
+        print(f"ERROR {r.name.strip()} {r.path}: {r.skipped}")
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps([asdict(r) for r in results], indent=1, ensure_ascii=False)
+        )
+    if broken:
+        return 2
+    return 1 if failed else 0
+
+
+def main() -> int:
+    args = parse_args()
+    env = bench_env(args)
+    prepare_database(args, env)
+    setup_django(env)
+    context = fixtures()
+    tables = sizes()
+    big = {name for name, rows in tables.items() if rows >= 50_000}
+    print_header(args, context, tables)
     wanted = args.only.split("|")
     pages = [p for p in PAGES if any(w in p.name or w in p.path for w in wanted)]
     if args.profile:
@@ -762,43 +854,8 @@ def main() -> int:
     for page in pages:
         say(f"  {page.group}: {page.name.strip()}")
         results.append(measure(page, context, args, big))
-
-    load_ran = False
-    if not args.no_load and any(p.load for p in pages):
-        server, base = start_gunicorn(env, args)
-        try:
-            for page, result in zip(pages, results, strict=True):
-                if page.load and not result.skipped:
-                    say(f"  load: {page.name.strip()}")
-                    figures = drive(base, page, result.path, args)
-                    result.rps, result.load_p50, result.load_p95 = figures[:3]
-                    result.load_errors = figures[3]
-            load_ran = True
-        finally:
-            stop(server)
-
-    print(f"# load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    print_table(results)
-    print()
-    if args.plans:
-        for r in results:
-            if r.plan:
-                print(f"== {r.name.strip()} {r.path}\n{r.plan}\n")
-    failed = False
-    for target, shown, ok in verdicts(results, load_ran):
-        failed |= not ok
-        print(f"{'ok  ' if ok else 'MISS'} {target.what}: {shown} [{target.source}]")
-    broken = [r for r, p in zip(results, pages, strict=True)
-              if r.skipped and not (p.optional and r.status == 404)]  # fmt: skip
-    for r in broken:
-        print(f"ERROR {r.name.strip()} {r.path}: {r.skipped}")
-    if args.json:
-        Path(args.json).write_text(
-            json.dumps([asdict(r) for r in results], indent=1, ensure_ascii=False)
-        )
-    if broken:
-        return 2
-    return 1 if failed else 0
+    load_ran = run_load(pages, results, env, args)
+    return report(pages, results, args, load_ran)
 
 
 if __name__ == "__main__":

@@ -104,9 +104,15 @@ class TaskResultAdmin(DBTaskResultAdmin):
     """Read-only; a failed attempt shows its traceback, a retry its attempt."""
 
     list_display = (
-        "task_name", "status", "attempt", "error", "enqueued_at",
-        "display_run_after", "finished_at", "queue_name",
-    )  # fmt: skip
+        "task_name",
+        "status",
+        "attempt",
+        "error",
+        "enqueued_at",
+        "display_run_after",
+        "finished_at",
+        "queue_name",
+    )
     # django-tasks-db types its own filters as a tuple of exactly three.
     list_filter = ("status", "queue_name")  # type: ignore[assignment]
     search_fields = ["task_path", "exception_class_path"]

@@ -171,8 +171,11 @@ class StrictFilterSet(filters.FilterSet):
 
 def refuse_blank_params(data: Any, names: Iterable[str]) -> None:
     """Raise a field error for each query parameter sent with an empty value."""
-    blank = {n: [_("Give a value or leave the parameter out.")] for n in names
-             if n in data and data.get(n) == ""}  # fmt: skip
+    blank = {
+        n: [_("Give a value or leave the parameter out.")]
+        for n in names
+        if n in data and data.get(n) == ""
+    }
     if blank:
         raise exceptions.ValidationError(blank)
 
@@ -340,9 +343,12 @@ def _claim_key(
     try:
         with transaction.atomic():
             IdempotencyRecord.objects.create(
-                user_id=_user_id(request), key=key, method=request.method or "",
-                path=request.path[:255], fingerprint=fingerprint,
-            )  # fmt: skip
+                user_id=_user_id(request),
+                key=key,
+                method=request.method or "",
+                path=request.path[:255],
+                fingerprint=fingerprint,
+            )
         return None
     except IntegrityError:
         return IdempotencyRecord.objects.get(user_id=_user_id(request), key=key)

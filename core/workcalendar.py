@@ -102,21 +102,3 @@ def add_working_hours(
                 return calendar.window(day)[0] + remaining
             remaining -= length
     raise ValueError(f"No working time found within {MAX_DAYS} days of {start}.")
-
-
-def working_hours_between(
-    start: datetime, end: datetime, *, calendar: WorkingHours | None = None
-) -> timedelta:
-    """The working time between two instants (zero when `end` is not after)."""
-    calendar = calendar or working_hours()
-    start, end = start.astimezone(calendar.tz), end.astimezone(calendar.tz)
-    total = timedelta(0)
-    day = start.date()
-    while day <= end.date():
-        if is_working_day(day):
-            opens, closes = calendar.window(day)
-            overlap = min(closes, end) - max(opens, start)
-            if overlap > timedelta(0):
-                total += overlap
-        day += ONE_DAY
-    return total

@@ -27,8 +27,11 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
+from django.utils import timezone
+
 from core.bulkrows import RowWriter
 from core.roles import Role
+from core.workcalendar import working_hours
 from disputes.actions import EventKindName
 from disputes.choices import Decision, RequestStatus, State
 from disputes.models import (
@@ -44,14 +47,16 @@ from disputes.rules_pure import (
     auto_refund_amount,
     case_number,
     deadline_for,
-    decision_note,
     overturn_money,
     refund_key,
-    silent_merchant_note,
 )
 from disputes.services import check_action
 from disputes.services.compensation import check_compensation, compensation_due
-from disputes.services.deadlines import sla_breach_mark, sla_warning_mark
+from disputes.services.deadlines import (
+    silent_merchant_note,
+    sla_breach_mark,
+    sla_warning_mark,
+)
 from disputes.sla import sla_refresh
 from orders.models import Order, OrderItem, Refund, RefundKind
 
@@ -109,6 +114,7 @@ class BulkCase:
         self.world, self.writer = world, writer
         self.staff = {pk: Actor(pk, role) for pk, role in roles.items()}
         self.silent_note = silent_merchant_note()  # in the language active now
+        self.tz, self.calendar = timezone.get_default_timezone(), working_hours()
         # A blank case, every column at its default: each case starts as a
         # copy of it (half the cost of `Dispute(...)` for a million cases).
         self.blank = Dispute(*writer.tables[Dispute].defaults.values())
@@ -199,6 +205,7 @@ class BulkCase:
             appeal_filed_at=filed,
             target=(target.kind, target.due_at) if target else None,
             now=now,
+            calendar=self.calendar,
         )
 
     def _event(self, at, action, actor: Actor | None, left: str, **extra) -> str:
@@ -254,7 +261,7 @@ class BulkCase:
         case = self.case = copy.copy(self.blank)
         vars(case).update(
             id=self.writer.new_id(Dispute),
-            number=case_number(at, SERIAL_BASE + self.serial),
+            number=case_number(at, SERIAL_BASE + self.serial, tz=self.tz),
             order_id=self.order_id,
             buyer_id=s.buyer_id,
             store_id=s.store.id,
@@ -483,7 +490,7 @@ class BulkCase:
             self.ruling["compensation_amount"] = extra
             self._pay_buyer(at, extra, "ruling_compensation")
         self.writer.add(Ruling, self.ruling)
-        note = decision_note(cited.code, cited.version, text)
+        note = text
         self._log(at, "rule", handler, left, note=note, amount=awarded or None)
 
     def do_appeal(self, at, party: str, reason: str) -> None:
@@ -554,10 +561,10 @@ class BulkCase:
             self._pay_buyer(at, money.buyer_compensation, "appeal_compensation")
         if money.platform_compensation:
             paid = money.platform_compensation
-            self._refund(at, paid, "compensation", RefundKind.COMPENSATION)
+            self._refund(at, paid, "compensation", RefundKind.MERCHANT_COMPENSATION)
             self.appeal["compensation_amount"] = paid
         moved = money.refund + money.buyer_compensation
-        note = decision_note(cited.code, cited.version, text)
+        note = text
         amount_moved = moved or money.platform_compensation or None
         self._log(at, "overturn", judge, left, note=note, amount=amount_moved)
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
 from disputes.choices import Reason
 from disputes.models import PlatformRule
 from disputes.policy import Policy
@@ -83,7 +85,7 @@ class CaseScript:
 
 
 def order_number(placed: datetime, seq: int) -> str:
-    return f"O{local_day(placed)}{seq:010d}"
+    return f"O{local_day(placed, tz=timezone.get_default_timezone())}{seq:010d}"
 
 
 @functools.cache

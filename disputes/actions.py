@@ -6,8 +6,8 @@ Everything else reads this module: the services' role check
 (`disputes.forms`, `workbench.admin.forms`), the API's per-action serializers
 and OpenAPI text (`disputes.api`), button labels and tones, the "done"
 messages, the timeline labels (`EVENT_LABELS`), the choices of
-`DisputeEvent.action` / `actor_role` / `from_state` / `to_state`, and the
-webhook / notification event names (`dispute.<past tense>`).
+`DisputeEvent.action` / `actor_role`, and the webhook / notification event
+names (`dispute.<past tense>`).
 
 Adding an action is four steps:
 
@@ -40,7 +40,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
 
-from .choices import Liability, Outcome, Party, RejectionPreset, State
+from .choices import Liability, Outcome, Party, RejectionPreset
 
 SYSTEM = "system"
 
@@ -178,7 +178,6 @@ SUPERVISOR = frozenset({Role.SUPERVISOR})
 
 # Inputs shared by several actions (each is still declared once, here).
 NOTE = Field("note", FieldType.TEXT, _("Note (optional)"), required=False)
-REASON = Field("reason", FieldType.TEXT, _("Reason"))
 REASONING = Field("reasoning", FieldType.TEXT, _("Reasoning"))
 # An appeal decision is a second look at a ruling: the supervisor writes a
 # review opinion (复审意见), not the reasoning of a first ruling.
@@ -584,7 +583,6 @@ ACTOR_ROLE_CHOICES: list[tuple[str, Promise]] = [
     *Role.choices,
     (SYSTEM, _("system")),
 ]
-STATE_CHOICES: list[tuple[str, Promise]] = list(State.choices)
 
 
 def action_named(name: str) -> ActionName | None:
@@ -599,11 +597,6 @@ def event_label(name: str) -> str:
     """A timeline entry's wording in the reader's language."""
     label = EVENT_LABELS.get(name)
     return str(label) if label is not None else name.replace("_", " ")
-
-
-def event_name(name: str) -> str | None:
-    """The webhook / notification event for a timeline entry (None: internal)."""
-    return EVENT_NAMES.get(name)
 
 
 # A refund's note is the code of the action that moved the money, or one of

@@ -11,8 +11,8 @@ from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.files import ACCEPTED_TYPES, max_upload_mb, upload_refusal
 from core.roles import Role
+from core.uploads import ACCEPTED_TYPES, max_upload_mb, upload_refusal
 
 from . import selectors
 from .actions import (
@@ -25,7 +25,8 @@ from .actions import (
 )
 from .choices import Reason, Remedy
 from .models import Dispute
-from .rules_pure import EVIDENCE_DESCRIPTION_MAX, description_refusal
+from .policy import description_refusal
+from .rules_pure import EVIDENCE_DESCRIPTION_MAX
 from .services.dispatch import ActionInput, action_inputs
 
 MAX_FILES = 5

@@ -13,6 +13,20 @@ from django.utils.translation import gettext as _
 from orders.models import Order
 from stores.models import Category
 
+from .choices import Reason
+
+# Reasons whose claim the merchant cannot judge without the buyer's account.
+DESCRIPTION_REQUIRED = frozenset(
+    {
+        Reason.QUALITY,
+        Reason.NOT_AS_DESCRIBED,
+        Reason.DAMAGED,
+        Reason.MISSING_PARTS,
+        Reason.COUNTERFEIT,
+        Reason.OTHER,
+    }
+)
+
 OVERRIDABLE = (
     "after_sales_days",
     "merchant_response_hours",
@@ -90,4 +104,15 @@ def order_open_refusal(
         return _("This order already has an open case.")
     if order.refundable <= 0:
         return _("Everything paid on this order has been refunded already.")
+    return None
+
+
+def description_refusal(reason: str, description: str) -> str | None:
+    """Why a case for `reason` cannot open with `description`, or None when it can.
+
+    Asked by `case_create` (every way a case opens) and by the buyer's form
+    for its field error; a description of only spaces counts as none.
+    """
+    if reason in DESCRIPTION_REQUIRED and not description.strip():
+        return _("Describe the problem so the store can check it.")
     return None

@@ -1,40 +1,27 @@
 """Pure case rules shared by the services and the demo's bulk builder.
 
-No database, no clock: each function computes one fact from its arguments,
-so the services (one case at a time, under row locks) and the bulk seeder (a
-million cases at once) cannot disagree about deadlines, money or numbering.
+No database, no clock, no settings, no translation: each function computes
+one fact from its arguments (the caller passes the time zone, the working
+calendar and the time), so the services (one case at a time, under row
+locks) and the bulk seeder (a million cases at once) cannot disagree about
+deadlines, money or numbering.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from decimal import Decimal
 from typing import NamedTuple, Protocol
 
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from core.workcalendar import WorkingHours, add_working_hours
 
-from core.workcalendar import add_working_hours
-
-from .choices import DeadlineKind, MerchantResponse, Outcome, Reason, State
+from .choices import DeadlineKind, MerchantResponse, Outcome, State
 from .policy import Policy
 
 ZERO = Decimal("0.00")
 
 # The most an evidence file's description may say (Evidence.description).
 EVIDENCE_DESCRIPTION_MAX = 500
-
-# Reasons whose claim the merchant cannot judge without the buyer's account.
-DESCRIPTION_REQUIRED = frozenset(
-    {
-        Reason.QUALITY,
-        Reason.NOT_AS_DESCRIBED,
-        Reason.DAMAGED,
-        Reason.MISSING_PARTS,
-        Reason.COUNTERFEIT,
-        Reason.OTHER,
-    }
-)
 
 
 class CaseClock(Protocol):
@@ -47,6 +34,64 @@ class CaseClock(Protocol):
     appeal_deadline_at: datetime | None
 
 
+class Deadline(NamedTuple):
+    """One deadline running on a case."""
+
+    at: datetime
+    kind: str  # a DeadlineKind
+
+
+def running_deadlines(
+    case: CaseClock,
+    policy: Policy,
+    *,
+    appeal_filed_at: datetime | None,
+    target: tuple[str, datetime] | None,
+    now: datetime,
+    calendar: WorkingHours,
+) -> list[Deadline]:
+    """Every deadline running on the case now, the one that governs first.
+
+    The merchant's response deadline while they have not answered; the
+    agents' current service-level target (`target`: kind, due, counted on the
+    working calendar by `disputes.sla`) and, while it lies ahead of `now`, the
+    evidence deadline (it governs verification, the target governs
+    mediation); the appeal window of a ruling; the supervisor's appeal
+    review, working hours on `calendar` from the filing. The case stores the
+    first as `deadline_at`; the workbench's case page lists them all.
+    """
+    state = case.state
+    if state == State.NEGOTIATION:
+        waiting = case.merchant_response == MerchantResponse.NONE
+        return _if_set(
+            case.merchant_deadline_at if waiting else None,
+            DeadlineKind.MERCHANT_RESPONSE,
+        )
+    if state == State.RULED:
+        return _if_set(case.appeal_deadline_at, DeadlineKind.APPEAL_WINDOW)
+    if state == State.APPEAL:
+        # A supervisor's target: working hours, like the agents' targets.
+        due = appeal_filed_at and add_working_hours(
+            appeal_filed_at, policy.ruling_sla_hours, calendar=calendar
+        )
+        return _if_set(due, DeadlineKind.APPEAL_REVIEW)
+    running = [Deadline(target[1], target[0])] if target else []
+    evidence = case.evidence_deadline_at
+    if state in (State.VERIFICATION, State.MEDIATION) and evidence and evidence > now:
+        at = 0 if state == State.VERIFICATION else len(running)
+        running.insert(at, Deadline(evidence, DeadlineKind.EVIDENCE))
+    return running
+
+
+def _if_set(at: datetime | None, kind: str) -> list[Deadline]:
+    return [] if at is None else [Deadline(at, kind)]
+
+
+def governing(running: list[Deadline]) -> tuple[datetime | None, str]:
+    """(deadline_at, deadline_kind) of the case: the first running deadline."""
+    return (running[0].at, running[0].kind) if running else (None, "")
+
+
 def deadline_for(
     case: CaseClock,
     policy: Policy,
@@ -54,50 +99,29 @@ def deadline_for(
     appeal_filed_at: datetime | None,
     target: tuple[str, datetime] | None,
     now: datetime,
+    calendar: WorkingHours,
 ) -> tuple[datetime | None, str]:
-    """(deadline_at, deadline_kind) that govern the case's current state.
-
-    `target` is the agents' current service-level target (kind, due), counted
-    on the working calendar by `disputes.sla`; an evidence deadline governs
-    verification only while it lies ahead of `now`.
-    """
-    state = case.state
-    evidence_due = case.evidence_deadline_at
-    if state == State.NEGOTIATION:
-        if case.merchant_response == MerchantResponse.NONE:
-            return case.merchant_deadline_at, DeadlineKind.MERCHANT_RESPONSE
-    elif state == State.VERIFICATION and evidence_due and evidence_due > now:
-        return evidence_due, DeadlineKind.EVIDENCE
-    elif target is not None:
-        return target[1], target[0]
-    elif state == State.RULED:
-        return case.appeal_deadline_at, DeadlineKind.APPEAL_WINDOW
-    elif state == State.APPEAL and appeal_filed_at is not None:
-        # A supervisor's target: working hours, like the agents' targets.
-        due = add_working_hours(appeal_filed_at, policy.ruling_sla_hours)
-        return due, DeadlineKind.APPEAL_REVIEW
-    return None, ""
+    """(deadline_at, deadline_kind) that govern the case's current state."""
+    return governing(
+        running_deadlines(
+            case,
+            policy,
+            appeal_filed_at=appeal_filed_at,
+            target=target,
+            now=now,
+            calendar=calendar,
+        )
+    )
 
 
-def description_refusal(reason: str, description: str) -> str | None:
-    """Why a case for `reason` cannot open with `description`, or None when it can.
-
-    Asked by `case_create` (every way a case opens) and by the buyer's form
-    for its field error; a description of only spaces counts as none.
-    """
-    if reason in DESCRIPTION_REQUIRED and not description.strip():
-        return _("Describe the problem so the store can check it.")
-    return None
-
-
-def case_number(opened_at: datetime, serial: int) -> str:
+def case_number(opened_at: datetime, serial: int, *, tz: tzinfo) -> str:
     """A case number: D, the local opening date (yymmdd), eight digits."""
-    return f"D{local_day(opened_at)}{serial:08d}"
+    return f"D{local_day(opened_at, tz=tz)}{serial:08d}"
 
 
-def local_day(at: datetime) -> str:
-    """yymmdd of `at` in the platform's time zone (the one in settings)."""
-    day = at.astimezone(timezone.get_default_timezone())
+def local_day(at: datetime, *, tz: tzinfo) -> str:
+    """yymmdd of `at` in the time zone `tz` (the platform's: TIME_ZONE)."""
+    day = at.astimezone(tz)
     return f"{day.year % 100:02d}{day.month:02d}{day.day:02d}"
 
 
@@ -145,15 +169,3 @@ def overturn_money(
         platform_compensation=max(refunded - refund_due, ZERO)
         + max(compensation_paid - compensation_due, ZERO),
     )
-
-
-# Timeline wording written by the services (in the active language).
-def decision_note(code: str, version: int, reasoning: str) -> str:
-    """A ruling's or appeal decision's timeline note: the reasoning. The cited
-    rule version is recorded on the ruling and shown as a link to its page,
-    never as a raw code in the text."""
-    return reasoning
-
-
-def silent_merchant_note() -> str:
-    return _("The merchant did not answer in time.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import (
@@ -23,8 +23,10 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.pages import capped_count
 from core.roles import PLATFORM_ROLES, is_platform_staff
+from core.workcalendar import working_hours
 from stores.scoping import visible_to
 
+from . import sla
 from .choices import MerchantResponse, Party, RequestStatus, Resolution, State
 from .models import (
     Appeal,
@@ -37,6 +39,8 @@ from .models import (
     ReasoningTemplate,
     Ruling,
 )
+from .policy import Policy, policy_for
+from .rules_pure import Deadline, running_deadlines
 
 HISTORY_DAYS = 90
 
@@ -70,11 +74,11 @@ DECISIONS = (
 # reads it when the row is loaded). Fewer columns to fetch, parse and compile:
 # about a third of the page query's CPU.
 FEED_JOINED_COLUMNS = (
-    "order__number", "order__status", "order__buyer_id", "order__store_id",
-    "store__name", "store__status", "store__owner_id", "store__category_id",
-    "buyer__username", "buyer__display_name",
-    "assigned_to__username", "assigned_to__display_name",
-)  # fmt: skip
+    *("order__number", "order__status", "order__buyer_id", "order__store_id"),
+    *("store__name", "store__status", "store__owner_id", "store__category_id"),
+    *("buyer__username", "buyer__display_name"),
+    *("assigned_to__username", "assigned_to__display_name"),
+)
 
 
 def dispute_feed(*, user: User) -> QuerySet[Dispute]:
@@ -335,3 +339,30 @@ def rule_guidance(*, dispute: Dispute) -> dict[str, dict[str, Any]]:
             ],
         }
     return guidance
+
+
+def appeal_filed_at(dispute: Dispute) -> datetime | None:
+    """When the appeal under review was filed (None unless under appeal)."""
+    if dispute.state != State.APPEAL:
+        return None
+    # A reverse one-to-one raises an AttributeError subclass when absent.
+    appeal = getattr(dispute, "appeal_record", None)
+    return appeal.filed_at if appeal is not None else timezone.now()
+
+
+def dispute_deadlines(
+    *, dispute: Dispute, policy: Policy | None = None, now: datetime | None = None
+) -> list[Deadline]:
+    """Every deadline running on the case, the one that governs first
+    (`rules_pure.running_deadlines`): the services store the first as the
+    case's `deadline_at`, the workbench's case page lists them all."""
+    policy = policy or policy_for(dispute.store.category)
+    target = sla.current_target(dispute, policy)
+    return running_deadlines(
+        dispute,
+        policy,
+        appeal_filed_at=appeal_filed_at(dispute),
+        target=(target.kind, target.due_at) if target else None,
+        now=now or timezone.now(),
+        calendar=working_hours(),
+    )

@@ -36,8 +36,16 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Notification
-        fields = ["id", "case", "kind", "label", "created_at", "read_at", "unread",
-                  "url"]  # fmt: skip
+        fields = [
+            "id",
+            "case",
+            "kind",
+            "label",
+            "created_at",
+            "read_at",
+            "unread",
+            "url",
+        ]
         read_only_fields = fields
 
     def get_label(self, obj: Notification) -> str:

@@ -58,10 +58,20 @@ class OrderSerializer(serializers.ModelSerializer):
     class Meta:
         model = Order
         fields = [
-            "number", "buyer", "store", "store_name", "total", "refunded_amount",
-            "refundable", "status", "placed_at", "paid_at", "shipped_at",
-            "delivered_at", "items",
-        ]  # fmt: skip
+            "number",
+            "buyer",
+            "store",
+            "store_name",
+            "total",
+            "refunded_amount",
+            "refundable",
+            "status",
+            "placed_at",
+            "paid_at",
+            "shipped_at",
+            "delivered_at",
+            "items",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(serializers.CharField())

@@ -104,8 +104,10 @@ class OrderItem(models.Model):
 
 
 class RefundKind(models.TextChoices):
+    """What a `Refund` row records, named by who receives the money."""
+
     REFUND = "refund", _("Refund to buyer")
-    COMPENSATION = "compensation", _("Platform compensation to merchant")
+    MERCHANT_COMPENSATION = "compensation", _("Platform compensation to merchant")
     BUYER_COMPENSATION = (
         "buyer_compensation",
         _("Compensation to buyer, paid by the merchant"),
@@ -113,7 +115,15 @@ class RefundKind(models.TextChoices):
 
 
 class Refund(models.Model):
-    """Money moved because of a case; append-only."""
+    """One movement of money because of a case; append-only.
+
+    Not only refunds, despite the name: `kind` says which of three it is — a
+    refund to the buyer, compensation to the buyer paid by the merchant, or
+    compensation to the merchant paid by the platform. Only refunds count
+    against the order's total (`Order.refunded_amount`). The name is kept
+    because it is also the table (`orders_refund`) and the workbench's page
+    addresses (`/admin/orders/refund/`), which a rename would move.
+    """
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
     dispute = models.ForeignKey(

@@ -53,7 +53,8 @@ def refund_create(
     dispute: Dispute | None = None,
     note: str = "",
 ) -> Refund:
-    """Record a refund once per key; refunds to the buyer never exceed the total."""
+    """Record one movement of money (`kind`: a refund or a compensation) once
+    per key; refunds to the buyer never exceed the order's total."""
     existing = Refund.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
@@ -162,9 +163,11 @@ def orders_upsert(*, actor: User, rows: list[Row]) -> dict[str, list[str]]:
                     continue
                 fields = {f: row.get(f) for f in UPDATABLE}
                 order = Order.objects.create(
-                    number=row["number"], buyer=users[row["buyer"]],
-                    store=stores[row["store"]], **fields,
-                )  # fmt: skip
+                    number=row["number"],
+                    buyer=users[row["buyer"]],
+                    store=stores[row["store"]],
+                    **fields,
+                )
                 OrderItem.objects.bulk_create(
                     OrderItem(order=order, **item) for item in row.get("items", [])
                 )

@@ -60,11 +60,14 @@ def _money(value: Decimal | None) -> str:
     return "—" if value is None else f"¥{value:,.2f}"
 
 
-def turn_for(case, party: str | None, open_requests=()) -> Turn:
+def turn_for(
+    case, party: str | None, open_requests=(), *, may_appeal: bool = False
+) -> Turn:
     """What happens next on `case`, addressed to `party` (None: platform staff).
 
     `open_requests` are the reader's open evidence requests, nearest due first:
-    answering them comes before anything else.
+    answering them comes before anything else. `may_appeal`: whether the
+    reader may appeal now (the caller asks the rule).
     """
     buyer = party == Party.BUYER
     merchant = party == Party.MERCHANT
@@ -80,8 +83,11 @@ def turn_for(case, party: str | None, open_requests=()) -> Turn:
                 "is due soonest: %(what)s. Upload them below."
             ) % {"n": len(open_requests), "what": first.what}
         return Turn(text, first.due_at, True)
-    handler = _negotiation_turn if case.state == S.NEGOTIATION else _platform_turn
-    return handler(case, buyer, merchant)
+    if case.state == S.NEGOTIATION:
+        return _negotiation_turn(case, buyer, merchant)
+    if case.state == S.RULED:
+        return _ruled_turn(case, may_appeal)
+    return _platform_turn(case, buyer, merchant)
 
 
 def idle_text(open_requests=()) -> str:
@@ -167,22 +173,24 @@ def _platform_turn(case, buyer: bool, merchant: bool) -> Turn:
         )
     if case.state == S.MEDIATION:
         return _mediation_turn(case, party)
-    if case.state == S.RULED:
-        if party is None:
-            return Turn(_("The platform ruled."), case.appeal_deadline_at)
-        return Turn(
-            _(
-                "The platform ruled. If you disagree, you may appeal once before "
-                "the deadline; otherwise the ruling becomes final."
-            ),
-            case.appeal_deadline_at,
-            True,
-        )
     if case.state == S.APPEAL:
         return Turn(_("A senior reviewer is re-examining the case."))
     return Turn(
         _("The case is closed: %(how)s. Refunded: %(amount)s.")
         % {"how": case.get_resolution_display(), "amount": _money(case.refunded_amount)}
+    )
+
+
+def _ruled_turn(case, may_appeal: bool) -> Turn:
+    if not may_appeal:
+        return Turn(_("The platform ruled."), case.appeal_deadline_at)
+    return Turn(
+        _(
+            "The platform ruled. If you disagree, you may appeal once before "
+            "the deadline; otherwise the ruling becomes final."
+        ),
+        case.appeal_deadline_at,
+        True,
     )
 
 

@@ -20,6 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+# makemessages for the Chinese catalogue, without source locations (they churn).
+MAKEMESSAGES = ["-l", "zh_Hans", "--no-location", "-v0"]
 KEYWORD = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) (\".*\")$")
 
 
@@ -55,8 +57,11 @@ def extract() -> list[dict[str, str]]:
     with tempfile.TemporaryDirectory() as tmp:
         files = subprocess.run(
             ["git", "ls-files", "-co", "--exclude-standard"],
-            cwd=ROOT, capture_output=True, text=True, check=True,
-        ).stdout.split()  # fmt: skip
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
         for name in files:
             if name.startswith("locale/") or not (ROOT / name).is_file():
                 continue
@@ -65,10 +70,10 @@ def extract() -> list[dict[str, str]]:
             shutil.copy2(ROOT / name, target)
         (Path(tmp) / "locale").mkdir()
         subprocess.run(
-            [sys.executable, "manage.py", "makemessages", "-l", "zh_Hans",
-             "--no-location", "-v0"],
-            cwd=tmp, check=True,
-        )  # fmt: skip
+            [sys.executable, "manage.py", "makemessages", *MAKEMESSAGES],
+            cwd=tmp,
+            check=True,
+        )
         return entries(Path(tmp) / "locale/zh_Hans/LC_MESSAGES/django.po")
 
 

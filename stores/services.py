@@ -69,19 +69,3 @@ def store_review(*, store: Store, actor: User, action: str, reason: str) -> Stor
         reason=reason,
     )
     return locked
-
-
-def store_approve(*, store: Store, actor: User, reason: str) -> Store:
-    return store_review(store=store, actor=actor, action="approve", reason=reason)
-
-
-def store_suspend(*, store: Store, actor: User, reason: str) -> Store:
-    return store_review(store=store, actor=actor, action="suspend", reason=reason)
-
-
-def store_reinstate(*, store: Store, actor: User, reason: str) -> Store:
-    return store_review(store=store, actor=actor, action="reinstate", reason=reason)
-
-
-def store_delist(*, store: Store, actor: User, reason: str) -> Store:
-    return store_review(store=store, actor=actor, action="delist", reason=reason)

@@ -71,8 +71,16 @@ def disabled_notice(endpoint: WebhookEndpoint) -> str:
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(ReadOnlyAdmin):
-    list_display = ["message_id", "event_type", "dispute_number", "endpoint",
-                    "status", "attempts", "created_at", "next_attempt_at"]  # fmt: skip
+    list_display = [
+        "message_id",
+        "event_type",
+        "dispute_number",
+        "endpoint",
+        "status",
+        "attempts",
+        "created_at",
+        "next_attempt_at",
+    ]
     list_filter = ["status", "event_type"]
     list_select_related = ["endpoint"]
     search_fields = ["message_id", "dispute_number", "endpoint__url"]

@@ -20,7 +20,7 @@ from core.api import (
     StrictIntegerField,
     StrictModelSerializer,
 )
-from core.roles import Role, is_platform_staff
+from core.roles import Role
 from disputes import selectors
 from disputes.actions import (
     ACTIONS,
@@ -53,10 +53,11 @@ from disputes.models import (
     PlatformRule,
     Ruling,
 )
-from disputes.rules_pure import DESCRIPTION_REQUIRED, EVIDENCE_DESCRIPTION_MAX
+from disputes.policy import DESCRIPTION_REQUIRED
+from disputes.rules_pure import EVIDENCE_DESCRIPTION_MAX
 from disputes.services import available_actions
 
-from .lean import LeanReadMixin
+from .fastpath_read import LeanReadMixin
 
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 
@@ -315,9 +316,10 @@ ACTION_SERIALIZERS: dict[ActionName, type[serializers.Serializer]] = {
 class MessageSerializer(StrictModelSerializer):
     author = serializers.SerializerMethodField()
     internal = StrictBooleanField(
-        required=False, default=False,
+        required=False,
+        default=False,
         help_text="Staff only: a note parties never see.",
-    )  # fmt: skip
+    )
 
     class Meta:
         model = Message
@@ -444,7 +446,3 @@ class RuleSerializer(serializers.ModelSerializer):
         model = PlatformRule
         fields = ["code", "version", "title", "text", "effective_from"]
         read_only_fields = fields
-
-
-def can_write_internal(user) -> bool:
-    return is_platform_staff(user)

@@ -25,8 +25,8 @@ from core.api import (
     idempotent,
 )
 from core.errors import ActionNotPermitted, NotVisible
-from core.files import ACCEPTED_TYPES
 from core.roles import Role, role_of
+from core.uploads import ACCEPTED_TYPES
 from disputes import selectors, services
 from disputes.actions import ACTIONS, USER_ACTIONS, action_named
 from disputes.downloads import evidence_response

@@ -58,7 +58,9 @@ MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 
 def new_case_number() -> str:
     """A human-readable case number: D, the date, eight random digits."""
-    return case_number(timezone.now(), secrets.randbelow(10**8))
+    return case_number(
+        timezone.now(), secrets.randbelow(10**8), tz=timezone.get_default_timezone()
+    )
 
 
 class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
@@ -452,7 +454,8 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
         permission=is_party,
     )
     def appeal(self) -> None:
-        """A party appeals the ruling (once per case)."""
+        """A party appeals the ruling while the window is open; once per case,
+        since no transition leads back to `ruled`."""
 
     @fsm.transition(
         state,

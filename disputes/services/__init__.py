@@ -34,6 +34,7 @@ from .negotiation import (
 from .platform import (
     dispute_accept_proposal,
     dispute_assign,
+    dispute_hand_over,
     dispute_propose,
     dispute_request_evidence,
     dispute_rule,
@@ -60,6 +61,7 @@ __all__ = [
     "dispute_assign",
     "dispute_close_ruled",
     "dispute_escalate",
+    "dispute_hand_over",
     "dispute_handle_silent_merchant",
     "dispute_offer",
     "dispute_open",

@@ -47,9 +47,10 @@ from stores.scoping import can_see_dispute, party_of
 
 from ..actions import ACTION_LABELS, ACTION_ROLES, USER_ACTIONS, ActionName
 from ..choices import RequestStatus, State
-from ..models import Appeal, Dispute, DisputeEvent, EvidenceRequest
+from ..models import Dispute, DisputeEvent, EvidenceRequest
 from ..policy import Policy, policy_for
-from ..rules_pure import deadline_for, refund_key
+from ..rules_pure import governing, refund_key
+from ..selectors import dispute_deadlines
 from ..sla import sla_refresh
 from .timeline import timeline_write
 
@@ -204,24 +205,10 @@ def lock_case(dispute: Dispute) -> Dispute:
 
 
 def refresh_deadline(case: Dispute, policy: Policy) -> None:
-    """Point deadline_at at the deadline that governs the current state."""
-    target = sla_refresh(case, policy)
-    filed = None
-    if case.state == State.APPEAL:
-        filed = (
-            Appeal.objects.filter(dispute_id=case.pk)
-            .values_list("filed_at", flat=True)
-            .first()
-            if case.pk
-            else None
-        ) or timezone.now()
-    case.deadline_at, case.deadline_kind = deadline_for(
-        case,
-        policy,
-        appeal_filed_at=filed,
-        target=(target.kind, target.due_at) if target else None,
-        now=timezone.now(),
-    )
+    """Point the agents' target and deadline_at at the current state's."""
+    sla_refresh(case, policy)
+    running = dispute_deadlines(dispute=case, policy=policy)
+    case.deadline_at, case.deadline_kind = governing(running)
 
 
 @dataclass
@@ -326,7 +313,7 @@ def compensate_merchant(case: Dispute, amount: Decimal, *, label: str) -> None:
         order=case.order,
         amount=amount,
         idempotency_key=refund_key(case.number, case.version, label),
-        kind=RefundKind.COMPENSATION,
+        kind=RefundKind.MERCHANT_COMPENSATION,
         dispute=case,
         note=label,
     )

@@ -8,12 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core.errors import InvalidTransition, ValidationFailed
+from core.errors import ValidationFailed
 
 from ..actions import ActionName
 from ..choices import Decision, Liability, Outcome
 from ..models import Appeal, Dispute, PlatformRule
-from ..rules_pure import decision_note, overturn_money
+from ..rules_pure import overturn_money
 from ._core import (
     case_action,
     compensate_merchant,
@@ -32,7 +32,15 @@ def dispute_appeal(
     reason: str,
     expected_version: int | None = None,
 ) -> Dispute:
-    """A party appeals the ruling inside the window, once per case."""
+    """A party appeals the ruling inside the window, once per case.
+
+    Who and when is the `appeal` transition's rule, checked by `case_action`
+    as for every action (and asked by `available_actions` for the pages and
+    the API): a party of the case, from `ruled`, while the appeal window is
+    open. Once per case follows from the lifecycle, not from a check here:
+    an appeal leaves `ruled` for good (appeal → closed; nothing leads back,
+    tests/disputes/test_appeal_once.py), and `Appeal.dispute` is one-to-one.
+    """
     text = require_text(reason, field="reason", label=_("The reason for the appeal"))
     with case_action(
         dispute=dispute,
@@ -41,8 +49,6 @@ def dispute_appeal(
         expected_version=expected_version,
     ) as step:
         case = step.case
-        if Appeal.objects.filter(dispute=case).exists():
-            raise InvalidTransition(_("A case can be appealed only once."))
         party = party_for(case, actor)
         case.appeal()
         Appeal.objects.create(dispute=case, appellant=actor, party=party, reason=text)
@@ -144,5 +150,5 @@ def dispute_overturn(
         to_buyer = money.refund + money.buyer_compensation
         moved = to_buyer or money.platform_compensation or None
         appeal.save()
-        step.log(note=decision_note(rule.code, rule.version, text), amount=moved)
+        step.log(note=text, amount=moved)
     return case

@@ -30,9 +30,14 @@ from ..choices import (
 )
 from ..models import Dispute, DisputeEvent, EvidenceRequest
 from ..policy import policy_for
-from ..rules_pure import auto_refund_amount, silent_merchant_note
+from ..rules_pure import auto_refund_amount
 from ._core import case_action, refresh_deadline, refund
 from .timeline import timeline_write
+
+
+def silent_merchant_note() -> str:
+    """The timeline note of a silent merchant's case (in the active language)."""
+    return _("The merchant did not answer in time.")
 
 
 def dispute_handle_silent_merchant(*, dispute: Dispute) -> Dispute:

@@ -77,8 +77,12 @@ def macro_run(*, macro: Macro, dispute: Dispute, actor: User) -> int:
             except ApplicationError as exc:
                 raise type(exc)(
                     _("Macro “%(macro)s” stopped at step %(n)s (%(step)s): %(why)s")
-                    % {"macro": macro.name, "n": number, "step": label,
-                       "why": exc.message},
+                    % {
+                        "macro": macro.name,
+                        "n": number,
+                        "step": label,
+                        "why": exc.message,
+                    },
                     errors=exc.errors,
-                ) from exc  # fmt: skip
+                ) from exc
     return len(steps)

@@ -23,8 +23,7 @@ from orders.services import check_refundable
 from ..actions import ActionName, EventKindName
 from ..choices import OPEN_STATES, Reason, RejectionPreset, Remedy
 from ..models import Dispute, new_case_number
-from ..policy import order_open_refusal, policy_for
-from ..rules_pure import description_refusal
+from ..policy import description_refusal, order_open_refusal, policy_for
 from ._core import (
     case_action,
     party_for,
@@ -234,8 +233,9 @@ def dispute_reject(
 ) -> Dispute:
     """The merchant rejects the claim with a preset reason, free text, or both."""
     parts = [str(RejectionPreset(preset).label) if preset else "", reason.strip()]
-    text = require_text("：".join(p for p in parts if p), field="reason",
-                        label=_("A reason"))  # fmt: skip
+    text = require_text(
+        "：".join(p for p in parts if p), field="reason", label=_("A reason")
+    )
     with case_action(
         dispute=dispute,
         actor=actor,

@@ -17,8 +17,14 @@ from ..actions import ActionName
 from ..choices import Liability, Outcome, Party
 from ..models import Dispute, EvidenceRequest, PlatformRule, Ruling
 from ..policy import policy_for
-from ..rules_pure import decision_note
-from ._core import case_action, party_for, refund, require_positive, require_text
+from ._core import (
+    case_action,
+    party_for,
+    refund,
+    require_positive,
+    require_text,
+    transition_for,
+)
 from .compensation import check_compensation, compensation_award
 
 
@@ -80,6 +86,23 @@ def dispute_assign(
         step.case.assign(assignee_id=assignee.pk)
         step.log(subject=assignee)
     return step.case
+
+
+def hand_over_action(case: Dispute) -> str:
+    """How a case reaches an agent now: "take" while the complaint waits,
+    "assign" once it was taken (each transition's own source states decide;
+    in any other state "assign", whose service says why it is refused)."""
+    if transition_for("take", case.state) is not None:
+        return "take"
+    return "assign"
+
+
+def dispute_hand_over(*, dispute: Dispute, actor: User, assignee: User) -> Dispute:
+    """Put the case in `assignee`'s hands: take a waiting complaint for them,
+    or reassign a case already taken (`hand_over_action` decides which)."""
+    if hand_over_action(dispute) == "take":
+        return dispute_take(dispute=dispute, actor=actor, assignee=assignee)
+    return dispute_assign(dispute=dispute, actor=actor, assignee=assignee)
 
 
 def dispute_start_mediation(
@@ -232,7 +255,5 @@ def dispute_rule(
             refund(case, awarded, label="ruling")
         if compensation:
             compensation_award(case=case, ruling=ruling)
-        step.log(
-            note=decision_note(rule.code, rule.version, text), amount=awarded or None
-        )
+        step.log(note=text, amount=awarded or None)
     return case

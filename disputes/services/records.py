@@ -19,8 +19,8 @@ from core.errors import (
     NotVisible,
     ValidationFailed,
 )
-from core.files import upload_refusal, upload_type
 from core.roles import is_platform_staff
+from core.uploads import upload_refusal, upload_type
 from stores.scoping import can_see_dispute, party_of
 
 from ..actions import EventKindName

@@ -20,11 +20,17 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.http import AuthenticatedHttpRequest
 from core.countdown import countdown_formats
 from core.errors import ApplicationError
-from core.files import max_upload_mb
 from core.pages import page_of
 from core.roles import Role, role_of, staff_home
+from core.uploads import max_upload_mb
 from disputes import disclosure, selectors, services
-from disputes.actions import ACTION_DONE, ACTION_LABELS, ACTION_TONES, action_named
+from disputes.actions import (
+    ACTION_DONE,
+    ACTION_LABELS,
+    ACTION_TONES,
+    ActionName,
+    action_named,
+)
 from disputes.choices import OPEN_STATES, RequestStatus, State
 from disputes.downloads import evidence_response
 from disputes.forms import (
@@ -208,7 +214,8 @@ def _case_context(
     bound = bound or {}
     party = party_of(user, case)
     actions = []
-    for name in services.available_actions(case, user):
+    available = services.available_actions(case, user)
+    for name in available:
         if name not in ACTION_FORMS:
             continue
         form = bound.get(name) or ACTION_FORMS[name](
@@ -256,7 +263,9 @@ def _case_context(
         if case.opened_by_id
         else "",
         "buyer_name": disclosure.buyer_name(case.buyer, reader=user),
-        "turn": presentation.turn_for(case, party, requests),
+        "turn": presentation.turn_for(
+            case, party, requests, may_appeal=ActionName.APPEAL in available
+        ),
         "idle_text": presentation.idle_text(requests),
         "ruling": ruling,
         "appeal": appeal,

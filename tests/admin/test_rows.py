@@ -10,7 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from tests import factories as f
-from workbench.admin import rows
+from workbench.admin import fastpath_rows as rows
 
 pytestmark = pytest.mark.django_db
 
@@ -23,12 +23,15 @@ def page(client, url: str) -> str:
     return CSRF.sub("", response.content.decode())
 
 
-@pytest.mark.parametrize("url", [
-    "/admin/disputes/dispute/",
-    "/admin/disputes/dispute/?state=open&assigned=me",
-    "/admin/disputes/dispute/?o=-11&reason=quality",
-    "/admin/disputes/dispute/?q=buyer",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/disputes/dispute/",
+        "/admin/disputes/dispute/?state=open&assigned=me",
+        "/admin/disputes/dispute/?o=-11&reason=quality",
+        "/admin/disputes/dispute/?q=buyer",
+    ],
+)
 @pytest.mark.parametrize("maker", [f.agent, f.supervisor, f.manager])
 def test_rows_match_djangos(login, maker, url):
     user = maker()

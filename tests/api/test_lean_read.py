@@ -9,7 +9,7 @@ import pytest
 from django.utils import translation
 from rest_framework import serializers
 
-from disputes.api import lean
+from disputes.api import fastpath_read as lean
 from disputes.api.serializers import DisputeSerializer
 from tests import factories as f
 

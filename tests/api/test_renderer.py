@@ -10,7 +10,7 @@ import pytest
 from django.utils.translation import gettext_lazy, override
 from rest_framework.renderers import JSONRenderer as DRFJSONRenderer
 
-from core.renderers import JSONRenderer
+from core.fastpath_json import JSONRenderer
 from tests import factories as f
 
 from .conftest import client_for

@@ -7,12 +7,28 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.workcalendar import (
+    ONE_DAY,
     add_working_hours,
     is_working_day,
-    working_hours_between,
+    working_hours,
 )
 
 SH = ZoneInfo("Asia/Shanghai")
+
+
+def working_hours_between(start: datetime, end: datetime) -> timedelta:
+    """The working time between two instants (zero when `end` is not after):
+    counted day by day, the oracle `add_working_hours` is held against."""
+    calendar = working_hours()
+    start, end = start.astimezone(calendar.tz), end.astimezone(calendar.tz)
+    total = timedelta(0)
+    day = start.date()
+    while day <= end.date():
+        if is_working_day(day):
+            opens, closes = calendar.window(day)
+            total += max(min(closes, end) - max(opens, start), timedelta(0))
+        day += ONE_DAY
+    return total
 
 
 def at(month: int, day: int, hour: int = 0, minute: int = 0, year: int = 2026):

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.roles import Role, role_of
+from core.workcalendar import working_hours
 from demo import seeding as demo
 from disputes import services
 from disputes.choices import Reason, Remedy, Resolution, State
@@ -193,7 +194,7 @@ def test_refunds_match_the_cases_and_the_orders(seeded):
         "pk", "refunded_amount", "total"
     ):
         assert by_order.get(pk, Decimal("0.00")) == refunded <= total
-    assert Refund.objects.filter(kind=RefundKind.COMPENSATION).exists() or (
+    assert Refund.objects.filter(kind=RefundKind.MERCHANT_COMPENSATION).exists() or (
         not Appeal.objects.filter(compensation_amount__isnull=False).exists()
     )
 
@@ -282,6 +283,7 @@ def test_deadlines_match_the_state_and_some_are_due(seeded):
             appeal_filed_at=filed,
             target=(target.kind, target.due_at) if target else None,
             now=case.updated_at,
+            calendar=working_hours(),
         )
         assert (case.deadline_at, case.deadline_kind) == expected, case.number
         assert case.sla_due_at == (target.due_at if target else None)

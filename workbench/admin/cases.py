@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from functools import lru_cache
 
 from django.contrib import admin, messages
@@ -28,7 +27,7 @@ from disputes.actions import (
     EventKindName,
     refund_note_label,
 )
-from disputes.choices import DeadlineKind, State
+from disputes.choices import DeadlineKind
 from disputes.models import Dispute, Macro
 from notifications.selectors import with_unseen_activity
 from notifications.services import case_seen_record
@@ -66,10 +65,10 @@ def _one_to_one(case: Dispute, name: str):
 # What the queue's rows read of the tables they join (the store's FSM field
 # too: django-fsm reads it when the row is loaded).
 ROW_JOINED_COLUMNS = (
-    "store__name", "store__status",
-    "buyer__username", "buyer__display_name",
-    "assigned_to__username", "assigned_to__display_name",
-)  # fmt: skip
+    *("store__name", "store__status"),
+    *("buyer__username", "buyer__display_name"),
+    *("assigned_to__username", "assigned_to__display_name"),
+)
 
 
 class CaseChangeList(ChangeList):
@@ -88,18 +87,32 @@ class CaseChangeList(ChangeList):
 @admin.register(Dispute)
 class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
     list_display = [
-        "case_number", "priority", "state_badge", "reason", "store", "buyer",
-        "amounts", "assigned_to", "deadline", "target", "age",
-    ]  # fmt: skip
+        "case_number",
+        "priority",
+        "state_badge",
+        "reason",
+        "store",
+        "buyer",
+        "amounts",
+        "assigned_to",
+        "deadline",
+        "target",
+        "age",
+    ]
     list_display_links = ["case_number"]
     # Only columns whose order an index provides can be clicked to sort.
     sortable_by = ["case_number", "deadline", "target", "age"]
     # Every filter lists its choices from a small table or a constant: none
     # scans the cases (RelatedOnlyFieldListFilter on the category did, 60 ms at 1M).
     list_filter = [
-        StateFilter, "reason", ("store__category", admin.RelatedFieldListFilter),
-        RegionFilter, AssignedFilter, DueFilter, OpenedRangeFilter,
-    ]  # fmt: skip
+        StateFilter,
+        "reason",
+        ("store__category", admin.RelatedFieldListFilter),
+        RegionFilter,
+        AssignedFilter,
+        DueFilter,
+        OpenedRangeFilter,
+    ]
     list_select_related = ["store", "buyer", "assigned_to"]
     search_fields = ["number"]  # the real routing is in get_search_results
     search_help_text = gettext_lazy(
@@ -235,26 +248,42 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
-            path("take-next/", wrap(lambda r: views.take_next(self, r)),
-                 name="disputes_dispute_take_next"),
-            path("open-for-buyer/",
-                 wrap(lambda r: intake.open_for_buyer(self, r)),
-                 name="disputes_dispute_open_for_buyer"),
-            path("<path:object_id>/act/<str:action>/",
-                 wrap(lambda r, object_id, action: views.case_action(
-                     self, r, object_id, action)),
-                 name="disputes_dispute_action"),
-            path("<path:object_id>/macro/",
-                 wrap(lambda r, object_id: views.case_macro(self, r, object_id)),
-                 name="disputes_dispute_macro"),
-            path("<path:object_id>/reply/",
-                 wrap(lambda r, object_id: views.case_reply(self, r, object_id)),
-                 name="disputes_dispute_reply"),
-            path("evidence/<int:pk>/",
-                 wrap(lambda r, pk: views.evidence_download(self, r, pk)),
-                 name="disputes_evidence_download"),
+            path(
+                "take-next/",
+                wrap(lambda r: views.take_next(self, r)),
+                name="disputes_dispute_take_next",
+            ),
+            path(
+                "open-for-buyer/",
+                wrap(lambda r: intake.open_for_buyer(self, r)),
+                name="disputes_dispute_open_for_buyer",
+            ),
+            path(
+                "<path:object_id>/act/<str:action>/",
+                wrap(
+                    lambda r, object_id, action: views.case_action(
+                        self, r, object_id, action
+                    )
+                ),
+                name="disputes_dispute_action",
+            ),
+            path(
+                "<path:object_id>/macro/",
+                wrap(lambda r, object_id: views.case_macro(self, r, object_id)),
+                name="disputes_dispute_macro",
+            ),
+            path(
+                "<path:object_id>/reply/",
+                wrap(lambda r, object_id: views.case_reply(self, r, object_id)),
+                name="disputes_dispute_reply",
+            ),
+            path(
+                "evidence/<int:pk>/",
+                wrap(lambda r, pk: views.evidence_download(self, r, pk)),
+                name="disputes_evidence_download",
+            ),
             *super().get_urls(),
-        ]  # fmt: skip
+        ]
 
     def history_view(self, request, object_id, extra_context=None):
         """A case's history is its timeline, on the case page."""
@@ -264,8 +293,9 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
         return redirect(f"{change}#timeline")
 
     # The case page.
-    def render_change_form(self, request, context, add=False, change=False,
-                           form_url="", obj=None):  # fmt: skip
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
         if obj is not None:
             case_seen_record(user=request.user, case=obj)
             context.update(self.case_context(request, obj))
@@ -317,28 +347,15 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
 
     @staticmethod
     def deadlines(case: Dispute) -> list[dict]:
+        """The deadlines running on the case, the one that governs first."""
         rows = []
-        named: list[tuple[object, datetime | None, bool]] = [
-            (DeadlineKind.MERCHANT_RESPONSE.label, case.merchant_deadline_at,
-             case.state == State.NEGOTIATION),
-            (DeadlineKind.EVIDENCE.label, case.evidence_deadline_at,
-             case.state in (State.VERIFICATION, State.MEDIATION)),
-            (DeadlineKind.APPEAL_WINDOW.label, case.appeal_deadline_at,
-             case.state == State.RULED),
-        ]  # fmt: skip
-        if case.deadline_at and case.deadline_kind not in (
-            DeadlineKind.MERCHANT_RESPONSE, DeadlineKind.EVIDENCE,
-            DeadlineKind.APPEAL_WINDOW,
-        ):  # fmt: skip
-            named.insert(0, (case.get_deadline_kind_display(), case.deadline_at, True))
-        for label, at, live in named:
-            if at is None or not live:  # past deadlines are on the timeline
-                continue
-            text, tone = countdown.time_left(at)
-            rows.append({"label": label, "at": at, "left": text, "tone": tone})
+        for deadline in selectors.dispute_deadlines(dispute=case):
+            text, tone = countdown.time_left(deadline.at)
+            label = DeadlineKind(deadline.kind).label
+            rows.append({"label": label, "at": deadline.at, "left": text, "tone": tone})
         return rows
 
-    # Bulk actions: each case goes through dispute_take / dispute_assign.
+    # Bulk actions: each case goes through dispute_hand_over (take or assign).
     def has_assign_permission(self, request):
         return is_supervisor(request.user) and self.has_change_permission(request)
 
@@ -378,12 +395,9 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
         done, failed = [], []
         for case in queryset.order_by("pk"):
             try:
-                if case.state == State.COMPLAINT:
-                    services.dispute_take(dispute=case, actor=request.user,
-                                          assignee=agent)  # fmt: skip
-                else:
-                    services.dispute_assign(dispute=case, actor=request.user,
-                                            assignee=agent)  # fmt: skip
+                services.dispute_hand_over(
+                    dispute=case, actor=request.user, assignee=agent
+                )
             except ApplicationError as exc:
                 failed.append(f"{case.number}: {exc.message}")
             else:

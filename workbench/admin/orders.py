@@ -54,8 +54,15 @@ class RefundInline(RefundColumns, admin.TabularInline):
 
 @admin.register(Order)
 class OrderAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
-    list_display = ["number", "buyer", "store", "total", "refunded_amount", "status",
-                    "placed_at"]  # fmt: skip
+    list_display = [
+        "number",
+        "buyer",
+        "store",
+        "total",
+        "refunded_amount",
+        "status",
+        "placed_at",
+    ]
     list_filter = ["status"]
     list_select_related = ["buyer", "store"]
     search_fields = ["number"]
@@ -71,8 +78,18 @@ class OrderAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:  # orders come from the shop platform: never rewritten
-            return ["number", "buyer", "store", "total", "refunded_amount", "status",
-                    "placed_at", "paid_at", "shipped_at", "delivered_at"]  # fmt: skip
+            return [
+                "number",
+                "buyer",
+                "store",
+                "total",
+                "refunded_amount",
+                "status",
+                "placed_at",
+                "paid_at",
+                "shipped_at",
+                "delivered_at",
+            ]
         return self.readonly_fields
 
 

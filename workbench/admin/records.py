@@ -66,12 +66,17 @@ class PlatformRuleAdmin(StaffOnlyMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         published = services.rule_publish(
-            actor=request.user, code=obj.code, title=obj.title, text=obj.text,
+            actor=request.user,
+            code=obj.code,
+            title=obj.title,
+            text=obj.text,
             effective_from=obj.effective_from,
-        )  # fmt: skip
+        )
         obj.pk, obj.version, obj.created_at = (
-            published.pk, published.version, published.created_at,
-        )  # fmt: skip
+            published.pk,
+            published.version,
+            published.created_at,
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         rule = self.get_object(request, object_id)
@@ -101,8 +106,15 @@ class CannedReplyAdmin(StaffOnlyMixin, admin.ModelAdmin):
 
 @admin.register(Ruling)
 class RulingAdmin(ReadOnlyAdmin):
-    list_display = ["dispute", "outcome", "liability", "amount", "rule", "decided_by",
-                    "decided_at"]  # fmt: skip
+    list_display = [
+        "dispute",
+        "outcome",
+        "liability",
+        "amount",
+        "rule",
+        "decided_by",
+        "decided_at",
+    ]
     list_select_related = ["dispute", "rule", "decided_by"]
     list_filter = ["outcome", "liability"]
     show_full_result_count = False
@@ -111,8 +123,14 @@ class RulingAdmin(ReadOnlyAdmin):
 
 @admin.register(Appeal)
 class AppealAdmin(ReadOnlyAdmin):
-    list_display = ["dispute", "party", "decision", "filed_at", "decided_by",
-                    "decided_at"]  # fmt: skip
+    list_display = [
+        "dispute",
+        "party",
+        "decision",
+        "filed_at",
+        "decided_by",
+        "decided_at",
+    ]
     list_select_related = ["dispute", "decided_by"]
     list_filter = ["decision", "party"]
     show_full_result_count = False
@@ -127,10 +145,12 @@ class MacroAdmin(StaffOnlyMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "active"]}),
         (_("1. Message"), {"fields": ["message", "message_internal"]}),
-        (_("2. Evidence request"),
-         {"fields": ["evidence_party", "evidence_what", "evidence_hours"]}),
+        (
+            _("2. Evidence request"),
+            {"fields": ["evidence_party", "evidence_what", "evidence_hours"]},
+        ),
         (_("3. Mediation"), {"fields": ["start_mediation"]}),
-    ]  # fmt: skip
+    ]
     show_facets = admin.ShowFacets.NEVER
 
     @admin.display(description=_("steps"))

@@ -75,10 +75,22 @@ class StoreAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
     list_select_related = ["category", "owner"]
     search_fields = ["name"]
     autocomplete_fields = ["owner"]
-    fields = ["name", "owner", "category", "region", "status_badge", "status_reason",
-              "status_changed_at", "created_at"]  # fmt: skip
-    readonly_fields = ["status_badge", "status_reason", "status_changed_at",
-                       "created_at"]  # fmt: skip
+    fields = [
+        "name",
+        "owner",
+        "category",
+        "region",
+        "status_badge",
+        "status_reason",
+        "status_changed_at",
+        "created_at",
+    ]
+    readonly_fields = [
+        "status_badge",
+        "status_reason",
+        "status_changed_at",
+        "created_at",
+    ]
     inlines = [ReviewLogInline]
     change_form_template = "admin/stores/store/change_form.html"
     history_anchor = "review_log-group"  # the review log on the store's own page
@@ -98,12 +110,15 @@ class StoreAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
-            path("<path:object_id>/review/<str:action>/",
-                 wrap(lambda r, object_id, action: self.review_view(
-                     r, object_id, action)),
-                 name="stores_store_review"),
+            path(
+                "<path:object_id>/review/<str:action>/",
+                wrap(
+                    lambda r, object_id, action: self.review_view(r, object_id, action)
+                ),
+                name="stores_store_review",
+            ),
             *super().get_urls(),
-        ]  # fmt: skip
+        ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         store = self.get_object(request, object_id)
@@ -114,11 +129,14 @@ class StoreAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
                 request.user
             ):
                 extra["review_actions"] = [
-                    (name, label,
-                     reverse("admin:stores_store_review", args=[store.pk, name]))
+                    (
+                        name,
+                        label,
+                        reverse("admin:stores_store_review", args=[store.pk, name]),
+                    )
                     for name, label in REVIEW_LABELS.items()
                     if name in store_review_actions(store)
-                ]  # fmt: skip
+                ]
         return super().change_view(request, object_id, form_url, extra)
 
     def review_view(self, request, object_id, action):
@@ -134,8 +152,12 @@ class StoreAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
         form = StoreReviewForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                store_review(store=store, actor=request.user, action=action,
-                             reason=form.cleaned_data["reason"])  # fmt: skip
+                store_review(
+                    store=store,
+                    actor=request.user,
+                    action=action,
+                    reason=form.cleaned_data["reason"],
+                )
             except ApplicationError as exc:
                 messages.error(request, exc.message)
             else:
@@ -155,7 +177,15 @@ class StoreAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(StaffOnlyMixin, admin.ModelAdmin):
-    list_display = ["code", "name", "after_sales_days", "merchant_response_hours",
-                    "evidence_hours", "appeal_days", "pickup_sla_hours",
-                    "ruling_sla_hours", "silent_merchant_action"]  # fmt: skip
+    list_display = [
+        "code",
+        "name",
+        "after_sales_days",
+        "merchant_response_hours",
+        "evidence_hours",
+        "appeal_days",
+        "pickup_sla_hours",
+        "ruling_sla_hours",
+        "silent_merchant_action",
+    ]
     search_fields = ["code", "name"]

@@ -173,9 +173,9 @@ def case_reply(
     case = _visible_case(model_admin, request, object_id)
     if request.method != "POST":
         return redirect(case_url(case))
-    if not (model_admin.has_change_permission(request) and can_work_on(
-        request.user, case
-    )):  # fmt: skip
+    if not (
+        model_admin.has_change_permission(request) and can_work_on(request.user, case)
+    ):
         raise PermissionDenied
     form = ReplyForm(request.POST)
     internal = request.POST.get("kind") == "internal"
@@ -184,9 +184,11 @@ def case_reply(
         return redirect(case_url(case))
     try:
         services.message_post(
-            dispute=case, actor=request.user, body=form.cleaned_data["body"],
+            dispute=case,
+            actor=request.user,
+            body=form.cleaned_data["body"],
             internal=internal or form.cleaned_data["internal"],
-        )  # fmt: skip
+        )
     except ApplicationError as exc:
         report_refusal(request, exc)
     else:

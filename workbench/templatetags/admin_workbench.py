@@ -20,8 +20,9 @@ register = template.Library()
 
 @register.tag(name="fast_result_list")
 def fast_result_list_tag(parser, token):
-    """admin's `result_list`, each row written as one string (admin/rows.py)."""
-    from workbench.admin.rows import result_list
+    """admin's `result_list`, each row written as one string (the fast path in
+    workbench/admin/fastpath_rows.py)."""
+    from workbench.admin.fastpath_rows import result_list
 
     # django-stubs give InclusionAdminNode a leading `name` Django 5.2 has not.
     return InclusionAdminNode(  # type: ignore[call-arg]

@@ -46,16 +46,22 @@ class Command(BaseCommand):
             rule = PlatformRule.objects.filter(code="fuzz-rule").first()
             if rule is None:
                 services.rule_publish(
-                    actor=None, code="fuzz-rule", title="Fuzz rule", text="Fuzzing.",
+                    actor=None,
+                    code="fuzz-rule",
+                    title="Fuzz rule",
+                    text="Fuzzing.",
                     effective_from=timezone.now() - timedelta(days=1),
-                )  # fmt: skip
+                )
         for order in orders[:4]:
             if not Dispute.objects.filter(order=order).exists():
                 services.dispute_open(
-                    actor=users["fuzz_buyer"], order=order, reason=Reason.QUALITY,
-                    remedy=Remedy.REFUND_ONLY, amount=Decimal("10.00"),
+                    actor=users["fuzz_buyer"],
+                    order=order,
+                    reason=Reason.QUALITY,
+                    remedy=Remedy.REFUND_ONLY,
+                    amount=Decimal("10.00"),
                     description="fuzz",
-                )  # fmt: skip
+                )
         self.stdout.write(" ".join(ROLES))
 
     def _user(self, name: str, role: Role, password: str) -> User:
@@ -72,9 +78,12 @@ class Command(BaseCommand):
         store = Store.objects.filter(owner=owner).first()
         if store is None:
             store = Store.objects.create(
-                name="Fuzz store", owner=owner, category=category, region="浙江",
+                name="Fuzz store",
+                owner=owner,
+                category=category,
+                region="浙江",
                 status="active",
-            )  # fmt: skip
+            )
         return store
 
     def _order(self, buyer: User, store: Store, n: int) -> Order:
@@ -82,11 +91,15 @@ class Command(BaseCommand):
         order, created = Order.objects.get_or_create(
             number=f"FUZZ{n:04d}",
             defaults={
-                "buyer": buyer, "store": store, "total": Decimal("200.00"),
-                "status": OrderStatus.DELIVERED, "placed_at": placed,
-                "paid_at": placed, "delivered_at": placed + timedelta(days=1),
+                "buyer": buyer,
+                "store": store,
+                "total": Decimal("200.00"),
+                "status": OrderStatus.DELIVERED,
+                "placed_at": placed,
+                "paid_at": placed,
+                "delivered_at": placed + timedelta(days=1),
             },
-        )  # fmt: skip
+        )
         if created:
             OrderItem.objects.create(
                 order=order, product_name="Fuzz item", unit_price=Decimal("200.00")
