@@ -40,7 +40,13 @@ from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
 
+from . import action_names
 from .choices import Liability, Outcome, Party, RejectionPreset
+
+# The names, re-exported: code imports them with the registry.
+ActionName = action_names.ActionName
+EventKindName = action_names.EventKindName
+EntryName = action_names.EntryName
 
 SYSTEM = "system"
 
@@ -55,52 +61,6 @@ class FieldType(StrEnum):
     DATETIME = "datetime"  # aware datetime
     RULE = "rule"  # PlatformRule in force, given by its code
     FLAG = "flag"  # bool, never required (an unticked box is False)
-
-
-class ActionName(StrEnum):
-    """The name of each case action: API path, form, fsm method, timeline entry.
-
-    One member per entry of `ACTIONS` (an entry named otherwise fails at
-    import); code names actions by these members, never by strings.
-    """
-
-    ACCEPT = "accept"
-    OFFER = "offer"
-    ACCEPT_OFFER = "accept_offer"
-    REJECT = "reject"
-    REQUEST_INTERVENTION = "request_intervention"
-    WITHDRAW = "withdraw"
-    ESCALATE = "escalate"
-    TAKE = "take"
-    ASSIGN = "assign"
-    START_MEDIATION = "start_mediation"
-    PROPOSE = "propose"
-    ACCEPT_PROPOSAL = "accept_proposal"
-    REQUEST_EVIDENCE = "request_evidence"
-    RULE = "rule"
-    APPEAL = "appeal"
-    UPHOLD = "uphold"
-    OVERTURN = "overturn"
-    AUTO_ESCALATE = "auto_escalate"
-    AUTO_REFUND = "auto_refund"
-    CLOSE = "close"
-
-
-class EventKindName(StrEnum):
-    """The name of each timeline entry that is not an action (`EVENT_KINDS`)."""
-
-    OPEN = "open"
-    MESSAGE = "message"
-    INTERNAL_NOTE = "internal_note"
-    EVIDENCE = "evidence"
-    EVIDENCE_TIMEOUT = "evidence_timeout"
-    EVIDENCE_DEADLINE = "evidence_deadline"
-    SLA_WARNING = "sla_warning"
-    SLA_BREACH = "sla_breach"
-
-
-# What a timeline entry (`DisputeEvent.action`) is named by.
-EntryName = ActionName | EventKindName
 
 
 @dataclass(frozen=True)
