@@ -84,7 +84,7 @@ def visible_case(user, number: str) -> Dispute:
 @extend_schema_view(
     list=extend_schema(
         summary="List the cases you may see",
-        responses={200: DisputeSerializer(many=True), **error_responses(400, 401)},
+        responses={200: DisputeSerializer, **error_responses(400, 401)},
     ),
 )
 class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
