@@ -85,6 +85,16 @@ def policy_for(category: Category | None = None) -> Policy:
     return Policy(**values)
 
 
+def order_policy(order: Order) -> Policy:
+    """The policy a new case on `order` would open under."""
+    return policy_for(order.store.category)
+
+
+def case_policy(dispute: Any) -> Policy:
+    """The policy whose terms govern `dispute` (every service and page asks this)."""
+    return policy_for(dispute.store.category)
+
+
 def order_open_refusal(
     order: Order, *, has_open_case: bool, now: datetime
 ) -> str | None:
@@ -93,7 +103,7 @@ def order_open_refusal(
     The one rule behind the "open a dispute" button and `dispute_open`; the
     claimed amount is checked separately against `order.refundable`.
     """
-    policy = policy_for(order.store.category)
+    policy = order_policy(order)
     if not order.is_paid:
         return _("Only paid orders can be disputed.")
     if order.delivered_at and now > order.delivered_at + policy.after_sales:

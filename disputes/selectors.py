@@ -39,7 +39,7 @@ from .models import (
     ReasoningTemplate,
     Ruling,
 )
-from .policy import Policy, policy_for
+from .policy import Policy, case_policy
 from .rules_pure import Deadline, running_deadlines
 
 HISTORY_DAYS = 90
@@ -356,7 +356,7 @@ def dispute_deadlines(
     """Every deadline running on the case, the one that governs first
     (`rules_pure.running_deadlines`): the services store the first as the
     case's `deadline_at`, the workbench's case page lists them all."""
-    policy = policy or policy_for(dispute.store.category)
+    policy = policy or case_policy(dispute)
     target = sla.current_target(dispute, policy)
     return running_deadlines(
         dispute,

@@ -48,7 +48,7 @@ from stores.scoping import can_see_dispute, party_of
 from ..actions import ACTION_LABELS, ACTION_ROLES, USER_ACTIONS, ActionName
 from ..choices import RequestStatus, State
 from ..models import Dispute, DisputeEvent, EvidenceRequest
-from ..policy import Policy, policy_for
+from ..policy import Policy, case_policy
 from ..rules_pure import governing, refund_key
 from ..selectors import dispute_deadlines
 from ..sla import sla_refresh
@@ -242,7 +242,7 @@ class ActionStep:
     def finish(self) -> None:
         """Refresh the deadline, save the changed fields, write and publish."""
         case = self.case
-        refresh_deadline(case, policy_for(case.store.category))
+        refresh_deadline(case, case_policy(case))
         case.version += 1
         changed = [n for n in _TRACKED_FIELDS if getattr(case, n) != self.before[n]]
         case.save(update_fields=[*changed, "updated_at"])

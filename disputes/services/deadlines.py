@@ -29,7 +29,7 @@ from ..choices import (
     State,
 )
 from ..models import Dispute, DisputeEvent, EvidenceRequest
-from ..policy import policy_for
+from ..policy import case_policy
 from ..rules_pure import auto_refund_amount
 from ._core import case_action, refresh_deadline, refund
 from .timeline import timeline_write
@@ -42,7 +42,7 @@ def silent_merchant_note() -> str:
 
 def dispute_handle_silent_merchant(*, dispute: Dispute) -> Dispute:
     """The merchant stayed silent past the deadline: escalate or auto-refund."""
-    policy = policy_for(dispute.store.category)
+    policy = case_policy(dispute)
     if policy.silent_merchant_action == "auto_refund":
         return _auto_refund(dispute)
     with case_action(
@@ -170,7 +170,7 @@ def dispute_sla_warn(*, case: Dispute) -> None:
 
 def dispute_evidence_deadline_pass(*, case: Dispute) -> None:
     """The case's evidence deadline passed: say so; the case goes on."""
-    refresh_deadline(case, policy_for(case.store.category))
+    refresh_deadline(case, case_policy(case))
     case.save(update_fields=["deadline_at", "deadline_kind", "updated_at"])
     note = _(
         "The evidence deadline passed; the case goes on with the evidence at hand."
@@ -180,7 +180,7 @@ def dispute_evidence_deadline_pass(*, case: Dispute) -> None:
 
 def dispute_sla_fill(*, case: Dispute) -> None:
     """Set the agent target on a case that has none (seeded or older rows)."""
-    refresh_deadline(case, policy_for(case.store.category))
+    refresh_deadline(case, case_policy(case))
     case.save(
         update_fields=["sla_due_at", "sla_warn_at", "deadline_at", "deadline_kind"]
     )

@@ -23,7 +23,7 @@ from orders.services import check_refundable
 from ..actions import ActionName, EventKindName
 from ..choices import OPEN_STATES, Reason, RejectionPreset, Remedy
 from ..models import Dispute, new_case_number
-from ..policy import description_refusal, order_open_refusal, policy_for
+from ..policy import description_refusal, order_open_refusal, order_policy
 from ._core import (
     case_action,
     party_for,
@@ -119,7 +119,7 @@ def case_create(
     if errors:
         raise ValidationFailed(_("Check the case's details."), errors=errors)
     check_openable(order, amount)
-    policy = policy_for(order.store.category)
+    policy = order_policy(order)
     now = timezone.now()
     on_behalf = actor.pk != order.buyer_id
     case: Dispute = Dispute(

@@ -16,7 +16,7 @@ from orders.services import check_refundable
 from ..actions import ActionName
 from ..choices import Liability, Outcome, Party
 from ..models import Dispute, EvidenceRequest, PlatformRule, Ruling
-from ..policy import policy_for
+from ..policy import case_policy
 from ._core import (
     case_action,
     party_for,
@@ -57,7 +57,7 @@ def dispute_take(
         action=ActionName.TAKE,
         expected_version=expected_version,
     ) as step:
-        due = timezone.now() + policy_for(step.case.store.category).evidence
+        due = timezone.now() + case_policy(step.case).evidence
         step.case.take(assignee_id=target.pk, evidence_deadline_at=due)
         step.log(subject=target)
     return step.case
@@ -186,7 +186,7 @@ def dispute_request_evidence(
         action=ActionName.REQUEST_EVIDENCE,
         expected_version=expected_version,
     ) as step:
-        default = timezone.now() + policy_for(step.case.store.category).evidence
+        default = timezone.now() + case_policy(step.case).evidence
         request = EvidenceRequest.objects.create(
             dispute=step.case,
             party=party,
@@ -235,7 +235,7 @@ def dispute_rule(
         expected_version=expected_version,
     ) as step:
         case = step.case
-        window = policy_for(case.store.category).appeal_window
+        window = case_policy(case).appeal_window
         case.rule(
             outcome=outcome,
             liability=liability,
