@@ -284,10 +284,12 @@ def _history(filter_q: Q, exclude_pk: int | None) -> dict[str, Any]:
 
 
 def buyer_history(*, dispute: Dispute) -> dict[str, Any]:
-    """The buyer's cases in the last 90 days (this one excluded).
+    """The buyer's cases in the last 90 days (this one excluded), counted from
+    the case table: the recount the tests compare the rollups with.
 
-    A store's history comes from the report rollups
-    (`reports.selectors.store_history`); the workbench shows both.
+    Pages read the rollups instead (`reports.selectors.buyer_history` and
+    `store_history`, through `workbench.queues.party_history`): this count
+    scans every recent case of the buyer (~220 ms for 39,742 cases, issue 25).
     """
     return _history(Q(buyer_id=dispute.buyer_id), dispute.pk)
 

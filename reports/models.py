@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .measures import CASE_MEASURES, MEASURES
+from .measures import CASE_MEASURES, MEASURES, RESOLUTION_COLUMNS
 
 
 class Rollup(models.Model):
@@ -84,4 +84,38 @@ class CaseContribution(models.Model):
         return f"{self.dispute_id}@{self.day}"
 
 
-__all__ = ["CASE_MEASURES", "CaseContribution", "Rollup"]
+# What a buyer's day keeps: the figures of the party history on the agents'
+# case page (reports.selectors.stores.HISTORY_MEASURES).
+BUYER_MEASURES = (
+    "cases",
+    "open_cases",
+    "interventions",
+    "merchant_liable",
+    *RESOLUTION_COLUMNS.values(),
+)
+
+
+class BuyerDay(models.Model):
+    """One buyer's cases opened on one day (platform time zone): the buyer's
+    history on the agents' case page, read from at most 90 rows however many
+    cases the buyer has. Kept with every case change, like `Rollup`."""
+
+    buyer_id = models.IntegerField()
+    day = models.DateField()
+
+    class Meta:
+        verbose_name = _("buyer's day")
+        verbose_name_plural = _("buyers' days")
+        constraints = [
+            models.UniqueConstraint(fields=["buyer_id", "day"], name="buyer_day_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.buyer_id}@{self.day}"
+
+
+for _name in BUYER_MEASURES:
+    BuyerDay.add_to_class(_name, models.IntegerField(default=0, db_default=0))
+
+
+__all__ = ["BUYER_MEASURES", "CASE_MEASURES", "BuyerDay", "CaseContribution", "Rollup"]

@@ -27,7 +27,7 @@ from .cuboids import (
     Cuboid,
 )
 from .measures import CASE_MEASURES, MEASURES, case_measures, local_day, platform_tz
-from .models import CaseContribution, Rollup
+from .models import BUYER_MEASURES, BuyerDay, CaseContribution, Rollup
 
 # A cell is one cuboid, period and dimension key; its figures may be spread
 # over several rows (shards) that the reports add up.
@@ -140,10 +140,88 @@ def case_refresh(*, dispute_id: int) -> bool:
         add_cells(cells, _contribution_dims(old), old.measures, -1, dispute_id)
     add_cells(cells, dims, measures, +1, dispute_id)
     apply_cells(cells)
+    buyer_days: Cells = defaultdict(dict)
+    if old is not None:
+        add_buyer_day(buyer_days, case.buyer_id, old.day, old.measures, -1)
+    add_buyer_day(buyer_days, case.buyer_id, dims["day"], measures, +1)
+    apply_buyer_days(buyer_days)
     CaseContribution.objects.update_or_create(
         dispute_id=dispute_id, defaults=_contribution_fields(dims, measures)
     )
     return True
+
+
+# A buyer's days (`BuyerDay`): the same contribution, keyed by buyer and day.
+# A case's buyer never changes, so its old and new contribution count for the
+# same buyer.
+
+
+def add_buyer_day(
+    days: Cells, buyer_id: int, day: date, measures: dict[str, int], sign: int
+) -> None:
+    cell = days.setdefault((buyer_id, day), {})
+    for name in BUYER_MEASURES:
+        if measures.get(name):
+            cell[name] = cell.get(name, 0) + sign * measures[name]
+
+
+def apply_buyer_days(days: Cells) -> None:
+    """Add the deltas to the buyers' day rows in one upsert."""
+    rows = [(key, delta) for key, delta in sorted(days.items()) if any(delta.values())]
+    if not rows:
+        return
+    ops, qn = connection.ops, connection.ops.quote_name
+    table = qn(BuyerDay._meta.db_table)
+    names = list(BUYER_MEASURES)
+    params: list = []
+    for (buyer_id, day), delta in rows:
+        params += [buyer_id, ops.adapt_datefield_value(day)]
+        params += [delta.get(name, 0) for name in names]
+    one = "(" + ", ".join(["%s"] * (len(names) + 2)) + ")"
+    updates = ", ".join(f"{qn(n)} = {table}.{qn(n)} + excluded.{qn(n)}" for n in names)
+    sql = (
+        f"INSERT INTO {table} (buyer_id, day, {', '.join(qn(n) for n in names)}) "
+        f"VALUES {', '.join([one] * len(rows))} "
+        f"ON CONFLICT (buyer_id, day) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def rebuild_buyer_days(
+    first: date | None = None, following: date | None = None
+) -> None:
+    """The buyers' days from the contributions (the days in [first, following),
+    or all): what every case of those days adds, summed per buyer and day."""
+    qn = connection.ops.quote_name
+    table = qn(BuyerDay._meta.db_table)
+    source = qn(CaseContribution._meta.db_table)
+    cases = qn(Dispute._meta.db_table)
+    names = [qn(n) for n in BUYER_MEASURES]
+    sums = ", ".join(
+        f"SUM(COALESCE(CAST(c.measures ->> '{n}' AS integer), 0))"
+        for n in BUYER_MEASURES
+    )
+    where, params = "", []
+    if first is not None and following is not None:
+        ops = connection.ops
+        where = "WHERE c.day >= %s AND c.day < %s"
+        params = [
+            ops.adapt_datefield_value(first),
+            ops.adapt_datefield_value(following),
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} " + (where.replace("c.day", "day") if where else ""),
+            params,
+        )
+        cursor.execute(
+            f"INSERT INTO {table} (buyer_id, day, {', '.join(names)}) "
+            f"SELECT d.buyer_id, c.day, {sums} FROM {source} c "
+            f"JOIN {cases} d ON d.id = c.dispute_id {where} "
+            "GROUP BY d.buyer_id, c.day",
+            params,
+        )
 
 
 def _contribution_fields(dims: dict, measures: dict) -> dict:
@@ -216,6 +294,7 @@ def rebuild(
     span = _span()
     if span is None:
         Rollup.objects.all().delete()
+        BuyerDay.objects.all().delete()
         CaseContribution.objects.all().delete()
         return 0
     start = max(date_from or span[0], span[0]).replace(day=1)
@@ -282,6 +361,7 @@ def _rebuild_month(first: date, following: date, contributions_current: bool) ->
         count = 0 if contributions_current else _contribute_month(window)
         Rollup.objects.filter(period__gte=first, period__lt=following).delete()
         _sum_contributions(first, following)
+        rebuild_buyer_days(first, following)
         _derive(FINEST, BY_ID[_STORE_DAY], first)
         _count_orders(window)
         for cuboid in reversed(CUBOIDS):

@@ -20,6 +20,7 @@ from disputes import selectors, sla
 from disputes.choices import OPEN_STATES, DeadlineKind, Party, State
 from disputes.models import Dispute, DisputeEvent
 from reports.selectors import (
+    buyer_history,
     repeat_offender_rule,
     store_history,
     store_is_repeat_offender,
@@ -259,10 +260,11 @@ def party_history(*, dispute: Dispute) -> dict[str, dict[str, Any]]:
     included) and a repeat offender (the outliers report's rule, with its
     wording for the badge's title).
 
-    A store may have many thousands of cases: its figures come from the report
-    rollups, the buyer's from the case table.
+    A store or a buyer may have many thousands of cases: both come from the
+    report rollups (the store's cuboids, the buyer's days), never from a count
+    of the case table (issue 25).
     """
-    buyer = selectors.buyer_history(dispute=dispute)
+    buyer = buyer_history(dispute=dispute, days=selectors.HISTORY_DAYS)
     buyer["repeat"] = buyer["total"] + 1 >= REPEAT_CLAIMANT_CASES
     store = store_history(dispute=dispute, days=selectors.HISTORY_DAYS)
     store["repeat"] = store_is_repeat_offender(store_id=dispute.store_id)

@@ -38,6 +38,7 @@ from .stores import (
     REPEAT_OFFENDER_RULINGS,
     RESPONSE_MEASURES,
     STORE_WINDOWS,
+    buyer_history,
     merchant_response_figures,
     repeat_offender,
     repeat_offender_rule,
@@ -69,6 +70,7 @@ __all__ = [
     "_key_names",  # tests/reports/test_sums.py
     "_windows",  # tests/reports/test_report_math.py
     "add_sums",
+    "buyer_history",
     "figure_reader",
     "figures",
     "format_key",

@@ -97,6 +97,31 @@ def store_history(*, dispute: Dispute, days: int = 90) -> dict[str, Any]:
     if dispute.pk and local_day(dispute.opened_at) >= since:
         for name, value in case_measures(dispute).items():
             sums[name] = sums.get(name, 0) - value
+    return _history_shape(sums)
+
+
+def buyer_history(*, dispute: Dispute, days: int = 90) -> dict[str, Any]:
+    """The buyer's cases opened in the last `days` days (China time), this one
+    excluded, in the shape of `store_history`: one query over at most `days`
+    rows of `BuyerDay`, however many cases the buyer has (issue 25: 2 scans
+    of ~110 ms each on the case table for a buyer with 39,742 cases before)."""
+    from django.db.models import Sum
+
+    from ..models import BUYER_MEASURES, BuyerDay
+
+    since, today = last_days(days)
+    sums = BuyerDay.objects.filter(
+        buyer_id=dispute.buyer_id, day__gte=since, day__lte=today
+    ).aggregate(**{name: Sum(name) for name in BUYER_MEASURES})
+    sums = {name: value or 0 for name, value in sums.items()}
+    if dispute.pk and local_day(dispute.opened_at) >= since:
+        for name, value in case_measures(dispute).items():
+            if name in sums:
+                sums[name] -= value
+    return _history_shape(sums)
+
+
+def _history_shape(sums: dict[str, int]) -> dict[str, Any]:
     return {
         "total": sums.get("cases", 0),
         "open": sums.get("open_cases", 0),
