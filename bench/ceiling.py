@@ -10,9 +10,9 @@ settings `bench.ceiling.settings`: the product's URLconf plus, under /bench/,
 a view answering "hello", a bare Django view (50 cases as `.values()` +
 JsonResponse), a bare DRF ListAPIView and RetrieveAPIView (8 plain fields,
 token auth, stock cursor pagination) and a stock ModelAdmin changelist of
-Dispute (50 rows). Each endpoint is driven in turn by `wrk` (or locust when
-wrk is missing) for `--duration` seconds, `--rounds` times interleaved, and
-the table gives each one's mean rate and its ratio to the bare views *of the
+Dispute (50 rows). Each endpoint is driven in turn by `wrk` (or, when wrk is
+missing, a small keep-alive client in `--connections` threads) for
+`--duration` seconds, `--rounds` times interleaved, and the table gives each one's mean rate and its ratio to the bare views *of the
 same run*: absolute rates on a shared 2-core machine say little, ratios do.
 
 Targets (issue 25): the API list ≥ 50 % of the bare DRF list, the API detail
@@ -23,9 +23,12 @@ changelist. Exits 1 when one is missed.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
+import shutil
 import statistics
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -82,7 +85,7 @@ def main() -> int:
         for round_ in range(args.rounds):
             for name, user, template, api, _ in chosen:
                 page = million.Endpoint(name, user, template, "api" if api else "")
-                rps, p50, _p95, errors = million.drive(
+                rps, p50, _p95, errors = drive(
                     base, page, template.format(**context), args
                 )
                 million.say(f"round {round_ + 1}: {name}: {rps:.1f} rps, "
@@ -92,6 +95,60 @@ def main() -> int:
     finally:
         million.stop(proc)
     return report(chosen, rates, p50s, args)
+
+
+def drive(base: str, page, path: str, args) -> tuple[float, float, float, int]:
+    """wrk when installed, else a small keep-alive client in threads."""
+    if shutil.which("wrk"):
+        return million.drive(base, page, path, args)
+    headers = million.headers_for(page.user, page.group == "api")
+    threaded(base, path, headers, 2)  # warm every worker
+    return threaded(base, path, headers, args.duration, args.connections)
+
+
+def threaded(
+    base: str, path: str, headers: dict, seconds: float, connections: int = 8
+) -> tuple[float, float, float, int]:
+    """(requests/s, p50 ms, p95 ms, errors): `connections` threads, each with
+    one keep-alive connection, asking `path` as fast as answers come."""
+    host, port = base.removeprefix("http://").split(":")
+    times: list[float] = []
+    errors = [0]
+    stop_at = time.perf_counter() + seconds
+
+    def one() -> None:
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        while time.perf_counter() < stop_at:
+            started = time.perf_counter()
+            try:
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    errors[0] += 1
+                if response.getheader("Connection", "").lower() == "close":
+                    conn.close()
+            except OSError:
+                errors[0] += 1
+                conn.close()
+            times.append((time.perf_counter() - started) * 1000)
+        conn.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=one) for _ in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    if not times:
+        return 0.0, 0.0, 0.0, errors[0]
+    return (
+        len(times) / elapsed,
+        statistics.median(times),
+        million.percentile(times, 95),
+        errors[0],
+    )
 
 
 def report(chosen, rates, p50s, args) -> int:

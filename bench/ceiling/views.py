@@ -80,6 +80,9 @@ class StockDisputeAdmin(admin.ModelAdmin):
                     "assigned_to", "merchant_deadline_at", "opened_at"]  # fmt: skip
     list_select_related = ["store", "buyer", "assigned_to"]
     list_per_page = PAGE
+    # The generic template (the workbench's own change_list.html for cases
+    # reverses its extra views, which this site does not have).
+    change_list_template = "admin/change_list.html"
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_staff
