@@ -13,7 +13,8 @@ token auth, stock cursor pagination) and a stock ModelAdmin changelist of
 Dispute (50 rows). Each endpoint is driven in turn by `wrk` (or, when wrk is
 missing, a small keep-alive client in `--connections` threads) for
 `--duration` seconds, `--rounds` times interleaved, and the table gives each
-one's mean rate and its ratio to the bare views *of the same run*: absolute rates on a shared 2-core machine say little, ratios do.
+one's mean rate and its ratio to the bare views *of the same run*: absolute
+rates on a shared 2-core machine say little, ratios do.
 
 Targets (issue 25): the API list ≥ 50 % of the bare DRF list, the API detail
 ≥ 50 % of the bare DRF detail, the workbench list ≥ 50 % of the stock
