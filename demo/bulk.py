@@ -596,13 +596,13 @@ class BulkCase:
     def _finish(self) -> None:
         """Queue the case and everything hanging on it."""
         writer, case = self.writer, self.case
+        self._seal()  # before the case row is queued: it carries the head
         write_order(writer, self.s.order)
         writer.add(Dispute, case.__dict__)
         for request in self.requests:
             writer.add(EvidenceRequest, request)
         if self.appeal:
             writer.add(Appeal, self.appeal)
-        self._seal()
         for event in self.events:
             writer.add(DisputeEvent, event)
         # For the listeners of `cases_bulk_built`: the columns and the store.

@@ -72,8 +72,8 @@ def case_bundle(*, case: Dispute, reader: Any) -> Bundle:
     entries = []
     for event in timeline:
         file = None
-        if event.evidence_id and event.evidence.file:
-            ev = event.evidence
+        ev = event.evidence
+        if ev is not None and ev.file:
             name = safe_download_name(ev.original_name, ev.extension)
             file = BundleFile(f"files/{event.seq or 0:04d}-{name}", ev)
             files.append(file)
@@ -138,9 +138,7 @@ def _summary(case: Dispute, reader: Any) -> dict[str, Any]:
         "state": case.state,
         "state_label": str(case.get_state_display()),
         "outcome_label": str(case.get_outcome_display()) if case.outcome else "",
-        "liability_label": str(case.get_liability_display())
-        if case.liability
-        else "",
+        "liability_label": str(case.get_liability_display()) if case.liability else "",
         "opened_at": local(case.opened_at),
         "closed_at": local(case.closed_at),
         "chain": {"length": case.record_length, "head": case.record_head},
@@ -157,7 +155,7 @@ class _Sink(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data) -> int:  # type: ignore[override]
+    def write(self, data) -> int:
         self.parts.append(bytes(data))
         self.position += len(data)
         return len(data)

@@ -25,6 +25,7 @@ from ..record_chain import (
 )
 
 BATCH = 1000
+MISSING = "missing"
 
 _ENTRY_COLUMNS = (
     "id",
@@ -130,7 +131,7 @@ class FileHashes:
                 with self.storage.open(name, "rb") as handle:
                     self.seen[name] = file_sha256(handle)
             except (FileNotFoundError, OSError):
-                self.seen[name] = "missing"
+                self.seen[name] = MISSING
         return self.seen[name]
 
 
@@ -146,10 +147,12 @@ def case_break(
         return found
     for row, entry in zip(rows, entries, strict=True):
         name, recorded = row[16], row[13]
-        if name and files(name) != recorded:
-            return Break(
-                head.number, entry.stored_seq, entry.pk, f"file {name} changed"
-            )
+        if not name:
+            continue
+        digest = files(name)
+        if digest != recorded:
+            why = "missing" if digest == MISSING else "changed"
+            return Break(head.number, entry.stored_seq, entry.pk, f"file {name} {why}")
     return None
 
 
@@ -257,7 +260,7 @@ def evidence_fill_hashes(evidence_model: type[models.Model]) -> int:
     missing = evidence_model._default_manager.filter(sha256="").order_by("pk")
     for pk, name in missing.values_list("pk", "file").iterator(chunk_size=500):
         digest = files(name)
-        if digest != "missing":
+        if digest != MISSING:
             evidence_model._default_manager.filter(pk=pk).update(sha256=digest)
             filled += 1
     return filled

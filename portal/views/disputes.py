@@ -24,7 +24,6 @@ from core.pages import page_of
 from core.roles import Role, role_of, staff_home
 from core.uploads import max_upload_mb
 from disputes import disclosure, selectors, services
-from disputes.bundle import bundle_chunks, case_bundle
 from disputes.actions import (
     ACTION_DONE,
     ACTION_LABELS,
@@ -32,6 +31,7 @@ from disputes.actions import (
     ActionName,
     action_named,
 )
+from disputes.bundle import bundle_chunks, case_bundle
 from disputes.choices import OPEN_STATES, RequestStatus, State
 from disputes.downloads import evidence_response
 from disputes.forms import (

@@ -115,8 +115,13 @@ def test_the_printable_page_speaks_the_reader_language(client, story):
 
 @pytest.mark.parametrize(
     "who,status",
-    [("buyer", 200), ("merchant", 200), ("agent", 200), ("other_buyer", 404),
-     ("other_merchant", 404)],
+    [
+        ("buyer", 200),
+        ("merchant", 200),
+        ("agent", 200),
+        ("other_buyer", 404),
+        ("other_merchant", 404),
+    ],
 )
 def test_only_the_parties_and_staff_get_the_bundle(client, story, who, status):
     users = {
