@@ -113,7 +113,7 @@ def entries_by_case(
         .values_list(*_ENTRY_COLUMNS)
     )
     grouped: dict[int, list[tuple[Any, ...]]] = {h.id: [] for h in heads}
-    for row in rows.iterator(chunk_size=5000):
+    for row in rows:  # one batch of cases: a plain fetch, no server-side cursor
         grouped[row[1]].append(row)
     return grouped
 
