@@ -75,7 +75,8 @@ def case_bundle(*, case: Dispute, reader: Any) -> Bundle:
         ev = event.evidence
         if ev is not None and ev.file:
             name = safe_download_name(ev.original_name, ev.extension)
-            file = BundleFile(f"files/{event.seq or 0:04d}-{name}", ev)
+            number = f"{event.seq:04d}" if event.seq else f"e{ev.pk}"
+            file = BundleFile(f"files/{number}-{name}", ev)
             files.append(file)
         entries.append(_entry(event, file, staff=not for_party))
     return Bundle(
