@@ -171,7 +171,8 @@ class _Sink(io.RawIOBase):
 
 
 def _texts(bundle: Bundle) -> dict[str, bytes]:
-    """timeline.json and record.html, rendered in the active language."""
+    """timeline.json and record.html (with its style sheet: no inline style),
+    rendered in the active language."""
     document = {
         "case": bundle.summary,
         "for": "party" if bundle.for_party else "staff",
@@ -193,6 +194,7 @@ def _texts(bundle: Bundle) -> dict[str, bytes]:
     return {
         "timeline.json": json.dumps(document, ensure_ascii=False, indent=2).encode(),
         "record.html": page.encode(),
+        "record.css": render_to_string("disputes/bundle_record.css").encode(),
     }
 
 
