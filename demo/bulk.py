@@ -43,6 +43,7 @@ from disputes.models import (
     Message,
     Ruling,
 )
+from disputes.record_chain import GENESIS, EntryContent
 from disputes.rules_pure import (
     auto_refund_amount,
     case_number,
@@ -338,6 +339,7 @@ class BulkCase:
             note=text,
             evidence_id=evidence_id,
             evidence_request_id=request["id"] if request else None,
+            evidence_sha256=self.world.files[file]["sha256"],  # hashed, not a column
         )
 
     def do_accept(self, at) -> None:
@@ -568,9 +570,33 @@ class BulkCase:
         amount_moved = moved or money.platform_compensation or None
         self._log(at, "overturn", judge, left, note=note, amount=amount_moved)
 
+    def _seal(self) -> None:
+        """Number and chain the entries as `timeline_write` does."""
+        prev = GENESIS
+        for seq, event in enumerate(self.events, 1):
+            content = EntryContent(
+                case=self.case.number,
+                seq=seq,
+                actor_id=event["actor_id"],
+                actor_role=event["actor_role"],
+                action=event["action"],
+                from_state=event["from_state"],
+                to_state=event["to_state"],
+                created_at=event["created_at"],
+                note=event.get("note", ""),
+                amount=event.get("amount"),
+                internal=event.get("internal", False),
+                subject_id=event.get("subject_id"),
+                evidence_sha256=event.pop("evidence_sha256", ""),
+            )
+            event["seq"], event["prev_hash"] = seq, prev
+            event["entry_hash"] = prev = content.digest(prev)
+        self.case.record_length, self.case.record_head = len(self.events), prev
+
     def _finish(self) -> None:
         """Queue the case and everything hanging on it."""
         writer, case = self.writer, self.case
+        self._seal()  # before the case row is queued: it carries the head
         write_order(writer, self.s.order)
         writer.add(Dispute, case.__dict__)
         for request in self.requests:

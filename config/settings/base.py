@@ -413,3 +413,8 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 # --- end of security block ----------------------------------------------------
+
+# The case record is kept at least this many years after a case closes
+# (docs/security.md "The record proves itself"); `purge_case_records` refuses
+# a value under 3 and never touches a case closed more recently.
+RECORD_RETENTION_YEARS = int(os.environ.get("RECORD_RETENTION_YEARS", "3"))

@@ -201,6 +201,14 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
         _("deadline kind"), max_length=24, choices=DeadlineKind.choices, blank=True
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The timeline's hash chain: how many entries and the last one's hash
+    # (so deleting the newest entries is caught too); see record_chain.
+    record_length = models.PositiveIntegerField(_("timeline entries"), default=0)
+    record_head = models.CharField(_("timeline head hash"), max_length=64, blank=True)
+    # When the retention purge erased the texts and files (past retention).
+    record_purged_at = models.DateTimeField(
+        _("record purged at"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("dispute")

@@ -174,6 +174,11 @@ class DisputeEvent(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("at"), default=timezone.now)
+    # The hash chain (disputes.record_chain): the entry's number in its case,
+    # the previous entry's hash and its own; written only by timeline_write.
+    seq = models.PositiveIntegerField(_("entry number"), null=True, blank=True)
+    prev_hash = models.CharField(_("previous entry's hash"), max_length=64, blank=True)
+    entry_hash = models.CharField(_("entry hash"), max_length=64, blank=True)
 
     # Not columns: what a reader sees, set by disclosure.timeline_for_party.
     who: str
@@ -187,6 +192,12 @@ class DisputeEvent(models.Model):
         indexes = [
             models.Index(fields=["dispute", "created_at"]),
             models.Index(fields=["actor", "-created_at"]),
+        ]
+        constraints = [
+            # Two writers can never both append entry n (the chain cannot fork).
+            models.UniqueConstraint(
+                fields=["dispute", "seq"], name="dispute_event_seq_unique"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<str:number>/actions/<str:action>/", views.dispute_action, name="action"),
     path("<str:number>/messages/", views.dispute_message, name="message"),
     path("<str:number>/evidence/", views.dispute_evidence, name="evidence"),
+    path("<str:number>/bundle/", views.dispute_bundle, name="bundle"),
     path(
         "<str:number>/evidence/<int:pk>/",
         views.evidence_download,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from disputes.actions import (
     ActionName,
     action_named,
 )
+from disputes.bundle import bundle_chunks, case_bundle
 from disputes.choices import OPEN_STATES, RequestStatus, State
 from disputes.downloads import evidence_response
 from disputes.forms import (
@@ -384,6 +385,23 @@ def evidence_download(
     if evidence is None:
         raise Http404
     return evidence_response(evidence, inline=request.GET.get("inline") == "1")
+
+
+@login_required
+@require_GET
+def dispute_bundle(
+    request: AuthenticatedHttpRequest, number: str
+) -> StreamingHttpResponse:
+    """The case record as a ZIP, streamed, for whoever may see the case."""
+    case = _visible_case(request, number)
+    bundle = case_bundle(case=case, reader=request.user)
+    response = StreamingHttpResponse(
+        bundle_chunks(bundle), content_type="application/zip"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{bundle.filename}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

@@ -68,6 +68,7 @@ ACCESS: dict[str, Access] = {
     "disputes/<str:number>/evidence/<int:pk>/": Access(
         PARTIES | STAFF, scoped=True, html=False
     ),
+    "disputes/<str:number>/bundle/": Access(PARTIES | STAFF, scoped=True, html=False),
     "reports/": Access(STAFF),
     "reports/breakdown/": Access(STAFF),
     "reports/service/": Access(STAFF),
