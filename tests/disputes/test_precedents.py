@@ -338,3 +338,47 @@ def test_api_parties_are_refused(world):
     assert client_for(story.buyer).get(url).status_code == 403
     assert client_for(story.merchant).get(url).status_code == 403
     assert client_for(f.buyer()).get(url).status_code == 404
+
+
+# ---- the workbench: the forms show them; the case page shows a departure ----
+
+
+@pytest.mark.parametrize("action", ["rule", "overturn"])
+def test_decision_forms_show_precedents_and_majority(client, world, action):
+    story = f.case_in_state("mediation" if action == "rule" else "appeal")
+    world["apparel"] = story.case.store.category
+    _ruled_majority(world, "merchant")
+    user = story.agent if action == "rule" else story.supervisor
+    client.force_login(user)
+    body = client.get(
+        f"/admin/disputes/dispute/{story.case.pk}/act/{action}/",
+        headers={"accept-language": "zh-hans"},
+    ).content.decode()
+    assert 'data-testid="precedents"' in body
+    assert "支持商家" in body  # the majority and each row, in Chinese
+    assert body.count("/admin/disputes/dispute/") >= 5
+    assert 'name="departure_reason"' in body
+
+
+def test_a_departing_ruling_is_refused_at_its_field_then_shown(client, world):
+    story = f.case_in_state("mediation")
+    world["apparel"] = story.case.store.category
+    _ruled_majority(world, "merchant")
+    client.force_login(story.agent)
+    url = f"/admin/disputes/dispute/{story.case.pk}/act/rule/"
+    data = {
+        "version": story.case.version,
+        "outcome": "buyer",
+        "liability": "merchant",
+        "amount": "100.00",
+        "rule": story.rule.code,
+        "reasoning": "商品有破洞",
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["departure_reason"]
+    done = client.post(url, {**data, "departure_reason": "照片显示破洞"})
+    assert done.status_code == 302
+    page = client.get(f"/admin/disputes/dispute/{story.case.pk}/change/")
+    assert 'data-testid="departure"' in page.content.decode()
+    assert "照片显示破洞" in page.content.decode()
