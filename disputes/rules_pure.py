@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 from decimal import Decimal
+from hashlib import sha256
 from typing import NamedTuple, Protocol
 
 from core.workcalendar import WorkingHours, add_working_hours
@@ -241,3 +242,29 @@ def departs(found: Majority | None, outcome: str) -> bool:
     """A ruling for `outcome` departs from the clear majority `found`; it then
     needs a written departure reason."""
     return found is not None and outcome != found.outcome
+
+
+# ---- Quality review: the weekly sample ----
+
+QUALITY_SAMPLE_RATE = Decimal("0.05")  # at least this share of each agent's rulings
+SECOND_REVIEW_EVERY = 5  # about one sampled review in five is reviewed twice, blind
+
+
+def sample_size(rulings: int, rate: Decimal = QUALITY_SAMPLE_RATE) -> int:
+    """How many of an agent's `rulings` in a week are sampled: at least `rate`
+    of them (rounded up), so at least one when there is any."""
+    if rulings <= 0:
+        return 0
+    whole = rate * rulings
+    return int(whole) + (whole != int(whole))
+
+
+def sample_key(week: str, ruling_id: int) -> str:
+    """The order rulings are drawn in: a hash of the week and the ruling, so a
+    rerun draws the same rulings and nobody can predict which."""
+    return sha256(f"{week}:{ruling_id}".encode()).hexdigest()
+
+
+def reviewed_twice(week: str, review_id: int) -> bool:
+    """Whether a sampled review also gets a blind second review."""
+    return int(sample_key(week, review_id), 16) % SECOND_REVIEW_EVERY == 0
