@@ -176,3 +176,55 @@ def test_the_agent_contests_a_finished_review_once():
     assert done.contest_reason == "理由写得清楚" and done.contested_at
     with pytest.raises(ValidationFailed):
         review_contest(review=done, actor=agent, reason="再次")
+
+
+# ---- the workbench queue ---------------------------------------------------
+
+
+def test_supervisor_scores_from_the_queue(client):
+    review = _review()
+    boss = f.supervisor()
+    client.force_login(boss)
+    listing = client.get("/admin/disputes/qualityreview/?status=waiting")
+    assert review.ruling.dispute.number in listing.content.decode()
+    url = f"/admin/disputes/qualityreview/{review.pk}/change/"
+    page = client.get(url).content.decode()
+    assert 'data-testid="scorecard"' in page
+    assert "checked>" not in page  # no answer preselected
+    answer = {
+        "facts_checked": "yes",
+        "rule_applied": "yes",
+        "reasoning_clear": "no",
+        "outcome_consistent": "yes",
+        "comment": "理由可以更具体",
+    }
+    assert client.post(url, answer).status_code == 302
+    review.refresh_from_db()
+    assert review.reviewer == boss and review.score == (3, 4)
+
+
+def test_agent_sees_own_finished_reviews_and_contests(client):
+    agent = f.agent()
+    mine, theirs = _review(agent), _review()
+    waiting = _review(agent)
+    for review in (mine, theirs):
+        review_submit(review=review, actor=f.supervisor(), **SCORES)
+    client.force_login(agent)
+    listing = client.get("/admin/disputes/qualityreview/").content.decode()
+    assert mine.ruling.dispute.number in listing
+    assert theirs.ruling.dispute.number not in listing
+    assert waiting.ruling.dispute.number not in listing
+    other = f"/admin/disputes/qualityreview/{theirs.pk}/change/"
+    assert client.get(other).status_code == 404
+    url = f"/admin/disputes/qualityreview/{mine.pk}/change/"
+    page = client.get(url).content.decode()
+    assert 'data-testid="contest"' in page
+    assert client.post(url, {"contest_reason": "已核实事实"}).status_code == 302
+    mine.refresh_from_db()
+    assert mine.contest_reason == "已核实事实"
+
+
+def test_buyers_never_see_the_queue(client):
+    client.force_login(f.buyer())
+    response = client.get("/admin/disputes/qualityreview/")
+    assert response.status_code in (302, 403, 404)
