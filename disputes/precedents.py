@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.db.models import BooleanField, Exists, FloatField, Func, OuterRef, Value
@@ -107,16 +108,19 @@ def pairs_similarity(a: str, b: str) -> float:
     return len(left & right) / len(left | right)
 
 
-def _facts(case: Dispute, *, has_evidence: bool, text: float = 0.0) -> CaseFacts:
-    total = case.order.total
-    share = (case.amount / total).quantize(Decimal("0.001")) if total else Decimal(1)
+def _share(amount: Decimal, total: Decimal | None) -> Decimal:
+    if not total:
+        return Decimal(1)
+    return min((amount / total).quantize(Decimal("0.001")), Decimal(1))
+
+
+def _facts(case: Dispute, *, has_evidence: bool) -> CaseFacts:
     return CaseFacts(
         reason=case.reason,
         category_id=case.store.category_id,
-        share=min(share, Decimal(1)),
+        share=_share(case.amount, case.order.total),
         has_evidence=has_evidence,
         merchant_response=case.merchant_response,
-        text=text,
     )
 
 
@@ -149,74 +153,86 @@ def _pool_ids(case: Dispute) -> set[int]:
     return ids
 
 
+ROW_FIELDS = (
+    "pk",
+    "number",
+    "reason",
+    "amount",
+    "merchant_response",
+    "outcome",
+    "liability",
+    "ruled_at",
+    "order__total",
+    "store__category_id",
+    "ruling__outcome",
+    "ruling__liability",
+    "ruling__rule__code",
+    "ruling__rule__title",
+    "ruling__rule__version",
+    "appeal_record__decision",
+    "appeal_record__rule__code",
+    "appeal_record__rule__title",
+    "appeal_record__rule__version",
+    "has_evidence",
+)
+
+
 def precedents_for(case: Dispute, *, limit: int = LIMIT) -> Precedents:
     """The `limit` decided cases most like `case`, closest first, and the
     clear majority of those of the same reason (or None)."""
     ids = _pool_ids(case)
-    has_evidence = Evidence.objects.filter(dispute=case).exists()
-    me = _facts(case, has_evidence=has_evidence)
+    me = _facts(case, has_evidence=Evidence.objects.filter(dispute=case).exists())
     if not ids:
         return Precedents([], None)
-    rows = (
-        Dispute.objects.filter(pk__in=ids, ruling__isnull=False)
-        .select_related("order", "store", "ruling__rule", "appeal_record__rule")
-        .annotate(has_evidence=Exists(Evidence.objects.filter(dispute=OuterRef("pk"))))
-        .only(
-            "number",
-            "reason",
-            "amount",
-            "description",
-            "merchant_response",
-            "outcome",
-            "liability",
-            "ruled_at",
-            "order__total",
-            "store__category_id",
-            "ruling__rule__code",
-            "ruling__rule__title",
-            "ruling__rule__version",
-            "ruling__outcome",
-            "ruling__liability",
-            "appeal_record__decision",
-            "appeal_record__rule__code",
-            "appeal_record__rule__title",
-            "appeal_record__rule__version",
-        )
-    )
     text = case.description[:TEXT_CHARS]
+    rows = Dispute.objects.filter(pk__in=ids, ruling__isnull=False).annotate(
+        has_evidence=Exists(Evidence.objects.filter(dispute=OuterRef("pk")))
+    )
     if on_postgres():
         rows = rows.annotate(
             text=Similarity(Left("description", TEXT_CHARS), Value(text))
-        ).defer("description")
+        )
+        values = rows.values(*ROW_FIELDS, "text")
+    else:
+        values = rows.values(*ROW_FIELDS, "description")
     ranked = []
-    for row in rows:
+    for row in values:
         similar = (
-            float(row.text or 0.0)
-            if on_postgres()
-            else pairs_similarity(text, row.description)
+            float(row["text"] or 0.0)
+            if "text" in row
+            else pairs_similarity(text, row["description"])
         )
-        rank = precedent_rank(
-            me, _facts(row, has_evidence=row.has_evidence, text=similar)
+        other = CaseFacts(
+            reason=row["reason"],
+            category_id=row["store__category_id"],
+            share=_share(row["amount"], row["order__total"]),
+            has_evidence=row["has_evidence"],
+            merchant_response=row["merchant_response"],
+            text=similar,
         )
-        ranked.append((rank, row.ruled_at.timestamp(), row))
+        rank = precedent_rank(me, other)
+        ranked.append((rank, row["ruled_at"].timestamp(), row))
     ranked.sort(key=lambda item: (item[0], item[1]), reverse=True)
     shown = [_precedent(row, rank) for rank, _, row in ranked[:limit]]
     found = majority([p.outcome for p in shown if p.same_reason and p.outcome])
     return Precedents(shown, found)
 
 
-def _precedent(row: Dispute, rank: tuple[int, Decimal]) -> Precedent:
-    appeal = getattr(row, "appeal_record", None)
-    overturned = bool(appeal and appeal.decision == Decision.OVERTURNED)
-    rule = appeal.rule if overturned and appeal and appeal.rule else row.ruling.rule
+def _precedent(row: dict[str, Any], rank: tuple[int, Decimal]) -> Precedent:
+    overturned = row["appeal_record__decision"] == Decision.OVERTURNED
+    rule = (
+        "appeal_record__rule__"
+        if overturned and row["appeal_record__rule__code"]
+        else "ruling__rule__"
+    )
     return Precedent(
-        pk=row.pk,
-        number=row.number,
-        outcome=row.outcome or row.ruling.outcome,
-        liability=row.liability or row.ruling.liability,
-        rule=rule.code,
-        rule_title=rule.title,
-        rule_version=rule.version,
+        pk=row["pk"],
+        number=row["number"],
+        outcome=row["outcome"] or row["ruling__outcome"],
+        liability=row["liability"] or row["ruling__liability"],
+        rule=row[rule + "code"],
+        rule_title=row[rule + "title"],
+        rule_version=row[rule + "version"],
         similarity=precedent_similarity(rank),
         same_reason=rank[0] >= 2,
         overturned=overturned,
