@@ -17,6 +17,7 @@ VIEW_ALL = [
     "disputes.view_evidencerequest",
     "disputes.view_ruling",
     "disputes.view_appeal",
+    "disputes.view_qualityreview",
     "disputes.view_platformrule",
     "disputes.view_cannedreply",
     "disputes.view_macro",

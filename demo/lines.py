@@ -378,3 +378,10 @@ PROPOSALS = {
     "exchange": ("经调解，暂时无法换货，建议商家按上述金额退款。",),
     "compensation": ("经调解，建议商家按上述金额给予补偿。",),
 }
+
+# Why a ruling goes against the similar cases' majority (a departure reason).
+DEPARTURE_REASONS = (
+    "本案买家提供了开箱视频，能证明收到时即有问题，与多数类案证据不足的情形不同。",
+    "本案商家提供了完整的发货检验记录和物流签收照片，与多数类案商家无法举证的情形不同。",
+    "本案申请金额仅为订单的一小部分，且双方对事实无争议，不宜照搬多数类案的结果。",
+)

@@ -22,10 +22,12 @@ from disputes import selectors, services
 from disputes.actions import EventKindName
 from disputes.choices import Liability, Outcome, Party, Reason, Remedy, RequestStatus
 from disputes.models import Dispute, EvidenceRequest, PlatformRule
+from disputes.precedents import precedents_for
+from disputes.rules_pure import departs
 from disputes.services.deadlines import dispute_sla_breach, dispute_sla_warn
 from orders.models import Order
 
-from . import vocab
+from . import lines, vocab
 from .script import CaseScript, World
 from .sweeps import target_sweeps
 
@@ -217,7 +219,15 @@ class ServiceCase:
             reasoning=reasoning,
             amount=amount if outcome == "buyer" else None,
             compensation=compensation,
+            departure_reason=self._departure(outcome),
         )
+
+    def _departure(self, outcome: str) -> str:
+        """A departure reason when the decision goes against the similar
+        cases' clear majority (the services refuse it without one)."""
+        if not departs(precedents_for(self.case).majority, outcome):
+            return ""
+        return lines.DEPARTURE_REASONS[self.case.pk % len(lines.DEPARTURE_REASONS)]
 
     def do_appeal(self, party: str, reason: str) -> None:
         self.case = services.dispute_appeal(
@@ -250,4 +260,5 @@ class ServiceCase:
             reasoning=reasoning,
             amount=amount if outcome == "buyer" else None,
             compensation=compensation,
+            departure_reason=self._departure(outcome),
         )

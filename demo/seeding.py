@@ -45,6 +45,7 @@ from stores.models import Store
 
 from . import stories
 from .bulk import TABLES, BulkCase, write_order
+from .quality import seed_quality_reviews
 from .replay import ServiceCase
 from .script import (
     CaseScript,
@@ -151,6 +152,8 @@ def seed_demo(
         # services' cases wrote theirs through `case_event`, bulk cases got
         # them from `cases_bulk_built`.
         cases_bulk_loaded.send(sender=Dispute, derived=True)
+        # Quality reviews of the recent weeks' rulings (demo.quality).
+        seed_quality_reviews(timezone.localdate(now))
     result.method = method
     result.seconds = time.monotonic() - started
     return result

@@ -166,6 +166,17 @@ COMPENSATION = Field(
     ),
 )
 
+DEPARTURE_REASON = Field(
+    "departure_reason",
+    FieldType.TEXT,
+    _("Departure reason"),
+    required=False,
+    help_text=_(
+        "Required when the decision goes against a clear majority of the similar "
+        "decided cases (at least 5, two thirds agreeing): why this case differs."
+    ),
+)
+
 ACTIONS: dict[ActionName, Action] = {
     ActionName(a.name): a
     for a in (
@@ -397,7 +408,7 @@ ACTIONS: dict[ActionName, Action] = {
             _("Ruled"),
             "dispute.ruled",
             HANDLER_ROLES,
-            fields=(*DECISION_FACTS, REASONING, COMPENSATION),
+            fields=(*DECISION_FACTS, REASONING, COMPENSATION, DEPARTURE_REASON),
             moves_money=True,
             done=_(
                 "The ruling is made and both parties are told. Either may appeal "
@@ -442,7 +453,7 @@ ACTIONS: dict[ActionName, Action] = {
             _("Ruling overturned"),
             "dispute.overturned",
             SUPERVISOR,
-            fields=(*DECISION_FACTS, REVIEW_OPINION, COMPENSATION),
+            fields=(*DECISION_FACTS, REVIEW_OPINION, COMPENSATION, DEPARTURE_REASON),
             moves_money=True,
             done=_(
                 "The ruling is overturned and the case is closed under the new "

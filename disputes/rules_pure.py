@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 from decimal import Decimal
+from hashlib import sha256
 from typing import NamedTuple, Protocol
 
 from core.workcalendar import WorkingHours, add_working_hours
@@ -169,3 +170,101 @@ def overturn_money(
         platform_compensation=max(refunded - refund_due, ZERO)
         + max(compensation_paid - compensation_due, ZERO),
     )
+
+
+# ---- Precedents: how similar a decided case is, and when a ruling departs ----
+
+# A clear majority: at least this many similar cases, this share agreeing.
+MAJORITY_MINIMUM = 5
+MAJORITY_SHARE = (2, 3)  # two thirds, compared in whole numbers
+
+
+class CaseFacts(NamedTuple):
+    """What two cases are compared on (`disputes.precedents`)."""
+
+    reason: str
+    category_id: int | None
+    share: Decimal  # claimed amount / order total, 0..1
+    has_evidence: bool
+    merchant_response: str  # a MerchantResponse
+    text: float = 0.0  # description similarity to the case at hand, 0..1
+
+
+class Majority(NamedTuple):
+    outcome: str  # an Outcome
+    share: Decimal  # agreeing / similar cases, rounded to 3 places
+    cases: int  # similar cases counted
+
+
+def precedent_rank(case: CaseFacts, other: CaseFacts) -> tuple[int, Decimal]:
+    """(tier, closeness) of a decided case `other` to `case`; higher is closer.
+
+    The tier orders first: same reason and category 3, same reason 2, same
+    category 1, else 0. Within a tier, closeness (0..1) weighs the claimed
+    share of the order (0.4, by the gap between the shares), evidence present
+    or not (0.2), the merchant's answer (0.2) and the description's text
+    similarity (0.2, `other.text`).
+    """
+    tier = 2 * (other.reason == case.reason) + (
+        other.category_id is not None and other.category_id == case.category_id
+    )
+    gap = min(abs(case.share - other.share), Decimal(1))
+    closeness = (
+        Decimal("0.4") * (1 - gap)
+        + Decimal("0.2") * (other.has_evidence == case.has_evidence)
+        + Decimal("0.2") * (other.merchant_response == case.merchant_response)
+        + Decimal("0.2") * Decimal(str(round(other.text, 3)))
+    )
+    return tier, closeness
+
+
+def precedent_similarity(rank: tuple[int, Decimal]) -> Decimal:
+    """One number 0..1 for a (tier, closeness): (tier + closeness) / 4."""
+    tier, closeness = rank
+    return ((tier + closeness) / 4).quantize(Decimal("0.001"))
+
+
+def majority(outcomes: list[str]) -> Majority | None:
+    """The clear majority of the similar cases' outcomes, or None: at least
+    `MAJORITY_MINIMUM` cases, and at least two thirds of them agreeing."""
+    if len(outcomes) < MAJORITY_MINIMUM:
+        return None
+    top = max(sorted(set(outcomes)), key=outcomes.count)
+    agreeing = outcomes.count(top)
+    above, below = MAJORITY_SHARE
+    if agreeing * below < above * len(outcomes):
+        return None
+    share = Decimal(agreeing) / Decimal(len(outcomes))
+    return Majority(top, share.quantize(Decimal("0.001")), len(outcomes))
+
+
+def departs(found: Majority | None, outcome: str) -> bool:
+    """A ruling for `outcome` departs from the clear majority `found`; it then
+    needs a written departure reason."""
+    return found is not None and outcome != found.outcome
+
+
+# ---- Quality review: the weekly sample ----
+
+QUALITY_SAMPLE_RATE = Decimal("0.05")  # at least this share of each agent's rulings
+SECOND_REVIEW_EVERY = 5  # about one sampled review in five is reviewed twice, blind
+
+
+def sample_size(rulings: int, rate: Decimal = QUALITY_SAMPLE_RATE) -> int:
+    """How many of an agent's `rulings` in a week are sampled: at least `rate`
+    of them (rounded up), so at least one when there is any."""
+    if rulings <= 0:
+        return 0
+    whole = rate * rulings
+    return int(whole) + (whole != int(whole))
+
+
+def sample_key(week: str, ruling_id: int) -> str:
+    """The order rulings are drawn in: a hash of the week and the ruling, so a
+    rerun draws the same rulings and nobody can predict which."""
+    return sha256(f"{week}:{ruling_id}".encode()).hexdigest()
+
+
+def reviewed_twice(week: str, review_id: int) -> bool:
+    """Whether a sampled review also gets a blind second review."""
+    return int(sample_key(week, review_id), 16) % SECOND_REVIEW_EVERY == 0

@@ -10,4 +10,5 @@ urlpatterns = [
     path("outliers/", views.outliers, name="outliers"),
     path("agents/", views.agents, name="agents"),
     path("store/", views.store, name="store"),
+    path("quality/", views.quality, name="quality"),
 ]

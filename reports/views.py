@@ -44,6 +44,7 @@ from .definitions import (
 from .exports import csv_response
 from .filters import GROUP_LABELS, ReportFilterForm
 from .measures import local_day, platform_tz
+from .quality import QUALITY_DEFINITIONS, default_window, quality_by_agent
 from .selectors import FIGURES, PERIODS, repeat_offender_rule, summary, totals
 
 HEADLINE = (
@@ -441,3 +442,66 @@ def _store_csv(store: Store, result: dict):
         for r in result["rows"]
     ]
     return _columns_csv(f"store-{store.pk}", STORE_CSV, rows)
+
+
+def _managers_and_supervisors(request: HttpRequest) -> None:
+    user = request.user
+    if not (
+        getattr(user, "is_superuser", False)
+        or role_of(user) in (Role.MANAGER, Role.SUPERVISOR)
+    ):
+        raise Http404
+
+
+QUALITY_CSV = (
+    (gettext_lazy("Agent"), "name"),
+    (gettext_lazy("Rulings"), "rulings"),
+    (gettext_lazy("Departures"), "departed"),
+    (gettext_lazy("Departure rate"), "departure_rate"),
+    (gettext_lazy("Reviews"), "reviews"),
+    (gettext_lazy("QA score"), "qa_rate"),
+    (gettext_lazy("Appeals"), "appeals"),
+    (gettext_lazy("Overturned on appeal"), "overturned"),
+    (gettext_lazy("Overturn rate"), "overturn_rate"),
+)
+
+
+def _quality_csv_row(row: dict) -> dict:
+    def rate(value: float | None) -> object:
+        return "" if value is None else round(value, 4)
+
+    return {
+        "name": row["name"],
+        "rulings": row["rulings"],
+        "departed": row["departure"]["part"],
+        "departure_rate": rate(row["departure"]["rate"]),
+        "reviews": row["reviews"],
+        "qa_rate": rate(row["qa"]["rate"]),
+        "appeals": row["appeals"],
+        "overturned": row["overturn"]["part"],
+        "overturn_rate": rate(row["overturn"]["rate"]),
+    }
+
+
+@login_required
+def quality(request: HttpRequest) -> HttpResponseBase:
+    """Per agent: departure rate, QA score, overturn rate, with intervals."""
+    _managers_and_supervisors(request)
+    data = request.GET.copy()
+    data.pop("format", None)
+    data.setdefault("group_by", "agent")
+    if not data.get("date_from") and not data.get("date_to"):
+        start, end = default_window(timezone.localdate())
+        data["date_from"], data["date_to"] = start.isoformat(), end.isoformat()
+    user = cast(User, request.user)
+    form = ReportFilterForm(data, user=user, default_group="agent")
+    template = "reports/quality.html"
+    if not form.is_valid():
+        return _invalid(request, template, form, page="quality")
+    result = quality_by_agent(form.query())
+    if request.GET.get("format") == "csv":
+        rows = [_quality_csv_row(r) for r in [*result["rows"], result["totals"]]]
+        return _columns_csv("quality", QUALITY_CSV, rows)
+    context = _base(request, form, "quality")
+    context.update(result=result, definition_items=QUALITY_DEFINITIONS)
+    return render(request, template, context)

@@ -446,3 +446,37 @@ class RuleSerializer(serializers.ModelSerializer):
         model = PlatformRule
         fields = ["code", "version", "title", "text", "effective_from"]
         read_only_fields = fields
+
+
+class PrecedentSerializer(serializers.Serializer):
+    """One decided case like this one (`disputes.precedents.Precedent`)."""
+
+    number = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    liability = serializers.ChoiceField(choices=Liability.choices)
+    rule = serializers.CharField(help_text="The cited rule's code.")
+    rule_version = serializers.IntegerField()
+    similarity = serializers.DecimalField(
+        max_digits=4,
+        decimal_places=3,
+        coerce_to_string=False,
+        help_text="0..1; same reason and category rank first.",
+    )
+
+
+class MajoritySerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    share = serializers.DecimalField(
+        max_digits=4, decimal_places=3, coerce_to_string=False
+    )
+
+
+class PrecedentsSerializer(serializers.Serializer):
+    precedents = PrecedentSerializer(many=True)
+    majority = MajoritySerializer(
+        allow_null=True,
+        help_text=(
+            "The clear majority of the similar cases of the same reason (at least "
+            "5, two thirds agreeing), or null."
+        ),
+    )

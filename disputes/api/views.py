@@ -25,12 +25,13 @@ from core.api import (
     idempotent,
 )
 from core.errors import ActionNotPermitted, NotVisible
-from core.roles import Role, role_of
+from core.roles import Role, is_staff_role, role_of
 from core.uploads import ACCEPTED_TYPES
 from disputes import selectors, services
 from disputes.actions import ACTIONS, USER_ACTIONS, action_named
 from disputes.downloads import evidence_response
 from disputes.models import Dispute, Evidence
+from disputes.precedents import precedents_for
 from orders.selectors import visible_orders
 from stores.scoping import party_of
 
@@ -43,6 +44,7 @@ from .serializers import (
     EvidenceSerializer,
     EvidenceUploadSerializer,
     MessageSerializer,
+    PrecedentsSerializer,
     RuleSerializer,
     TimelineEntrySerializer,
 )
@@ -296,6 +298,37 @@ class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(
             TimelineEntrySerializer(events, many=True, context=context).data
         )
+
+    @extend_schema(
+        summary="The decided cases most like this one, and their majority (staff)",
+        parameters=[NUMBER],
+        responses={200: PrecedentsSerializer, **error_responses(401, 403, 404)},
+    )
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    def precedents(self, request, number: str):
+        case = visible_case(request.user, number)
+        if not is_staff_role(request.user):
+            raise ActionNotPermitted(_("Precedents are shown to platform staff only."))
+        found = precedents_for(case)
+        data = {
+            "precedents": [
+                {
+                    "number": p.number,
+                    "outcome": p.outcome,
+                    "liability": p.liability,
+                    "rule": p.rule,
+                    "rule_version": p.rule_version,
+                    "similarity": p.similarity,
+                }
+                for p in found.precedents
+            ],
+            "majority": (
+                {"outcome": found.majority.outcome, "share": found.majority.share}
+                if found.majority
+                else None
+            ),
+        }
+        return Response(PrecedentsSerializer(data).data)
 
 
 @extend_schema(

@@ -2,6 +2,7 @@
 
 from .case import Dispute, new_case_number
 from .decisions import Appeal, PlatformRule, PlatformRuleQuerySet, Ruling
+from .quality import SCORECARD, QualityReview, ReviewReason
 from .records import (
     CannedReply,
     DisputeEvent,
@@ -13,6 +14,7 @@ from .records import (
 from .tools import Macro, ReasoningTemplate
 
 __all__ = [
+    "SCORECARD",
     "Appeal",
     "CannedReply",
     "Dispute",
@@ -23,7 +25,9 @@ __all__ = [
     "Message",
     "PlatformRule",
     "PlatformRuleQuerySet",
+    "QualityReview",
     "ReasoningTemplate",
+    "ReviewReason",
     "Ruling",
     "evidence_path",
     "new_case_number",

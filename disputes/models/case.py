@@ -243,6 +243,12 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
                 condition=~Q(state="closed"),
                 name="dispute_store_open_deadline",
             ),
+            # Precedents: the most recently decided cases of one reason.
+            models.Index(
+                fields=["reason", "-ruled_at"],
+                condition=Q(ruled_at__isnull=False),
+                name="dispute_decided_reason",
+            ),
             models.Index(fields=["opened_at"]),
             models.Index(fields=["intervened_at"]),
             models.Index(fields=["sla_warn_at"]),

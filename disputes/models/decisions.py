@@ -137,6 +137,19 @@ class Ruling(models.Model):
         verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+    # The precedents' clear majority when the decision was made
+    # (`disputes.precedents`), and why a decision against it departs.
+    majority_outcome = models.CharField(
+        _("precedents' majority"), max_length=16, choices=Outcome.choices, blank=True
+    )
+    majority_share = models.DecimalField(
+        _("majority share"), max_digits=4, decimal_places=3, null=True, blank=True
+    )
+    departure_reason = models.TextField(
+        _("departure reason"),
+        blank=True,
+        help_text=_("Why the decision departs from the similar cases' majority."),
+    )
 
     class Meta:
         verbose_name = _("ruling")
@@ -144,6 +157,11 @@ class Ruling(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dispute}: {self.get_outcome_display()}"
+
+    @property
+    def departed(self) -> bool:
+        """The ruling went against the precedents' clear majority."""
+        return bool(self.majority_outcome) and self.majority_outcome != self.outcome
 
 
 class Appeal(models.Model):
@@ -201,6 +219,19 @@ class Appeal(models.Model):
         verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # The precedents' clear majority when the decision was made
+    # (`disputes.precedents`), and why a decision against it departs.
+    majority_outcome = models.CharField(
+        _("precedents' majority"), max_length=16, choices=Outcome.choices, blank=True
+    )
+    majority_share = models.DecimalField(
+        _("majority share"), max_digits=4, decimal_places=3, null=True, blank=True
+    )
+    departure_reason = models.TextField(
+        _("departure reason"),
+        blank=True,
+        help_text=_("Why the decision departs from the similar cases' majority."),
+    )
 
     class Meta:
         verbose_name = _("appeal")

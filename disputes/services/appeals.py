@@ -22,6 +22,7 @@ from ._core import (
     require_text,
 )
 from .compensation import check_compensation, compensation_due, compensation_top_up
+from .consistency import check_departure
 from .platform import decision_amount
 
 
@@ -96,9 +97,11 @@ def dispute_overturn(
     reasoning: str,
     amount: Decimal | None = None,
     compensation: bool = False,
+    departure_reason: str = "",
     expected_version: int | None = None,
 ) -> Dispute:
-    """A supervisor replaces the ruling, compensation included.
+    """A supervisor replaces the ruling, compensation included; against the
+    precedents' clear majority only with a `departure_reason`.
 
     What the buyer is owed beyond what the ruling paid (a larger amount, more
     compensation), the merchant pays; nothing is clawed back from the buyer:
@@ -108,6 +111,7 @@ def dispute_overturn(
     awarded = decision_amount(outcome=outcome, amount=amount)
     text = require_text(reasoning, field="reasoning", label=_("A review opinion"))
     check_compensation(rule=rule, outcome=outcome, wanted=compensation)
+    departure = check_departure(case=dispute, outcome=outcome, reason=departure_reason)
     with case_action(
         dispute=dispute,
         actor=actor,
@@ -131,6 +135,8 @@ def dispute_overturn(
         _decide(appeal, actor, Decision.OVERTURNED, text)
         appeal.outcome, appeal.liability, appeal.rule = outcome, liability, rule
         appeal.amount = awarded
+        for name, value in departure.fields().items():
+            setattr(appeal, name, value)
         due = compensation_due(rule=rule, amount=awarded, wanted=compensation)
         appeal.buyer_compensation_amount = due
         money = overturn_money(

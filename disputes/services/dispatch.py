@@ -281,6 +281,7 @@ class _DecisionInput(ActionInput):
     rule: PlatformRule
     reasoning: str
     compensation: bool = False
+    departure_reason: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -299,6 +300,7 @@ class RuleInput(_DecisionInput):
             rule=self.rule,
             reasoning=self.reasoning,
             compensation=self.compensation,
+            departure_reason=self.departure_reason,
             expected_version=expected_version,
         )
 
@@ -351,6 +353,7 @@ class OverturnInput(_DecisionInput):
             rule=self.rule,
             reasoning=self.reasoning,
             compensation=self.compensation,
+            departure_reason=self.departure_reason,
             expected_version=expected_version,
         )
 

@@ -26,6 +26,7 @@ from ._core import (
     transition_for,
 )
 from .compensation import check_compensation, compensation_award
+from .consistency import check_departure
 
 
 def check_handler(user: User) -> None:
@@ -221,13 +222,17 @@ def dispute_rule(
     reasoning: str,
     amount: Decimal | None = None,
     compensation: bool = False,
+    departure_reason: str = "",
     expected_version: int | None = None,
 ) -> Dispute:
     """The agent rules citing a rule in force; a buyer win is refunded at once,
-    and compensation is added where the rule provides it and it is awarded."""
+    and compensation is added where the rule provides it and it is awarded.
+    A ruling against the precedents' clear majority needs `departure_reason`
+    (`services.consistency`)."""
     awarded = decision_amount(outcome=outcome, amount=amount)
     text = require_text(reasoning, field="reasoning", label=_("Reasoning"))
     check_compensation(rule=rule, outcome=outcome, wanted=compensation)
+    departure = check_departure(case=dispute, outcome=outcome, reason=departure_reason)
     with case_action(
         dispute=dispute,
         actor=actor,
@@ -250,6 +255,7 @@ def dispute_rule(
             rule=rule,
             reasoning=text,
             decided_by=actor,
+            **departure.fields(),
         )
         if awarded:
             refund(case, awarded, label="ruling")

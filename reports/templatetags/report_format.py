@@ -6,6 +6,8 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from core.roles import Role, role_of
+
 register = template.Library()
 NONE = "—"
 
@@ -68,3 +70,12 @@ def label_of(name: str) -> str:
     from reports.definitions import FIGURE_LABELS
 
     return str(FIGURE_LABELS.get(name, name))
+
+
+@register.filter
+def sees_quality_report(user) -> bool:
+    """Managers and supervisors read the quality report (/reports/quality/)."""
+    return bool(getattr(user, "is_superuser", False)) or role_of(user) in (
+        Role.MANAGER,
+        Role.SUPERVISOR,
+    )

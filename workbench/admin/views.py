@@ -19,9 +19,11 @@ from core.errors import ApplicationError
 from core.roles import role_of
 from disputes import selectors, services
 from disputes.actions import ACTION_DONE, ACTION_LABELS, ActionName, action_named
+from disputes.choices import Outcome
 from disputes.downloads import evidence_response
 from disputes.models import Dispute, Evidence, Macro
 from disputes.models.guards import may_work_on
+from disputes.precedents import Precedents, precedents_for
 from stores.scoping import can_see_dispute
 
 from .forms import ACTION_FORMS, ReplyForm
@@ -110,8 +112,41 @@ def case_action(
         "rule_guidance": (
             selectors.rule_guidance(dispute=case) if "rule" in form.fields else None
         ),
+        "precedents": (
+            precedent_rows(precedents_for(case))
+            if "departure_reason" in form.fields
+            else None
+        ),
+        "reviewed_ruling": (
+            getattr(case, "ruling", None)
+            if name in (ActionName.UPHOLD, ActionName.OVERTURN)
+            else None
+        ),
     }
     return TemplateResponse(request, "admin/disputes/dispute/action_form.html", context)
+
+
+def precedent_rows(found: Precedents) -> dict[str, object]:
+    """The precedents panel of a decision form: rows with their case links."""
+    rows = [
+        {"precedent": p, "url": reverse("admin:disputes_dispute_change", args=[p.pk])}
+        for p in found.precedents
+    ]
+    top = found.majority
+    return {
+        "rows": rows,
+        "majority": top,
+        "majority_label": (
+            _("%(outcome)s in %(share)s%% of %(count)s similar cases")
+            % {
+                "outcome": Outcome(top.outcome).label,
+                "share": round(top.share * 100),
+                "count": top.cases,
+            }
+            if top
+            else ""
+        ),
+    }
 
 
 def take_next(model_admin, request: AuthenticatedHttpRequest) -> HttpResponse:

@@ -1,0 +1,239 @@
+"""Precedents: the decided cases most like a case, and their majority.
+
+The agent sees them on the ruling and overturn forms (the workbench), the
+API serves them at `GET /api/v1/disputes/{number}/precedents/` (staff), and
+the ruling and overturn services ask `precedents_for` whether a decision
+departs from a clear majority (`rules_pure.majority`, `rules_pure.departs`).
+
+Which cases: decided ones (ruled, under appeal, or closed after a ruling),
+never the case itself. How close: `rules_pure.precedent_rank` — same reason
+and category first, then the claimed share of the order, evidence present or
+not, the merchant's answer and the description's text similarity (PostgreSQL:
+pg_trgm `similarity()`, with a GIN trigram index behind the `%` match of the
+text pool; SQLite: the share of character pairs the two texts have in common).
+
+The query stays small at a million cases: it reads bounded pools — the most
+recently ruled cases of the same reason in the same category, in other
+categories, and (PostgreSQL) the best text matches of the same reason —
+ranks those few hundred rows in Python and keeps the first `LIMIT`. The
+majority counts the shown precedents of the same reason only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import BooleanField, Exists, FloatField, Func, OuterRef, Value
+from django.db.models.functions import Left
+
+from .choices import Decision, Liability, Outcome
+from .models import Dispute, Evidence
+from .rules_pure import (
+    CaseFacts,
+    Majority,
+    majority,
+    precedent_rank,
+    precedent_similarity,
+)
+
+LIMIT = 10  # precedents shown
+POOL = 200  # most recent decided cases read per pool
+TEXT_POOL = 50  # best text matches read (PostgreSQL)
+TEXT_CHARS = 500  # description characters compared
+
+
+class Similarity(Func):
+    """pg_trgm's similarity(a, b): 0..1."""
+
+    function = "SIMILARITY"
+    output_field = FloatField()
+
+
+class TrigramMatch(Func):
+    """pg_trgm's `a % b` (similar above the threshold); uses the GIN index."""
+
+    template = "%(expressions)s"
+    arg_joiner = " %% "
+    output_field = BooleanField()
+
+
+@dataclass(frozen=True)
+class Precedent:
+    """One decided case shown as a precedent."""
+
+    pk: int
+    number: str
+    outcome: str  # the final outcome (an overturn replaces the ruling's)
+    liability: str
+    rule: str  # the cited rule's code
+    rule_title: str
+    rule_version: int
+    similarity: Decimal  # 0..1 (`rules_pure.precedent_similarity`)
+    same_reason: bool
+    overturned: bool
+
+    @property
+    def outcome_label(self) -> str:
+        return str(Outcome(self.outcome).label) if self.outcome else ""
+
+    @property
+    def liability_label(self) -> str:
+        return str(Liability(self.liability).label) if self.liability else ""
+
+
+@dataclass(frozen=True)
+class Precedents:
+    precedents: list[Precedent]
+    majority: Majority | None
+
+
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def pairs_similarity(a: str, b: str) -> float:
+    """SQLite's simpler match: shared character pairs / all pairs (Jaccard),
+    which works on Chinese text as on English."""
+
+    def pairs(text: str) -> set[str]:
+        text = " ".join(text.lower().split())[:TEXT_CHARS]
+        return {text[i : i + 2] for i in range(len(text) - 1)}
+
+    left, right = pairs(a), pairs(b)
+    if not left or not right:
+        return 0.0
+    return len(left & right) / len(left | right)
+
+
+def _share(amount: Decimal, total: Decimal | None) -> Decimal:
+    if not total:
+        return Decimal(1)
+    return min((amount / total).quantize(Decimal("0.001")), Decimal(1))
+
+
+def _facts(case: Dispute, *, has_evidence: bool) -> CaseFacts:
+    return CaseFacts(
+        reason=case.reason,
+        category_id=case.store.category_id,
+        share=_share(case.amount, case.order.total),
+        has_evidence=has_evidence,
+        merchant_response=case.merchant_response,
+    )
+
+
+def _pool_ids(case: Dispute) -> set[int]:
+    decided = Dispute.objects.filter(ruled_at__isnull=False).exclude(pk=case.pk)
+    same_reason = decided.filter(reason=case.reason)
+    category = case.store.category_id
+    recent = "-ruled_at"
+    pools = [
+        same_reason.filter(store__category_id=category).order_by(recent),
+        same_reason.exclude(store__category_id=category).order_by(recent),
+    ]
+    ids: set[int] = set()
+    for pool in pools:
+        ids |= set(pool.values_list("pk", flat=True)[:POOL])
+    if on_postgres() and case.description.strip():
+        text = case.description[:TEXT_CHARS]
+        matches = (
+            same_reason.filter(TrigramMatch("description", Value(text)))
+            .annotate(text=Similarity("description", Value(text)))
+            .order_by("-text")
+        )
+        ids |= set(matches.values_list("pk", flat=True)[:TEXT_POOL])
+    others = decided.exclude(reason=case.reason).order_by(recent)
+    for rest in (others.filter(store__category_id=category), others):
+        if len(ids) >= LIMIT:
+            break
+        # Too few of the same reason: the rest, of the same category first.
+        ids |= set(rest.values_list("pk", flat=True)[:LIMIT])
+    return ids
+
+
+ROW_FIELDS = (
+    "pk",
+    "number",
+    "reason",
+    "amount",
+    "merchant_response",
+    "outcome",
+    "liability",
+    "ruled_at",
+    "order__total",
+    "store__category_id",
+    "ruling__outcome",
+    "ruling__liability",
+    "ruling__rule__code",
+    "ruling__rule__title",
+    "ruling__rule__version",
+    "appeal_record__decision",
+    "appeal_record__rule__code",
+    "appeal_record__rule__title",
+    "appeal_record__rule__version",
+    "has_evidence",
+)
+
+
+def precedents_for(case: Dispute, *, limit: int = LIMIT) -> Precedents:
+    """The `limit` decided cases most like `case`, closest first, and the
+    clear majority of those of the same reason (or None)."""
+    ids = _pool_ids(case)
+    me = _facts(case, has_evidence=Evidence.objects.filter(dispute=case).exists())
+    if not ids:
+        return Precedents([], None)
+    text = case.description[:TEXT_CHARS]
+    rows = Dispute.objects.filter(pk__in=ids, ruling__isnull=False).annotate(
+        has_evidence=Exists(Evidence.objects.filter(dispute=OuterRef("pk")))
+    )
+    if on_postgres():
+        rows = rows.annotate(
+            text=Similarity(Left("description", TEXT_CHARS), Value(text))
+        )
+        values = rows.values(*ROW_FIELDS, "text")
+    else:
+        values = rows.values(*ROW_FIELDS, "description")
+    ranked = []
+    for row in values:
+        similar = (
+            float(row["text"] or 0.0)
+            if "text" in row
+            else pairs_similarity(text, row["description"])
+        )
+        other = CaseFacts(
+            reason=row["reason"],
+            category_id=row["store__category_id"],
+            share=_share(row["amount"], row["order__total"]),
+            has_evidence=row["has_evidence"],
+            merchant_response=row["merchant_response"],
+            text=similar,
+        )
+        rank = precedent_rank(me, other)
+        ranked.append((rank, row["ruled_at"].timestamp(), row))
+    ranked.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    shown = [_precedent(row, rank) for rank, _, row in ranked[:limit]]
+    found = majority([p.outcome for p in shown if p.same_reason and p.outcome])
+    return Precedents(shown, found)
+
+
+def _precedent(row: dict[str, Any], rank: tuple[int, Decimal]) -> Precedent:
+    overturned = row["appeal_record__decision"] == Decision.OVERTURNED
+    rule = (
+        "appeal_record__rule__"
+        if overturned and row["appeal_record__rule__code"]
+        else "ruling__rule__"
+    )
+    return Precedent(
+        pk=row["pk"],
+        number=row["number"],
+        outcome=row["outcome"] or row["ruling__outcome"],
+        liability=row["liability"] or row["ruling__liability"],
+        rule=row[rule + "code"],
+        rule_title=row[rule + "title"],
+        rule_version=row[rule + "version"],
+        similarity=precedent_similarity(rank),
+        same_reason=rank[0] >= 2,
+        overturned=overturned,
+    )
