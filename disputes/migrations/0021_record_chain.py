@@ -20,7 +20,7 @@ def seal_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disputes', '0017_appeal_review_working_hours'),
+        ('disputes', '0020_precedents_similarity'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
