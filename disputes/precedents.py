@@ -40,8 +40,13 @@ from .rules_pure import (
 )
 
 LIMIT = 10  # precedents shown
-POOL = 200  # most recent decided cases read per pool
-TEXT_POOL = 50  # best text matches read (PostgreSQL)
+POOL = 100  # most recent decided cases read per pool
+# Best text matches (`%`, the GIN trigram index) added to the pool: off. At
+# a million cases whose descriptions repeat (the demo's vocabulary) the `%`
+# match finds hundreds of thousands of rows and took 0.2–2 s a call on the
+# benchmark (docs/consistency.md); the pool's own rows are still compared
+# with pg_trgm's similarity(). Set above 0 to add the text pool.
+TEXT_POOL = 0
 TEXT_CHARS = 500  # description characters compared
 
 
@@ -136,7 +141,7 @@ def _pool_ids(case: Dispute) -> set[int]:
     ids: set[int] = set()
     for pool in pools:
         ids |= set(pool.values_list("pk", flat=True)[:POOL])
-    if on_postgres() and case.description.strip():
+    if TEXT_POOL and on_postgres() and case.description.strip():
         text = case.description[:TEXT_CHARS]
         matches = (
             same_reason.filter(TrigramMatch("description", Value(text)))
@@ -185,8 +190,10 @@ def precedents_for(case: Dispute, *, limit: int = LIMIT) -> Precedents:
     if not ids:
         return Precedents([], None)
     text = case.description[:TEXT_CHARS]
-    rows = Dispute.objects.filter(pk__in=ids, ruling__isnull=False).annotate(
-        has_evidence=Exists(Evidence.objects.filter(dispute=OuterRef("pk")))
+    rows = (
+        Dispute.objects.filter(pk__in=ids, ruling__isnull=False)
+        .order_by()
+        .annotate(has_evidence=Exists(Evidence.objects.filter(dispute=OuterRef("pk"))))
     )
     if on_postgres():
         rows = rows.annotate(

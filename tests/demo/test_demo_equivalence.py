@@ -99,6 +99,9 @@ def values(row, skip=(), times=(), opened=None) -> dict:
     return out
 
 
+PRECEDENT = ("majority_outcome", "majority_share", "departure_reason")
+
+
 def snapshot() -> dict:
     """Every case as comparable data, keyed by its order number."""
     cases = {}
@@ -144,8 +147,13 @@ def snapshot() -> dict:
                 {**row, "request_id": row["request_id"] is not None}
                 for row in rel(Evidence, "created_at", skip=("dispute_id", "file"))
             ],
-            "ruling": rel(Ruling, "decided_at"),
-            "appeal": rel(Appeal, "filed_at", "decided_at"),
+            # The precedents' majority (and a departure reason) depends on every
+            # other decided case at the moment of the decision: the services
+            # keep it, the bulk builder does not (disputes.precedents).
+            "ruling": rel(Ruling, "decided_at", skip=("dispute_id", *PRECEDENT)),
+            "appeal": rel(
+                Appeal, "filed_at", "decided_at", skip=("dispute_id", *PRECEDENT)
+            ),
             "refunds": refunds,
         }
     return cases
