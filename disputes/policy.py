@@ -47,6 +47,14 @@ class Policy:
     pickup_sla_hours: int
     ruling_sla_hours: int
     silent_merchant_action: str
+    # Goods (DESIGN.md "Goods as well as money"; docs/service-levels.md "Goods").
+    no_reason_allowed: bool = True
+    no_reason_hours: int = 168
+    return_ship_days: int = 7
+    return_confirm_days: int = 7
+    return_confirm_after_delivery_hours: int = 48
+    replacement_ship_hours: int = 48
+    replacement_confirm_days: int = 10
 
     # The spans as timedeltas, computed once per policy (frozen, so they hold).
     @cached_property
@@ -72,6 +80,30 @@ class Policy:
     @cached_property
     def ruling_sla(self) -> timedelta:
         return timedelta(hours=self.ruling_sla_hours)
+
+    @cached_property
+    def no_reason_window(self) -> timedelta:
+        return timedelta(hours=self.no_reason_hours)
+
+    @cached_property
+    def return_ship(self) -> timedelta:
+        return timedelta(days=self.return_ship_days)
+
+    @cached_property
+    def return_confirm(self) -> timedelta:
+        return timedelta(days=self.return_confirm_days)
+
+    @cached_property
+    def return_confirm_after_delivery(self) -> timedelta:
+        return timedelta(hours=self.return_confirm_after_delivery_hours)
+
+    @cached_property
+    def replacement_ship(self) -> timedelta:
+        return timedelta(hours=self.replacement_ship_hours)
+
+    @cached_property
+    def replacement_confirm(self) -> timedelta:
+        return timedelta(days=self.replacement_confirm_days)
 
 
 def policy_for(category: Category | None = None) -> Policy:

@@ -2,6 +2,7 @@
 
 from .case import Dispute, new_case_number
 from .decisions import Appeal, PlatformRule, PlatformRuleQuerySet, Ruling
+from .goods import ClaimedItem, LogisticsEvent, Shipment
 from .records import (
     CannedReply,
     DisputeEvent,
@@ -15,16 +16,19 @@ from .tools import Macro, ReasoningTemplate
 __all__ = [
     "Appeal",
     "CannedReply",
+    "ClaimedItem",
     "Dispute",
     "DisputeEvent",
     "Evidence",
     "EvidenceRequest",
+    "LogisticsEvent",
     "Macro",
     "Message",
     "PlatformRule",
     "PlatformRuleQuerySet",
     "ReasoningTemplate",
     "Ruling",
+    "Shipment",
     "evidence_path",
     "new_case_number",
 ]

@@ -32,6 +32,7 @@ from ..choices import (
     Reason,
     Remedy,
     Resolution,
+    ReturnStep,
     State,
 )
 from ..rules_pure import case_number
@@ -196,6 +197,27 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
         _("ruling target warning sent at"), null=True, blank=True
     )
 
+    # Goods (DESIGN.md "Goods as well as money"): while `returning`, where the
+    # goods are, when the current step is due (and its 80 % warning was sent),
+    # the refund held until the goods come back, and the resolution the case
+    # closes with once the goods leg ends.
+    return_step = models.CharField(
+        _("return step"), max_length=24, choices=ReturnStep.choices, blank=True
+    )
+    step_due_at = models.DateTimeField(_("goods step due"), null=True, blank=True)
+    step_warned_at = models.DateTimeField(
+        _("goods step warning sent at"), null=True, blank=True
+    )
+    held_amount = models.DecimalField(
+        _("refund held until the goods are back"), null=True, blank=True, **MONEY
+    )
+    settles_as = models.CharField(
+        _("closes as"), max_length=16, choices=Resolution.choices, blank=True
+    )
+    return_refused_at = models.DateTimeField(
+        _("returned goods refused at"), null=True, blank=True
+    )
+
     deadline_at = models.DateTimeField(_("next deadline"), null=True, blank=True)
     deadline_kind = models.CharField(
         _("deadline kind"), max_length=24, choices=DeadlineKind.choices, blank=True
@@ -239,10 +261,19 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["intervened_at"]),
             models.Index(fields=["sla_warn_at"]),
             models.Index(fields=["sla_due_at"]),
+            # The goods sweeps: returning cases by their step's due time.
+            models.Index(
+                fields=["step_due_at"],
+                condition=Q(state="returning"),
+                name="dispute_returning_step_due",
+            ),
         ]
         constraints = [
+            # An exchange or a resend may carry no amount (the goods move).
             models.CheckConstraint(
-                condition=Q(amount__gt=0), name="dispute_amount_positive"
+                condition=Q(amount__gt=0)
+                | Q(amount=0, remedy__in=["exchange", "resend"]),
+                name="dispute_amount_positive",
             ),
             models.UniqueConstraint(
                 fields=["order"],

@@ -24,6 +24,7 @@ NEEDS_DESCRIPTION = {
     "damaged": True,
     "missing_parts": True,
     "counterfeit": True,
+    "no_reason": False,
     "return_exchange": False,
     "other": True,
 }
