@@ -97,7 +97,7 @@ class StoreAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
     list_select_related = ["category", "owner"]
     search_fields = ["name"]
     autocomplete_fields = ["owner"]
-    fields = [
+    main_fields = [
         "name",
         "owner",
         "category",
@@ -108,7 +108,7 @@ class StoreAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
         "created_at",
     ]
     fieldsets = [
-        (None, {"fields": fields}),
+        (None, {"fields": main_fields}),
         (
             gettext_lazy("Return address"),
             {"fields": list(RETURN_ADDRESS_FIELDS), "classes": ["return-address"]},
