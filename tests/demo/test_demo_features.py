@@ -57,7 +57,7 @@ def test_the_agents_tools_are_there_for_every_rule_and_reason(seeded):
     replies = set(CannedReply.objects.values_list("reason", flat=True))
     assert replies == {"", *KITS}
     rules = PlatformRule.objects.count()
-    assert ReasoningTemplate.objects.count() == 2 * rules == 2 * 10
+    assert ReasoningTemplate.objects.count() == 2 * rules == 2 * 12
     assert not PlatformRule.objects.filter(reasoning_templates__isnull=True)
 
 
@@ -155,3 +155,15 @@ def test_an_agent_uses_the_seeded_macros_and_replies_on_their_case(seeded, clien
     assert case.state == "mediation"
     assert client.get("/admin/disputes/macro/add/").status_code == 403
     assert client.get("/admin/disputes/macro/").status_code == 200
+
+
+def test_every_store_has_a_return_address_and_the_goods_rules_exist(seeded):
+    from stores.models import Store
+    from stores.selectors import return_address
+
+    stores = list(Store.objects.order_by("pk"))
+    assert all(return_address(s) is not None for s in stores)
+    assert return_address(stores[0]).one_line.startswith("浙江杭州市余杭区")
+    assert return_address(stores[1]).one_line.startswith("广东广州市白云区")
+    codes = set(PlatformRule.objects.values_list("code", flat=True))
+    assert {"no-reason", "return-shipping"} <= codes
