@@ -165,7 +165,8 @@ def _unused_number() -> str:
 def dispute_accept(
     *, dispute: Dispute, actor: User, expected_version: int | None = None
 ) -> Dispute:
-    """The merchant accepts the claim: the claimed amount is refunded."""
+    """The merchant accepts the claim: the claimed amount is refunded (held
+    until the goods are back when the remedy moves goods)."""
     with case_action(
         dispute=dispute,
         actor=actor,
@@ -173,7 +174,8 @@ def dispute_accept(
         expected_version=expected_version,
     ) as step:
         step.case.accept()
-        refund(step.case, step.case.amount, label=ActionName.ACCEPT)
+        if not step.case.is_open:
+            refund(step.case, step.case.amount, label=ActionName.ACCEPT)
     return step.case
 
 
@@ -219,7 +221,8 @@ def dispute_accept_offer(
         case = step.case
         case.accept_offer()
         assert case.offer_amount is not None  # the has_offer guard
-        refund(case, case.offer_amount, label=ActionName.ACCEPT_OFFER)
+        if not case.is_open:
+            refund(case, case.offer_amount, label=ActionName.ACCEPT_OFFER)
     return case
 
 
