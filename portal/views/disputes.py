@@ -46,6 +46,7 @@ from notifications.services import case_seen_record
 from orders.models import Order
 from orders.selectors import visible_orders
 from portal import presentation
+from portal.goods import goods_context
 from reports.selectors import merchant_response_figures
 from stores.scoping import party_of, store_ids_for
 
@@ -249,7 +250,9 @@ def _case_context(
         store=case.store,
     )
     visited = {e.to_state for e in timeline} | {e.from_state for e in timeline}
+    goods = goods_context(case, party, visited)
     return {
+        **goods,
         "case": case,
         "order": case.order,
         "items": list(case.order.items.all()),
@@ -274,6 +277,8 @@ def _case_context(
         "can_contribute": party is not None and case.is_open,
         "message_form": bound.get("message") or MessageForm(),
         "evidence_form": bound.get("evidence") or EvidenceForm(),
+        "refuse_evidence_form": bound.get("refuse_evidence")
+        or EvidenceForm(prefix="refuse"),
         "countdown_formats": countdown_formats(),
         "max_upload_mb": max_upload_mb(),
     }
@@ -316,18 +321,37 @@ def dispute_action(
     if name is None or name not in ACTION_FORMS:
         raise Http404
     form = ACTION_FORMS[name](request.POST, case=case)
-    if not form.is_valid():
-        return _refused(request, case, None, {name: form})
+    # Refusing returned goods needs evidence: the page sends a file with the
+    # refusal, uploaded in the same transaction (refused: nothing is kept).
+    proof = None
+    if name == ActionName.REFUSE_RETURN and request.FILES:
+        proof = EvidenceForm(request.POST, request.FILES, prefix="refuse")
+    bound: dict = {name: form}
+    if proof is not None:
+        bound["refuse_evidence"] = proof
+    if not form.is_valid() or (proof is not None and not proof.is_valid()):
+        return _refused(request, case, None, bound)
     try:
-        services.perform(
-            form.inputs(),
-            dispute=case,
-            actor=request.user,
-            expected_version=form.expected_version,
-        )
+        with transaction.atomic():
+            if proof is not None:
+                services.evidence_upload(
+                    dispute=case,
+                    actor=request.user,
+                    file=proof.cleaned_data["file"],
+                    description=proof.cleaned_data["description"],
+                )
+            services.perform(
+                form.inputs(),
+                dispute=case,
+                actor=request.user,
+                expected_version=form.expected_version,
+            )
     except ApplicationError as exc:
         placed = _form_errors(form, exc)
-        return _refused(request, case, None if placed else exc, {name: form})
+        if not placed and proof is not None and "evidence" in (exc.errors or {}):
+            proof.add_error("file", exc.message)
+            placed = True
+        return _refused(request, case, None if placed else exc, bound)
     messages.success(request, str(ACTION_DONE[name]))
     return redirect(case.get_absolute_url())
 
