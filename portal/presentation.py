@@ -288,10 +288,10 @@ R = ReturnStep
 
 # The goods steps a remedy goes through, in order, with the step bar's words.
 GOODS_STEP_LABELS = {
-    R.AWAITING_RETURN: gettext_lazy("Send the goods back"),
+    R.AWAITING_RETURN: gettext_lazy("Buyer returns the goods"),
     R.RETURN_IN_TRANSIT: gettext_lazy("Return on its way"),
     R.AWAITING_REPLACEMENT: gettext_lazy("Store sends a replacement"),
-    R.REPLACEMENT_IN_TRANSIT: gettext_lazy("Replacement on its way"),
+    R.REPLACEMENT_IN_TRANSIT: gettext_lazy("Replacement on the way"),
 }
 GOODS_STEPS = {
     Remedy.RETURN_REFUND: (R.AWAITING_RETURN, R.RETURN_IN_TRANSIT),
