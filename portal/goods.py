@@ -29,6 +29,7 @@ PARCEL_STATUS_WORDS = {
 
 
 def _parcel(shipment) -> dict:
+    status: str
     if shipment.delivered_at:
         status = ParcelStatus.DELIVERED
     elif shipment.in_transit_at:

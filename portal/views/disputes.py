@@ -168,6 +168,7 @@ def _open_with_evidence(
 ) -> Dispute:
     """One transaction: if any file is refused, the case is not opened either."""
     with transaction.atomic():
+        picked = {"items": data["items"]} if data.get("items") else {}
         case = services.dispute_open(
             actor=request.user,
             order=order,
@@ -175,6 +176,7 @@ def _open_with_evidence(
             remedy=data["remedy"],
             amount=data["amount"],
             description=data["description"],
+            **picked,
         )
         for upload in data["files"]:
             services.evidence_upload(

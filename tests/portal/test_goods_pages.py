@@ -270,3 +270,70 @@ def test_goods_case_page_queries_are_bounded(client):
         counts[name] = len(ctx.captured_queries)
     # the goods panel adds one query (the parcels) to a money-only case page
     assert counts["goods"] <= counts["money"] + 2, counts
+
+
+# ---- the claim form ----
+
+
+def _reasons(client, order) -> set[str]:
+    client.force_login(order.buyer)
+    form = client.get(f"/disputes/new/?order={order.number}").context["form"]
+    return {value for value, _label in form.fields["reason"].choices}
+
+
+def test_the_claim_form_offers_no_reason_only_inside_its_window(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    fresh = f.OrderFactory(delivered_at=timezone.now() - timedelta(days=2))
+    old = f.OrderFactory(delivered_at=timezone.now() - timedelta(days=9))
+    on_the_way = f.OrderFactory(status="shipped", delivered_at=None)
+    assert "no_reason" in _reasons(client, fresh)
+    assert "no_reason" not in _reasons(client, old)
+    assert "no_reason" not in _reasons(client, on_the_way)
+    for order in (fresh, old, on_the_way):
+        assert "return_exchange" not in _reasons(client, order)
+
+
+def test_an_exchange_needs_no_amount_and_no_reason_only_returns(client):
+    from disputes.forms import DisputeOpenForm
+
+    order = f.OrderFactory()
+    base = {"reason": "quality", "description": "开线"}
+    form = DisputeOpenForm({**base, "remedy": "exchange"}, order=order)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["amount"] == Decimal("0")
+    form = DisputeOpenForm({**base, "remedy": "return_refund"}, order=order)
+    assert not form.is_valid() and "amount" in form.errors
+    form = DisputeOpenForm(
+        {"reason": "no_reason", "remedy": "refund_only", "amount": "10"}, order=order
+    )
+    assert not form.is_valid() and "remedy" in form.errors
+
+
+def test_the_claim_form_lets_the_buyer_pick_items_and_caps_the_amount():
+    from disputes.forms import DisputeOpenForm
+
+    order = f.OrderFactory(total=Decimal("300.00"))
+    order.items.all().delete()
+    shirt = f.OrderItemFactory(
+        order=order, product_name="T恤", unit_price=Decimal("50.00"), quantity=2
+    )
+    f.OrderItemFactory(
+        order=order, product_name="裤子", unit_price=Decimal("200.00"), quantity=1
+    )
+    base = {"reason": "quality", "remedy": "refund_only", "description": "开线"}
+    form = DisputeOpenForm(
+        {**base, "amount": "100.00", f"item_{shirt.pk}": "2"}, order=order
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["items"] == [(shirt.pk, 2)]
+    form = DisputeOpenForm(
+        {**base, "amount": "100.01", f"item_{shirt.pk}": "2"}, order=order
+    )
+    assert not form.is_valid() and "amount" in form.errors
+    form = DisputeOpenForm(
+        {**base, "amount": "10", f"item_{shirt.pk}": "3"}, order=order
+    )
+    assert not form.is_valid() and f"item_{shirt.pk}" in form.errors
