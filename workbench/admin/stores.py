@@ -97,7 +97,7 @@ class StoreAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
     list_select_related = ["category", "owner"]
     search_fields = ["name"]
     autocomplete_fields = ["owner"]
-    main_fields = [
+    main_fields: list[str | list[str] | tuple[str, ...] | tuple[()]] = [
         "name",
         "owner",
         "category",
@@ -111,7 +111,7 @@ class StoreAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
         (None, {"fields": main_fields}),
         (
             gettext_lazy("Return address"),
-            {"fields": list(RETURN_ADDRESS_FIELDS), "classes": ["return-address"]},
+            {"fields": RETURN_ADDRESS_FIELDS, "classes": ["return-address"]},
         ),
     ]
     readonly_fields = [
