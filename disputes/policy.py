@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders.models import Order
@@ -146,6 +147,42 @@ def order_open_refusal(
         return _("This order already has an open case.")
     if order.refundable <= 0:
         return _("Everything paid on this order has been refunded already.")
+    return None
+
+
+def no_reason_until(order: Order) -> datetime | None:
+    """When a 七天无理由 return on `order` stops being possible: the policy's
+    hours from 00:00 of the day after sign-for (None: not delivered yet)."""
+    from .rules_pure import no_reason_until as until  # rules_pure reads Policy
+
+    if order.delivered_at is None:
+        return None
+    return until(
+        order.delivered_at, order_policy(order), tz=timezone.get_default_timezone()
+    )
+
+
+def no_reason_open(order: Order, now: datetime) -> bool:
+    """Whether a 七天无理由 claim may be opened on `order` at `now` (the
+    buyer's form asks this to offer the reason; `case_create` refuses it
+    otherwise): delivered, allowed in the store's category, inside the window."""
+    if not order_policy(order).no_reason_allowed:
+        return False
+    until = no_reason_until(order)
+    return until is not None and now < until
+
+
+def no_reason_refusal(order: Order, now: datetime) -> str | None:
+    """Why a 七天无理由 claim cannot open on `order` now, or None when it can."""
+    if not order_policy(order).no_reason_allowed:
+        return _("7-day no-reason returns are not offered for this category.")
+    until = no_reason_until(order)
+    if until is None:
+        return _("A 7-day no-reason return starts once the parcel is signed for.")
+    if now >= until:
+        return _("The 7-day no-reason window ended on %(until)s.") % {
+            "until": timezone.localtime(until).strftime("%Y-%m-%d %H:%M")
+        }
     return None
 
 
