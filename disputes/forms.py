@@ -31,8 +31,8 @@ from .choices import (
     Remedy,
 )
 from .models import Dispute
-from .policy import description_refusal, order_policy
-from .rules_pure import EVIDENCE_DESCRIPTION_MAX, no_reason_until
+from .policy import description_refusal, no_reason_open
+from .rules_pure import EVIDENCE_DESCRIPTION_MAX
 from .services.dispatch import ActionInput, action_inputs
 
 MAX_FILES = 5
@@ -74,19 +74,6 @@ def check_upload(upload: UploadedFile) -> None:
 def _pick(choices) -> list[tuple[str, str]]:
     """Choices with an empty first entry, so nothing is chosen for the user."""
     return [("", _("Please choose")), *choices]
-
-
-def no_reason_open(order, now=None) -> bool:
-    """Whether a 七天无理由 claim may still be opened on `order`: delivered,
-    the category's policy allows it, and inside its 168 hours."""
-    delivered = getattr(order, "delivered_at", None)
-    if delivered is None:
-        return False
-    policy = order_policy(order)
-    if not policy.no_reason_allowed:
-        return False
-    until = no_reason_until(delivered, policy, tz=timezone.get_current_timezone())
-    return (now or timezone.now()) < until
 
 
 # What the claim form offers: no retired reason (退换货 is a remedy); the
@@ -141,7 +128,7 @@ class DisputeOpenForm(forms.Form):
                     % {"max": _money(order.refundable)},
                 )
             )
-            if not no_reason_open(order):
+            if not no_reason_open(order, timezone.now()):
                 reason = self.fields["reason"]
                 assert isinstance(reason, forms.ChoiceField)
                 reason.choices = _pick(

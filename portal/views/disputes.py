@@ -254,11 +254,17 @@ def _case_context(
     )
     visited = {e.to_state for e in timeline} | {e.from_state for e in timeline}
     goods = goods_context(case, party, visited)
+    items = list(case.order.items.all())
+    # Which items the claim is about (only a multi-item order can name some).
+    claimed = (
+        list(case.claimed_items.select_related("order_item")) if len(items) > 1 else []
+    )
     return {
         **goods,
         "case": case,
         "order": case.order,
-        "items": list(case.order.items.all()),
+        "items": items,
+        "claimed_items": claimed,
         "party": party,
         "is_staff_viewer": party is None,
         "timeline": timeline,

@@ -337,3 +337,32 @@ def test_the_claim_form_lets_the_buyer_pick_items_and_caps_the_amount():
         {**base, "amount": "10", f"item_{shirt.pk}": "3"}, order=order
     )
     assert not form.is_valid() and f"item_{shirt.pk}" in form.errors
+
+
+def test_the_picked_items_reach_the_case(client):
+    order = f.OrderFactory(total=Decimal("300.00"))
+    order.items.all().delete()
+    shirt = f.OrderItemFactory(
+        order=order, product_name="T恤", unit_price=Decimal("50.00"), quantity=2
+    )
+    f.OrderItemFactory(
+        order=order, product_name="裤子", unit_price=Decimal("200.00"), quantity=1
+    )
+    client.force_login(order.buyer)
+    response = client.post(
+        f"/disputes/new/?order={order.number}",
+        {
+            "reason": "quality",
+            "remedy": "return_refund",
+            "amount": "50.00",
+            "description": "一件开线",
+            f"item_{shirt.pk}": "1",
+        },
+    )
+    assert response.status_code == 302
+    case = Dispute.objects.get(order=order)
+    assert [(c.order_item_id, c.quantity) for c in case.claimed_items.all()] == [
+        (shirt.pk, 1)
+    ]
+    body = client.get(f"/disputes/{case.number}/").content.decode()
+    assert "Items claimed:</strong> T恤 × 1" in body
