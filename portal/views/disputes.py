@@ -52,7 +52,7 @@ from stores.scoping import party_of, store_ids_for
 
 MERCHANT_TAB_LABELS = {
     "waiting": _lazy("To handle"),
-    "receiving": _lazy("To receive"),
+    "receiving": _lazy("Returns to receive"),
     "buyer": _lazy("Waiting for the buyer"),
     "platform": _lazy("With the platform"),
     "closed": _lazy("Closed"),
