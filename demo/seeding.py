@@ -45,6 +45,7 @@ from stores.models import Store
 
 from . import stories
 from .bulk import TABLES, BulkCase, write_order
+from .goods import seed_goods
 from .replay import ServiceCase
 from .script import (
     CaseScript,
@@ -151,6 +152,10 @@ def seed_demo(
         # services' cases wrote theirs through `case_event`, bulk cases got
         # them from `cases_bulk_built`.
         cases_bulk_loaded.send(sender=Dispute, derived=True)
+        # Returns, exchanges and resends in every goods step, through the
+        # services whatever the method, once the bulk rows and their ids are
+        # in place (demo/goods.py).
+        result.orders += seed_goods(world, Dice(f"{seed}/goods"), result.orders)
     result.method = method
     result.seconds = time.monotonic() - started
     return result

@@ -279,6 +279,12 @@ def _case_context(
             case, party, requests, may_appeal=ActionName.APPEAL in available
         ),
         "idle_text": presentation.idle_text(requests),
+        # 同意退款 stays open to the store the whole time the platform has the
+        # case: a standing option, so the card still says what is waiting.
+        "idle_beside_actions": party is not None
+        and case.is_open
+        and bool(actions)
+        and all(a["name"] == ActionName.CONCEDE for a in actions),
         "ruling": ruling,
         "appeal": appeal,
         "actions": actions,
