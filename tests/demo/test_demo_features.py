@@ -167,3 +167,21 @@ def test_every_store_has_a_return_address_and_the_goods_rules_exist(seeded):
     assert return_address(stores[1]).one_line.startswith("广东广州市白云区")
     codes = set(PlatformRule.objects.values_list("code", flat=True))
     assert {"no-reason", "return-shipping"} <= codes
+
+
+def test_the_goods_showcase_has_every_step(seeded):
+    returning = set(
+        Dispute.objects.filter(state="returning").values_list("return_step", flat=True)
+    )
+    assert returning == {
+        "awaiting_return",
+        "return_in_transit",
+        "awaiting_replacement",
+        "replacement_in_transit",
+    }
+    assert Dispute.objects.filter(resolution="return_lapsed").count() == 1
+    assert Dispute.objects.filter(remedy="resend", state="closed").count() == 1
+    assert Dispute.objects.filter(remedy="exchange").count() == 2
+    refused = Dispute.objects.get(return_refused_at__isnull=False)
+    assert refused.state == "complaint"
+    assert not Dispute.objects.filter(reason="return_exchange").exists()
