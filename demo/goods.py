@@ -11,8 +11,9 @@ where, what is claimed, and how far the goods go:
   replacement (awaiting_replacement);
 - buyer2 @ store 2, a replacement on its way: buyer2 confirms
   (replacement_in_transit);
-- closed ones: a resend confirmed, a return confirmed and refunded, a return
-  never sent back (return_lapsed), and a refused return with the platform.
+- closed ones: a resend confirmed, a return confirmed and refunded, returns
+  never sent back (return_lapsed, one for each demo pair), and a refused
+  return with the platform.
 """
 
 from __future__ import annotations
@@ -113,6 +114,15 @@ CASES = [
         LAPSED,
         "买重复了，还没拆封",
         10,
+    ),
+    GoodsCase(
+        "buyer1",
+        0,
+        Reason.NO_REASON,
+        Remedy.RETURN_REFUND,
+        LAPSED,
+        "颜色和想象的不一样，不喜欢",
+        11,
     ),
     GoodsCase(
         "buyer1", 1, Reason.QUALITY, Remedy.RETURN_REFUND, REFUSED, "用了两天就过敏", 4

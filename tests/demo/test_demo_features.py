@@ -69,7 +69,7 @@ def test_a_counterfeit_rule_pays_three_times_and_rulings_award_it(seeded):
         3,
     )
     awarded = Ruling.objects.filter(compensation_amount__gt=0)
-    assert awarded.count() == 4
+    assert awarded.count() == 2
     for ruling in awarded.select_related("rule", "dispute"):
         assert ruling.rule == rule
         assert ruling.compensation_amount == rule.compensation_for(ruling.amount)
@@ -95,10 +95,10 @@ def totals(*measures: str) -> dict[str, int]:
 def test_some_cases_meet_the_agents_targets_and_some_miss_them(seeded):
     figures = totals("pickup_met", "pickup_missed", "ruling_met", "ruling_missed")
     assert figures == {
-        "pickup_met": 56,
-        "pickup_missed": 8,
-        "ruling_met": 43,
-        "ruling_missed": 3,
+        "pickup_met": 46,
+        "pickup_missed": 9,
+        "ruling_met": 40,
+        "ruling_missed": 1,
     }
     # A missed target is on the timeline (internal), after its warning.
     missed = Dispute.objects.filter(
@@ -116,7 +116,10 @@ def test_some_cases_meet_the_agents_targets_and_some_miss_them(seeded):
 
 
 def test_every_story_keeps_to_its_reason_and_remedy(seeded):
-    for case in Dispute.objects.select_related("ruling", "appeal_record"):
+    # The goods showcase (demo/goods.py) writes its own words; the drawn
+    # stories settle money only.
+    drawn = Dispute.objects.exclude(remedy__in=["return_refund", "exchange", "resend"])
+    for case in drawn.select_related("ruling", "appeal_record"):
         kit = KITS[case.reason]
         assert case.remedy in kit.remedies, case.number
         assert case.description in sum(kit.descriptions.values(), ())
@@ -179,9 +182,9 @@ def test_the_goods_showcase_has_every_step(seeded):
         "awaiting_replacement",
         "replacement_in_transit",
     }
-    assert Dispute.objects.filter(resolution="return_lapsed").count() == 1
+    assert Dispute.objects.filter(resolution="return_lapsed").count() == 2
     assert Dispute.objects.filter(remedy="resend", state="closed").count() == 1
     assert Dispute.objects.filter(remedy="exchange").count() == 2
-    refused = Dispute.objects.get(return_refused_at__isnull=False)
+    refused = Dispute.objects.get(goods_escalated_at__isnull=False)
     assert refused.state == "complaint"
     assert not Dispute.objects.filter(reason="return_exchange").exists()
