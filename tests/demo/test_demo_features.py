@@ -104,7 +104,7 @@ def test_some_cases_meet_the_agents_targets_and_some_miss_them(seeded):
     missed = Dispute.objects.filter(
         Q(pickup_breached_at__isnull=False) | Q(ruling_breached_at__isnull=False)
     )
-    assert missed.count() == 11
+    assert missed.count() == 10
     for case in missed:
         breaches = DisputeEvent.objects.filter(dispute=case, action="sla_breach")
         assert breaches.count() == (case.pickup_breached_at is not None) + (
