@@ -10,6 +10,7 @@ replacement sent) goes to the platform once and is decided in money.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -106,7 +107,7 @@ def dispute_confirm_return(
     return step.case
 
 
-def _settle_goods(case: Dispute, *, label: str) -> object:
+def _settle_goods(case: Dispute, *, label: str) -> Decimal | None:
     """Pay the held refund when the goods leg has ended well."""
     if case.return_step:
         return None
@@ -267,7 +268,7 @@ def dispute_goods_deadline(*, dispute: Dispute) -> Dispute:
             _appeal_for_goods(
                 case, appellant=case.buyer, party=Party.BUYER, text=_step_note(action)
             )
-        step.log(note=_step_note(action), amount=paid)  # type: ignore[arg-type]
+        step.log(note=_step_note(action), amount=paid)
     return case
 
 
