@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import importlib
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -423,7 +424,7 @@ def return_address_for(dispute: Dispute) -> Any:
     if not return_agreed(dispute):
         return None
     try:
-        from stores import selectors as store_selectors  # stores sits below
+        store_selectors = importlib.import_module("stores.selectors")
     except ImportError:  # the address lands with the stores' pages
         return None
     reader = getattr(store_selectors, "return_address", None)

@@ -244,6 +244,7 @@ CASE_FIELDS = (
     "assigned_to_id",
     "state",
     "resolution",
+    "settles_as",
     "outcome",
     "liability",
     "intervened_at",

@@ -356,6 +356,7 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
         (one intervention, however often); a ruled case to a supervisor, as
         an appeal; either way the decision settles in money (no new leg)."""
         self.return_step = ""
+        self.settles_as = ""  # the platform's decision settles it now
         self.goods_escalated_at = timezone.now()
         if self.ruled_at is None:
             if self.intervened_at is None:

@@ -10,8 +10,9 @@ replacement sent) goes to the platform once and is decided in money.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -106,7 +107,7 @@ def dispute_confirm_return(
     return step.case
 
 
-def _settle_goods(case: Dispute, *, label: str) -> object:
+def _settle_goods(case: Dispute, *, label: str) -> Decimal | None:
     """Pay the held refund when the goods leg has ended well."""
     if case.return_step:
         return None
@@ -267,7 +268,7 @@ def dispute_goods_deadline(*, dispute: Dispute) -> Dispute:
             _appeal_for_goods(
                 case, appellant=case.buyer, party=Party.BUYER, text=_step_note(action)
             )
-        step.log(note=_step_note(action), amount=paid)  # type: ignore[arg-type]
+        step.log(note=_step_note(action), amount=paid)
     return case
 
 
@@ -301,26 +302,29 @@ def logistics_event_record(
     whether it was new.
     """
     number = normalize_tracking_number(tracking_number)
-    key = event_id.strip() or f"{carrier}:{number}:{status}:{at.isoformat()}"
-    with transaction.atomic():
-        existing = LogisticsEvent.objects.filter(event_key=key).first()
-        if existing is not None:
-            return existing, False
-        shipment = (
-            Shipment.objects.filter(carrier=carrier, tracking_number=number)
-            .order_by("-shipped_at", "-id")
-            .first()
-        )
-        if shipment is not None:
-            _mark_parcel(shipment, status, at)
-        event = LogisticsEvent.objects.create(
-            event_key=key[:120],
-            carrier=carrier,
-            tracking_number=number,
-            status=status,
-            at=at,
-            shipment=shipment,
-        )
+    key = (event_id.strip() or f"{carrier}:{number}:{status}:{at.isoformat()}")[:120]
+    existing = LogisticsEvent.objects.filter(event_key=key).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            shipment = (
+                Shipment.objects.filter(carrier=carrier, tracking_number=number)
+                .order_by("-shipped_at", "-id")
+                .first()
+            )
+            if shipment is not None:
+                _mark_parcel(shipment, status, at)
+            event = LogisticsEvent.objects.create(
+                event_key=key,
+                carrier=carrier,
+                tracking_number=number,
+                status=status,
+                at=at,
+                shipment=shipment,
+            )
+    except IntegrityError:  # the same event, sent twice at once: the other won
+        return LogisticsEvent.objects.get(event_key=key), False
     return event, True
 
 

@@ -396,3 +396,28 @@ def test_parcel_events_of_unknown_parcels_are_kept_once():
         True, False, again.pk, None,
     )  # fmt: skip
     assert DisputeEvent.objects.filter(action="logistics").count() == 0
+
+
+def test_after_an_appeal_the_goods_leg_closes_the_case_and_no_second_appeal():
+    story = case_in_state("mediation", remedy="return_refund")
+    services.dispute_rule(
+        dispute=story.case, actor=story.agent, outcome="buyer",
+        liability="merchant", amount=D("100.00"), remedy="return_refund",
+        rule=story.rule, reasoning="退货退款",
+    )  # fmt: skip
+    services.dispute_appeal(dispute=story.refresh(), actor=story.merchant, reason="新")
+    services.dispute_uphold(
+        dispute=story.refresh(), actor=story.supervisor, reasoning="原裁定无误"
+    )
+    case = story.refresh()
+    assert (case.state, case.return_step) == (
+        State.RETURNING,
+        ReturnStep.AWAITING_RETURN,
+    )
+    with pytest.raises(InvalidTransition):
+        services.dispute_appeal(dispute=case, actor=story.buyer, reason="再次申诉")
+    services.dispute_ship_return(dispute=case, actor=story.buyer, **SF)
+    services.dispute_confirm_return(dispute=story.refresh(), actor=story.merchant)
+    case = story.refresh()
+    assert (case.state, case.resolution) == (State.CLOSED, Resolution.UPHELD)
+    assert refunds(story) == [D("100.00")]
