@@ -30,6 +30,7 @@ from accounts.models import User
 from disputes import services
 from disputes.choices import Reason, Remedy, ReturnRefusal
 from disputes.models import Dispute
+from orders.carriers import Carrier
 from orders.models import Order, OrderItem, OrderStatus
 
 from . import clock, vocab
@@ -137,8 +138,8 @@ PARCELS = {
 }
 
 
-def _waybill(carrier: str, rng: random.Random) -> tuple[str, str]:
-    return carrier, PARCELS[carrier].format(rng.randrange(10**11, 10**12))
+def _waybill(carrier: str, rng: random.Random) -> tuple[Carrier, str]:
+    return Carrier(carrier), PARCELS[carrier].format(rng.randrange(10**11, 10**12))
 
 
 def seed_goods(world: World, rng: random.Random, seq: int) -> int:
