@@ -6,7 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from disputes.api.auth import TokenView
 from disputes.api.urls import router as disputes_router
-from disputes.api.views import RuleListView
+from disputes.api.views import CarrierListView, LogisticsEventView, RuleListView
 from notifications.api import NotificationViewSet
 from orders.api import OrderViewSet
 from reports.api import AgentConsistencyView, InterventionReportView, ReportSummaryView
@@ -21,6 +21,8 @@ router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("rules/", RuleListView.as_view(), name="rules"),
+    path("carriers/", CarrierListView.as_view(), name="carriers"),
+    path("logistics/events/", LogisticsEventView.as_view(), name="logistics-events"),
     path(
         "reports/intervention/",
         InterventionReportView.as_view(),

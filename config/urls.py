@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("orders/", include("portal.urls.orders")),
     path("disputes/", include("portal.urls.disputes")),
+    path("stores/", include("portal.urls.stores")),
     path("reports/", include("reports.urls")),
     path("notifications/", include("notifications.urls")),
     path("webhooks/", include("webhooks.urls")),

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from disputes.choices import Reason
+from disputes.choices import GOODS_REMEDIES, RETIRED_REASONS, Reason, Remedy
 from disputes.models import PlatformRule
 from disputes.policy import Policy
 from disputes.rules_pure import local_day
@@ -29,7 +29,9 @@ from .lines import Kit
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
-REASONS = list(Reason.values)
+# The random stories' reasons (weights below, one each); the goods showcase
+# (demo/goods.py) seeds the 七天无理由 returns, so the draws stay as they were.
+REASONS = [r for r in Reason.values if r != Reason.NO_REASON]
 REASON_WEIGHTS = list(itertools.accumulate([22, 18, 16, 12, 10, 4, 12, 6]))
 
 
@@ -185,8 +187,14 @@ def script_case(
     policy = world.policies[store.category]
     reason = stories.weighted(rng, REASONS, REASON_WEIGHTS)
     reason = showcase.reason or reason
+    if reason in RETIRED_REASONS:  # no new case opens with 退换货 any more
+        reason = Reason.QUALITY
     kit = lines.KITS[reason]
     remedy = rng.choice(kit.remedies)
+    # The drawn stories settle money; goods move in the goods showcase
+    # (demo/goods.py), whose cases walk every goods step.
+    if remedy in GOODS_REMEDIES:
+        remedy = Remedy.REFUND_ONLY
     order = make_order(
         world,
         rng,

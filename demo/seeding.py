@@ -45,6 +45,7 @@ from stores.models import Store
 
 from . import stories
 from .bulk import TABLES, BulkCase, write_order
+from .goods import seed_goods
 from .quality import seed_quality_reviews
 from .replay import ServiceCase
 from .script import (
@@ -154,6 +155,10 @@ def seed_demo(
         cases_bulk_loaded.send(sender=Dispute, derived=True)
         # Quality reviews of the recent weeks' rulings (demo.quality).
         seed_quality_reviews(timezone.localdate(now))
+        # Returns, exchanges and resends in every goods step, through the
+        # services whatever the method, once the bulk rows and their ids are
+        # in place (demo/goods.py).
+        result.orders += seed_goods(world, Dice(f"{seed}/goods"), result.orders)
     result.method = method
     result.seconds = time.monotonic() - started
     return result

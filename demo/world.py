@@ -208,7 +208,9 @@ def create_stores(
         "demo_merchant_", len(plan) - 2, Role.MERCHANT, hashed, rng, now
     )
     stores = []
-    for owner_id, (name, code, region) in zip(owners, plan, strict=True):
+    for index, (owner_id, (name, code, region)) in enumerate(
+        zip(owners, plan, strict=True)
+    ):
         opened = now - timedelta(days=rng.uniform(200, 1000))
         stores.append(
             Store(
@@ -219,6 +221,7 @@ def create_stores(
                 status=StoreStatus.ACTIVE,
                 status_changed_at=opened,
                 created_at=opened,
+                **return_address_fields(index, region, opened),
             )
         )
     # The demo stores are inserted one by one so store 1 and 2 get the lowest ids.
@@ -230,6 +233,33 @@ def create_stores(
         StoreInfo(s.pk, s.category.code, s.owner_id, s.category_id, s.region)
         for s in stores
     ]
+
+
+def return_address_fields(index: int, region: str, at: datetime) -> dict:
+    """A store's return address: the demo stores' own, a plausible one elsewhere.
+
+    Its own random stream, so the rest of the demo world draws what it drew
+    before return addresses existed."""
+    rng = random.Random(f"return-address-{index}")
+    if index < len(vocab.KNOWN_RETURN_ADDRESSES):
+        recipient, phone, province, city, district, line = vocab.KNOWN_RETURN_ADDRESSES[
+            index
+        ]
+    else:
+        province = region
+        city, district = vocab.RETURN_CITIES.get(region, (f"{region}市", ""))
+        recipient = chinese_name(rng)
+        phone = f"1{rng.choice('3578')}{rng.randrange(10**9):09d}"
+        line = f"{rng.choice(vocab.RETURN_STREETS)}{rng.randint(1, 999)}号 售后仓"
+    return {
+        "return_recipient": recipient,
+        "return_phone": phone,
+        "return_province": province,
+        "return_city": city,
+        "return_district": district,
+        "return_address_line": line,
+        "return_address_updated_at": at,
+    }
 
 
 def _suspend_one(store: Store, actor: User) -> None:

@@ -31,6 +31,18 @@ class ActionName(StrEnum):
     APPEAL = "appeal"
     UPHOLD = "uphold"
     OVERTURN = "overturn"
+    # Goods (DESIGN.md "Goods as well as money").
+    CONCEDE = "concede"
+    DECLINE_PROPOSAL = "decline_proposal"
+    SHIP_RETURN = "ship_return"
+    CONFIRM_RETURN = "confirm_return"
+    REFUSE_RETURN = "refuse_return"
+    SHIP_REPLACEMENT = "ship_replacement"
+    CONFIRM_REPLACEMENT = "confirm_replacement"
+    LAPSE_RETURN = "lapse_return"
+    AUTO_CONFIRM_RETURN = "auto_confirm_return"
+    REPLACEMENT_OVERDUE = "replacement_overdue"
+    AUTO_CONFIRM_REPLACEMENT = "auto_confirm_replacement"
     AUTO_ESCALATE = "auto_escalate"
     AUTO_REFUND = "auto_refund"
     CLOSE = "close"
@@ -47,6 +59,8 @@ class EventKindName(StrEnum):
     EVIDENCE_DEADLINE = "evidence_deadline"
     SLA_WARNING = "sla_warning"
     SLA_BREACH = "sla_breach"
+    LOGISTICS = "logistics"
+    GOODS_WARNING = "goods_warning"
 
 
 # What a timeline entry (`DisputeEvent.action`) is named by.

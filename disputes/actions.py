@@ -39,9 +39,17 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
+from orders.carriers import Carrier
 
 from . import action_names
-from .choices import Liability, Outcome, Party, RejectionPreset
+from .choices import (
+    Liability,
+    Outcome,
+    Party,
+    RejectionPreset,
+    Remedy,
+    ReturnRefusal,
+)
 
 # The names, re-exported: code imports them with the registry.
 ActionName = action_names.ActionName
@@ -153,6 +161,30 @@ DECISION_FACTS = (
         help_text=_("Required when the buyer wins; refunded at once."),
     ),
     Field("rule", FieldType.RULE, _("Platform rule (version in force)")),
+)
+
+# What moves under a buyer win: the remedy (blank: a refund at once).
+DECISION_REMEDY = Field(
+    "remedy",
+    FieldType.CHOICE,
+    _("Remedy"),
+    required=False,
+    choices=Remedy,
+    help_text=_(
+        "Return and refund, exchange or resend: the goods move first and the "
+        "amount is refunded once they are back. Blank or refund only: refunded "
+        "at once, without a return."
+    ),
+)
+PARCEL = (
+    Field("carrier", FieldType.CHOICE, _("Carrier"), choices=Carrier),
+    Field(
+        "tracking_number",
+        FieldType.TEXT,
+        _("Tracking number"),
+        max_length=40,
+        help_text=_("As printed on the waybill."),
+    ),
 )
 
 COMPENSATION = Field(
@@ -408,7 +440,13 @@ ACTIONS: dict[ActionName, Action] = {
             _("Ruled"),
             "dispute.ruled",
             HANDLER_ROLES,
-            fields=(*DECISION_FACTS, REASONING, COMPENSATION, DEPARTURE_REASON),
+            fields=(
+                *DECISION_FACTS,
+                DECISION_REMEDY,
+                REASONING,
+                COMPENSATION,
+                DEPARTURE_REASON,
+            ),
             moves_money=True,
             done=_(
                 "The ruling is made and both parties are told. Either may appeal "
@@ -453,12 +491,168 @@ ACTIONS: dict[ActionName, Action] = {
             _("Ruling overturned"),
             "dispute.overturned",
             SUPERVISOR,
-            fields=(*DECISION_FACTS, REVIEW_OPINION, COMPENSATION, DEPARTURE_REASON),
+            fields=(
+                *DECISION_FACTS,
+                DECISION_REMEDY,
+                REVIEW_OPINION,
+                COMPENSATION,
+                DEPARTURE_REASON,
+            ),
             moves_money=True,
             done=_(
                 "The ruling is overturned and the case is closed under the new "
                 "decision; any refund in it is paid."
             ),
+            essential=True,
+        ),
+        Action(
+            "concede",
+            _("Agree to the claim"),
+            _("Merchant agreed to the claim"),
+            "dispute.conceded",
+            MERCHANT,
+            moves_money=True,
+            done=_(
+                "You agreed to the claim. The platform stops handling it; a return "
+                "or exchange goes on with the goods."
+            ),
+            essential=True,
+            confirm=_(
+                "Agree to the buyer's claim of %(amount)s? The platform stops "
+                "handling the case; the buyer is refunded (after the goods are "
+                "back, for a return)."
+            ),
+            confirm_amount="amount",
+        ),
+        Action(
+            "decline_proposal",
+            _("Decline the proposal"),
+            _("Proposal declined"),
+            "dispute.proposal_declined",
+            PARTY_ROLES,
+            fields=(NOTE,),
+            done=_("You declined the proposal; the agent will propose again or rule."),
+            tone="danger",
+            essential=True,
+            confirm=_(
+                "Decline the platform's proposal of %(amount)s? It is withdrawn for "
+                "both parties; the agent proposes again or rules."
+            ),
+            confirm_amount="proposal_amount",
+        ),
+        Action(
+            "ship_return",
+            _("Send the goods back"),
+            _("Buyer sent the goods back"),
+            "dispute.return_shipped",
+            BUYER,
+            fields=PARCEL,
+            done=_("The return is on its way; the store confirms once it arrives."),
+            essential=True,
+        ),
+        Action(
+            "confirm_return",
+            _("Confirm the returned goods arrived"),
+            _("Merchant confirmed the return"),
+            "dispute.return_confirmed",
+            MERCHANT,
+            moves_money=True,
+            done=_("You confirmed the returned goods arrived."),
+            essential=True,
+            confirm=_(
+                "Confirm the returned goods arrived? For a return, %(amount)s is "
+                "refunded to the buyer now."
+            ),
+            confirm_amount="held_amount",
+        ),
+        Action(
+            "refuse_return",
+            _("Refuse the returned goods"),
+            _("Merchant refused the return"),
+            "dispute.return_refused",
+            MERCHANT,
+            fields=(
+                Field(
+                    "preset",
+                    FieldType.CHOICE,
+                    _("Why you refuse"),
+                    choices=ReturnRefusal,
+                ),
+                Field(
+                    "reason",
+                    FieldType.TEXT,
+                    _("Details for the platform"),
+                    required=False,
+                    help_text=_("Required when the reason is “Other”."),
+                ),
+            ),
+            done=_(
+                "You refused the returned goods; the platform will decide on the "
+                "evidence."
+            ),
+            tone="danger",
+            essential=True,
+            confirm=_(
+                "Refuse the returned goods? Upload photos or a video first: the "
+                "platform decides on the evidence."
+            ),
+        ),
+        Action(
+            "ship_replacement",
+            _("Send the replacement"),
+            _("Merchant sent the replacement"),
+            "dispute.replacement_shipped",
+            MERCHANT,
+            fields=PARCEL,
+            done=_("The replacement is on its way; the buyer confirms it arrived."),
+            essential=True,
+        ),
+        Action(
+            "confirm_replacement",
+            _("Confirm the replacement arrived"),
+            _("Buyer confirmed the replacement"),
+            "dispute.replacement_confirmed",
+            BUYER,
+            done=_("You confirmed the replacement arrived; the case is closed."),
+            essential=True,
+            confirm=_("Confirm the replacement arrived? The case closes."),
+        ),
+        Action(
+            "lapse_return",
+            _("Close: the goods were not sent back"),
+            _("Closed (goods not sent back in time)"),
+            "dispute.return_lapsed",
+            None,
+            service="dispute_goods_deadline",
+            essential=True,
+        ),
+        Action(
+            "auto_confirm_return",
+            _("Take the return as received"),
+            _("Return taken as received (store did not answer)"),
+            "dispute.return_confirmed_automatically",
+            None,
+            moves_money=True,
+            service="dispute_goods_deadline",
+            essential=True,
+        ),
+        Action(
+            "replacement_overdue",
+            _("Send to the platform: no replacement sent"),
+            _("Replacement not sent in time"),
+            "dispute.replacement_overdue",
+            None,
+            service="dispute_goods_deadline",
+            essential=True,
+        ),
+        Action(
+            "auto_confirm_replacement",
+            _("Take the replacement as received"),
+            _("Replacement taken as received (buyer did not answer)"),
+            "dispute.replacement_confirmed_automatically",
+            None,
+            moves_money=True,
+            service="dispute_goods_deadline",
             essential=True,
         ),
         Action(
@@ -512,6 +706,13 @@ EVENT_KINDS: dict[EventKindName, EventKind] = {
         ),
         EventKind("sla_warning", _("Agent target due soon")),
         EventKind("sla_breach", _("Agent target missed"), essential=True),
+        EventKind("logistics", _("Parcel update"), "dispute.parcel_updated"),
+        EventKind(
+            "goods_warning",
+            _("Goods step due soon"),
+            "dispute.goods_step_due_soon",
+            essential=True,
+        ),
     )
 }
 

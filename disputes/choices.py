@@ -11,6 +11,7 @@ class State(models.TextChoices):
     MEDIATION = "mediation", _("Mediation")
     RULED = "ruled", _("Ruled")
     APPEAL = "appeal", _("Appeal")
+    RETURNING = "returning", _("Returning goods")
     CLOSED = "closed", _("Closed")
 
 
@@ -25,6 +26,7 @@ class Resolution(models.TextChoices):
     RULED = "ruled", _("Ruled")
     UPHELD = "upheld", _("Upheld on appeal")
     OVERTURNED = "overturned", _("Overturned on appeal")
+    RETURN_LAPSED = "return_lapsed", _("Return not sent in time")
 
 
 class Reason(models.TextChoices):
@@ -34,6 +36,7 @@ class Reason(models.TextChoices):
     DAMAGED = "damaged", _("Damaged")
     MISSING_PARTS = "missing_parts", _("Missing parts")
     COUNTERFEIT = "counterfeit", _("Counterfeit")
+    NO_REASON = "no_reason", _("7-day no-reason return")
     RETURN_EXCHANGE = "return_exchange", _("Return or exchange")
     OTHER = "other", _("Other")
 
@@ -42,7 +45,50 @@ class Remedy(models.TextChoices):
     REFUND_ONLY = "refund_only", _("Refund only")
     RETURN_REFUND = "return_refund", _("Return and refund")
     EXCHANGE = "exchange", _("Exchange")
+    RESEND = "resend", _("Resend (missing parts)")
     COMPENSATION = "compensation", _("Compensation")
+
+
+# Kept readable on old cases; no new case opens with it (a remedy, not a reason).
+RETIRED_REASONS = frozenset({Reason.RETURN_EXCHANGE})
+NEW_CASE_REASONS = [r for r in Reason if r not in RETIRED_REASONS]
+# Remedies whose settlement moves goods: the case goes through `returning`.
+GOODS_REMEDIES = frozenset({Remedy.RETURN_REFUND, Remedy.EXCHANGE, Remedy.RESEND})
+# Remedies whose goods come back to the store first.
+RETURN_REMEDIES = frozenset({Remedy.RETURN_REFUND, Remedy.EXCHANGE})
+# Remedies that carry no money (the claim has no amount to refund).
+NO_AMOUNT_REMEDIES = frozenset({Remedy.EXCHANGE, Remedy.RESEND})
+# What a 七天无理由 claim may ask for.
+NO_REASON_REMEDIES = frozenset({Remedy.RETURN_REFUND, Remedy.EXCHANGE})
+
+
+class ReturnStep(models.TextChoices):
+    """Where the goods are while a case is `returning`."""
+
+    AWAITING_RETURN = "awaiting_return", _("Waiting for the buyer to send the goods")
+    RETURN_IN_TRANSIT = "return_in_transit", _("Returned goods on their way")
+    AWAITING_REPLACEMENT = (
+        "awaiting_replacement",
+        _("Waiting for the store to send the replacement"),
+    )
+    REPLACEMENT_IN_TRANSIT = (
+        "replacement_in_transit",
+        _("Replacement on its way"),
+    )
+
+
+class Direction(models.TextChoices):
+    """Which way a parcel of a case travels."""
+
+    RETURN = "return", _("Return to the store")
+    REPLACEMENT = "replacement", _("Replacement to the buyer")
+
+
+class ParcelStatus(models.TextChoices):
+    """What a tracking service reports about a parcel."""
+
+    IN_TRANSIT = "in_transit", _("In transit")
+    DELIVERED = "delivered", _("Delivered")
 
 
 class Outcome(models.TextChoices):
@@ -76,6 +122,10 @@ class DeadlineKind(models.TextChoices):
     RULING = "ruling", _("Ruling target")
     APPEAL_WINDOW = "appeal_window", _("Appeal window")
     APPEAL_REVIEW = "appeal_review", _("Appeal review target")
+    RETURN_SHIPMENT = "return_shipment", _("Buyer sends the goods back")
+    RETURN_RECEIPT = "return_receipt", _("Store confirms the returned goods")
+    REPLACEMENT_SHIPMENT = "replacement_shipment", _("Store sends the replacement")
+    REPLACEMENT_RECEIPT = "replacement_receipt", _("Buyer confirms the replacement")
 
 
 class Channel(models.TextChoices):
@@ -104,6 +154,15 @@ class RejectionPreset(models.TextChoices):
         _("The goods were used or damaged by the buyer"),
     )
     AMOUNT_TOO_HIGH = "amount_too_high", _("The claimed amount is too high")
+
+
+class ReturnRefusal(models.TextChoices):
+    """Why a merchant refuses returned goods (evidence must back it)."""
+
+    NOT_RECEIVED = "not_received", _("The parcel did not arrive")
+    USED = "used", _("The goods were used or damaged")
+    SWAPPED = "swapped", _("The goods returned are not the goods sold")
+    OTHER = "other", _("Other")
 
 
 class Decision(models.TextChoices):

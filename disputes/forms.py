@@ -23,9 +23,15 @@ from .actions import (
     Field,
     FieldType,
 )
-from .choices import Reason, Remedy
+from .choices import (
+    NEW_CASE_REASONS,
+    NO_AMOUNT_REMEDIES,
+    NO_REASON_REMEDIES,
+    Reason,
+    Remedy,
+)
 from .models import Dispute
-from .policy import description_refusal
+from .policy import description_refusal, no_reason_open
 from .rules_pure import EVIDENCE_DESCRIPTION_MAX
 from .services.dispatch import ActionInput, action_inputs
 
@@ -70,14 +76,23 @@ def _pick(choices) -> list[tuple[str, str]]:
     return [("", _("Please choose")), *choices]
 
 
+# What the claim form offers: no retired reason (退换货 is a remedy); the
+# compensation remedy is the platform's, never a buyer's pick.
+OPEN_REMEDIES = [(v, label) for v, label in Remedy.choices if v != Remedy.COMPENSATION]
+
+
 class DisputeOpenForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Problem"), choices=_pick(Reason.choices))
-    remedy = forms.ChoiceField(label=_("What you want"), choices=_pick(Remedy.choices))
+    reason = forms.ChoiceField(
+        label=_("Problem"), choices=_pick((r.value, r.label) for r in NEW_CASE_REASONS)
+    )
+    remedy = forms.ChoiceField(label=_("What you want"), choices=_pick(OPEN_REMEDIES))
     amount = forms.DecimalField(
         label=_("Refund amount (¥)"),
         min_value=0.01,
         max_digits=12,
         decimal_places=2,
+        required=False,
+        help_text=_("Not needed for an exchange or a resend."),
         widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
     )
     description = forms.CharField(
@@ -103,6 +118,8 @@ class DisputeOpenForm(forms.Form):
 
     def __init__(self, *args, order=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.order = order
+        self.item_rows: list[tuple[Any, str]] = []
         if order is not None:  # the services' cap: what the order can still refund
             self.fields["amount"].widget.attrs.update(
                 _ceiling(
@@ -111,6 +128,29 @@ class DisputeOpenForm(forms.Form):
                     % {"max": _money(order.refundable)},
                 )
             )
+            if not no_reason_open(order, timezone.now()):
+                reason = self.fields["reason"]
+                assert isinstance(reason, forms.ChoiceField)
+                reason.choices = _pick(
+                    (r.value, r.label)
+                    for r in NEW_CASE_REASONS
+                    if r != Reason.NO_REASON
+                )
+            items = list(order.items.all())
+            if len(items) > 1:  # which items the claim is about, and how many
+                for item in items:
+                    name = f"item_{item.pk}"
+                    self.fields[name] = forms.IntegerField(
+                        label=f"{item.product_name}",
+                        min_value=0,
+                        max_value=item.quantity,
+                        required=False,
+                        initial=0,
+                        widget=forms.NumberInput(
+                            attrs={"inputmode": "numeric", "class": "qty"}
+                        ),
+                    )
+                    self.item_rows.append((item, name))
         self.fields["files"].help_text = _(
             "Up to %(n)s files: JPG, PNG, GIF or WebP photos, PDF or MP4 video, "
             "at most %(mb)s MB each."
@@ -123,7 +163,48 @@ class DisputeOpenForm(forms.Form):
         )
         if refusal:
             self.add_error("description", refusal)
+        remedy = data.get("remedy")
+        if remedy in NO_AMOUNT_REMEDIES:
+            data["amount"] = Decimal("0")
+        elif data.get("amount") is None and "amount" not in self.errors:
+            self.add_error("amount", _("Enter the amount you want back."))
+        if (
+            data.get("reason") == Reason.NO_REASON
+            and remedy
+            and (remedy not in NO_REASON_REMEDIES)
+        ):
+            self.add_error(
+                "remedy",
+                _(
+                    "A 7-day no-reason return asks for a return and refund or an "
+                    "exchange."
+                ),
+            )
+        picked = []
+        for item, name in self.item_rows:
+            quantity = data.get(name) or 0
+            if quantity:
+                picked.append((item.pk, quantity))
+        data["items"] = picked
+        if picked and data.get("amount"):
+            cap = sum(
+                (
+                    item.unit_price * (data.get(name) or 0)
+                    for item, name in self.item_rows
+                ),
+                Decimal("0"),
+            )
+            if data["amount"] > cap:
+                self.add_error(
+                    "amount",
+                    _("The items you picked are worth ¥%(max)s; claim at most that.")
+                    % {"max": _money(cap)},
+                )
         return data
+
+    def item_fields(self):
+        """(item, its quantity field) for the template."""
+        return [(item, self[name]) for item, name in self.item_rows]
 
     def clean_files(self) -> list[UploadedFile]:
         files = self.cleaned_data.get("files") or []

@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders.models import Order
@@ -47,6 +48,14 @@ class Policy:
     pickup_sla_hours: int
     ruling_sla_hours: int
     silent_merchant_action: str
+    # Goods (DESIGN.md "Goods as well as money"; docs/service-levels.md "Goods").
+    no_reason_allowed: bool = True
+    no_reason_hours: int = 168
+    return_ship_days: int = 7
+    return_confirm_days: int = 7
+    return_confirm_after_delivery_hours: int = 48
+    replacement_ship_hours: int = 48
+    replacement_confirm_days: int = 10
 
     # The spans as timedeltas, computed once per policy (frozen, so they hold).
     @cached_property
@@ -72,6 +81,30 @@ class Policy:
     @cached_property
     def ruling_sla(self) -> timedelta:
         return timedelta(hours=self.ruling_sla_hours)
+
+    @cached_property
+    def no_reason_window(self) -> timedelta:
+        return timedelta(hours=self.no_reason_hours)
+
+    @cached_property
+    def return_ship(self) -> timedelta:
+        return timedelta(days=self.return_ship_days)
+
+    @cached_property
+    def return_confirm(self) -> timedelta:
+        return timedelta(days=self.return_confirm_days)
+
+    @cached_property
+    def return_confirm_after_delivery(self) -> timedelta:
+        return timedelta(hours=self.return_confirm_after_delivery_hours)
+
+    @cached_property
+    def replacement_ship(self) -> timedelta:
+        return timedelta(hours=self.replacement_ship_hours)
+
+    @cached_property
+    def replacement_confirm(self) -> timedelta:
+        return timedelta(days=self.replacement_confirm_days)
 
 
 def policy_for(category: Category | None = None) -> Policy:
@@ -114,6 +147,42 @@ def order_open_refusal(
         return _("This order already has an open case.")
     if order.refundable <= 0:
         return _("Everything paid on this order has been refunded already.")
+    return None
+
+
+def no_reason_until(order: Order) -> datetime | None:
+    """When a 七天无理由 return on `order` stops being possible: the policy's
+    hours from 00:00 of the day after sign-for (None: not delivered yet)."""
+    from .rules_pure import no_reason_until as until  # rules_pure reads Policy
+
+    if order.delivered_at is None:
+        return None
+    return until(
+        order.delivered_at, order_policy(order), tz=timezone.get_default_timezone()
+    )
+
+
+def no_reason_open(order: Order, now: datetime) -> bool:
+    """Whether a 七天无理由 claim may be opened on `order` at `now` (the
+    buyer's form asks this to offer the reason; `case_create` refuses it
+    otherwise): delivered, allowed in the store's category, inside the window."""
+    if not order_policy(order).no_reason_allowed:
+        return False
+    until = no_reason_until(order)
+    return until is not None and now < until
+
+
+def no_reason_refusal(order: Order, now: datetime) -> str | None:
+    """Why a 七天无理由 claim cannot open on `order` now, or None when it can."""
+    if not order_policy(order).no_reason_allowed:
+        return _("7-day no-reason returns are not offered for this category.")
+    until = no_reason_until(order)
+    if until is None:
+        return _("A 7-day no-reason return starts once the parcel is signed for.")
+    if now >= until:
+        return _("The 7-day no-reason window ended on %(until)s.") % {
+            "until": timezone.localtime(until).strftime("%Y-%m-%d %H:%M")
+        }
     return None
 
 

@@ -9,14 +9,14 @@ deadlines, money or numbering.
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from hashlib import sha256
 from typing import NamedTuple, Protocol
 
 from core.workcalendar import WorkingHours, add_working_hours
 
-from .choices import DeadlineKind, MerchantResponse, Outcome, State
+from .choices import DeadlineKind, MerchantResponse, Outcome, ReturnStep, State
 from .policy import Policy
 
 ZERO = Decimal("0.00")
@@ -33,6 +33,8 @@ class CaseClock(Protocol):
     merchant_deadline_at: datetime | None
     evidence_deadline_at: datetime | None
     appeal_deadline_at: datetime | None
+    return_step: str
+    step_due_at: datetime | None
 
 
 class Deadline(NamedTuple):
@@ -70,6 +72,13 @@ def running_deadlines(
         )
     if state == State.RULED:
         return _if_set(case.appeal_deadline_at, DeadlineKind.APPEAL_WINDOW)
+    if state == State.RETURNING:
+        # The goods step governs; a ruling's appeal window may still run.
+        running = _if_set(case.step_due_at, STEP_DEADLINES.get(case.return_step, ""))
+        window = case.appeal_deadline_at
+        if appeal_filed_at is None and window is not None and window > now:
+            running += [Deadline(window, DeadlineKind.APPEAL_WINDOW)]
+        return sorted(running, key=lambda d: d.at)
     if state == State.APPEAL:
         # A supervisor's target: working hours, like the agents' targets.
         due = appeal_filed_at and add_working_hours(
@@ -82,6 +91,60 @@ def running_deadlines(
         at = 0 if state == State.VERIFICATION else len(running)
         running.insert(at, Deadline(evidence, DeadlineKind.EVIDENCE))
     return running
+
+
+# The deadline of each goods step (DESIGN.md "Goods as well as money").
+STEP_DEADLINES: dict[str, str] = {
+    ReturnStep.AWAITING_RETURN: DeadlineKind.RETURN_SHIPMENT,
+    ReturnStep.RETURN_IN_TRANSIT: DeadlineKind.RETURN_RECEIPT,
+    ReturnStep.AWAITING_REPLACEMENT: DeadlineKind.REPLACEMENT_SHIPMENT,
+    ReturnStep.REPLACEMENT_IN_TRANSIT: DeadlineKind.REPLACEMENT_RECEIPT,
+}
+
+
+def step_due(
+    step: str,
+    policy: Policy,
+    *,
+    started: datetime,
+    delivered_at: datetime | None = None,
+) -> datetime | None:
+    """When the goods step `step`, begun at `started`, is due.
+
+    The buyer ships a return within `return_ship`; the merchant confirms or
+    refuses within `return_confirm` of the shipment, or within
+    `return_confirm_after_delivery` of the carrier's delivery report when
+    that comes first; the merchant ships a replacement within
+    `replacement_ship`; the buyer confirms it within `replacement_confirm`
+    of its shipment.
+    """
+    if step == ReturnStep.AWAITING_RETURN:
+        return started + policy.return_ship
+    if step == ReturnStep.RETURN_IN_TRANSIT:
+        due = started + policy.return_confirm
+        if delivered_at is not None:
+            due = min(due, delivered_at + policy.return_confirm_after_delivery)
+        return due
+    if step == ReturnStep.AWAITING_REPLACEMENT:
+        return started + policy.replacement_ship
+    if step == ReturnStep.REPLACEMENT_IN_TRANSIT:
+        return started + policy.replacement_confirm
+    return None
+
+
+def warn_point(started: datetime, due: datetime) -> datetime:
+    """80 % of the way from `started` to `due`: when the warning goes out."""
+    return started + (due - started) * 0.8
+
+
+def no_reason_until(delivered_at: datetime, policy: Policy, *, tz: tzinfo) -> datetime:
+    """The end of a 七天无理由 window: `no_reason_hours` counted from 00:00
+    (in the platform's time zone `tz`) of the day after the parcel was signed for."""
+    local = delivered_at.astimezone(tz)
+    next_midnight = datetime.combine(
+        local.date() + timedelta(days=1), time(0, 0), tzinfo=tz
+    )
+    return next_midnight + policy.no_reason_window
 
 
 def _if_set(at: datetime | None, kind: str) -> list[Deadline]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import importlib
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,7 +28,16 @@ from core.workcalendar import working_hours
 from stores.scoping import visible_to
 
 from . import sla
-from .choices import MerchantResponse, Party, RequestStatus, Resolution, State
+from .choices import (
+    RETURN_REMEDIES,
+    Direction,
+    MerchantResponse,
+    Party,
+    RequestStatus,
+    Resolution,
+    ReturnStep,
+    State,
+)
 from .models import (
     Appeal,
     Dispute,
@@ -38,6 +48,7 @@ from .models import (
     PlatformRule,
     ReasoningTemplate,
     Ruling,
+    Shipment,
 )
 from .policy import Policy, case_policy
 from .rules_pure import Deadline, running_deadlines
@@ -129,7 +140,7 @@ def dispute_timeline(*, dispute: Dispute, user: User) -> QuerySet[DisputeEvent]:
 
 
 # The merchant's work queue: tabs, in the order they are shown.
-MERCHANT_TABS = ("waiting", "buyer", "platform", "closed", "all")
+MERCHANT_TABS = ("waiting", "receiving", "buyer", "platform", "closed", "all")
 PLATFORM_STATES = (
     State.COMPLAINT,
     State.VERIFICATION,
@@ -152,14 +163,32 @@ def waiting_for_merchant() -> Q:
             proposal_merchant_accepted_at__isnull=True,
         )
         | Q(Exists(asked), state__in=PLATFORM_STATES)
+        # The goods: the replacement to send (the returned parcel on its way
+        # has its own tab, `receiving`).
+        | Q(state=State.RETURNING, return_step=ReturnStep.AWAITING_REPLACEMENT)
     )
+
+
+def receiving_for_merchant() -> Q:
+    """Returned goods on their way to the store (待收货): confirm or refuse."""
+    return Q(state=State.RETURNING, return_step=ReturnStep.RETURN_IN_TRANSIT)
 
 
 def merchant_tab_filter(tab: str) -> Q:
     waiting = waiting_for_merchant()
     return {
         "waiting": waiting,
-        "buyer": Q(state=State.NEGOTIATION) & ~waiting,
+        "receiving": receiving_for_merchant(),
+        # Waiting on the buyer: the negotiation, and goods the buyer sends or
+        # confirms.
+        "buyer": (Q(state=State.NEGOTIATION) & ~waiting)
+        | Q(
+            state=State.RETURNING,
+            return_step__in=[
+                ReturnStep.AWAITING_RETURN,
+                ReturnStep.REPLACEMENT_IN_TRANSIT,
+            ],
+        ),
         "platform": Q(state__in=PLATFORM_STATES) & ~waiting,
         "closed": Q(state=State.CLOSED),
         "all": Q(),
@@ -196,7 +225,11 @@ def merchant_tab_counts(*, user: User) -> dict[str, TabCount]:
     # store's open-deadline index, so the count stops at the cap (the planner
     # otherwise combines every case's state index first: 156 -> 50 ms at 1M);
     # the others are left to the planner (measured: ordering them is slower).
-    order = {"waiting": ("deadline_at",), "platform": ("deadline_at",)}
+    order = {
+        "waiting": ("deadline_at",),
+        "receiving": ("deadline_at",),
+        "platform": ("deadline_at",),
+    }
     return {
         tab: TabCount(
             *capped_count(
@@ -367,4 +400,56 @@ def dispute_deadlines(
         target=(target.kind, target.due_at) if target else None,
         now=now or timezone.now(),
         calendar=working_hours(),
+    )
+
+
+# Goods (DESIGN.md "Goods as well as money").
+RETURN_STEPS = (ReturnStep.AWAITING_RETURN, ReturnStep.RETURN_IN_TRANSIT)
+
+
+def return_agreed(dispute: Dispute) -> bool:
+    """Whether the goods of the case go back to the store now or went back:
+    only then does the buyer see the store's return address."""
+    if dispute.state == State.RETURNING or dispute.return_step:
+        return dispute.return_step in RETURN_STEPS or (
+            dispute.remedy in RETURN_REMEDIES
+            and dispute.return_step == ReturnStep.AWAITING_REPLACEMENT
+        )
+    return False
+
+
+def return_address_for(dispute: Dispute) -> Any:
+    """The store's return address once a return is agreed, else None.
+
+    Read from `stores.selectors.return_address(store)` (the stores app owns
+    the address; None while the store has not set one)."""
+    if not return_agreed(dispute):
+        return None
+    try:
+        store_selectors = importlib.import_module("stores.selectors")
+    except ImportError:  # the address lands with the stores' pages
+        return None
+    reader = getattr(store_selectors, "return_address", None)
+    return reader(dispute.store) if reader is not None else None
+
+
+def dispute_shipments(*, dispute: Dispute) -> QuerySet[Shipment]:
+    """The parcels of a case (return first), each with its carrier events."""
+    return (
+        Shipment.objects.filter(dispute=dispute)
+        .prefetch_related("events")
+        .order_by("shipped_at", "id")
+    )
+
+
+def dispute_claimed_items(*, dispute: Dispute) -> list[Any]:
+    """The items a claim names (empty: the whole order)."""
+    return list(dispute.claimed_items.select_related("order_item"))
+
+
+def return_shipment(dispute: Dispute) -> Shipment | None:
+    return (
+        Shipment.objects.filter(dispute=dispute, direction=Direction.RETURN)
+        .order_by("-id")
+        .first()
     )

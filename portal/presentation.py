@@ -15,7 +15,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from disputes.actions import ACTIONS, ActionName
-from disputes.choices import MerchantResponse, Party, State
+from disputes.choices import (
+    GOODS_REMEDIES,
+    MerchantResponse,
+    Party,
+    Remedy,
+    Resolution,
+    ReturnStep,
+    State,
+)
 
 S = State
 
@@ -32,17 +40,25 @@ STEPS = (
 
 
 def step_bar(case, visited: set[str]) -> list[dict]:
-    """Each step with its status: done, current, skipped or todo."""
+    """Each step with its status: done, current, skipped or todo.
+
+    A claim whose remedy moves goods grows the goods steps (寄回 → 运输中 →
+    换货发出 → 换货运输中, as its remedy has them) between the decision and
+    the close; `returning` is then current at its `return_step`."""
     order = [code for code, _label in STEPS]
-    current = order.index(case.state)
+    goods = goods_steps(case)
+    state = S.APPEAL if case.state == S.RETURNING else case.state
+    current = order.index(state)
     rows = []
     for index, (code, label) in enumerate(STEPS):
-        if index == current:
+        if index == current and case.state != S.RETURNING:
             status = "done" if code == S.CLOSED else "current"
-        elif index < current:
+        elif index <= current:
             status = "done" if code in visited else "skipped"
         else:
             status = "todo"
+        if code == S.CLOSED:
+            rows.extend(_goods_rows(case, goods, visited))
         rows.append({"code": code, "label": label, "status": status})
     return rows
 
@@ -87,6 +103,8 @@ def turn_for(
         return _negotiation_turn(case, buyer, merchant)
     if case.state == S.RULED:
         return _ruled_turn(case, may_appeal)
+    if case.state == S.RETURNING:
+        return goods_turn(case, party)
     return _platform_turn(case, buyer, merchant)
 
 
@@ -262,3 +280,128 @@ def confirm_text(action: ActionName, case) -> str:
     if not spec.confirm_amount:
         return str(spec.confirm)
     return str(spec.confirm) % {"amount": _money(getattr(case, spec.confirm_amount))}
+
+
+# ---- goods as well as money: the goods steps and whose turn they are ----
+
+R = ReturnStep
+
+# The goods steps a remedy goes through, in order, with the step bar's words.
+GOODS_STEP_LABELS = {
+    R.AWAITING_RETURN: gettext_lazy("Buyer returns the goods"),
+    R.RETURN_IN_TRANSIT: gettext_lazy("Return on its way"),
+    R.AWAITING_REPLACEMENT: gettext_lazy("Store sends a replacement"),
+    R.REPLACEMENT_IN_TRANSIT: gettext_lazy("Replacement on the way"),
+}
+GOODS_STEPS = {
+    Remedy.RETURN_REFUND: (R.AWAITING_RETURN, R.RETURN_IN_TRANSIT),
+    Remedy.EXCHANGE: tuple(R),
+    Remedy.RESEND: (R.AWAITING_REPLACEMENT, R.REPLACEMENT_IN_TRANSIT),
+}
+
+
+def goods_steps(case) -> tuple[str, ...]:
+    """The goods steps of the case's remedy (none for money-only remedies)."""
+    if case.remedy not in GOODS_REMEDIES:
+        return ()
+    return GOODS_STEPS[Remedy(case.remedy)]
+
+
+def _goods_rows(case, goods: tuple[str, ...], visited: set[str]) -> list[dict]:
+    """The goods steps' rows: where the goods are now, what they passed."""
+    if not goods:
+        return []
+    if case.state == S.RETURNING:
+        here = goods.index(case.return_step) if case.return_step in goods else 0
+        statuses = [
+            "done" if i < here else "current" if i == here else "todo"
+            for i in range(len(goods))
+        ]
+    elif case.state == S.CLOSED:
+        if S.RETURNING not in visited or case.resolution == Resolution.RETURN_LAPSED:
+            statuses = ["skipped"] * len(goods)
+        else:
+            statuses = ["done"] * len(goods)
+    else:
+        statuses = ["todo"] * len(goods)
+    return [
+        {"code": code, "label": GOODS_STEP_LABELS[R(code)], "status": status}
+        for code, status in zip(goods, statuses, strict=True)
+    ]
+
+
+def goods_turn(case, party: str | None) -> Turn:
+    """Whose turn it is while the goods travel, and by when."""
+    buyer = party == Party.BUYER
+    merchant = party == Party.MERCHANT
+    due = case.step_due_at
+    step = case.return_step
+    held = case.held_amount
+    if step == R.AWAITING_RETURN:
+        if buyer:
+            return Turn(
+                _(
+                    "The return is agreed. Send the goods to the store's return "
+                    "address below and enter the tracking number before the "
+                    "deadline; if you do not, the case closes without a refund."
+                ),
+                due,
+                True,
+            )
+        return Turn(
+            _(
+                "Waiting for the buyer to send the goods back. If the buyer does "
+                "not send them in time, the case closes without a refund."
+            ),
+            due,
+        )
+    if step == R.RETURN_IN_TRANSIT:
+        if merchant:
+            if case.remedy == Remedy.EXCHANGE:
+                text = _(
+                    "The buyer sent the goods back. When they arrive, confirm "
+                    "receipt and send the replacement, or refuse them with a "
+                    "reason and evidence. Without an answer in time, the receipt "
+                    "counts as confirmed."
+                )
+            else:
+                text = _(
+                    "The buyer sent the goods back. When they arrive, confirm "
+                    "receipt to refund %(amount)s, or refuse them with a reason "
+                    "and evidence. Without an answer in time, the receipt counts "
+                    "as confirmed and the buyer is refunded."
+                ) % {"amount": _money(held)}
+            return Turn(text, due, True)
+        if case.remedy == Remedy.EXCHANGE:
+            text = _(
+                "Your parcel is on its way to the store. Once the store confirms "
+                "receipt, it sends you the replacement."
+            )
+        else:
+            text = _(
+                "Your parcel is on its way to the store. You are refunded "
+                "%(amount)s once the store confirms receipt, or automatically if "
+                "it does not answer in time."
+            ) % {"amount": _money(held)}
+        return Turn(text, due, mine=False)
+    if step == R.AWAITING_REPLACEMENT:
+        if merchant:
+            return Turn(
+                _(
+                    "Send the replacement and enter its tracking number before the "
+                    "deadline; otherwise the platform steps in."
+                ),
+                due,
+                True,
+            )
+        return Turn(_("Waiting for the store to send the replacement."), due)
+    if buyer:
+        return Turn(
+            _(
+                "The store sent the replacement. Confirm once it has arrived; "
+                "without an answer in time, it counts as received."
+            ),
+            due,
+            True,
+        )
+    return Turn(_("Waiting for the buyer to confirm the replacement arrived."), due)

@@ -52,11 +52,15 @@ DEFINITIONS = {
     "intervention_rate": _("Cases the platform stepped into divided by cases opened."),
     "self_settlement_rate": _(
         "Cases the buyer and merchant settled themselves (agreed, or the buyer "
-        "withdrew) before any intervention, divided by cases opened."
+        "withdrew) before any intervention, divided by cases opened. A return "
+        "or exchange agreed counts from the day it is agreed, while the goods "
+        "travel."
     ),
     "post_intervention_settlement_rate": _(
         "Cases settled after the platform stepped in (both accepted its "
-        "proposal, or the buyer withdrew), divided by cases it stepped into."
+        "proposal, the merchant agreed to the claim, or the buyer withdrew), "
+        "divided by cases it stepped into. Returned goods refused and sent to "
+        "the platform count as one intervention."
     ),
     "merchant_liability_rate": _(
         "Rulings that found the merchant at fault divided by orders placed. A "
@@ -90,7 +94,10 @@ DEFINITIONS = {
         "the case up."
     ),
     "hours_to_ruling": _("Hours from an agent picking the case up to the ruling."),
-    "hours_to_close": _("Hours from opening to closing, for closed cases."),
+    "hours_to_close": _(
+        "Hours from opening to closing, for closed cases; a return or exchange "
+        "closes when its goods are back, so the time includes the goods' trip."
+    ),
     "percentiles": _(
         "Median: half of the cases took less. 90th percentile: nine in ten "
         "took less. Times are counted in buckets (%(buckets)s hours and more), "

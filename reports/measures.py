@@ -90,18 +90,41 @@ def _hours(start: datetime | None, end: datetime | None) -> float | None:
     return (end - start).total_seconds() / 3600
 
 
+def settlement(case) -> str:
+    """How the case was settled, goods included: its resolution once closed,
+    and while its goods travel (`returning`) the resolution it will close
+    with — a return agreed is a settlement the day it is agreed. A return the
+    buyer never sent still counts as the settlement it was (the parties
+    agreed); a goods leg that failed and went to the platform counts as the
+    platform's decision (its `settles_as` is cleared then)."""
+    settles_as = getattr(case, "settles_as", "") or ""
+    if case.state == "returning":
+        return settles_as
+    if case.state != "closed":
+        return ""
+    if case.resolution == "return_lapsed":
+        return settles_as
+    return case.resolution
+
+
 def case_measures(case) -> dict[str, int]:
-    """The counts and time buckets one case contributes (only the non-zero ones)."""
+    """The counts and time buckets one case contributes (only the non-zero ones).
+
+    Open to close includes the goods leg (a case closes when its goods are
+    back); a refused return that reaches the platform stamps `intervened_at`
+    once, so it is one intervention however often the goods fail."""
     closed = case.state == "closed"
     intervened = case.intervened_at is not None
     resolution = case.resolution if closed else ""
-    appealed = case.state == "appeal" or resolution in ("upheld", "overturned")
+    settled = settlement(case)
+    appealed = case.state == "appeal" or settled in ("upheld", "overturned")
     flags = {
         "cases": True,
         "interventions": intervened,
         "open_cases": not closed,
-        "self_settled": resolution in ("agreed", "withdrawn") and not intervened,
-        "post_settled": resolution in ("mediated", "withdrawn") and intervened,
+        "self_settled": settled in ("agreed", "withdrawn") and not intervened,
+        # After intervention: mediated, withdrawn, or the merchant conceding.
+        "post_settled": settled in ("mediated", "withdrawn", "agreed") and intervened,
         "rulings": case.ruled_at is not None,
         "buyer_wins": case.ruled_at is not None and case.outcome == "buyer",
         "merchant_liable": case.ruled_at is not None and case.liability == "merchant",

@@ -323,6 +323,7 @@ CASE_FIELDS = (
     "assigned_to_id",
     "state",
     "resolution",
+    "settles_as",
     "outcome",
     "liability",
     "intervened_at",

@@ -103,6 +103,26 @@ class Store(fsm.ConcurrentTransitionMixin, models.Model):
     status_reason = models.TextField(_("status reason"), blank=True)
     status_changed_at = models.DateTimeField(_("status changed at"), null=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Where buyers send goods back (退货地址); shown to a buyer only once a
+    # return is agreed. Read through stores.selectors.return_address.
+    return_recipient = models.CharField(
+        _("return recipient"), max_length=64, blank=True
+    )
+    return_phone = models.CharField(_("return phone"), max_length=20, blank=True)
+    return_province = models.CharField(
+        _("return province"),
+        max_length=16,
+        choices=[(p, p) for p in PROVINCES],
+        blank=True,
+    )
+    return_city = models.CharField(_("return city"), max_length=32, blank=True)
+    return_district = models.CharField(_("return district"), max_length=32, blank=True)
+    return_address_line = models.CharField(
+        _("return street address"), max_length=200, blank=True
+    )
+    return_address_updated_at = models.DateTimeField(
+        _("return address updated at"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("store")

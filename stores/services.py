@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +14,8 @@ from accounts.models import User
 from core.errors import ActionNotPermitted, InvalidTransition, ValidationFailed
 from core.roles import is_platform_staff
 
-from .models import Store, StoreReviewLog
+from .models import PROVINCES, Store, StoreReviewLog
+from .scoping import store_ids_for
 
 # The review actions (each a django-fsm transition on Store) and their labels.
 REVIEW_LABELS = {
@@ -68,4 +71,71 @@ def store_review(*, store: Store, actor: User, action: str, reason: str) -> Stor
         to_status=locked.status,
         reason=reason,
     )
+    return locked
+
+
+# ---- return address (goods as well as money) ----
+
+RETURN_ADDRESS_FIELDS = (
+    "return_recipient",
+    "return_phone",
+    "return_province",
+    "return_city",
+    "return_district",
+    "return_address_line",
+)
+_PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|400-?\d{3}-?\d{4})$")
+_REQUIRED = {
+    "return_recipient",
+    "return_phone",
+    "return_province",
+    "return_city",
+    "return_address_line",
+}
+
+
+def return_address_errors(values: dict[str, str]) -> dict[str, list[str]]:
+    """Field errors of a return address (empty when it may be saved)."""
+    errors: dict[str, list[str]] = {}
+    for name in RETURN_ADDRESS_FIELDS:
+        value = (values.get(name) or "").strip()
+        if name in _REQUIRED and not value:
+            errors[name] = [_("Required.")]
+    phone = (values.get("return_phone") or "").strip().replace(" ", "")
+    if phone and not _PHONE.match(phone):
+        errors["return_phone"] = [
+            _("Enter a mobile number (11 digits) or a landline with its area code.")
+        ]
+    province = (values.get("return_province") or "").strip()
+    if province and province not in PROVINCES:
+        errors["return_province"] = [_("Choose a province from the list.")]
+    return errors
+
+
+def can_edit_return_address(user: User, store: Store) -> bool:
+    """The store's owner and staff, and platform staff (agents, supervisors)."""
+    if is_platform_staff(user):
+        return True
+    return store.pk in store_ids_for(user)
+
+
+@transaction.atomic
+def store_return_address_set(*, store: Store, actor: User, **values: str) -> Store:
+    """Save a store's return address: all parts at once, checked, one transaction."""
+    if not can_edit_return_address(actor, store):
+        raise ActionNotPermitted(
+            _(
+                "Only the store's own merchants and the platform edit its "
+                "return address."
+            )
+        )
+    cleaned = {name: (values.get(name) or "").strip() for name in RETURN_ADDRESS_FIELDS}
+    cleaned["return_phone"] = cleaned["return_phone"].replace(" ", "")
+    if errors := return_address_errors(cleaned):
+        raise ValidationFailed(_("Check the return address."), errors=errors)
+    locked: Store = Store.objects.select_for_update().get(pk=store.pk)
+    for name, value in cleaned.items():
+        setattr(locked, name, value)
+    locked.return_address_updated_at = timezone.now()
+    locked.save(update_fields=[*RETURN_ADDRESS_FIELDS, "return_address_updated_at"])
     return locked

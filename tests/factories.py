@@ -209,6 +209,7 @@ def case_in_state(
     amount: str | Decimal = "100.00",
     outcome: str = "buyer",
     order=None,
+    remedy: str = Remedy.REFUND_ONLY,
     **order_kw,
 ) -> Story:
     """Open a case and drive it through the services into `state`."""
@@ -219,7 +220,7 @@ def case_in_state(
         actor=order.buyer,
         order=order,
         reason=Reason.QUALITY,
-        remedy=Remedy.REFUND_ONLY,
+        remedy=remedy,
         amount=Decimal(amount),
         description="衣服有破洞",
     )

@@ -37,6 +37,24 @@ DESCRIPTIONS: dict[str, object] = {
     "dispute.closed": _("The ruling became final"),
     "dispute.upheld": _("The ruling was upheld on appeal"),
     "dispute.overturned": _("The ruling was overturned on appeal"),
+    # Goods (returns, exchanges, resends).
+    "dispute.conceded": _("The merchant agreed to the claim during intervention"),
+    "dispute.proposal_declined": _("A party declined the proposal"),
+    "dispute.return_shipped": _("The buyer sent the goods back"),
+    "dispute.return_confirmed": _("The merchant confirmed the returned goods"),
+    "dispute.return_refused": _("The merchant refused the returned goods"),
+    "dispute.replacement_shipped": _("The merchant sent the replacement"),
+    "dispute.replacement_confirmed": _("The buyer confirmed the replacement"),
+    "dispute.return_lapsed": _("The goods were not sent back in time"),
+    "dispute.return_confirmed_automatically": _(
+        "The returned goods were taken as received"
+    ),
+    "dispute.replacement_overdue": _("The replacement was not sent in time"),
+    "dispute.replacement_confirmed_automatically": _(
+        "The replacement was taken as received"
+    ),
+    "dispute.parcel_updated": _("A parcel of the case was picked up or delivered"),
+    "dispute.goods_step_due_soon": _("A return or replacement step is due soon"),
 }
 
 # timeline action -> (event type, what it means): every entry the registry

@@ -276,6 +276,14 @@ DISPUTE_POLICY = {
     # What happens when the merchant stays silent past the deadline:
     # "complaint" (escalate to the platform) or "auto_refund".
     "silent_merchant_action": "complaint",
+    # Goods: 七天无理由 and the return / replacement legs (docs/service-levels.md).
+    "no_reason_allowed": True,
+    "no_reason_hours": 168,
+    "return_ship_days": 7,
+    "return_confirm_days": 7,
+    "return_confirm_after_delivery_hours": 48,
+    "replacement_ship_hours": 48,
+    "replacement_confirm_days": 10,
 }
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024

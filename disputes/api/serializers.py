@@ -36,15 +36,18 @@ from disputes.choices import (
     Decision,
     Liability,
     Outcome,
+    ParcelStatus,
     Party,
     Reason,
     Remedy,
     Resolution,
+    ReturnStep,
     State,
 )
 from disputes.disclosure import buyer_name, party_note, shown_name
 from disputes.models import (
     Appeal,
+    ClaimedItem,
     Dispute,
     DisputeEvent,
     Evidence,
@@ -52,10 +55,12 @@ from disputes.models import (
     Message,
     PlatformRule,
     Ruling,
+    Shipment,
 )
 from disputes.policy import DESCRIPTION_REQUIRED
 from disputes.rules_pure import EVIDENCE_DESCRIPTION_MAX
 from disputes.services import available_actions
+from orders.carriers import Carrier
 
 from .fastpath_read import LeanReadMixin
 
@@ -73,6 +78,7 @@ class RulingSerializer(LeanReadMixin, serializers.ModelSerializer):
             "liability",
             "amount",
             "compensation_amount",
+            "remedy",
             "rule",
             "rule_version",
             "reasoning",
@@ -133,6 +139,7 @@ class DisputeSerializer(LeanReadMixin, serializers.ModelSerializer):
     outcome = blank_choice(Outcome.choices)
     liability = blank_choice(Liability.choices)
     deadline_kind = blank_choice(DeadlineKind.choices)
+    return_step = blank_choice(ReturnStep.choices)
     # Reverse one-to-ones: absent raises an AttributeError subclass -> null.
     ruling = RulingSerializer(read_only=True, allow_null=True)
     appeal = AppealSerializer(source="appeal_record", read_only=True, allow_null=True)
@@ -166,6 +173,8 @@ class DisputeSerializer(LeanReadMixin, serializers.ModelSerializer):
             "closed_at",
             "deadline",
             "deadline_kind",
+            "return_step",
+            "held_amount",
             "version",
             "ruling",
             "appeal",
@@ -193,11 +202,106 @@ def reader_of(context: Mapping[str, Any]) -> Any:
     return request.user if request is not None else None
 
 
+class ShipmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Shipment
+        fields = [
+            "direction",
+            "carrier",
+            "tracking_number",
+            "shipped_at",
+            "in_transit_at",
+            "delivered_at",
+        ]
+        read_only_fields = fields
+
+
+class ClaimedItemSerializer(serializers.ModelSerializer):
+    item = serializers.IntegerField(source="order_item_id", read_only=True)
+    product_name = serializers.CharField(
+        source="order_item.product_name", read_only=True
+    )
+    unit_price = serializers.DecimalField(
+        source="order_item.unit_price", read_only=True, **MONEY
+    )
+
+    class Meta:
+        model = ClaimedItem
+        fields = ["item", "product_name", "quantity", "unit_price"]
+        read_only_fields = fields
+
+
+class ReturnAddressSerializer(serializers.Serializer):
+    recipient = serializers.CharField(read_only=True)
+    phone = serializers.CharField(read_only=True)
+    province = serializers.CharField(read_only=True)
+    city = serializers.CharField(read_only=True)
+    district = serializers.CharField(read_only=True)
+    line = serializers.CharField(read_only=True)
+
+
+class DisputeDetailSerializer(DisputeSerializer):
+    """One case (GET one, and the answer of every write): the list row, and
+    the goods — the parcels, the claimed items, and the store's return
+    address once a return is agreed."""
+
+    shipments = serializers.SerializerMethodField()
+    items = serializers.SerializerMethodField()
+    return_address = serializers.SerializerMethodField()
+
+    class Meta(DisputeSerializer.Meta):
+        fields = [
+            *DisputeSerializer.Meta.fields,
+            "shipments",
+            "items",
+            "return_address",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(ShipmentSerializer(many=True))
+    def get_shipments(self, case: Dispute) -> list[dict[str, Any]]:
+        rows = selectors.dispute_shipments(dispute=case)
+        return list(ShipmentSerializer(rows, many=True).data)
+
+    @extend_schema_field(ClaimedItemSerializer(many=True))
+    def get_items(self, case: Dispute) -> list[dict[str, Any]]:
+        rows = selectors.dispute_claimed_items(dispute=case)
+        return list(ClaimedItemSerializer(rows, many=True).data)
+
+    @extend_schema_field(ReturnAddressSerializer(allow_null=True))
+    def get_return_address(self, case: Dispute) -> dict[str, Any] | None:
+        address = selectors.return_address_for(case)
+        if address is None:
+            return None
+        return dict(ReturnAddressSerializer(address).data)
+
+
+class ClaimedItemInputSerializer(serializers.Serializer):
+    item = StrictIntegerField(min_value=1, help_text="An order item's id.")
+    quantity = StrictIntegerField(min_value=1)
+
+
 class DisputeOpenSerializer(serializers.Serializer):
     order = StrictCharField(max_length=32, help_text="The order number.")
     reason = serializers.ChoiceField(choices=Reason.choices)
     remedy = serializers.ChoiceField(choices=Remedy.choices)
-    amount = StrictDecimalField(min_value=Decimal("0.01"), **MONEY)
+    amount = StrictDecimalField(
+        min_value=Decimal("0.00"),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=(
+            "More than zero; zero or absent for an exchange (and may be for a "
+            "resend). At most the price of the `items` named."
+        ),
+        **MONEY,
+    )
+    items = ClaimedItemInputSerializer(
+        many=True,
+        required=False,
+        help_text="The order items (and quantities) the claim is about; absent: "
+        "the whole order.",
+    )
     description = StrictCharField(
         max_length=5000,
         required=False,
@@ -479,4 +583,39 @@ class PrecedentsSerializer(serializers.Serializer):
             "The clear majority of the similar cases of the same reason (at least "
             "5, two thirds agreeing), or null."
         ),
+    )
+
+
+class CarrierSerializer(serializers.Serializer):
+    code = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    pattern = serializers.CharField(
+        read_only=True, help_text="The tracking number's format (a regex)."
+    )
+    example = serializers.CharField(read_only=True)
+
+
+class LogisticsEventSerializer(serializers.Serializer):
+    """A tracking service's report about a parcel."""
+
+    carrier = serializers.ChoiceField(choices=Carrier.choices)
+    tracking_number = StrictCharField(max_length=40)
+    status = serializers.ChoiceField(choices=ParcelStatus.choices)
+    at = serializers.DateTimeField()
+    event_id = StrictCharField(
+        max_length=120,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The service's id of the event; absent: carrier, number, "
+        "status and time identify it. The same event sent again changes nothing.",
+    )
+
+
+class LogisticsEventResultSerializer(serializers.Serializer):
+    created = serializers.BooleanField(
+        help_text="False when this event had been received before."
+    )
+    matched = serializers.BooleanField(
+        help_text="Whether the parcel belongs to a case's shipment."
     )

@@ -16,6 +16,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.http import api_user
 from core.api import (
@@ -32,6 +33,7 @@ from disputes.actions import ACTIONS, USER_ACTIONS, action_named
 from disputes.downloads import evidence_response
 from disputes.models import Dispute, Evidence
 from disputes.precedents import precedents_for
+from orders.carriers import carrier_list
 from orders.selectors import visible_orders
 from stores.scoping import party_of
 
@@ -39,10 +41,14 @@ from .filters import DisputeFilter
 from .serializers import (
     ACTION_SERIALIZERS,
     ActionSerializer,
+    CarrierSerializer,
+    DisputeDetailSerializer,
     DisputeOpenSerializer,
     DisputeSerializer,
     EvidenceSerializer,
     EvidenceUploadSerializer,
+    LogisticsEventResultSerializer,
+    LogisticsEventSerializer,
     MessageSerializer,
     PrecedentsSerializer,
     RuleSerializer,
@@ -112,13 +118,14 @@ class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def _case_response(self, number: str, code: int = status.HTTP_200_OK):
         case = visible_case(self.request.user, number)
-        data = DisputeSerializer(case, context=self.get_serializer_context()).data
+        context = self.get_serializer_context()
+        data = DisputeDetailSerializer(case, context=context).data
         return Response(data, status=code)
 
     @extend_schema(
         summary="One case, with the actions you may run on it now",
         parameters=[NUMBER],
-        responses={200: DisputeSerializer, **READ_ERRORS},
+        responses={200: DisputeDetailSerializer, **READ_ERRORS},
     )
     def retrieve(self, request, number: str):
         return self._case_response(number)
@@ -126,7 +133,7 @@ class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="Open a case (buyers)",
         request=DisputeOpenSerializer,
-        responses={201: DisputeSerializer, **WRITE_ERRORS},
+        responses={201: DisputeDetailSerializer, **WRITE_ERRORS},
         parameters=[IDEMPOTENCY_PARAMETER],
     )
     @idempotent
@@ -139,7 +146,10 @@ class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         order = visible_orders(request.user).filter(number=data.pop("order")).first()
         if order is None:
             raise NotVisible(_("No such order."))
-        case = services.dispute_open(actor=request.user, order=order, **data)
+        items = [(row["item"], row["quantity"]) for row in data.pop("items", [])]
+        case = services.dispute_open(
+            actor=request.user, order=order, items=items or None, **data
+        )
         return self._case_response(case.number, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -149,7 +159,7 @@ class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             f"it needs ({action_fields_text()}). Answers the updated case."
         ),
         request=ActionSerializer,
-        responses={200: DisputeSerializer, **WRITE_ERRORS},
+        responses={200: DisputeDetailSerializer, **WRITE_ERRORS},
         parameters=[NUMBER, ACTION_NAME, IDEMPOTENCY_PARAMETER],
     )
     @action(
@@ -342,3 +352,46 @@ class RuleListView(ListAPIView):
 
     def get_queryset(self):
         return selectors.rules_in_force()
+
+
+@extend_schema(
+    summary="The carriers a return or replacement may travel with",
+    description="Each carrier's code (for `carrier` fields), name, and the "
+    "format its tracking numbers must have.",
+    responses={200: CarrierSerializer(many=True), **error_responses(401)},
+)
+class CarrierListView(APIView):
+    def get(self, request):
+        return Response(CarrierSerializer(carrier_list(), many=True).data)
+
+
+@extend_schema(
+    summary="Report a parcel picked up or delivered (tracking services)",
+    description=(
+        "For a tracking aggregator's account (staff, or the "
+        "`disputes.add_logisticsevent` permission). Idempotent per event "
+        "(`event_id`, or carrier + number + status + time): the same event "
+        "sent again changes nothing. A delivered return starts the merchant's "
+        "48-hour clock to confirm or refuse. An unknown parcel is kept and "
+        "answers `matched: false`."
+    ),
+    request=LogisticsEventSerializer,
+    responses={
+        201: LogisticsEventResultSerializer,
+        200: LogisticsEventResultSerializer,
+        **error_responses(400, 401, 403),
+    },
+)
+class LogisticsEventView(APIView):
+    parser_classes = [JSONParser]
+
+    def post(self, request):
+        user = request.user
+        if not (user.is_staff or user.has_perm("disputes.add_logisticsevent")):
+            raise ActionNotPermitted(_("Only tracking services report parcels."))
+        form = LogisticsEventSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        event, created = services.logistics_event_record(**form.validated_data)
+        body = {"created": created, "matched": event.shipment_id is not None}
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(body, status=code)

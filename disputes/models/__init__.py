@@ -2,6 +2,7 @@
 
 from .case import Dispute, new_case_number
 from .decisions import Appeal, PlatformRule, PlatformRuleQuerySet, Ruling
+from .goods import ClaimedItem, LogisticsEvent, Shipment
 from .quality import SCORECARD, QualityReview, ReviewReason
 from .records import (
     CannedReply,
@@ -17,10 +18,12 @@ __all__ = [
     "SCORECARD",
     "Appeal",
     "CannedReply",
+    "ClaimedItem",
     "Dispute",
     "DisputeEvent",
     "Evidence",
     "EvidenceRequest",
+    "LogisticsEvent",
     "Macro",
     "Message",
     "PlatformRule",
@@ -29,6 +32,7 @@ __all__ = [
     "ReasoningTemplate",
     "ReviewReason",
     "Ruling",
+    "Shipment",
     "evidence_path",
     "new_case_number",
 ]

@@ -23,6 +23,8 @@ from orders.models import Order
 from stores.models import Store
 
 from ..choices import (
+    GOODS_REMEDIES,
+    RETURN_REMEDIES,
     Channel,
     DeadlineKind,
     Liability,
@@ -32,12 +34,15 @@ from ..choices import (
     Reason,
     Remedy,
     Resolution,
+    ReturnStep,
     State,
 )
 from ..rules_pure import case_number
 from .guards import (
     appeal_window_open,
     appeal_window_passed,
+    awaiting_replacement,
+    awaiting_return,
     has_offer,
     has_proposal,
     intervention_allowed,
@@ -50,6 +55,11 @@ from .guards import (
     is_supervisor,
     is_system,
     merchant_silent_past_deadline,
+    never_appealed,
+    replacement_in_transit,
+    return_in_transit,
+    step_due_passed,
+    was_ruled,
 )
 
 S = State
@@ -196,6 +206,32 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
         _("ruling target warning sent at"), null=True, blank=True
     )
 
+    # Goods (DESIGN.md "Goods as well as money"): while `returning`, where the
+    # goods are, when the current step is due (and its 80 % warning was sent),
+    # the refund held until the goods come back, and the resolution the case
+    # closes with once the goods leg ends.
+    return_step = models.CharField(
+        _("return step"), max_length=24, choices=ReturnStep.choices, blank=True
+    )
+    step_due_at = models.DateTimeField(_("goods step due"), null=True, blank=True)
+    step_warned_at = models.DateTimeField(
+        _("goods step warning sent at"), null=True, blank=True
+    )
+    held_amount = models.DecimalField(
+        _("refund held until the goods are back"), null=True, blank=True, **MONEY
+    )
+    settles_as = models.CharField(
+        _("closes as"), max_length=16, choices=Resolution.choices, blank=True
+    )
+    step_warn_at = models.DateTimeField(
+        _("goods step warning at"), null=True, blank=True
+    )
+    # Set when the goods leg failed and went to the platform (returned goods
+    # refused, no replacement sent): the case is then decided once, in money.
+    goods_escalated_at = models.DateTimeField(
+        _("goods sent to the platform at"), null=True, blank=True
+    )
+
     deadline_at = models.DateTimeField(_("next deadline"), null=True, blank=True)
     deadline_kind = models.CharField(
         _("deadline kind"), max_length=24, choices=DeadlineKind.choices, blank=True
@@ -253,10 +289,19 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["intervened_at"]),
             models.Index(fields=["sla_warn_at"]),
             models.Index(fields=["sla_due_at"]),
+            # The goods sweeps: returning cases by their step's due time.
+            models.Index(
+                fields=["step_due_at"],
+                condition=Q(state="returning"),
+                name="dispute_returning_step_due",
+            ),
         ]
         constraints = [
+            # An exchange or a resend may carry no amount (the goods move).
             models.CheckConstraint(
-                condition=Q(amount__gt=0), name="dispute_amount_positive"
+                condition=Q(amount__gt=0)
+                | Q(amount=0, remedy__in=["exchange", "resend"]),
+                name="dispute_amount_positive",
             ),
             models.UniqueConstraint(
                 fields=["order"],
@@ -279,14 +324,72 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
         self.resolution = resolution
         self.closed_at = timezone.now()
 
+    # Goods (DESIGN.md "Goods as well as money"): a settlement whose remedy
+    # moves goods leads into `returning`; the money follows the goods.
+    @property
+    def moves_goods(self) -> bool:
+        """Whether a settlement of this case now opens a goods leg: its remedy
+        moves goods and no goods leg failed before (a case whose goods leg
+        went to the platform is decided once, in money)."""
+        return self.remedy in GOODS_REMEDIES and self.goods_escalated_at is None
+
+    def _settle(
+        self, resolution: str, *, held: Decimal | None, remedy: str | None = None
+    ) -> str:
+        """Close with `resolution`, or enter `returning` when the remedy moves
+        goods (then `held` is refunded once the goods come back). The target."""
+        if remedy is not None:
+            self.remedy = remedy
+        if not self.moves_goods:
+            self._close(resolution)
+            return S.CLOSED
+        self.settles_as = resolution
+        self.held_amount = held if held else None
+        first = (
+            ReturnStep.AWAITING_RETURN
+            if self.remedy in RETURN_REMEDIES
+            else ReturnStep.AWAITING_REPLACEMENT
+        )
+        self.return_step = first
+        return S.RETURNING
+
+    def _goods_done(self) -> str:
+        """The goods leg ended well: close as settled, or go back to `ruled`
+        while a ruling's appeal window is still open (the merchant keeps the
+        right to appeal; the money already moved, an overturn never claws it
+        back)."""
+        self.return_step = ""
+        if self.settles_as == Resolution.RULED and appeal_window_open(self):
+            return S.RULED
+        self._close(self.settles_as or Resolution.AGREED)
+        return S.CLOSED
+
+    def _goods_to_platform(self) -> str:
+        """The goods leg failed (returned goods refused, no replacement sent):
+        the platform decides. A case never ruled goes to the complaint queue
+        (one intervention, however often); a ruled case to a supervisor, as
+        an appeal; either way the decision settles in money (no new leg)."""
+        self.return_step = ""
+        self.settles_as = ""  # the platform's decision settles it now
+        self.goods_escalated_at = timezone.now()
+        if self.ruled_at is None:
+            if self.intervened_at is None:
+                self.intervened_at = self.goods_escalated_at
+                self.intervention_requested_by = Party.MERCHANT
+            return S.COMPLAINT
+        return S.APPEAL
+
     # Negotiation between the parties.
     @fsm.transition(
-        state, source=S.NEGOTIATION, target=S.CLOSED, permission=is_merchant
+        state,
+        source=S.NEGOTIATION,
+        target=fsm.RETURN_VALUE(S.CLOSED, S.RETURNING),
+        permission=is_merchant,
     )
-    def accept(self) -> None:
+    def accept(self) -> str:
         """The merchant accepts the claim as made."""
         self._respond(MerchantResponse.ACCEPTED)
-        self._close(Resolution.AGREED)
+        return self._settle(Resolution.AGREED, held=self.amount)
 
     @fsm.transition(
         state, source=S.NEGOTIATION, target=S.NEGOTIATION, permission=is_merchant
@@ -300,13 +403,13 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
     @fsm.transition(
         state,
         source=S.NEGOTIATION,
-        target=S.CLOSED,
+        target=fsm.RETURN_VALUE(S.CLOSED, S.RETURNING),
         conditions=[has_offer],
         permission=is_buyer,
     )
-    def accept_offer(self) -> None:
+    def accept_offer(self) -> str:
         """The buyer accepts the merchant's counter-offer."""
-        self._close(Resolution.AGREED)
+        return self._settle(Resolution.AGREED, held=self.offer_amount)
 
     @fsm.transition(
         state, source=S.NEGOTIATION, target=S.NEGOTIATION, permission=is_merchant
@@ -414,21 +517,45 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
     @fsm.transition(
         state,
         source=S.MEDIATION,
-        target=fsm.RETURN_VALUE(S.MEDIATION, S.CLOSED),
+        target=fsm.RETURN_VALUE(S.MEDIATION, S.CLOSED, S.RETURNING),
         conditions=[has_proposal],
         permission=is_party,
     )
     def accept_proposal(self, *, party: str) -> str:
-        """A party accepts the proposal; the case closes once both have."""
+        """A party accepts the proposal; the case settles once both have."""
         now = timezone.now()
         if party == Party.BUYER:
             self.proposal_buyer_accepted_at = now
         else:
             self.proposal_merchant_accepted_at = now
         if self.proposal_buyer_accepted_at and self.proposal_merchant_accepted_at:
-            self._close(Resolution.MEDIATED)
-            return S.CLOSED
+            return self._settle(Resolution.MEDIATED, held=self.proposal_amount)
         return S.MEDIATION
+
+    @fsm.transition(
+        state,
+        source=S.MEDIATION,
+        target=S.MEDIATION,
+        conditions=[has_proposal],
+        permission=is_party,
+    )
+    def decline_proposal(self) -> None:
+        """A party says no (不接受): the proposal is off the table; the agent
+        proposes again or rules."""
+        self.proposal_amount, self.proposal_note = None, ""
+        self.proposal_buyer_accepted_at = None
+        self.proposal_merchant_accepted_at = None
+
+    @fsm.transition(
+        state,
+        source=[S.COMPLAINT, S.VERIFICATION, S.MEDIATION],
+        target=fsm.RETURN_VALUE(S.CLOSED, S.RETURNING),
+        permission=is_merchant,
+    )
+    def concede(self) -> str:
+        """The merchant agrees to the claim while the platform is involved."""
+        self._respond(MerchantResponse.ACCEPTED)
+        return self._settle(Resolution.AGREED, held=self.amount)
 
     @fsm.transition(
         state,
@@ -443,7 +570,7 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
     @fsm.transition(
         state,
         source=[S.VERIFICATION, S.MEDIATION],
-        target=S.RULED,
+        target=fsm.RETURN_VALUE(S.RULED, S.RETURNING),
         permission=is_handler,
     )
     def rule(
@@ -453,23 +580,33 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
         liability: str,
         ruled_by_id: int,
         appeal_deadline_at: datetime,
-    ) -> None:
-        """The agent rules; the appeal window opens."""
+        remedy: str | None = None,
+        held: Decimal | None = None,
+    ) -> str:
+        """The agent rules; the appeal window opens. A buyer win whose remedy
+        moves goods goes to `returning` at once (the buyer ships without
+        waiting for the window; the merchant may still appeal from there)."""
         self.outcome, self.liability = outcome, liability
         self.ruled_by_id = ruled_by_id
         self.ruled_at = timezone.now()
         self.appeal_deadline_at = appeal_deadline_at
+        if outcome == Outcome.BUYER and remedy is not None:
+            self.remedy = remedy
+            if self.moves_goods:
+                return self._settle(Resolution.RULED, held=held)
+        return S.RULED
 
     @fsm.transition(
         state,
-        source=S.RULED,
+        source=[S.RULED, S.RETURNING],
         target=S.APPEAL,
-        conditions=[appeal_window_open],
+        conditions=[was_ruled, appeal_window_open, never_appealed],
         permission=is_party,
     )
     def appeal(self) -> None:
-        """A party appeals the ruling while the window is open; once per case,
-        since no transition leads back to `ruled`."""
+        """A party appeals the ruling while the window is open, once per case
+        (also while the goods of a ruling travel: the goods leg waits for the
+        supervisor and goes on if the ruling stands)."""
 
     @fsm.transition(
         state,
@@ -482,13 +619,153 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
         """Nobody appealed in time: the ruling is final."""
         self._close(Resolution.RULED)
 
-    @fsm.transition(state, source=S.APPEAL, target=S.CLOSED, permission=is_appeal_judge)
-    def uphold(self) -> None:
-        """A supervisor confirms the ruling."""
+    @fsm.transition(
+        state,
+        source=S.APPEAL,
+        target=fsm.RETURN_VALUE(S.CLOSED, S.RETURNING),
+        permission=is_appeal_judge,
+    )
+    def uphold(self, *, resume_step: str = "") -> str:
+        """A supervisor confirms the ruling; goods still travelling go on
+        (`resume_step`: the step the appeal interrupted)."""
+        if resume_step:
+            self.return_step = resume_step
+            self.settles_as = Resolution.UPHELD
+            return S.RETURNING
         self._close(Resolution.UPHELD)
+        return S.CLOSED
 
-    @fsm.transition(state, source=S.APPEAL, target=S.CLOSED, permission=is_appeal_judge)
-    def overturn(self, *, outcome: str, liability: str) -> None:
-        """A supervisor replaces the ruling."""
+    @fsm.transition(
+        state,
+        source=S.APPEAL,
+        target=fsm.RETURN_VALUE(S.CLOSED, S.RETURNING),
+        permission=is_appeal_judge,
+    )
+    def overturn(
+        self,
+        *,
+        outcome: str,
+        liability: str,
+        resume_step: str = "",
+        held: Decimal | None = None,
+    ) -> str:
+        """A supervisor replaces the ruling; a buyer win whose goods still
+        travel goes on with them (`resume_step`), the money `held`."""
         self.outcome, self.liability = outcome, liability
+        if resume_step and outcome == Outcome.BUYER:
+            self.return_step = resume_step
+            self.settles_as = Resolution.OVERTURNED
+            self.held_amount = held if held else None
+            return S.RETURNING
+        self.return_step = ""
         self._close(Resolution.OVERTURNED)
+        return S.CLOSED
+
+    # The goods leg (`returning`).
+    @fsm.transition(
+        state,
+        source=S.RETURNING,
+        target=S.RETURNING,
+        conditions=[awaiting_return],
+        permission=is_buyer,
+    )
+    def ship_return(self) -> None:
+        """The buyer sends the goods back (the shipment is its own record)."""
+        self.return_step = ReturnStep.RETURN_IN_TRANSIT
+
+    @fsm.transition(
+        state,
+        source=S.RETURNING,
+        target=fsm.RETURN_VALUE(S.CLOSED, S.RULED, S.RETURNING),
+        conditions=[return_in_transit],
+        permission=is_merchant,
+    )
+    def confirm_return(self) -> str:
+        """The merchant confirms the goods came back: a return is refunded and
+        settled, an exchange waits for the replacement."""
+        return self._return_received()
+
+    def _return_received(self) -> str:
+        if self.remedy == Remedy.EXCHANGE:
+            self.return_step = ReturnStep.AWAITING_REPLACEMENT
+            return S.RETURNING
+        return self._goods_done()
+
+    @fsm.transition(
+        state,
+        source=S.RETURNING,
+        target=fsm.RETURN_VALUE(S.CLOSED, S.RULED, S.RETURNING),
+        conditions=[return_in_transit, step_due_passed],
+        permission=is_system,
+    )
+    def auto_confirm_return(self) -> str:
+        """The merchant neither confirmed nor refused in time: taken as received."""
+        return self._return_received()
+
+    @fsm.transition(
+        state,
+        source=S.RETURNING,
+        target=fsm.RETURN_VALUE(S.COMPLAINT, S.APPEAL),
+        conditions=[return_in_transit],
+        permission=is_merchant,
+    )
+    def refuse_return(self) -> str:
+        """The merchant refuses the returned goods: the platform decides."""
+        return self._goods_to_platform()
+
+    @fsm.transition(
+        state,
+        source=S.RETURNING,
+        target=S.CLOSED,
+        conditions=[awaiting_return, step_due_passed],
+        permission=is_system,
+    )
+    def lapse_return(self) -> None:
+        """The buyer did not send the goods back in time: closed, no refund."""
+        self.return_step = ""
+        self.held_amount = None
+        self._close(Resolution.RETURN_LAPSED)
+
+    @fsm.transition(
+        state,
+        source=S.RETURNING,
+        target=S.RETURNING,
+        conditions=[awaiting_replacement],
+        permission=is_merchant,
+    )
+    def ship_replacement(self) -> None:
+        """The merchant sends the replacement or the missing parts."""
+        self.return_step = ReturnStep.REPLACEMENT_IN_TRANSIT
+
+    @fsm.transition(
+        state,
+        source=S.RETURNING,
+        target=fsm.RETURN_VALUE(S.COMPLAINT, S.APPEAL),
+        conditions=[awaiting_replacement, step_due_passed],
+        permission=is_system,
+    )
+    def replacement_overdue(self) -> str:
+        """The merchant did not send the replacement in time: the platform decides."""
+        return self._goods_to_platform()
+
+    @fsm.transition(
+        state,
+        source=S.RETURNING,
+        target=fsm.RETURN_VALUE(S.CLOSED, S.RULED),
+        conditions=[replacement_in_transit],
+        permission=is_buyer,
+    )
+    def confirm_replacement(self) -> str:
+        """The buyer confirms the replacement arrived."""
+        return self._goods_done()
+
+    @fsm.transition(
+        state,
+        source=S.RETURNING,
+        target=fsm.RETURN_VALUE(S.CLOSED, S.RULED),
+        conditions=[replacement_in_transit, step_due_passed],
+        permission=is_system,
+    )
+    def auto_confirm_replacement(self) -> str:
+        """The buyer did not confirm in time: taken as received."""
+        return self._goods_done()

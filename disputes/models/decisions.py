@@ -16,6 +16,7 @@ from ..choices import (
     Liability,
     Outcome,
     Party,
+    Remedy,
 )
 from .case import MONEY, Dispute
 
@@ -126,6 +127,10 @@ class Ruling(models.Model):
     compensation_amount = models.DecimalField(
         _("compensation to the buyer"), default=Decimal("0.00"), **MONEY
     )
+    # What moves under a buyer win ("" : a refund at once, as before goods).
+    remedy = models.CharField(
+        _("remedy"), max_length=16, choices=Remedy.choices, blank=True
+    )
     rule = models.ForeignKey(
         PlatformRule, on_delete=models.PROTECT, related_name="+", verbose_name=_("rule")
     )
@@ -192,6 +197,9 @@ class Appeal(models.Model):
         _("new liability"), max_length=16, choices=Liability.choices, blank=True
     )
     amount = models.DecimalField(_("new amount"), null=True, blank=True, **MONEY)
+    remedy = models.CharField(
+        _("new remedy"), max_length=16, choices=Remedy.choices, blank=True
+    )
     compensation_amount = models.DecimalField(
         _("platform compensation"), null=True, blank=True, **MONEY
     )

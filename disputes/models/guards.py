@@ -15,7 +15,7 @@ from core.roles import Role, is_platform_staff, role_of
 from core.roles import is_supervisor as is_supervisor_role
 from stores.scoping import party_of
 
-from ..choices import MerchantResponse, Party
+from ..choices import MerchantResponse, Party, ReturnStep
 
 if TYPE_CHECKING:
     from .case import Dispute
@@ -144,6 +144,45 @@ def appeal_window_passed(case: Dispute) -> bool:
     )
 
 
+@condition
+def was_ruled(case: Dispute) -> bool:
+    return case.ruled_at is not None
+
+
+@condition
+def never_appealed(case: Dispute) -> bool:
+    """No appeal was filed on the case (an appeal is once per case)."""
+    from .decisions import Appeal  # the record lives beside the rulings
+
+    if case.pk is None:
+        return True
+    return not Appeal.objects.filter(dispute_id=case.pk).exists()
+
+
+def _step_is(step: str) -> FsmCondition:
+    @condition
+    def check(case: Dispute) -> bool:
+        return bool(case.return_step == step)
+
+    check.__name__ = step
+    check.message = _("The goods are not at this step.")  # type: ignore[attr-defined]
+    return check
+
+
+awaiting_return = _step_is(ReturnStep.AWAITING_RETURN)
+return_in_transit = _step_is(ReturnStep.RETURN_IN_TRANSIT)
+awaiting_replacement = _step_is(ReturnStep.AWAITING_REPLACEMENT)
+replacement_in_transit = _step_is(ReturnStep.REPLACEMENT_IN_TRANSIT)
+
+
+@condition
+def step_due_passed(case: Dispute) -> bool:
+    return case.step_due_at is not None and timezone.now() >= case.step_due_at
+
+
+was_ruled.message = _("Only a ruling can be appealed.")  # type: ignore[attr-defined]
+never_appealed.message = _("A case can be appealed only once.")  # type: ignore[attr-defined]
+step_due_passed.message = _("The goods step is not due yet.")  # type: ignore[attr-defined]
 intervention_allowed.message = _(  # type: ignore[attr-defined]
     "Intervention can be requested only after the merchant rejected or made an "
     "offer, or once the merchant's response deadline has passed."

@@ -20,6 +20,16 @@ from .deadlines import (
     evidence_request_expire,
 )
 from .dispatch import ACTION_INPUTS, ActionInput, action_inputs, perform
+from .goods import (
+    dispute_confirm_replacement,
+    dispute_confirm_return,
+    dispute_goods_deadline,
+    dispute_goods_warn,
+    dispute_refuse_return,
+    dispute_ship_replacement,
+    dispute_ship_return,
+    logistics_event_record,
+)
 from .intake import dispute_escalate, dispute_open_for_buyer
 from .macros import macro_run
 from .negotiation import (
@@ -34,6 +44,8 @@ from .negotiation import (
 from .platform import (
     dispute_accept_proposal,
     dispute_assign,
+    dispute_concede,
+    dispute_decline_proposal,
     dispute_hand_over,
     dispute_propose,
     dispute_request_evidence,
@@ -60,7 +72,13 @@ __all__ = [
     "dispute_appeal",
     "dispute_assign",
     "dispute_close_ruled",
+    "dispute_concede",
+    "dispute_confirm_replacement",
+    "dispute_confirm_return",
+    "dispute_decline_proposal",
     "dispute_escalate",
+    "dispute_goods_deadline",
+    "dispute_goods_warn",
     "dispute_hand_over",
     "dispute_handle_silent_merchant",
     "dispute_offer",
@@ -68,10 +86,13 @@ __all__ = [
     "dispute_open_for_buyer",
     "dispute_overturn",
     "dispute_propose",
+    "dispute_refuse_return",
     "dispute_reject",
     "dispute_request_evidence",
     "dispute_request_intervention",
     "dispute_rule",
+    "dispute_ship_replacement",
+    "dispute_ship_return",
     "dispute_start_mediation",
     "dispute_take",
     "dispute_take_next",
@@ -79,6 +100,7 @@ __all__ = [
     "dispute_withdraw",
     "evidence_request_expire",
     "evidence_upload",
+    "logistics_event_record",
     "macro_run",
     "message_post",
     "perform",

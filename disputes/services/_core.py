@@ -49,7 +49,7 @@ from ..actions import ACTION_LABELS, ACTION_ROLES, USER_ACTIONS, ActionName
 from ..choices import RequestStatus, State
 from ..models import Dispute, DisputeEvent, EvidenceRequest
 from ..policy import Policy, case_policy
-from ..rules_pure import governing, refund_key
+from ..rules_pure import governing, refund_key, step_due, warn_point
 from ..selectors import dispute_deadlines
 from ..sla import sla_refresh
 from .timeline import timeline_write
@@ -204,6 +204,27 @@ def lock_case(dispute: Dispute) -> Dispute:
     return case
 
 
+# States in which the platform has nothing left to decide: open evidence
+# requests close when a case reaches one.
+PAST_THE_PLATFORM = (State.CLOSED, State.RETURNING)
+
+
+def goods_clock(
+    case: Dispute, policy: Policy, *, before_step: str, from_state: str
+) -> None:
+    """Start the goods step's clock when a `returning` case enters a step (or
+    comes back to one after an appeal); stop it when the case leaves."""
+    if case.state != State.RETURNING:
+        case.step_due_at = case.step_warn_at = case.step_warned_at = None
+        return
+    if case.return_step == before_step and from_state == State.RETURNING:
+        return
+    now = timezone.now()
+    case.step_due_at = step_due(case.return_step, policy, started=now)
+    case.step_warn_at = warn_point(now, case.step_due_at) if case.step_due_at else None
+    case.step_warned_at = None
+
+
 def refresh_deadline(case: Dispute, policy: Policy) -> None:
     """Point the agents' target and deadline_at at the current state's."""
     sla_refresh(case, policy)
@@ -242,11 +263,16 @@ class ActionStep:
     def finish(self) -> None:
         """Refresh the deadline, save the changed fields, write and publish."""
         case = self.case
-        refresh_deadline(case, case_policy(case))
+        policy = case_policy(case)
+        goods_clock(case, policy, before_step=self.before["return_step"],
+                    from_state=self.from_state)  # fmt: skip
+        refresh_deadline(case, policy)
         case.version += 1
         changed = [n for n in _TRACKED_FIELDS if getattr(case, n) != self.before[n]]
         case.save(update_fields=[*changed, "updated_at"])
-        if case.state == State.CLOSED and self.from_state != State.CLOSED:
+        if case.state in PAST_THE_PLATFORM and self.from_state not in (
+            PAST_THE_PLATFORM
+        ):
             evidence_requests_close(case)
         self.event = timeline_write(
             case=case,
@@ -305,6 +331,22 @@ def refund(case: Dispute, amount: Decimal, *, label: str) -> None:
         note=label,
     )
     case.refunded_amount += amount
+
+
+def pay_held(case: Dispute, *, label: str) -> Decimal | None:
+    """Refund the money held for the goods (once they are back); None if none.
+
+    Capped by what the order can still refund (another case may have
+    refunded part of it meanwhile)."""
+    held = case.held_amount
+    case.held_amount = None
+    if not held:
+        return None
+    amount = min(held, case.order.refundable)
+    if amount <= 0:
+        return None
+    refund(case, amount, label=label)
+    return amount
 
 
 def compensate_merchant(case: Dispute, amount: Decimal, *, label: str) -> None:

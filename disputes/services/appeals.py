@@ -11,19 +11,20 @@ from accounts.models import User
 from core.errors import ValidationFailed
 
 from ..actions import ActionName
-from ..choices import Decision, Liability, Outcome
+from ..choices import GOODS_REMEDIES, Decision, Liability, Outcome, Remedy
 from ..models import Appeal, Dispute, PlatformRule
 from ..rules_pure import overturn_money
 from ._core import (
     case_action,
     compensate_merchant,
     party_for,
+    pay_held,
     refund,
     require_text,
 )
 from .compensation import check_compensation, compensation_due, compensation_top_up
 from .consistency import check_departure
-from .platform import decision_amount
+from .platform import check_decision_remedy, decision_amount
 
 
 def dispute_appeal(
@@ -79,12 +80,15 @@ def dispute_uphold(
         action=ActionName.UPHOLD,
         expected_version=expected_version,
     ) as step:
-        step.case.uphold()
-        appeal = step.case.appeal_record
+        case = step.case
+        case.uphold(resume_step=case.return_step)
+        appeal = case.appeal_record
         _decide(appeal, actor, Decision.UPHELD, text)
         appeal.save()
-        step.log(note=text)
-    return step.case
+        # A failed goods leg decided for the buyer: the held refund is paid.
+        paid = pay_held(case, label=ActionName.UPHOLD) if not case.is_open else None
+        step.log(note=text, amount=paid)
+    return case
 
 
 def dispute_overturn(
@@ -96,6 +100,7 @@ def dispute_overturn(
     rule: PlatformRule,
     reasoning: str,
     amount: Decimal | None = None,
+    remedy: Remedy | None = None,
     compensation: bool = False,
     departure_reason: str = "",
     expected_version: int | None = None,
@@ -103,12 +108,18 @@ def dispute_overturn(
     """A supervisor replaces the ruling, compensation included; against the
     precedents' clear majority only with a `departure_reason`.
 
+    Goods still travelling when the ruling was appealed go on under a buyer
+    win whose remedy moves goods (its amount held until they are back); any
+    other decision settles in money now. An appeal never starts a new goods
+    leg.
+
     What the buyer is owed beyond what the ruling paid (a larger amount, more
     compensation), the merchant pays; nothing is clawed back from the buyer:
     what the ruling paid beyond the new decision, the platform pays back to
     the merchant (`rules_pure.overturn_money`).
     """
-    awarded = decision_amount(outcome=outcome, amount=amount)
+    check_decision_remedy(remedy)
+    awarded = decision_amount(outcome=outcome, amount=amount, remedy=remedy)
     text = require_text(reasoning, field="reasoning", label=_("A review opinion"))
     check_compensation(rule=rule, outcome=outcome, wanted=compensation)
     departure = check_departure(case=dispute, outcome=outcome, reason=departure_reason)
@@ -130,11 +141,17 @@ def dispute_overturn(
                 _("That decision is the ruling itself: uphold it instead."),
                 errors={"outcome": [_("Nothing would change.")]},
             )
-        case.overturn(outcome=outcome, liability=liability)
+        goods_go_on = (
+            bool(case.return_step)
+            and (remedy or case.remedy) in GOODS_REMEDIES
+            and case.goods_escalated_at is None
+        )
+        if remedy is not None:
+            case.remedy = remedy
         appeal = case.appeal_record
         _decide(appeal, actor, Decision.OVERTURNED, text)
         appeal.outcome, appeal.liability, appeal.rule = outcome, liability, rule
-        appeal.amount = awarded
+        appeal.amount, appeal.remedy = awarded, remedy or ""
         for name, value in departure.fields().items():
             setattr(appeal, name, value)
         due = compensation_due(rule=rule, amount=awarded, wanted=compensation)
@@ -146,7 +163,14 @@ def dispute_overturn(
             compensation_due=due,
             compensation_paid=ruling.compensation_amount,
         )
-        if money.refund:
+        resume = case.return_step if goods_go_on else ""
+        case.overturn(
+            outcome=outcome, liability=liability, resume_step=resume,
+            held=money.refund,
+        )  # fmt: skip
+        if not case.is_open:
+            case.held_amount = None  # the new decision replaces what was held
+        if money.refund and not case.held_amount:
             refund(case, money.refund, label=ActionName.OVERTURN)
         if money.buyer_compensation:
             compensation_top_up(case=case, amount=money.buyer_compensation)

@@ -32,6 +32,7 @@ from ..models import Dispute, DisputeEvent, EvidenceRequest
 from ..policy import case_policy
 from ..rules_pure import auto_refund_amount
 from ._core import case_action, refresh_deadline, refund
+from .goods import dispute_goods_deadline, dispute_goods_warn
 from .timeline import timeline_write
 
 
@@ -227,6 +228,23 @@ SWEEPS = (
         "evidence_deadlines",
         _evidence_deadline_due,
         lambda c: dispute_evidence_deadline_pass(case=c),
+    ),
+    # Goods (docs/service-levels.md "Goods"): each step's deadline applies
+    # itself; the 80 % warning goes out once per step.
+    Sweep(
+        "goods_due",
+        lambda now: Q(state=State.RETURNING, step_due_at__lte=now),
+        lambda c: dispute_goods_deadline(dispute=c),
+    ),
+    Sweep(
+        "goods_warnings",
+        lambda now: Q(
+            state=State.RETURNING,
+            step_warn_at__lte=now,
+            step_warned_at__isnull=True,
+            step_due_at__gt=now,
+        ),
+        lambda c: dispute_goods_warn(case=c),
     ),
     Sweep("sla_breaches", sla.breach_due, lambda c: dispute_sla_breach(case=c)),
     Sweep("sla_warnings", sla.warning_due, lambda c: dispute_sla_warn(case=c)),

@@ -25,11 +25,19 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from accounts.models import User
+from orders.carriers import Carrier
 
 from ..actions import ACTIONS, ActionName, FieldType
-from ..choices import Liability, Outcome, Party, RejectionPreset
+from ..choices import Liability, Outcome, Party, RejectionPreset, Remedy, ReturnRefusal
 from ..models import Dispute, PlatformRule
 from .appeals import dispute_appeal, dispute_overturn, dispute_uphold
+from .goods import (
+    dispute_confirm_replacement,
+    dispute_confirm_return,
+    dispute_refuse_return,
+    dispute_ship_replacement,
+    dispute_ship_return,
+)
 from .intake import dispute_escalate
 from .negotiation import (
     dispute_accept,
@@ -42,6 +50,8 @@ from .negotiation import (
 from .platform import (
     dispute_accept_proposal,
     dispute_assign,
+    dispute_concede,
+    dispute_decline_proposal,
     dispute_propose,
     dispute_request_evidence,
     dispute_rule,
@@ -278,6 +288,7 @@ class _DecisionInput(ActionInput):
     outcome: Outcome
     liability: Liability
     amount: Decimal | None = None
+    remedy: Remedy | None = None
     rule: PlatformRule
     reasoning: str
     compensation: bool = False
@@ -297,6 +308,7 @@ class RuleInput(_DecisionInput):
             outcome=self.outcome,
             liability=self.liability,
             amount=self.amount,
+            remedy=self.remedy,
             rule=self.rule,
             reasoning=self.reasoning,
             compensation=self.compensation,
@@ -350,11 +362,118 @@ class OverturnInput(_DecisionInput):
             outcome=self.outcome,
             liability=self.liability,
             amount=self.amount,
+            remedy=self.remedy,
             rule=self.rule,
             reasoning=self.reasoning,
             compensation=self.compensation,
             departure_reason=self.departure_reason,
             expected_version=expected_version,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConcedeInput(ActionInput):
+    action = ActionName.CONCEDE
+
+    def run(
+        self, *, dispute: Dispute, actor: User, expected_version: int | None
+    ) -> Dispute:
+        return dispute_concede(
+            dispute=dispute, actor=actor, expected_version=expected_version
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeclineProposalInput(ActionInput):
+    action = ActionName.DECLINE_PROPOSAL
+    note: str = ""
+
+    def run(
+        self, *, dispute: Dispute, actor: User, expected_version: int | None
+    ) -> Dispute:
+        return dispute_decline_proposal(
+            dispute=dispute,
+            actor=actor,
+            note=self.note,
+            expected_version=expected_version,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShipReturnInput(ActionInput):
+    action = ActionName.SHIP_RETURN
+    carrier: Carrier
+    tracking_number: str
+
+    def run(
+        self, *, dispute: Dispute, actor: User, expected_version: int | None
+    ) -> Dispute:
+        return dispute_ship_return(
+            dispute=dispute,
+            actor=actor,
+            carrier=self.carrier,
+            tracking_number=self.tracking_number,
+            expected_version=expected_version,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConfirmReturnInput(ActionInput):
+    action = ActionName.CONFIRM_RETURN
+
+    def run(
+        self, *, dispute: Dispute, actor: User, expected_version: int | None
+    ) -> Dispute:
+        return dispute_confirm_return(
+            dispute=dispute, actor=actor, expected_version=expected_version
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class RefuseReturnInput(ActionInput):
+    action = ActionName.REFUSE_RETURN
+    preset: ReturnRefusal
+    reason: str = ""
+
+    def run(
+        self, *, dispute: Dispute, actor: User, expected_version: int | None
+    ) -> Dispute:
+        return dispute_refuse_return(
+            dispute=dispute,
+            actor=actor,
+            preset=self.preset,
+            reason=self.reason,
+            expected_version=expected_version,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShipReplacementInput(ActionInput):
+    action = ActionName.SHIP_REPLACEMENT
+    carrier: Carrier
+    tracking_number: str
+
+    def run(
+        self, *, dispute: Dispute, actor: User, expected_version: int | None
+    ) -> Dispute:
+        return dispute_ship_replacement(
+            dispute=dispute,
+            actor=actor,
+            carrier=self.carrier,
+            tracking_number=self.tracking_number,
+            expected_version=expected_version,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConfirmReplacementInput(ActionInput):
+    action = ActionName.CONFIRM_REPLACEMENT
+
+    def run(
+        self, *, dispute: Dispute, actor: User, expected_version: int | None
+    ) -> Dispute:
+        return dispute_confirm_replacement(
+            dispute=dispute, actor=actor, expected_version=expected_version
         )
 
 
@@ -380,6 +499,13 @@ ACTION_INPUTS: dict[ActionName, type[ActionInput]] = {
         AppealInput,
         UpholdInput,
         OverturnInput,
+        ConcedeInput,
+        DeclineProposalInput,
+        ShipReturnInput,
+        ConfirmReturnInput,
+        RefuseReturnInput,
+        ShipReplacementInput,
+        ConfirmReplacementInput,
     )
 }
 

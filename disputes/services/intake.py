@@ -47,6 +47,7 @@ def dispute_open_for_buyer(
     amount: Decimal,
     channel: str,
     description: str = "",
+    items: list[tuple[int, int]] | None = None,
 ) -> Dispute:
     """An agent opens a case on the buyer's behalf after a phone or chat contact."""
     if role_of(actor) not in (Role.AGENT, Role.SUPERVISOR):
@@ -72,6 +73,7 @@ def dispute_open_for_buyer(
             amount=amount,
             description=description,
             channel=channel,
+            items=items,
         )
 
 

@@ -16,14 +16,27 @@ from core.errors import (
     ValidationFailed,
 )
 from core.roles import Role, role_of
-from orders.models import Order
+from orders.models import Order, OrderItem
 from orders.selectors import visible_orders
 from orders.services import check_refundable
 
 from ..actions import ActionName, EventKindName
-from ..choices import OPEN_STATES, Reason, RejectionPreset, Remedy
-from ..models import Dispute, new_case_number
-from ..policy import description_refusal, order_open_refusal, order_policy
+from ..choices import (
+    NO_AMOUNT_REMEDIES,
+    NO_REASON_REMEDIES,
+    OPEN_STATES,
+    RETIRED_REASONS,
+    Reason,
+    RejectionPreset,
+    Remedy,
+)
+from ..models import ClaimedItem, Dispute, new_case_number
+from ..policy import (
+    description_refusal,
+    no_reason_refusal,
+    order_open_refusal,
+    order_policy,
+)
 from ._core import (
     case_action,
     party_for,
@@ -40,11 +53,25 @@ def case_detail_errors(
 ) -> dict[str, list[str]]:
     """Field errors of a new case's details: {} when it may open with them."""
     errors: dict[str, list[str]] = {}
-    if reason not in Reason.values:
+    if reason in RETIRED_REASONS:
+        errors["reason"] = [
+            _("Choose the problem; a return or an exchange is asked as the remedy.")
+        ]
+    elif reason not in Reason.values:
         errors["reason"] = [_("Choose the problem.")]
     if remedy not in Remedy.values:
         errors["remedy"] = [_("Choose the remedy.")]
-    if amount is None or amount <= 0:
+    elif reason == Reason.NO_REASON and remedy not in NO_REASON_REMEDIES:
+        errors["remedy"] = [
+            _("A 7-day no-reason return asks for a return and refund or an exchange.")
+        ]
+    if remedy == Remedy.EXCHANGE:
+        if amount:
+            errors["amount"] = [_("An exchange carries no amount.")]
+    elif remedy in NO_AMOUNT_REMEDIES:
+        if amount is None or amount < 0:
+            errors["amount"] = [_("Must be zero or more.")]
+    elif amount is None or amount <= 0:
         errors["amount"] = [_("Must be more than zero.")]
     refusal = description_refusal(reason, description)
     if refusal:
@@ -74,8 +101,11 @@ def dispute_open(
     remedy: Remedy,
     amount: Decimal,
     description: str = "",
+    items: list[tuple[int, int]] | None = None,
 ) -> Dispute:
-    """A buyer opens a case on an own, paid order inside the after-sales window."""
+    """A buyer opens a case on an own, paid order inside the after-sales window
+    (`items`: the (order item id, quantity) pairs the claim is about; the
+    amount is then capped by them)."""
     if role_of(actor) != Role.BUYER:
         raise ActionNotPermitted(_("Only buyers open cases."))
     with transaction.atomic():
@@ -94,6 +124,7 @@ def dispute_open(
             remedy=remedy,
             amount=amount,
             description=description,
+            items=items,
         )
 
 
@@ -106,6 +137,7 @@ def case_create(
     amount: Decimal,
     description: str,
     channel: str = "",
+    items: list[tuple[int, int]] | None = None,
 ) -> Dispute:
     """Open the buyer's case on `order` (locked by the caller) and log "open".
 
@@ -118,9 +150,15 @@ def case_create(
     )
     if errors:
         raise ValidationFailed(_("Check the case's details."), errors=errors)
+    amount = amount or Decimal("0.00")
     check_openable(order, amount)
-    policy = order_policy(order)
     now = timezone.now()
+    if reason == Reason.NO_REASON:
+        refusal = no_reason_refusal(order, now)
+        if refusal:
+            raise ValidationFailed(refusal, errors={"reason": [refusal]})
+    claimed = claimed_items(order, items or [], amount=amount)
+    policy = order_policy(order)
     on_behalf = actor.pk != order.buyer_id
     case: Dispute = Dispute(
         number=_unused_number(),
@@ -142,16 +180,56 @@ def case_create(
             case.save()
     except IntegrityError as exc:
         raise InvalidTransition(_("This order already has an open case.")) from exc
+    for item in claimed:
+        item.dispute = case
+    ClaimedItem.objects.bulk_create(claimed)
     timeline_write(
         case=case,
         action=EventKindName.OPEN,
         actor=actor,
         from_state="",
         note=case.description,
-        amount=amount,
+        amount=amount or None,
         subject_id=order.buyer_id if on_behalf else None,
     )
     return case
+
+
+def claimed_items(
+    order: Order, items: list[tuple[int, int]], *, amount: Decimal
+) -> list[ClaimedItem]:
+    """The (unsaved) claimed items of a claim on `order`: each an item of the
+    order, 0 < quantity ≤ the quantity bought, each once; the claimed amount
+    at most their price. Field errors under "items"."""
+    if not items:
+        return []
+    lines = {item.pk: item for item in OrderItem.objects.filter(order=order)}
+    errors: list[str] = []
+    seen: set[int] = set()
+    worth = Decimal("0.00")
+    for pk, quantity in items:
+        line = lines.get(pk)
+        if line is None or pk in seen:
+            errors.append(_("Choose items of this order, each once."))
+            continue
+        seen.add(pk)
+        if not 0 < quantity <= line.quantity:
+            errors.append(
+                _("%(product)s: choose 1 to %(most)s.")
+                % {"product": line.product_name, "most": line.quantity}
+            )
+            continue
+        worth += line.unit_price * quantity
+    if errors:
+        raise ValidationFailed(_("Check the items."), errors={"items": errors})
+    if amount > worth:
+        message = _("The items chosen are worth ¥%(worth)s; claim at most that.") % {
+            "worth": worth
+        }
+        raise ValidationFailed(message, errors={"amount": [message]})
+    return [
+        ClaimedItem(order_item=lines[pk], quantity=quantity) for pk, quantity in items
+    ]
 
 
 def _unused_number() -> str:
@@ -165,7 +243,8 @@ def _unused_number() -> str:
 def dispute_accept(
     *, dispute: Dispute, actor: User, expected_version: int | None = None
 ) -> Dispute:
-    """The merchant accepts the claim: the claimed amount is refunded."""
+    """The merchant accepts the claim: the claimed amount is refunded (held
+    until the goods are back when the remedy moves goods)."""
     with case_action(
         dispute=dispute,
         actor=actor,
@@ -173,7 +252,8 @@ def dispute_accept(
         expected_version=expected_version,
     ) as step:
         step.case.accept()
-        refund(step.case, step.case.amount, label=ActionName.ACCEPT)
+        if not step.case.is_open:
+            refund(step.case, step.case.amount, label=ActionName.ACCEPT)
     return step.case
 
 
@@ -219,7 +299,8 @@ def dispute_accept_offer(
         case = step.case
         case.accept_offer()
         assert case.offer_amount is not None  # the has_offer guard
-        refund(case, case.offer_amount, label=ActionName.ACCEPT_OFFER)
+        if not case.is_open:
+            refund(case, case.offer_amount, label=ActionName.ACCEPT_OFFER)
     return case
 
 

@@ -14,11 +14,12 @@ from core.roles import PLATFORM_ROLES, Role, role_of
 from orders.services import check_refundable
 
 from ..actions import ActionName
-from ..choices import Liability, Outcome, Party
+from ..choices import NO_AMOUNT_REMEDIES, Liability, Outcome, Party, Remedy, State
 from ..models import Dispute, EvidenceRequest, PlatformRule, Ruling
 from ..policy import case_policy
 from ._core import (
     case_action,
+    limit_text,
     party_for,
     refund,
     require_positive,
@@ -165,6 +166,48 @@ def dispute_accept_proposal(
     return case
 
 
+def dispute_decline_proposal(
+    *,
+    dispute: Dispute,
+    actor: User,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Dispute:
+    """A party declines the proposal (不接受): it is withdrawn for both; the
+    agent proposes again or rules."""
+    text = limit_text(note, field="note", most=2000)
+    with case_action(
+        dispute=dispute,
+        actor=actor,
+        action=ActionName.DECLINE_PROPOSAL,
+        expected_version=expected_version,
+    ) as step:
+        amount = step.case.proposal_amount
+        step.case.decline_proposal()
+        step.log(note=text, amount=amount)
+    return step.case
+
+
+def dispute_concede(
+    *, dispute: Dispute, actor: User, expected_version: int | None = None
+) -> Dispute:
+    """The merchant agrees to the claim while the platform is involved: it
+    settles like `accept` (refunded now, or once the goods are back)."""
+    with case_action(
+        dispute=dispute,
+        actor=actor,
+        action=ActionName.CONCEDE,
+        expected_version=expected_version,
+    ) as step:
+        case = step.case
+        check_refundable(case.order, case.amount)
+        case.concede()
+        if not case.is_open and case.amount > 0:
+            refund(case, case.amount, label=ActionName.CONCEDE)
+        step.log(amount=case.amount if case.amount > 0 else None)
+    return case
+
+
 def dispute_request_evidence(
     *,
     dispute: Dispute,
@@ -200,9 +243,14 @@ def dispute_request_evidence(
     return step.case
 
 
-def decision_amount(*, outcome: Outcome, amount: Decimal | None) -> Decimal:
-    """What the buyer gets under a decision: an amount when the buyer wins, else 0."""
+def decision_amount(
+    *, outcome: Outcome, amount: Decimal | None, remedy: Remedy | None = None
+) -> Decimal:
+    """What the buyer gets under a decision: an amount when the buyer wins, else 0
+    (an exchange or a resend may carry none: the goods move instead)."""
     if outcome != Outcome.BUYER:
+        return Decimal("0.00")
+    if remedy in NO_AMOUNT_REMEDIES and not amount:
         return Decimal("0.00")
     if amount is None:
         raise ValidationFailed(
@@ -210,6 +258,15 @@ def decision_amount(*, outcome: Outcome, amount: Decimal | None) -> Decimal:
             errors={"amount": [_("Enter the amount the buyer gets.")]},
         )
     return require_positive(amount)
+
+
+def check_decision_remedy(remedy: Remedy | None) -> None:
+    """A decision's remedy moves money or goods; compensation is the rule's."""
+    if remedy == Remedy.COMPENSATION:
+        raise ValidationFailed(
+            _("Compensation is awarded through the rule, not as a remedy."),
+            errors={"remedy": [_("Choose how the buyer is made whole.")]},
+        )
 
 
 def dispute_rule(
@@ -221,15 +278,21 @@ def dispute_rule(
     rule: PlatformRule,
     reasoning: str,
     amount: Decimal | None = None,
+    remedy: Remedy | None = None,
     compensation: bool = False,
     departure_reason: str = "",
     expected_version: int | None = None,
 ) -> Dispute:
     """The agent rules citing a rule in force; a buyer win is refunded at once,
     and compensation is added where the rule provides it and it is awarded.
+
+    A buyer win whose `remedy` moves goods (return and refund, exchange,
+    resend) goes to `returning` at once and its amount is held until the
+    goods are back; the appeal window runs meanwhile (docs/actions.md).
     A ruling against the precedents' clear majority needs `departure_reason`
     (`services.consistency`)."""
-    awarded = decision_amount(outcome=outcome, amount=amount)
+    check_decision_remedy(remedy)
+    awarded = decision_amount(outcome=outcome, amount=amount, remedy=remedy)
     text = require_text(reasoning, field="reasoning", label=_("Reasoning"))
     check_compensation(rule=rule, outcome=outcome, wanted=compensation)
     departure = check_departure(case=dispute, outcome=outcome, reason=departure_reason)
@@ -241,23 +304,28 @@ def dispute_rule(
     ) as step:
         case = step.case
         window = case_policy(case).appeal_window
+        if awarded:
+            check_refundable(case.order, awarded)
         case.rule(
             outcome=outcome,
             liability=liability,
             ruled_by_id=actor.pk,
             appeal_deadline_at=timezone.now() + window,
+            remedy=remedy,
+            held=awarded,
         )
         ruling = Ruling.objects.create(
             dispute=case,
             outcome=outcome,
             liability=liability,
             amount=awarded,
+            remedy=remedy or "",
             rule=rule,
             reasoning=text,
             decided_by=actor,
             **departure.fields(),
         )
-        if awarded:
+        if awarded and case.state != State.RETURNING:
             refund(case, awarded, label="ruling")
         if compensation:
             compensation_award(case=case, ruling=ruling)

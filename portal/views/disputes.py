@@ -47,11 +47,13 @@ from notifications.services import case_seen_record
 from orders.models import Order
 from orders.selectors import visible_orders
 from portal import presentation
+from portal.goods import goods_context
 from reports.selectors import merchant_response_figures
 from stores.scoping import party_of, store_ids_for
 
 MERCHANT_TAB_LABELS = {
     "waiting": _lazy("To handle"),
+    "receiving": _lazy("Returns to receive"),
     "buyer": _lazy("Waiting for the buyer"),
     "platform": _lazy("With the platform"),
     "closed": _lazy("Closed"),
@@ -168,6 +170,7 @@ def _open_with_evidence(
 ) -> Dispute:
     """One transaction: if any file is refused, the case is not opened either."""
     with transaction.atomic():
+        picked = {"items": data["items"]} if data.get("items") else {}
         case = services.dispute_open(
             actor=request.user,
             order=order,
@@ -175,6 +178,7 @@ def _open_with_evidence(
             remedy=data["remedy"],
             amount=data["amount"],
             description=data["description"],
+            **picked,
         )
         for upload in data["files"]:
             services.evidence_upload(
@@ -250,10 +254,18 @@ def _case_context(
         store=case.store,
     )
     visited = {e.to_state for e in timeline} | {e.from_state for e in timeline}
+    goods = goods_context(case, party, visited)
+    items = list(case.order.items.all())
+    # Which items the claim is about (only a multi-item order can name some).
+    claimed = (
+        list(case.claimed_items.select_related("order_item")) if len(items) > 1 else []
+    )
     return {
+        **goods,
         "case": case,
         "order": case.order,
-        "items": list(case.order.items.all()),
+        "items": items,
+        "claimed_items": claimed,
         "party": party,
         "is_staff_viewer": party is None,
         "timeline": timeline,
@@ -268,6 +280,12 @@ def _case_context(
             case, party, requests, may_appeal=ActionName.APPEAL in available
         ),
         "idle_text": presentation.idle_text(requests),
+        # 同意退款 stays open to the store the whole time the platform has the
+        # case: a standing option, so the card still says what is waiting.
+        "idle_beside_actions": party is not None
+        and case.is_open
+        and bool(actions)
+        and all(a["name"] == ActionName.CONCEDE for a in actions),
         "ruling": ruling,
         "appeal": appeal,
         "actions": actions,
@@ -275,6 +293,8 @@ def _case_context(
         "can_contribute": party is not None and case.is_open,
         "message_form": bound.get("message") or MessageForm(),
         "evidence_form": bound.get("evidence") or EvidenceForm(),
+        "refuse_evidence_form": bound.get("refuse_evidence")
+        or EvidenceForm(prefix="refuse"),
         "countdown_formats": countdown_formats(),
         "max_upload_mb": max_upload_mb(),
     }
@@ -317,18 +337,37 @@ def dispute_action(
     if name is None or name not in ACTION_FORMS:
         raise Http404
     form = ACTION_FORMS[name](request.POST, case=case)
-    if not form.is_valid():
-        return _refused(request, case, None, {name: form})
+    # Refusing returned goods needs evidence: the page sends a file with the
+    # refusal, uploaded in the same transaction (refused: nothing is kept).
+    proof = None
+    if name == ActionName.REFUSE_RETURN and request.FILES:
+        proof = EvidenceForm(request.POST, request.FILES, prefix="refuse")
+    bound: dict = {name: form}
+    if proof is not None:
+        bound["refuse_evidence"] = proof
+    if not form.is_valid() or (proof is not None and not proof.is_valid()):
+        return _refused(request, case, None, bound)
     try:
-        services.perform(
-            form.inputs(),
-            dispute=case,
-            actor=request.user,
-            expected_version=form.expected_version,
-        )
+        with transaction.atomic():
+            if proof is not None:
+                services.evidence_upload(
+                    dispute=case,
+                    actor=request.user,
+                    file=proof.cleaned_data["file"],
+                    description=proof.cleaned_data["description"],
+                )
+            services.perform(
+                form.inputs(),
+                dispute=case,
+                actor=request.user,
+                expected_version=form.expected_version,
+            )
     except ApplicationError as exc:
         placed = _form_errors(form, exc)
-        return _refused(request, case, None if placed else exc, {name: form})
+        if not placed and proof is not None and "evidence" in (exc.errors or {}):
+            proof.add_error("file", exc.message)
+            placed = True
+        return _refused(request, case, None if placed else exc, bound)
     messages.success(request, str(ACTION_DONE[name]))
     return redirect(case.get_absolute_url())
 

@@ -57,7 +57,7 @@ def test_the_agents_tools_are_there_for_every_rule_and_reason(seeded):
     replies = set(CannedReply.objects.values_list("reason", flat=True))
     assert replies == {"", *KITS}
     rules = PlatformRule.objects.count()
-    assert ReasoningTemplate.objects.count() == 2 * rules == 2 * 10
+    assert ReasoningTemplate.objects.count() == 2 * rules == 2 * 12
     assert not PlatformRule.objects.filter(reasoning_templates__isnull=True)
 
 
@@ -69,7 +69,7 @@ def test_a_counterfeit_rule_pays_three_times_and_rulings_award_it(seeded):
         3,
     )
     awarded = Ruling.objects.filter(compensation_amount__gt=0)
-    assert awarded.count() == 4
+    assert awarded.count() == 2
     for ruling in awarded.select_related("rule", "dispute"):
         assert ruling.rule == rule
         assert ruling.compensation_amount == rule.compensation_for(ruling.amount)
@@ -95,16 +95,16 @@ def totals(*measures: str) -> dict[str, int]:
 def test_some_cases_meet_the_agents_targets_and_some_miss_them(seeded):
     figures = totals("pickup_met", "pickup_missed", "ruling_met", "ruling_missed")
     assert figures == {
-        "pickup_met": 56,
-        "pickup_missed": 8,
-        "ruling_met": 43,
-        "ruling_missed": 3,
+        "pickup_met": 46,
+        "pickup_missed": 9,
+        "ruling_met": 40,
+        "ruling_missed": 1,
     }
     # A missed target is on the timeline (internal), after its warning.
     missed = Dispute.objects.filter(
         Q(pickup_breached_at__isnull=False) | Q(ruling_breached_at__isnull=False)
     )
-    assert missed.count() == 11
+    assert missed.count() == 10
     for case in missed:
         breaches = DisputeEvent.objects.filter(dispute=case, action="sla_breach")
         assert breaches.count() == (case.pickup_breached_at is not None) + (
@@ -116,7 +116,10 @@ def test_some_cases_meet_the_agents_targets_and_some_miss_them(seeded):
 
 
 def test_every_story_keeps_to_its_reason_and_remedy(seeded):
-    for case in Dispute.objects.select_related("ruling", "appeal_record"):
+    # The goods showcase (demo/goods.py) writes its own words; the drawn
+    # stories settle money only.
+    drawn = Dispute.objects.exclude(remedy__in=["return_refund", "exchange", "resend"])
+    for case in drawn.select_related("ruling", "appeal_record"):
         kit = KITS[case.reason]
         assert case.remedy in kit.remedies, case.number
         assert case.description in sum(kit.descriptions.values(), ())
@@ -164,3 +167,33 @@ def test_every_seeded_case_record_verifies(seeded):
 
     call_command("verify_case_chain", "--skip-files")  # CommandError when broken
     assert not DisputeEvent.objects.filter(seq__isnull=True).exists()
+
+
+def test_every_store_has_a_return_address_and_the_goods_rules_exist(seeded):
+    from stores.models import Store
+    from stores.selectors import return_address
+
+    stores = list(Store.objects.order_by("pk"))
+    assert all(return_address(s) is not None for s in stores)
+    assert return_address(stores[0]).one_line.startswith("浙江杭州市余杭区")
+    assert return_address(stores[1]).one_line.startswith("广东广州市白云区")
+    codes = set(PlatformRule.objects.values_list("code", flat=True))
+    assert {"no-reason", "return-shipping"} <= codes
+
+
+def test_the_goods_showcase_has_every_step(seeded):
+    returning = set(
+        Dispute.objects.filter(state="returning").values_list("return_step", flat=True)
+    )
+    assert returning == {
+        "awaiting_return",
+        "return_in_transit",
+        "awaiting_replacement",
+        "replacement_in_transit",
+    }
+    assert Dispute.objects.filter(resolution="return_lapsed").count() == 2
+    assert Dispute.objects.filter(remedy="resend", state="closed").count() == 1
+    assert Dispute.objects.filter(remedy="exchange").count() == 2
+    refused = Dispute.objects.get(goods_escalated_at__isnull=False)
+    assert refused.state == "complaint"
+    assert not Dispute.objects.filter(reason="return_exchange").exists()

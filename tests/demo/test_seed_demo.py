@@ -24,6 +24,7 @@ from accounts.models import User
 from core.roles import Role, role_of
 from core.workcalendar import working_hours
 from demo import seeding as demo
+from demo.goods import CASES as GOODS_CASES
 from disputes import services
 from disputes.choices import Reason, Remedy, Resolution, State
 from disputes.models import (
@@ -96,7 +97,7 @@ def counts() -> dict[str, int]:
 
 def test_every_state_and_every_resolution_is_there(seeded):
     assert "services" in seeded
-    assert Dispute.objects.count() == CASES
+    assert Dispute.objects.count() == CASES + len(GOODS_CASES)
     states = set(Dispute.objects.values_list("state", flat=True))
     assert states == set(State.values)
     resolutions = set(

@@ -143,7 +143,8 @@ def test_running_twice_changes_nothing_the_second_time():
     assert "silent merchants handled: 1" in first
     assert second.strip() == (
         "agent targets set: 0, silent merchants handled: 0, rulings made final: 0, "
-        "evidence deadlines passed: 0, agent targets missed: 0, "
+        "evidence deadlines passed: 0, goods steps due applied: 0, "
+        "goods step warnings: 0, agent targets missed: 0, "
         "agent target warnings: 0, evidence requests timed out: 0, errors: 0"
     )
     assert list(Dispute.objects.order_by("pk").values("state", "version")) == snapshot

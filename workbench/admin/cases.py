@@ -27,10 +27,11 @@ from disputes.actions import (
     EventKindName,
     refund_note_label,
 )
-from disputes.choices import DeadlineKind
+from disputes.choices import GOODS_REMEDIES, DeadlineKind, State
 from disputes.models import Dispute, Macro
 from notifications.selectors import with_unseen_activity
 from notifications.services import case_seen_record
+from stores.selectors import return_address
 from workbench import queues as workbench
 
 from . import intake, views
@@ -343,6 +344,7 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
             "reply_url": reverse("admin:disputes_dispute_reply", args=[case.pk]),
             "macros": list(Macro.objects.filter(active=True)) if can_work else [],
             "macro_url": reverse("admin:disputes_dispute_macro", args=[case.pk]),
+            "goods": goods_panel(case),
         }
 
     @staticmethod
@@ -412,3 +414,35 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
             messages.warning(
                 request, _("Not assigned — %(why)s") % {"why": "; ".join(failed)}
             )
+
+
+def goods_panel(case: Dispute) -> dict | None:
+    """The goods of a case for the workbench: the step, its due time, the
+    refund held, where the goods go, the items claimed and every parcel with
+    what the carriers reported. None (no query) for a money-only claim."""
+    if case.remedy not in GOODS_REMEDIES and not case.return_step:
+        return None
+    parcels = []
+    for shipment in case.shipments.prefetch_related("events").select_related(
+        "shipped_by"
+    ):
+        parcels.append(
+            {
+                "shipment": shipment,
+                "carrier": shipment.get_carrier_display(),
+                "events": list(shipment.events.all()),
+            }
+        )
+    left, tone = ("", "")
+    if case.step_due_at and case.state == State.RETURNING:
+        left, tone = countdown.time_left(case.step_due_at)
+    return {
+        "step": case.get_return_step_display() if case.return_step else "",
+        "due_at": case.step_due_at if case.state == State.RETURNING else None,
+        "left": left,
+        "tone": tone,
+        "held": case.held_amount,
+        "address": return_address(case.store),
+        "items": list(case.claimed_items.select_related("order_item")),
+        "parcels": parcels,
+    }

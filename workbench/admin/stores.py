@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -17,11 +18,32 @@ from reports.selectors import store_figures_by_window
 from stores.forms import StoreReviewForm
 from stores.models import Category, Store, StoreReviewLog
 from stores.services import (
+    RETURN_ADDRESS_FIELDS,
     REVIEW_DONE,
     REVIEW_LABELS,
+    return_address_errors,
+    store_return_address_set,
     store_review,
     store_review_actions,
 )
+
+
+class StoreAdminForm(forms.ModelForm):
+    """The store form with the service's return-address rules as field errors."""
+
+    class Meta:
+        model = Store
+        fields = list(RETURN_ADDRESS_FIELDS)
+
+    def clean(self):
+        data = super().clean() or {}
+        if set(RETURN_ADDRESS_FIELDS) & set(self.changed_data):
+            for name, found in return_address_errors(
+                {n: data.get(n) or "" for n in RETURN_ADDRESS_FIELDS}
+            ).items():
+                for error in found:
+                    self.add_error(name, error)
+        return data
 
 
 class ReviewLogInline(admin.TabularInline):
@@ -75,7 +97,7 @@ class StoreAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
     list_select_related = ["category", "owner"]
     search_fields = ["name"]
     autocomplete_fields = ["owner"]
-    fields = [
+    main_fields: list[str | list[str] | tuple[str, ...] | tuple[()]] = [
         "name",
         "owner",
         "category",
@@ -85,6 +107,13 @@ class StoreAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
         "status_changed_at",
         "created_at",
     ]
+    fieldsets = [
+        (None, {"fields": main_fields}),
+        (
+            gettext_lazy("Return address"),
+            {"fields": RETURN_ADDRESS_FIELDS, "classes": ["return-address"]},
+        ),
+    ]
     readonly_fields = [
         "status_badge",
         "status_reason",
@@ -92,6 +121,7 @@ class StoreAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
         "created_at",
     ]
     inlines = [ReviewLogInline]
+    form = StoreAdminForm
     change_form_template = "admin/stores/store/change_form.html"
     history_anchor = "review_log-group"  # the review log on the store's own page
 
@@ -106,6 +136,21 @@ class StoreAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # stores register on the shop platform
+
+    def save_model(self, request, obj, form, change):
+        """The return address goes through its service (checked, one transaction)."""
+        changed = set(form.changed_data) & set(RETURN_ADDRESS_FIELDS)
+        if change and changed:
+            store_return_address_set(
+                store=obj,
+                actor=request.user,
+                **{
+                    name: form.cleaned_data.get(name, "")
+                    for name in RETURN_ADDRESS_FIELDS
+                },
+            )
+            return
+        super().save_model(request, obj, form, change)
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

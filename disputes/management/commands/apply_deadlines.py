@@ -17,6 +17,8 @@ LABELS = {
     "silent": "silent merchants handled",
     "closed": "rulings made final",
     "evidence_deadlines": "evidence deadlines passed",
+    "goods_due": "goods steps due applied",
+    "goods_warnings": "goods step warnings",
     "sla_breaches": "agent targets missed",
     "sla_warnings": "agent target warnings",
     "evidence_timeouts": "evidence requests timed out",
