@@ -26,7 +26,7 @@ from core.api import (
     idempotent,
 )
 from core.errors import ActionNotPermitted, NotVisible
-from core.roles import Role, role_of
+from core.roles import Role, is_platform_staff, role_of
 from core.uploads import ACCEPTED_TYPES
 from disputes import selectors, services
 from disputes.actions import ACTIONS, USER_ACTIONS, action_named
@@ -335,7 +335,7 @@ class CarrierListView(APIView):
 @extend_schema(
     summary="Report a parcel picked up or delivered (tracking services)",
     description=(
-        "For a tracking aggregator's account (staff, or the "
+        "For a tracking aggregator's account (an agent or supervisor, or the "
         "`disputes.add_logisticsevent` permission). Idempotent per event "
         "(`event_id`, or carrier + number + status + time): the same event "
         "sent again changes nothing. A delivered return starts the merchant's "
@@ -354,7 +354,9 @@ class LogisticsEventView(APIView):
 
     def post(self, request):
         user = request.user
-        if not (user.is_staff or user.has_perm("disputes.add_logisticsevent")):
+        if not (
+            is_platform_staff(user) or user.has_perm("disputes.add_logisticsevent")
+        ):
             raise ActionNotPermitted(_("Only tracking services report parcels."))
         form = LogisticsEventSerializer(data=request.data)
         form.is_valid(raise_exception=True)

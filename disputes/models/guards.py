@@ -15,7 +15,7 @@ from core.roles import Role, is_platform_staff, role_of
 from core.roles import is_supervisor as is_supervisor_role
 from stores.scoping import party_of
 
-from ..choices import MerchantResponse, Party, ReturnStep
+from ..choices import MerchantResponse, Party, Resolution, ReturnStep
 
 if TYPE_CHECKING:
     from .case import Dispute
@@ -151,12 +151,14 @@ def was_ruled(case: Dispute) -> bool:
 
 @condition
 def never_appealed(case: Dispute) -> bool:
-    """No appeal was filed on the case (an appeal is once per case)."""
-    from .decisions import Appeal  # the record lives beside the rulings
+    """No appeal was filed on the case (an appeal is once per case).
 
-    if case.pk is None:
-        return True
-    return not Appeal.objects.filter(dispute_id=case.pk).exists()
+    Read from the case alone (no query for every listed case): an appeal
+    leaves `ruled` for good, and a case whose goods go on after an appeal
+    carries the appeal's decision in `settles_as` (`uphold` / `overturn`);
+    a case back in `ruled` after its goods leg was never appealed
+    (`Dispute._goods_done`)."""
+    return case.settles_as not in (Resolution.UPHELD, Resolution.OVERTURNED)
 
 
 def _step_is(step: str) -> FsmCondition:

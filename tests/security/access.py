@@ -79,6 +79,10 @@ ACCESS: dict[str, Access] = {
     "api/docs/": Access(EVERYONE, api=True),
     "api/v1/auth/token/": Access(EVERYONE, method="POST", api=True, data="json:token"),
     "api/v1/rules/": Access(SIGNED_IN, api=True, html=False),
+    "api/v1/carriers/": Access(SIGNED_IN, api=True, html=False),
+    "api/v1/logistics/events/": Access(
+        PLATFORM, method="POST", api=True, data="json:{}"
+    ),
     "api/v1/reports/intervention/": Access(STAFF, api=True, html=False),
     "api/v1/reports/summary/": Access(STAFF | {"merchant"}, api=True, html=False),
     "api/v1/reports/agents/": Access(STAFF, api=True, html=False),

@@ -58,6 +58,10 @@ MACHINE_VALUES = {
     "disputes.PlatformRule": ["code"],
     "disputes.Message": ["author_role"],
     "disputes.Evidence": ["party", "content_type", "extension", "sha256"],
+    # Checked against the carrier's format (and normalized) before storing;
+    # a tracking service's event id is an opaque key.
+    "disputes.Shipment": ["tracking_number"],
+    "disputes.LogisticsEvent": ["event_key", "tracking_number"],
     "disputes.DisputeEvent": ["actor_role", "action", "from_state", "to_state"],
     # The report rollups copy a province and a reason code per row.
     "reports.Rollup": ["region", "reason"],
