@@ -50,9 +50,9 @@ def test_list_queries_do_not_grow_with_rows(client, url, who):
         client.force_login(buyer if who == "buyer" else store.owner)
         counts.append(_queries(client, url))
     # session, user, groups (role), [merchant: store ids], rows, [order items];
-    # the merchant's queue adds a capped count per tab (six, with 待收货) and
-    # the response figures: the month's rollup sum less the days after
-    # tomorrow's (none on a month's last day, hence the fixed date).
+    # the merchant's queue adds a capped count per tab (five) and the response
+    # figures: the month's rollup sum less the days after tomorrow's (none on
+    # a month's last day, hence the fixed date).
     expected = LIST_QUERIES[url.split("?")[0]] + (who == "merchant")
     if who == "merchant" and url.startswith("/disputes/"):
         expected += 8  # six tabs now: the goods' 待收货
