@@ -75,3 +75,19 @@ def test_case_page_queries_do_not_grow(login):
     page = client.get(url)
     assert page.context["history"]["buyer"]["total"] == 199
     assert len(page.context["timeline"]) == 200
+
+
+@pytest.mark.parametrize("url", ["/admin/disputes/ruling/", "/admin/disputes/appeal/"])
+def test_ruling_and_appeal_lists_count_at_most_the_cap(login, url):
+    """Their count stops at COUNT_CAP + 1 rows (a LIMIT), and the page costs
+    the same number of queries for 1 record as for 3 (issue 25)."""
+    f.case_in_state("appeal")
+    client = login(f.agent())
+    small, _ = queries(client, url)
+    f.case_in_state("appeal")
+    f.case_in_state("appeal")
+    large, sql = queries(client, url)
+    assert small == large == 8, sql
+    table = "disputes_ruling" if "ruling" in url else "disputes_appeal"
+    counts = [q for q in sql if "COUNT(" in q.upper() and table in q]
+    assert len(counts) == 1 and "LIMIT" in counts[0].upper(), counts
