@@ -59,7 +59,8 @@ def answered(**kw):
 
 def liable(**kw):
     at = timezone.now() - timedelta(days=3)
-    return {"intervened_at": at + timedelta(hours=2), "ruled_at": at + timedelta(hours=5),
+    return {"intervened_at": at + timedelta(hours=2),
+            "ruled_at": at + timedelta(hours=5),
             "outcome": "buyer", "liability": "merchant", **kw}  # fmt: skip
 
 
@@ -158,8 +159,9 @@ def _raw_score(stores, rule):
     since = health_day() - timedelta(days=rule.window_days - 1)
     values = {}
     for store in stores:
-        o = [x for x in store.orders.all() if timezone.localdate(x.placed_at) >= since]
-        c = [x for x in store.disputes.all() if timezone.localdate(x.opened_at) >= since]
+        day = timezone.localdate
+        o = [x for x in store.orders.all() if day(x.placed_at) >= since]
+        c = [x for x in store.disputes.all() if day(x.opened_at) >= since]
         n, k = len(o), len(c)
         liable_ = sum(1 for x in c if x.ruled_at and x.liability == "merchant")
         inter = sum(1 for x in c if x.intervened_at)
@@ -179,8 +181,11 @@ def _raw_score(stores, rule):
             low = spec["better"] == "lower"
             peers = [v[spec["name"]] for v in eligible.values()]
             worse = sum(1 for p in peers if (p >= mine if low else p <= mine))
-            ok = mine <= Fraction(str(spec["acceptable"])) if low else (
-                mine >= Fraction(str(spec["acceptable"])))
+            ok = (
+                mine <= Fraction(str(spec["acceptable"]))
+                if low
+                else (mine >= Fraction(str(spec["acceptable"])))
+            )
             total += spec["weight"] * (100 if ok else Fraction(100 * worse, len(peers)))
         score = total / sum(s["weight"] for s in rule.figures)
         exact = Decimal(score.numerator) / Decimal(score.denominator)
