@@ -28,7 +28,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
@@ -473,3 +473,97 @@ def _replace_own(
             values.remove(old)
         out[name] = [*values, new]
     return out
+
+
+# What the pages and the API show.
+
+
+def figure_rows(health: StoreHealth) -> list[dict[str, Any]]:
+    """The figures with their labels and what they count, in rule order."""
+    from stores.governance import FIGURE_BY_NAME
+
+    rows = []
+    for figure in health.figures:
+        definition = FIGURE_BY_NAME.get(figure["name"])
+        rows.append(
+            {
+                **figure,
+                "label": definition.label if definition else figure["name"],
+                "numerator_label": definition.numerator if definition else "",
+                "denominator_label": definition.denominator if definition else "",
+                "measured": FIGURE_PARTS[figure["name"]][0] in MEASURES,
+            }
+        )
+    return rows
+
+
+def health_payload(store: Store, health: StoreHealth | None) -> dict[str, Any]:
+    """The API's shape (DESIGN.md: GET /api/v1/stores/{id}/health/)."""
+    if health is None:
+        return {
+            "store": store.pk,
+            "score": None,
+            "tier": store.tier,
+            "window_days": None,
+            "orders": 0,
+            "figures": [],
+            "computed_at": None,
+        }
+    return {
+        "store": store.pk,
+        "score": None if health.score is None else str(health.score),
+        "tier": store.tier,
+        "window_days": health.window_days,
+        "orders": health.orders,
+        "figures": [
+            {
+                key: figure.get(key)
+                for key in (
+                    "name",
+                    "value",
+                    "numerator",
+                    "denominator",
+                    "weight",
+                    "category_median",
+                    "percentile",
+                )
+            }
+            for figure in health.figures
+        ],
+        "computed_at": timezone.localtime(health.computed_at).isoformat(),
+    }
+
+
+def cases_that_moved(health: StoreHealth, *, limit: int = 100) -> list[Any]:
+    """The store's cases of the scored window that count against it: the
+    platform stepped in, the merchant was liable, or the first answer was
+    late or missing; with their contest (one query)."""
+    from django.db.models import F, Q
+
+    from disputes.models import Dispute
+
+    tz = local_tz()
+    first = health.day - timedelta(days=health.window_days - 1)
+    start = datetime.combine(first, time.min, tz)
+    end = datetime.combine(health.day + timedelta(days=1), time.min, tz)
+    late = Q(merchant_responded_at__isnull=True) | Q(
+        merchant_responded_at__gt=F("merchant_deadline_at")
+    )
+    return list(
+        Dispute.objects.filter(
+            store_id=health.store_id, opened_at__gte=start, opened_at__lt=end
+        )
+        .filter(
+            Q(intervened_at__isnull=False)
+            | Q(ruled_at__isnull=False, liability="merchant")
+            | late
+        )
+        .select_related("health_contest")
+        .order_by("-opened_at")[:limit]
+    )
+
+
+def local_tz():
+    from .measures import platform_tz
+
+    return platform_tz()
