@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from core.errors import ApplicationError
 from core.roles import Role, is_staff_role, role_of
 from disputes.selectors import visible_disputes
@@ -129,7 +130,7 @@ def _int(value: str) -> int:
 
 @login_required
 @require_POST
-def appeal(request: HttpRequest, action_id: int) -> HttpResponse:
+def appeal(request: AuthenticatedHttpRequest, action_id: int) -> HttpResponse:
     """The merchant's one appeal against an action in force."""
     action = (
         GovernanceAction.objects.filter(
@@ -155,7 +156,7 @@ def appeal(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def contest(request: HttpRequest, number: str) -> HttpResponse:
+def contest(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     """The merchant contests a case's counting in the score (once)."""
     dispute = visible_disputes(request.user).filter(number=number).first()
     if dispute is None:
@@ -203,7 +204,7 @@ def stores_overview(request: HttpRequest) -> HttpResponse:
     )
     by_category: dict[str, list[float]] = defaultdict(list)
     by_region: dict[str, list[float]] = defaultdict(list)
-    unscored = Counter()
+    unscored: Counter[str] = Counter()
     for row in rows:
         if row["score"] is None:
             unscored[row["store__category__name"]] += 1
@@ -256,7 +257,7 @@ def _distribution(
     out = []
     for name in sorted(set(groups) | set(unscored)):
         scores = groups.get(name, [])
-        bands = Counter()
+        bands: Counter[str] = Counter()
         for score in scores:
             bands[next(label for low, label in BANDS if score >= low)] += 1
         out.append(

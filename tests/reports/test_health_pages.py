@@ -60,7 +60,8 @@ def test_merchant_page_and_access(world, django_assert_max_num_queries):  # noqa
     s2 = world["stores"][1]
     health_recompute()
     action = action_propose(store=s2, to_tier="suspended", score=30)
-    action_decide(action=action, actor=f.supervisor(), approve=True, reason="纠纷率过高")
+    boss = f.supervisor()
+    action_decide(action=action, actor=boss, approve=True, reason="纠纷率过高")
     client = signed_in(s2.owner)
     with django_assert_max_num_queries(20):
         r = client.get("/reports/store/health/")
