@@ -225,10 +225,12 @@ def stores_overview(request: HttpRequest) -> HttpResponse:
         overturned=Count("id", filter=Q(state=ActionState.OVERTURNED)),
     )
     pending = GovernanceAppeal.objects.filter(state=AppealState.PENDING).count()
-    troubled = [row for row in rows if row["store__tier"] != Tier.GOOD]
+    troubled: list[dict[str, Any]] = [
+        {**row, "tier_label": Tier(row["store__tier"]).label}
+        for row in rows
+        if row["store__tier"] != Tier.GOOD
+    ]
     troubled.sort(key=lambda r: -Tier.values.index(r["store__tier"]))
-    for row in troubled:
-        row["tier_label"] = Tier(row["store__tier"]).label
     return render(
         request,
         "reports/stores.html",
