@@ -37,7 +37,12 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from stores.governance import action_propose, rule_in_force, tier_proposal
+from stores.governance import (
+    FIGURE_BY_NAME,
+    action_propose,
+    rule_in_force,
+    tier_proposal,
+)
 from stores.models import ActionState, GovernanceAction, GovernanceRule, Store
 
 from .measures import MEASURES, local_day
@@ -427,7 +432,12 @@ def what_if_ruled_against(dispute) -> dict[str, Any] | None:
         "score_before": health.score,
         "score_after": after_score if health.score is not None else None,
         "figures": [
-            {"name": b["name"], "before": b, "after": a}
+            {
+                "name": b["name"],
+                "label": FIGURE_BY_NAME[b["name"]].label,
+                "before": b,
+                "after": a,
+            }
             for b, a in zip(health.figures, after_figures, strict=True)
         ],
     }
@@ -480,8 +490,6 @@ def _replace_own(
 
 def figure_rows(health: StoreHealth) -> list[dict[str, Any]]:
     """The figures with their labels and what they count, in rule order."""
-    from stores.governance import FIGURE_BY_NAME
-
     rows = []
     for figure in health.figures:
         definition = FIGURE_BY_NAME.get(figure["name"])

@@ -96,3 +96,32 @@ def test_managers_page(world, django_assert_max_num_queries):  # noqa: F811
     html = r.content.decode()
     assert "100.0 %" in html  # one action, overturned on appeal
     assert signed_in(s2.owner).get("/reports/stores/").status_code == 404
+
+
+def test_case_page_shows_the_merchant_what_a_ruling_would_do(world):  # noqa: F811
+    s2 = world["stores"][1]
+    health_recompute()
+    case = s2.disputes.get(
+        merchant_responded_at__isnull=True, intervened_at__isnull=True
+    )
+    client = signed_in(s2.owner)
+    html = client.get(case.get_absolute_url()).content.decode()
+    assert "If ruled against you" in html and "(1/40)" in html and "(2/40)" in html
+    r = client.post(
+        f"/reports/store/health/contest/{case.number}/",
+        {"grounds": "buyer_abuse", "reason": "恶意", "evidence": "聊天记录"},
+    )
+    assert r.status_code == 302
+    html = client.get(case.get_absolute_url()).content.decode()
+    assert "Awaiting a supervisor" in html
+    # The buyer sees none of it, and cannot contest.
+    buyer = signed_in(case.buyer)
+    assert (
+        "If ruled against you"
+        not in buyer.get(case.get_absolute_url()).content.decode()
+    )
+    r = buyer.post(
+        f"/reports/store/health/contest/{case.number}/",
+        {"grounds": "other", "reason": "x", "evidence": "y"},
+    )
+    assert case.health_contest.filed_by == s2.owner
