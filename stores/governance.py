@@ -579,3 +579,19 @@ def actions_for_queue():
             "action__store", "action__decided_by", "appellant"
         ),
     )
+
+
+# One definition of a store in trouble (屡次违规): the workbench's flag reads it.
+TROUBLE_FROM = Tier.WARNING
+
+
+def in_trouble(tier: str) -> bool:
+    """Whether a store's tier flags it to the agents (warning or worse)."""
+    return tier_rank(tier) >= tier_rank(TROUBLE_FROM)
+
+
+def trouble_rule(tier: str) -> str:
+    """The flag's explanation in the reader's language."""
+    return _(
+        "The store's governance tier is “%(tier)s”; “%(from)s” or worse flags it."
+    ) % {"tier": Tier(tier).label, "from": Tier(TROUBLE_FROM).label}
