@@ -45,7 +45,9 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["decision"].choices = choices  # none preselected
+        field = self.fields["decision"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices  # none preselected
 
 
 class _ReadOnly(StaffOnlyMixin, admin.ModelAdmin):
