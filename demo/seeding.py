@@ -45,6 +45,7 @@ from stores.models import Store
 
 from . import stories
 from .bulk import TABLES, BulkCase, write_order
+from .governance import seed_governance
 from .replay import ServiceCase
 from .script import (
     CaseScript,
@@ -151,6 +152,9 @@ def seed_demo(
         # services' cases wrote theirs through `case_event`, bulk cases got
         # them from `cases_bulk_built`.
         cases_bulk_loaded.send(sender=Dispute, derived=True)
+        # Store health and governance: scores, tiers, a suspended store with
+        # its notice and pending appeal, a contested case (demo.governance).
+        seed_governance(world)
     result.method = method
     result.seconds = time.monotonic() - started
     return result

@@ -155,3 +155,20 @@ def test_an_agent_uses_the_seeded_macros_and_replies_on_their_case(seeded, clien
     assert case.state == "mediation"
     assert client.get("/admin/disputes/macro/add/").status_code == 403
     assert client.get("/admin/disputes/macro/").status_code == 200
+
+
+def test_the_demo_spreads_stores_over_every_tier_with_a_suspended_story(seeded):
+    from reports.models import CaseContest, StoreHealth
+    from stores.models import GovernanceAppeal, GovernanceNotice, Store
+
+    tiers = set(Store.objects.values_list("tier", flat=True))
+    assert tiers == {"good", "watch", "warning", "restricted", "suspended", "delisted"}
+    suspended = Store.objects.get(tier="suspended")
+    assert suspended.status == "suspended" and not suspended.accepts_orders
+    assert GovernanceNotice.objects.filter(store=suspended).exists()
+    appeal = GovernanceAppeal.objects.get()
+    assert appeal.state == "pending" and appeal.action.store == suspended
+    assert CaseContest.objects.filter(state="pending").count() == 1
+    assert StoreHealth.objects.count() == Store.objects.count()
+    first, second = Store.objects.order_by("pk")[:2]
+    assert (first.tier, second.tier) == ("good", "good")
