@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -547,14 +547,15 @@ def notice_send(*, action: GovernanceAction, kind: str) -> GovernanceNotice:
 
     store = action.store
     tier = store.tier
-    notice = GovernanceNotice.objects.create(
-        store=store,
-        action=action,
-        kind=kind,
-        subject=str(
+    # Written in the owner's language (the platform's when they chose none).
+    language = getattr(store.owner, "language", "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        subject = str(
             NOTICE_SUBJECTS[kind] % {"store": store.name, "tier": Tier(tier).label}
-        ),
-        body=notice_body(action, kind),
+        )
+        body = notice_body(action, kind)
+    notice = GovernanceNotice.objects.create(
+        store=store, action=action, kind=kind, subject=subject, body=body
     )
     enqueue_on_commit(tasks.mail_governance_notice, notice.pk)
     governance_changed.send(sender=GovernanceNotice, notice=notice, action=action)

@@ -121,9 +121,22 @@ def test_decision_moves_the_store_and_tells_the_merchant(run_tasks):
     notice = GovernanceNotice.objects.get()
     assert notice.kind == "applied"
     body = notice.body
-    for needle in ("10 ", "/ 40 ", "25.00%", "5.00%", "10.00%", "30 of 100"):
+    # In the owner's language (Chinese by default): facts, figures and their
+    # computation, the rule version, the consequence, how to appeal.
+    for needle in (
+        "由“良好”调整为“已暂停”",
+        "主管理由：纠纷率过高",
+        "得分：近 30 天 30 分（满分 100，共 40 笔订单）",
+        "纠纷率：25.00% = 10 发起售后单数 / 40 笔订单；权重 25；类目中位数 5.00%",
+        "不差于类目 10.00% 的店铺",
+        "店铺治理规则第 1 版",
+        "后果：暂停：店铺不再接收新订单",
+        "如何申诉：可在 http://",
+        "3 个工作日内处理",
+    ):
         assert needle in body, needle
     assert "/reports/store/health/" in body  # how to appeal
+    assert notice.subject == f"{store.name}：您的店铺等级调整为“已暂停”"
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["m@example.com"]
 
 

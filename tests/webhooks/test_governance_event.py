@@ -24,4 +24,4 @@ def test_governance_changed_is_delivered_with_the_notice():
     assert data["action"]["to_tier"] == "warning"
     assert data["action"]["rule_version"] == 1
     assert data["action"]["reason"] == "纠纷率高"
-    assert "How to appeal" in data["notice"]["body"]
+    assert "如何申诉" in data["notice"]["body"]
