@@ -61,6 +61,8 @@ def store_health(request: HttpRequest) -> HttpResponse:
         if current is not None:
             current = Store.objects.select_related("category").get(pk=current.pk)
     if current is None:
+        if not mine and not chosen:
+            return redirect("reports:stores")  # staff: choose a store there
         raise Http404
     health = latest_health([current.pk]).get(current.pk)
     history = list(
