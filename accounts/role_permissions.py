@@ -24,6 +24,12 @@ VIEW_ALL = [
     "disputes.view_reasoningtemplate",
     "webhooks.view_webhookendpoint",
     "webhooks.view_webhookdelivery",
+    "stores.view_governancerule",
+    "stores.view_governanceaction",
+    "stores.view_governanceappeal",
+    "stores.view_governancenotice",
+    "reports.view_storehealth",
+    "reports.view_casecontest",
 ]
 CASE_WORK = [
     "disputes.change_dispute",
@@ -70,6 +76,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "disputes.change_macro",
         "disputes.add_reasoningtemplate",
         "disputes.change_reasoningtemplate",
+        "stores.change_governanceaction",
+        "stores.change_governanceappeal",
+        "reports.change_casecontest",
         *SIGN_IN_LOCKS,
     ],
     "manager": VIEW_ALL,

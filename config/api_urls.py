@@ -9,7 +9,12 @@ from disputes.api.urls import router as disputes_router
 from disputes.api.views import CarrierListView, LogisticsEventView, RuleListView
 from notifications.api import NotificationViewSet
 from orders.api import OrderViewSet
-from reports.api import AgentConsistencyView, InterventionReportView, ReportSummaryView
+from reports.api import (
+    AgentConsistencyView,
+    InterventionReportView,
+    ReportSummaryView,
+    StoreHealthView,
+)
 from webhooks.api import WebhookEndpointViewSet
 
 router = SimpleRouter()
@@ -30,6 +35,11 @@ v1 = [
     ),
     path("reports/summary/", ReportSummaryView.as_view(), name="report-summary"),
     path("reports/agents/", AgentConsistencyView.as_view(), name="report-agents"),
+    path(
+        "stores/<int:store_id>/health/",
+        StoreHealthView.as_view(),
+        name="store-health",
+    ),
     *router.urls,
 ]
 

@@ -46,6 +46,7 @@ from stores.models import Store
 from . import stories
 from .bulk import TABLES, BulkCase, write_order
 from .goods import seed_goods
+from .governance import seed_governance
 from .quality import seed_quality_reviews
 from .replay import ServiceCase
 from .script import (
@@ -159,6 +160,9 @@ def seed_demo(
         # services whatever the method, once the bulk rows and their ids are
         # in place (demo/goods.py).
         result.orders += seed_goods(world, Dice(f"{seed}/goods"), result.orders)
+        # Store health and governance: scores, tiers, a suspended store with
+        # its notice and pending appeal, a contested case (demo.governance).
+        seed_governance(world)
     result.method = method
     result.seconds = time.monotonic() - started
     return result

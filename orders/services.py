@@ -12,7 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core.errors import ActionNotPermitted, ConcurrentChange, ValidationFailed
+from core.errors import (
+    ActionNotPermitted,
+    ConcurrentChange,
+    InvalidTransition,
+    ValidationFailed,
+)
 from stores.models import Store
 
 from .models import Order, OrderItem, Refund, RefundKind
@@ -161,6 +166,20 @@ def orders_upsert(*, actor: User, rows: list[Row]) -> dict[str, list[str]]:
                     bucket = "updated" if _update(order, row, index) else "unchanged"
                     result[bucket].append(order.number)
                     continue
+                store = stores[row["store"]]
+                if not store.accepts_orders:
+                    raise InvalidTransition(
+                        _(
+                            "%(store)s is %(status)s and receives no new orders; "
+                            "its past orders and cases go on."
+                        )
+                        % {"store": store.name, "status": store.get_status_display()},
+                        errors={
+                            f"orders.{index}.store": [
+                                _("This store receives no new orders.")
+                            ]
+                        },
+                    )
                 fields = {f: row.get(f) for f in UPDATABLE}
                 order = Order.objects.create(
                     number=row["number"],

@@ -12,8 +12,9 @@ from rest_framework.views import APIView
 
 from core.api import error_responses, refuse_blank_params
 from core.dates import supported_date
-from core.errors import ActionNotPermitted, ValidationFailed
+from core.errors import ActionNotPermitted, NotVisible, ValidationFailed
 from core.roles import Role, is_staff_role, role_of
+from stores.models import Store, Tier
 
 from .analysis import agent_consistency
 from .filters import FILTER_NAMES, ReportFilterForm
@@ -246,3 +247,64 @@ class AgentConsistencyView(APIView):
             "rows": result["rows"],
         }
         return Response(AgentConsistencySerializer(data).data)
+
+
+# Store health: GET /api/v1/stores/{id}/health/ (DESIGN.md).
+
+
+class HealthFigureSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    value = serializers.FloatField(allow_null=True, help_text="0–1; null for 0 / 0.")
+    numerator = serializers.IntegerField()
+    denominator = serializers.IntegerField()
+    weight = serializers.IntegerField()
+    category_median = serializers.FloatField(allow_null=True)
+    percentile = serializers.FloatField(
+        allow_null=True,
+        help_text="Share of the category's scored stores this store does no "
+        "worse than (0–1); null without a score.",
+    )
+
+
+class StoreHealthSerializer(serializers.Serializer):
+    store = serializers.IntegerField()
+    score = serializers.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        allow_null=True,
+        help_text="0–100; null when the sample is too small (样本不足).",
+    )
+    tier = serializers.ChoiceField(choices=[t.value for t in Tier])
+    window_days = serializers.IntegerField(allow_null=True)
+    orders = serializers.IntegerField()
+    figures = HealthFigureSerializer(many=True)
+    computed_at = serializers.DateTimeField(allow_null=True)
+
+
+class StoreHealthView(APIView):
+    @extend_schema(
+        summary="A store's health score",
+        description=(
+            "The latest daily score (T+1) of the store with each figure: "
+            "numerator, denominator, weight, the category's median and the "
+            "store's percentile. Merchants see their own stores, staff all; "
+            "any other store answers 404."
+        ),
+        responses={200: StoreHealthSerializer, **error_responses(401, 404)},
+    )
+    def get(self, request, store_id: int):
+        from stores.scoping import store_ids_for
+
+        from .health import health_payload, latest_health
+
+        role = role_of(request.user)
+        if not (
+            is_staff_role(request.user)
+            or (role == Role.MERCHANT and store_id in store_ids_for(request.user))
+        ):
+            raise NotVisible(_("No such store."))
+        store = Store.objects.filter(pk=store_id).first()
+        if store is None:
+            raise NotVisible(_("No such store."))
+        health = latest_health([store.pk]).get(store.pk)
+        return Response(StoreHealthSerializer(health_payload(store, health)).data)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import health_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -11,4 +11,16 @@ urlpatterns = [
     path("agents/", views.agents, name="agents"),
     path("store/", views.store, name="store"),
     path("quality/", views.quality, name="quality"),
+    path("store/health/", health_views.store_health, name="store_health"),
+    path(
+        "store/health/appeal/<int:action_id>/",
+        health_views.appeal,
+        name="store_health_appeal",
+    ),
+    path(
+        "store/health/contest/<str:number>/",
+        health_views.contest,
+        name="store_health_contest",
+    ),
+    path("stores/", health_views.stores_overview, name="stores"),
 ]

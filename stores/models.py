@@ -57,11 +57,35 @@ class Category(models.Model):
         return self.name
 
 
+class Tier(models.TextChoices):
+    """A store's standing, from good to delisted (each worse than the last)."""
+
+    GOOD = "good", _("Good")
+    WATCH = "watch", _("Watch (reminder)")
+    WARNING = "warning", _("Warning")
+    RESTRICTED = "restricted", _("Restricted")
+    SUSPENDED = "suspended", _("Suspended")
+    DELISTED = "delisted", _("Delisted")
+
+
+TIER_ORDER = [t.value for t in Tier]
+
+
+def tier_rank(tier: str) -> int:
+    """0 for good … 5 for delisted."""
+    return TIER_ORDER.index(tier)
+
+
 class StoreStatus(models.TextChoices):
     PENDING = "pending", _("Pending review")
     ACTIVE = "active", _("Active")
     SUSPENDED = "suspended", _("Suspended")
     DELISTED = "delisted", _("Delisted")
+
+
+def store_accepts_orders(status: str) -> bool:
+    """A suspended or delisted store receives no new orders."""
+    return status not in (StoreStatus.SUSPENDED, StoreStatus.DELISTED)
 
 
 class Store(fsm.ConcurrentTransitionMixin, models.Model):
@@ -101,6 +125,16 @@ class Store(fsm.ConcurrentTransitionMixin, models.Model):
         db_index=True,
     )
     status_reason = models.TextField(_("status reason"), blank=True)
+    # The governance tier (stores.governance moves it; suspended and
+    # delisted go with the status of the same name).
+    tier = models.CharField(
+        _("tier"),
+        max_length=16,
+        choices=Tier.choices,
+        default=Tier.GOOD,
+        db_default=Tier.GOOD,
+        db_index=True,
+    )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Where buyers send goods back (退货地址); shown to a buyer only once a
@@ -131,6 +165,12 @@ class Store(fsm.ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def accepts_orders(self) -> bool:
+        """Whether the shop platform may send this store new orders: not
+        while it is suspended or delisted (the import answers 409)."""
+        return store_accepts_orders(self.status)
 
     @fsm.transition(status, source=StoreStatus.PENDING, target=StoreStatus.ACTIVE)
     def approve(self) -> None:
@@ -178,3 +218,216 @@ class StoreReviewLog(models.Model):
         before = labels.get(self.from_status, self.from_status)
         after = labels.get(self.to_status, self.to_status)
         return f"{self.store}: {before} → {after}"
+
+
+# Store health and governance (docs/governance.md).
+
+
+class GovernanceRule(models.Model):
+    """One version of the published governance rule: the figures and their
+    weights, the score thresholds of each tier, the sample floor and windows.
+
+    A version is never edited once in force; a change is a new version whose
+    `effective_from` lies in the future (`stores.governance.rule_new`).
+    """
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    effective_from = models.DateTimeField(_("in force from"))
+    # [{"name", "weight", "better": "lower"|"higher", "acceptable"}] (see
+    # reports.health): a figure no worse than `acceptable` scores full marks.
+    figures = models.JSONField(_("figures and weights"))
+    # tier -> the score below which a store falls into that tier.
+    thresholds = models.JSONField(_("tier thresholds"))
+    min_orders = models.PositiveIntegerField(_("orders needed for a score"), default=30)
+    window_days = models.PositiveIntegerField(_("window (days)"), default=30)
+    wide_window_days = models.PositiveIntegerField(
+        _("widened window (days)"), default=90
+    )
+    appeal_working_days = models.PositiveIntegerField(
+        _("appeal decided within (working days)"), default=3
+    )
+    note = models.TextField(_("what changed"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("governance rule")
+        verbose_name_plural = _("governance rules")
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
+
+    def weight_of(self, name: str) -> int:
+        return next((f["weight"] for f in self.figures if f["name"] == name), 0)
+
+
+class ActionState(models.TextChoices):
+    PROPOSED = "proposed", _("Awaiting a supervisor")
+    APPLIED = "applied", _("In force")
+    DECLINED = "declined", _("Declined")
+    OVERTURNED = "overturned", _("Overturned on appeal")
+
+
+class GovernanceAction(models.Model):
+    """A change of a store's tier: proposed (by the system or an agent),
+    decided by a supervisor with a written reason, told to the merchant."""
+
+    store = models.ForeignKey(
+        Store,
+        on_delete=models.CASCADE,
+        related_name="governance_actions",
+        verbose_name=_("store"),
+    )
+    from_tier = models.CharField(_("from"), max_length=16, choices=Tier.choices)
+    to_tier = models.CharField(_("to"), max_length=16, choices=Tier.choices)
+    rule = models.ForeignKey(
+        GovernanceRule,
+        on_delete=models.PROTECT,
+        related_name="actions",
+        verbose_name=_("rule version"),
+    )
+    score = models.DecimalField(
+        _("score"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    # The facts when proposed: the health snapshot (window, orders, figures
+    # with numerator, denominator, weight, category median, percentile).
+    facts = models.JSONField(_("facts"), default=dict, blank=True)
+    state = models.CharField(
+        _("state"),
+        max_length=16,
+        choices=ActionState.choices,
+        default=ActionState.PROPOSED,
+        db_index=True,
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("proposed by"),
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    proposal_note = models.TextField(_("why proposed"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("governance action")
+        verbose_name_plural = _("governance actions")
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store"],
+                condition=models.Q(state="proposed"),
+                name="governance_one_open_proposal",
+            )
+        ]
+
+    def __str__(self) -> str:
+        before, after = self.get_from_tier_display(), self.get_to_tier_display()
+        return f"{self.store}: {before} → {after}"
+
+    @property
+    def is_reinstatement(self) -> bool:
+        return tier_rank(self.from_tier) >= tier_rank(Tier.SUSPENDED) and tier_rank(
+            self.to_tier
+        ) < tier_rank(Tier.SUSPENDED)
+
+
+class AppealState(models.TextChoices):
+    PENDING = "pending", _("Awaiting a decision")
+    UPHELD = "upheld", _("Action upheld")
+    OVERTURNED = "overturned", _("Action overturned")
+
+
+class GovernanceAppeal(models.Model):
+    """The merchant's one appeal against an action, decided by another supervisor."""
+
+    action = models.OneToOneField(
+        GovernanceAction,
+        on_delete=models.CASCADE,
+        related_name="appeal",
+        verbose_name=_("action"),
+    )
+    appellant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("appellant"),
+    )
+    reason = models.TextField(_("grounds"))
+    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+    due_at = models.DateTimeField(_("decision due"))
+    state = models.CharField(
+        _("state"),
+        max_length=16,
+        choices=AppealState.choices,
+        default=AppealState.PENDING,
+        db_index=True,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("governance appeal")
+        verbose_name_plural = _("governance appeals")
+        ordering = ["due_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.get_state_display()}"
+
+
+class GovernanceNotice(models.Model):
+    """What the merchant was told of an action: shown in the page, mailed,
+    and sent to their webhooks as `store.governance_changed`."""
+
+    store = models.ForeignKey(
+        Store,
+        on_delete=models.CASCADE,
+        related_name="governance_notices",
+        verbose_name=_("store"),
+    )
+    action = models.ForeignKey(
+        GovernanceAction,
+        on_delete=models.CASCADE,
+        related_name="notices",
+        verbose_name=_("action"),
+    )
+    kind = models.CharField(_("kind"), max_length=16)  # applied|reinstated|appeal_*
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"))
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("governance notice")
+        verbose_name_plural = _("governance notices")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.subject

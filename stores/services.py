@@ -14,7 +14,7 @@ from accounts.models import User
 from core.errors import ActionNotPermitted, InvalidTransition, ValidationFailed
 from core.roles import is_platform_staff
 
-from .models import PROVINCES, Store, StoreReviewLog
+from .models import PROVINCES, Store, StoreReviewLog, Tier
 from .scoping import store_ids_for
 
 # The review actions (each a django-fsm transition on Store) and their labels.
@@ -25,6 +25,11 @@ REVIEW_LABELS = {
     "delist": gettext_lazy("Delist"),
 }
 REVIEW_ACTIONS = tuple(REVIEW_LABELS)
+REVIEW_TIERS = {
+    "suspend": Tier.SUSPENDED,
+    "delist": Tier.DELISTED,
+    "reinstate": Tier.GOOD,
+}
 # What the workbench says once a review action worked (one sentence each).
 REVIEW_DONE = {
     "approve": gettext_lazy("%(store)s is approved and may trade."),
@@ -62,7 +67,10 @@ def store_review(*, store: Store, actor: User, action: str, reason: str) -> Stor
     method()
     locked.status_reason = reason
     locked.status_changed_at = timezone.now()
-    locked.save(update_fields=["status", "status_reason", "status_changed_at"])
+    # The governance tier goes with the status (one definition of a store
+    # in trouble); a reinstated store starts again from good.
+    locked.tier = REVIEW_TIERS.get(action, locked.tier)
+    locked.save(update_fields=["status", "status_reason", "status_changed_at", "tier"])
     StoreReviewLog.objects.create(
         store=locked,
         actor=actor,

@@ -65,6 +65,13 @@ EVENTS: dict[str, tuple[str, object]] = {
     if name in DESCRIPTIONS
 }
 
+# Events of a store rather than of a case.
+STORE_GOVERNANCE_CHANGED = "store.governance_changed"
+EVENTS["governance"] = (
+    STORE_GOVERNANCE_CHANGED,
+    _("The store's governance tier changed (or an appeal was decided)"),
+)
+
 EVENT_TYPES: list[str] = [name for name, _label in EVENTS.values()]
 EVENT_CHOICES: list[tuple[str, object]] = [
     (name, label) for name, label in EVENTS.values()

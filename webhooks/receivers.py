@@ -59,3 +59,50 @@ def message_payload(dispute, event, event_type: str) -> dict:
             },
         },
     }
+
+
+def on_governance_changed(sender, *, notice, action, **kwargs) -> None:
+    """Send `store.governance_changed` to the store's endpoints: the notice
+    (facts, figures, rule version, consequence, how to appeal) as data."""
+    from .events import STORE_GOVERNANCE_CHANGED
+
+    try:
+        with transaction.atomic():
+            deliveries_create(
+                store_id=notice.store_id,
+                event_type=STORE_GOVERNANCE_CHANGED,
+                payload=governance_payload(notice, action),
+            )
+    except Exception:
+        logger.exception("Could not queue webhooks for store %s", notice.store_id)
+
+
+def governance_payload(notice, action) -> dict:
+    appeal = getattr(action, "appeal", None)
+    return {
+        "type": "store.governance_changed",
+        "timestamp": timezone.localtime(notice.created_at).isoformat(),
+        "data": {
+            "store": notice.store_id,
+            "notice": {
+                "kind": notice.kind,
+                "subject": notice.subject,
+                "body": notice.body,
+            },
+            "action": {
+                "id": action.pk,
+                "from_tier": action.from_tier,
+                "to_tier": action.to_tier,
+                "state": action.state,
+                "score": None if action.score is None else str(action.score),
+                "rule_version": action.rule.version,
+                "reason": action.decision_reason,
+                "decided_at": action.decided_at
+                and timezone.localtime(action.decided_at).isoformat(),
+                "facts": action.facts,
+            },
+            "appeal": None
+            if appeal is None
+            else {"state": appeal.state, "due_at": appeal.due_at.isoformat()},
+        },
+    }

@@ -153,7 +153,7 @@ def deliveries_create(*, store_id: int, event_type: str, payload: dict) -> int:
             endpoint=endpoint,
             message_id=f"msg_{secrets.token_hex(12)}",
             event_type=event_type,
-            dispute_number=payload["data"]["case"]["number"],
+            dispute_number=payload["data"].get("case", {}).get("number", ""),
             payload=payload,
             created_at=now,
             next_attempt_at=now,

@@ -21,10 +21,9 @@ from disputes.choices import OPEN_STATES, DeadlineKind, Party, State
 from disputes.models import Dispute, DisputeEvent
 from reports.selectors import (
     buyer_history,
-    repeat_offender_rule,
     store_history,
-    store_is_repeat_offender,
 )
+from stores.governance import in_trouble, trouble_rule
 from stores.models import Store, StoreStatus
 
 # An agent target is "due soon" from 80 % of its working time on
@@ -267,6 +266,8 @@ def party_history(*, dispute: Dispute) -> dict[str, dict[str, Any]]:
     buyer = buyer_history(dispute=dispute, days=selectors.HISTORY_DAYS)
     buyer["repeat"] = buyer["total"] + 1 >= REPEAT_CLAIMANT_CASES
     store = store_history(dispute=dispute, days=selectors.HISTORY_DAYS)
-    store["repeat"] = store_is_repeat_offender(store_id=dispute.store_id)
-    store["repeat_rule"] = repeat_offender_rule()
+    # The flag (屡次违规) reads the governance tier: one definition of a
+    # store in trouble (stores.governance.in_trouble).
+    store["repeat"] = in_trouble(dispute.store.tier)
+    store["repeat_rule"] = trouble_rule(dispute.store.tier)
     return {"buyer": buyer, "store": store}

@@ -48,6 +48,8 @@ from orders.models import Order
 from orders.selectors import visible_orders
 from portal import presentation
 from portal.goods import goods_context
+from reports.health import what_if_ruled_against
+from reports.models import ContestGrounds
 from reports.selectors import merchant_response_figures
 from stores.scoping import party_of, store_ids_for
 
@@ -297,6 +299,19 @@ def _case_context(
         or EvidenceForm(prefix="refuse"),
         "countdown_formats": countdown_formats(),
         "max_upload_mb": max_upload_mb(),
+        **_store_standing(case, party),
+    }
+
+
+def _store_standing(case: Dispute, party: str | None) -> dict:
+    """For the merchant: what this case would do to the store's figures if
+    ruled against them (reports.health), and contesting its counting."""
+    if party != "merchant":
+        return {}
+    return {
+        "standing": what_if_ruled_against(case),
+        "health_contest": getattr(case, "health_contest", None),
+        "contest_grounds": ContestGrounds.choices,
     }
 
 

@@ -197,3 +197,20 @@ def test_the_goods_showcase_has_every_step(seeded):
     refused = Dispute.objects.get(goods_escalated_at__isnull=False)
     assert refused.state == "complaint"
     assert not Dispute.objects.filter(reason="return_exchange").exists()
+
+
+def test_the_demo_spreads_stores_over_every_tier_with_a_suspended_story(seeded):
+    from reports.models import CaseContest, StoreHealth
+    from stores.models import GovernanceAppeal, GovernanceNotice, Store
+
+    tiers = set(Store.objects.values_list("tier", flat=True))
+    assert tiers == {"good", "watch", "warning", "restricted", "suspended", "delisted"}
+    suspended = Store.objects.get(tier="suspended")
+    assert suspended.status == "suspended" and not suspended.accepts_orders
+    assert GovernanceNotice.objects.filter(store=suspended).exists()
+    appeal = GovernanceAppeal.objects.get()
+    assert appeal.state == "pending" and appeal.action.store == suspended
+    assert CaseContest.objects.filter(state="pending").count() == 1
+    assert StoreHealth.objects.count() == Store.objects.count()
+    first, second = Store.objects.order_by("pk")[:2]
+    assert (first.tier, second.tier) == ("good", "good")

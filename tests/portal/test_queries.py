@@ -85,4 +85,6 @@ def test_ruled_case_page_queries_are_fixed(client):
             services.message_post(dispute=story.case, actor=story.buyer, body=f"m{i}")
         client.force_login(story.merchant)
         counts.append(_queries(client, story.case.get_absolute_url()))
-    assert counts == [11, 11], counts  # the merchant's store ids: one more
+    # the merchant's store ids: one more; their store health (the latest
+    # score, without one no category query) and the case's contest: two more
+    assert counts == [13, 13], counts

@@ -158,12 +158,22 @@ def test_the_outliers_page_shows_the_rule_and_the_repeat_offenders(client, store
     assert rows == [[store.name, store.category.name, store.region, "3"]]
 
 
-def test_the_workbench_case_page_brands_by_the_same_rule(client, store):
-    """The badge beside a case's store history is the outliers report's rule,
-    its wording in the badge's title; a store under the threshold has none."""
+def test_the_workbench_case_page_brands_by_the_governance_tier(client, store):
+    """The badge beside a case's store history (屡次违规) reads the store's
+    governance tier (warning or worse: stores.governance.in_trouble), its
+    wording in the badge's title: one definition of a store in trouble.
+    Three merchant-at-fault rulings alone no longer brand a store."""
+    from stores.governance import action_decide, action_propose
+    from tests.factories import supervisor
+
     client.force_login(agent())
     offender_case = Dispute.objects.filter(store=store).order_by("-opened_at")[0]
     other_case = Dispute.objects.exclude(store=store).get()
+    with time_machine.travel(TODAY, tick=False):
+        before = client.get(f"/admin/disputes/dispute/{offender_case.pk}/change/")
+    assert before.context["history"]["store"]["repeat"] is False
+    action = action_propose(store=store, to_tier="warning", score=60)
+    action_decide(action=action, actor=supervisor(), approve=True, reason="警告")
     with time_machine.travel(TODAY, tick=False):
         flagged = client.get(f"/admin/disputes/dispute/{offender_case.pk}/change/")
         clean = client.get(f"/admin/disputes/dispute/{other_case.pk}/change/")

@@ -75,6 +75,8 @@ ACCESS: dict[str, Access] = {
     "reports/outliers/": Access(STAFF),
     "reports/agents/": Access(STAFF),
     "reports/store/": Access(STAFF | {"merchant"}),
+    "reports/store/health/": Access(STAFF | {"merchant"}),
+    "reports/stores/": Access(STAFF),
     # The API.
     "api/schema/": Access(EVERYONE, api=True, html=False),
     "api/docs/": Access(EVERYONE, api=True),
@@ -87,6 +89,9 @@ ACCESS: dict[str, Access] = {
     "api/v1/reports/intervention/": Access(STAFF, api=True, html=False),
     "api/v1/reports/summary/": Access(STAFF | {"merchant"}, api=True, html=False),
     "api/v1/reports/agents/": Access(STAFF, api=True, html=False),
+    "api/v1/stores/<int:store_id>/health/": Access(
+        STAFF | {"merchant"}, api=True, scoped=True, html=False
+    ),
     "api/v1/^orders/$": Access(SIGNED_IN, api=True, html=False),
     "api/v1/^orders/bulk/$": Access(
         frozenset({"supervisor"}), method="POST", api=True, data="json:bulk"
@@ -147,6 +152,11 @@ PENDING = {
     "api/v1/^webhooks/(?P<pk>[^/]+)/rotate/$",
     # goodsui: merchants only (others 404); the world needs a store's pk fill.
     "stores/", "stores/<int:pk>/return-address/",
+    # The health branch's two merchant POSTs (an appeal needs an action in
+    # the world, a contest a case of the merchant's): covered by
+    # tests/reports/test_health_pages.py for now.
+    "reports/store/health/appeal/<int:action_id>/",
+    "reports/store/health/contest/<str:number>/",
 }  # fmt: skip
 
 

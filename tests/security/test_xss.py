@@ -55,6 +55,11 @@ FREE_TEXT = {
     "disputes.CannedReply": ["title", "body"],
     "disputes.Macro": ["name", "message", "evidence_what"],
     "disputes.ReasoningTemplate": ["title", "text"],
+    "stores.GovernanceRule": ["note"],
+    "stores.GovernanceAction": ["proposal_note", "decision_reason"],
+    "stores.GovernanceAppeal": ["reason", "decision_reason"],
+    "stores.GovernanceNotice": ["subject", "body"],
+    "reports.CaseContest": ["reason", "evidence", "decision_reason"],
 }
 MACHINE_VALUES = {
     "accounts.User": ["password", "username", "email"],
@@ -81,6 +86,7 @@ MACHINE_VALUES = {
     # The report rollups copy a province and a reason code per row.
     "reports.Rollup": ["region", "reason"],
     "reports.CaseContribution": ["region", "reason"],
+    "stores.GovernanceNotice": ["kind"],
 }
 DOMAIN_APPS = ("accounts", "stores", "orders", "disputes", "reports")
 RAW = re.compile(r"<i>X\d+</i>")

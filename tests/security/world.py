@@ -45,6 +45,7 @@ def _side(tag: str, state: str = "verification") -> tuple[f.Story, Side]:
         "username": story.buyer.username,
         "code": story.rule.code,
         "version": story.rule.version,
+        "store_id": case.store_id,
     }
     secrets = [case.number, case.order.number, f"secret-msg-{tag}",
                f"secret-evidence-{tag}", f"secret-file-{tag}"]  # fmt: skip

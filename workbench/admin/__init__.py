@@ -8,6 +8,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .cases import DisputeAdmin
+from .governance import (
+    CaseContestAdmin,
+    GovernanceActionAdmin,
+    GovernanceAppealAdmin,
+    GovernanceRuleAdmin,
+)
 from .orders import OrderAdmin, RefundAdmin
 from .quality import QualityReviewAdmin
 from .records import (
@@ -30,8 +36,12 @@ admin.site.enable_nav_sidebar = False
 __all__ = [
     "AppealAdmin",
     "CannedReplyAdmin",
+    "CaseContestAdmin",
     "CategoryAdmin",
     "DisputeAdmin",
+    "GovernanceActionAdmin",
+    "GovernanceAppealAdmin",
+    "GovernanceRuleAdmin",
     "MacroAdmin",
     "OrderAdmin",
     "PlatformRuleAdmin",
