@@ -1,19 +1,36 @@
-"""Deadlines and policy: platform defaults from settings, overridable per category."""
+"""Deadlines and policy: the versioned policy resolved for a case or an order.
+
+Values resolve most specific first (category + region, category, region,
+platform); `docs/policy.md` tells the story.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from orders.models import Order
-from stores.models import Category
+from stores.models import Category, SilentMerchantAction
 
 from .choices import Reason
+from .models.policy import (
+    EVIDENCE_KINDS,
+    VALUES,
+    Level,
+    PolicyVersion,
+    platform_defaults,
+    version_by_pk,
+    version_in_force,
+)
 
 # Reasons whose claim the merchant cannot judge without the buyer's account.
 DESCRIPTION_REQUIRED = frozenset(
@@ -39,6 +56,18 @@ OVERRIDABLE = (
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where one resolved value came from: the level and the policy version."""
+
+    level: str  # a `Level` value
+    version: int | None  # None: no version published (settings only)
+
+    @property
+    def level_label(self) -> str:
+        return str(Level(self.level).label)
+
+
+@dataclass(frozen=True)
 class Policy:
     after_sales_days: int
     merchant_response_hours: int
@@ -47,6 +76,25 @@ class Policy:
     pickup_sla_hours: int
     ruling_sla_hours: int
     silent_merchant_action: str
+    no_reason_allowed: bool = True
+    no_reason_hours: int = 168
+    return_ship_days: int = 7
+    return_confirm_days: int = 7
+    return_confirm_after_delivery_hours: int = 48
+    replacement_ship_hours: int = 48
+    replacement_confirm_days: int = 10
+    auto_refund_unshipped_below: Decimal | None = None
+    counterfeit_multiple: Decimal | None = None
+    counterfeit_minimum: Decimal | None = None
+    # reason -> the evidence kinds a claim needs before it opens
+    required_evidence: Mapping[str, tuple[str, ...]] = field(
+        default_factory=dict, hash=False
+    )
+    # The version the values come from, and each value's source.
+    version: int | None = field(default=None, compare=False)
+    sources: Mapping[str, Source] = field(
+        default_factory=dict, compare=False, hash=False
+    )
 
     # The spans as timedeltas, computed once per policy (frozen, so they hold).
     @cached_property
@@ -73,26 +121,82 @@ class Policy:
     def ruling_sla(self) -> timedelta:
         return timedelta(hours=self.ruling_sla_hours)
 
+    def evidence_for(self, reason: str) -> tuple[str, ...]:
+        """The evidence kinds a claim for `reason` needs before it opens."""
+        return tuple(self.required_evidence.get(reason, ()))
+
 
 def policy_for(category: Category | None = None) -> Policy:
-    """The policy in force for a store category (platform defaults where unset)."""
+    """Platform defaults with a category's own (pre-version) override fields.
+
+    The reading before policies were versioned: migration 0017 and the data
+    migration that copied these fields into policy version 1 use it. Services
+    ask `order_policy` / `case_policy`.
+    """
     values: dict[str, Any] = dict(settings.DISPUTE_POLICY)
     if category is not None:
         for name in OVERRIDABLE:
             override = getattr(category, name)
             if override not in (None, ""):
                 values[name] = override
-    return Policy(**values)
+    return Policy(
+        **{k: v for k, v in values.items() if k in Policy.__dataclass_fields__}
+    )
+
+
+_FIELDS = frozenset(VALUES)
+
+
+def resolve(version: PolicyVersion | None, category: str, region: str) -> Policy:
+    """The policy of `version` for a store of `category` (code) in `region`."""
+    values = {k: v for k, v in platform_defaults().items() if k in _FIELDS}
+    number = version.version if version is not None else None
+    sources = {name: Source(str(Level.PLATFORM), number) for name in values}
+    if version is not None:
+        for name, (value, level) in version.resolve(category, region).items():
+            values[name] = value
+            sources[name] = Source(level, number)
+    values["required_evidence"] = dict(values.get("required_evidence") or {})
+    return Policy(**values, version=number, sources=sources)
+
+
+def policy_in_force(category: str, region: str, at: datetime | None = None) -> Policy:
+    """The policy for a category (code) and region in force at `at` (now)."""
+    return resolve(version_in_force(at), category, region)
 
 
 def order_policy(order: Order) -> Policy:
-    """The policy a new case on `order` would open under."""
-    return policy_for(order.store.category)
+    """The policy a new case on `order` would open under (the version in force)."""
+    store = order.store
+    return policy_in_force(store.category.code, store.region)
 
 
 def case_policy(dispute: Any) -> Policy:
-    """The policy whose terms govern `dispute` (every service and page asks this)."""
-    return policy_for(dispute.store.category)
+    """The policy whose terms govern `dispute` (every service and page asks this).
+
+    The version recorded when the case opened: a later version never changes
+    an open case's terms. A case without one (none published) reads the
+    version in force now.
+    """
+    store = dispute.store
+    if dispute.policy_version_id is None:
+        return policy_in_force(store.category.code, store.region)
+    version = version_by_pk(dispute.policy_version_id)
+    return resolve(version, store.category.code, store.region)
+
+
+def evidence_refusal(policy: Policy, reason: str, kinds: Iterable[str]) -> str | None:
+    """Why a claim for `reason` with evidence of `kinds` cannot open, or None.
+
+    Asked by `case_create` (the portal form, the API, the agents' intake) before
+    anything is stored.
+    """
+    missing = [k for k in policy.evidence_for(reason) if k not in set(kinds)]
+    if not missing:
+        return None
+    return _("This claim needs %(kinds)s before it can be opened.") % {
+        "kinds": evidence_kinds_text(missing)
+    }
 
 
 def order_open_refusal(
@@ -126,3 +230,107 @@ def description_refusal(reason: str, description: str) -> str | None:
     if reason in DESCRIPTION_REQUIRED and not description.strip():
         return _("Describe the problem so the store can check it.")
     return None
+
+
+def get_language_prefix_is_zh() -> bool:
+    return (get_language() or "").startswith("zh")
+
+
+def evidence_kinds_text(kinds: Iterable[str]) -> str:
+    """The kinds as a list people read ("an unboxing video, a photo of ...")."""
+    sep = "、" if get_language_prefix_is_zh() else ", "
+    return sep.join(str(EVIDENCE_KINDS[k]) for k in kinds if k in EVIDENCE_KINDS)
+
+
+# The values a case page shows under "Terms of this case", by what they govern.
+CASE_TERMS = (
+    "after_sales_days",
+    "merchant_response_hours",
+    "silent_merchant_action",
+    "evidence_hours",
+    "appeal_days",
+    "no_reason_allowed",
+    "return_ship_days",
+    "replacement_ship_hours",
+    "auto_refund_unshipped_below",
+)
+UNITS = {"days": _lazy("%(n)s days"), "hours": _lazy("%(n)s hours")}
+
+
+def value_text(name: str, value: Any) -> str:
+    """A policy value as people read it (no codes)."""
+    kind = VALUES[name][0]
+    if kind == "int":
+        unit = "days" if name.endswith("_days") else "hours"
+        return str(UNITS[unit]) % {"n": value}
+    if kind == "bool":
+        return _("Yes") if value else _("No")
+    if kind == "money":
+        if value is None:
+            return _("Not set")
+        return f"×{value}" if name == "counterfeit_multiple" else f"¥{value}"
+    if kind == "choice":
+        return str(SilentMerchantAction(value).label)
+    rows = [
+        f"{Reason(r).label if r in Reason.values else r}: {evidence_kinds_text(k)}"
+        for r, k in value.items()
+    ]
+    return "; ".join(rows) or _("None")
+
+
+def source_text(source: Source) -> str:
+    """Where a value came from: "business line · version 2"."""
+    if source.version is None:
+        return source.level_label
+    return _("%(level)s · version %(version)s") % {
+        "level": source.level_label,
+        "version": source.version,
+    }
+
+
+def terms_rows(policy: Policy, names: Iterable[str]) -> list[dict[str, str]]:
+    """Label, value and source of each named value, for a page."""
+    return [
+        {
+            "name": name,
+            "label": str(VALUES[name][1]),
+            "value": value_text(name, getattr(policy, name)),
+            "source": source_text(policy.sources[name])
+            if name in policy.sources
+            else "",
+        }
+        for name in names
+    ]
+
+
+def case_terms(dispute: Any) -> list[dict[str, str]]:
+    """ "本单适用规则": the values that matter for this case, with their source."""
+    policy = case_policy(dispute)
+    names = list(CASE_TERMS)
+    if dispute.reason == Reason.COUNTERFEIT:
+        names += ["counterfeit_multiple", "counterfeit_minimum"]
+    rows = terms_rows(policy, names)
+    kinds = policy.evidence_for(dispute.reason)
+    if kinds:
+        rows.append(
+            {
+                "name": "required_evidence",
+                "label": str(VALUES["required_evidence"][1]),
+                "value": evidence_kinds_text(kinds),
+                "source": source_text(policy.sources["required_evidence"]),
+            }
+        )
+    return rows
+
+
+def evidence_requirements(policy: Policy) -> list[dict[str, str]]:
+    """Per reason, the evidence a claim needs before it opens (for the open form)."""
+    return [
+        {
+            "reason": reason,
+            "label": str(Reason(reason).label) if reason in Reason.values else reason,
+            "kinds": evidence_kinds_text(kinds),
+        }
+        for reason, kinds in policy.required_evidence.items()
+        if kinds
+    ]

@@ -2,6 +2,7 @@
 
 from .case import Dispute, new_case_number
 from .decisions import Appeal, PlatformRule, PlatformRuleQuerySet, Ruling
+from .policy import PolicyVersion
 from .records import (
     CannedReply,
     DisputeEvent,
@@ -23,6 +24,7 @@ __all__ = [
     "Message",
     "PlatformRule",
     "PlatformRuleQuerySet",
+    "PolicyVersion",
     "ReasoningTemplate",
     "Ruling",
     "evidence_path",

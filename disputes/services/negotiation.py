@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -23,7 +24,14 @@ from orders.services import check_refundable
 from ..actions import ActionName, EventKindName
 from ..choices import OPEN_STATES, Reason, RejectionPreset, Remedy
 from ..models import Dispute, new_case_number
-from ..policy import description_refusal, order_open_refusal, order_policy
+from ..models.guards import small_unshipped_claim
+from ..policy import (
+    description_refusal,
+    evidence_refusal,
+    order_open_refusal,
+    resolve,
+    version_in_force,
+)
 from ._core import (
     case_action,
     party_for,
@@ -32,6 +40,8 @@ from ._core import (
     require_positive,
     require_text,
 )
+from .deadlines import auto_refund_small_claim
+from .records import EvidenceFile, evidence_kind, evidence_upload
 from .timeline import timeline_write
 
 
@@ -74,8 +84,13 @@ def dispute_open(
     remedy: Remedy,
     amount: Decimal,
     description: str = "",
+    evidence: Sequence[EvidenceFile] = (),
 ) -> Dispute:
-    """A buyer opens a case on an own, paid order inside the after-sales window."""
+    """A buyer opens a case on an own, paid order inside the after-sales window.
+
+    `evidence`: the files that come with the claim (stored with the case, or
+    nothing is when the policy requires kinds they do not cover).
+    """
     if role_of(actor) != Role.BUYER:
         raise ActionNotPermitted(_("Only buyers open cases."))
     with transaction.atomic():
@@ -94,6 +109,7 @@ def dispute_open(
             remedy=remedy,
             amount=amount,
             description=description,
+            evidence=evidence,
         )
 
 
@@ -106,12 +122,16 @@ def case_create(
     amount: Decimal,
     description: str,
     channel: str = "",
+    evidence: Sequence[EvidenceFile] = (),
 ) -> Dispute:
     """Open the buyer's case on `order` (locked by the caller) and log "open".
 
     The one place a case is created, whether the buyer opened it or an agent
     did on the buyer's behalf (then `actor` is the agent and the entry's
-    subject is the buyer).
+    subject is the buyer). The case records the policy version in force, whose
+    terms it keeps to the end; the evidence that version requires for the
+    reason is checked before anything is stored; a small claim on an unshipped
+    order under the policy's threshold is refunded at once.
     """
     errors = case_detail_errors(
         reason=reason, remedy=remedy, amount=amount, description=description or ""
@@ -119,8 +139,13 @@ def case_create(
     if errors:
         raise ValidationFailed(_("Check the case's details."), errors=errors)
     check_openable(order, amount)
-    policy = order_policy(order)
     now = timezone.now()
+    version = version_in_force(now)
+    policy = resolve(version, order.store.category.code, order.store.region)
+    kinds = [evidence_kind(item) for item in evidence]
+    refusal = evidence_refusal(policy, reason, [k for k in kinds if k])
+    if refusal:
+        raise ValidationFailed(refusal, errors={"files": [refusal]})
     on_behalf = actor.pk != order.buyer_id
     case: Dispute = Dispute(
         number=_unused_number(),
@@ -135,6 +160,7 @@ def case_create(
         merchant_deadline_at=now + policy.merchant_response,
         opened_by=actor if on_behalf else None,
         channel=channel,
+        policy_version=version,
     )
     refresh_deadline(case, policy)
     try:
@@ -151,6 +177,16 @@ def case_create(
         amount=amount,
         subject_id=order.buyer_id if on_behalf else None,
     )
+    for item, kind in zip(evidence, kinds, strict=True):
+        evidence_upload(
+            dispute=case,
+            actor=actor,
+            file=item.file,
+            description=item.note,
+            kind=kind,
+        )
+    if small_unshipped_claim(case):
+        case = auto_refund_small_claim(case, policy)
     return case
 
 

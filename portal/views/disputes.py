@@ -41,6 +41,12 @@ from disputes.forms import (
     MessageForm,
 )
 from disputes.models import Dispute, EvidenceRequest
+from disputes.policy import (
+    case_policy,
+    case_terms,
+    evidence_requirements,
+    order_policy,
+)
 from notifications.selectors import with_unseen_activity
 from notifications.services import case_seen_record
 from orders.models import Order
@@ -159,30 +165,37 @@ def dispute_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 return redirect(case.get_absolute_url())
     else:
         form = DisputeOpenForm(order=order)
-    return render(request, "disputes/new.html", {"form": form, "order": order})
+    requirements = evidence_requirements(order_policy(order))
+    return render(
+        request,
+        "disputes/new.html",
+        {"form": form, "order": order, "requirements": requirements},
+    )
 
 
 def _open_with_evidence(
     request: AuthenticatedHttpRequest, order: Order, data: dict
 ) -> Dispute:
-    """One transaction: if any file is refused, the case is not opened either."""
+    """One transaction: if any file is refused, the case is not opened either;
+    the service checks the evidence the policy requires before storing any."""
+    note = data["evidence_note"]
+    evidence = [services.EvidenceFile(file=f, note=note) for f in data["files"]]
+    if data.get("express_slip"):
+        evidence.append(
+            services.EvidenceFile(
+                file=data["express_slip"], note=note, express_slip=True
+            )
+        )
     with transaction.atomic():
-        case = services.dispute_open(
+        return services.dispute_open(
             actor=request.user,
             order=order,
             reason=data["reason"],
             remedy=data["remedy"],
             amount=data["amount"],
             description=data["description"],
+            evidence=evidence,
         )
-        for upload in data["files"]:
-            services.evidence_upload(
-                dispute=case,
-                actor=request.user,
-                file=upload,
-                description=data["evidence_note"],
-            )
-    return case
 
 
 def _form_errors(form, exc: ApplicationError) -> bool:
@@ -276,6 +289,8 @@ def _case_context(
         "evidence_form": bound.get("evidence") or EvidenceForm(),
         "countdown_formats": countdown_formats(),
         "max_upload_mb": max_upload_mb(),
+        "terms": case_terms(case),
+        "terms_version": case_policy(case).version,
     }
 
 
