@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from disputes.api.auth import TokenView
+from disputes.api.policy import PolicyView
 from disputes.api.urls import router as disputes_router
 from disputes.api.views import RuleListView
 from notifications.api import NotificationViewSet
@@ -21,6 +22,7 @@ router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("rules/", RuleListView.as_view(), name="rules"),
+    path("policy/", PolicyView.as_view(), name="policy"),
     path(
         "reports/intervention/",
         InterventionReportView.as_view(),

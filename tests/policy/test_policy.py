@@ -324,3 +324,32 @@ def test_small_claims_on_unshipped_orders_are_refunded_at_once(amount, status, c
         assert "100.00" in case.events.last().note
     else:
         assert case.state == State.NEGOTIATION
+
+
+def test_the_api_answers_each_value_with_its_level_and_version(client):
+    CategoryFactory(code="fresh", name="生鲜")
+    policy_set("", "新疆", return_ship_days=15)
+    version = policy_set("fresh", required_evidence={"damaged": ["video"]})
+    upcoming = policy_set(
+        "fresh", at=timezone.now() + timedelta(days=9), after_sales_days=5
+    )
+    client.force_login(OrderFactory().buyer)
+    body = client.get("/api/v1/policy/?category=fresh&region=新疆").json()
+    values = {v["name"]: v for v in body["values"]}
+    assert set(values) == set(VALUES)
+    assert body["version"] == version.version
+    assert values["return_ship_days"] | {"label": ""} == {
+        "name": "return_ship_days",
+        "label": "",
+        "value": 15,
+        "level": "region",
+        "version": version.version,
+    }
+    assert values["required_evidence"]["value"] == {"damaged": ["video"]}
+    assert values["required_evidence"]["level"] == "category"
+    assert values["after_sales_days"]["level"] == "platform"
+    assert values["auto_refund_unshipped_below"]["value"] is None
+    assert [u["version"] for u in body["upcoming"]] == [upcoming.version]
+    bad = client.get("/api/v1/policy/?category=nope&region=火星")
+    assert bad.status_code == 400
+    assert set(bad.json()["errors"]) == {"category", "region"}
