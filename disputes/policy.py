@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -27,6 +28,8 @@ from .models.policy import (
     VALUES,
     Level,
     PolicyVersion,
+    cached_versions,
+    parse_value,
     platform_defaults,
     version_by_pk,
     version_in_force,
@@ -334,3 +337,96 @@ def evidence_requirements(policy: Policy) -> list[dict[str, str]]:
         for reason, kinds in policy.required_evidence.items()
         if kinds
     ]
+
+
+def _raw_text(name: str, raw: Any) -> str:
+    if raw is None and VALUES[name][0] != "money":
+        return "—"
+    try:
+        return value_text(name, parse_value(name, raw))
+    except ValueError:
+        return str(raw)
+
+
+def scope_label(category: str, region: str, names: Mapping[str, str]) -> str:
+    """A scope as people read it: "生鲜 · 新疆", "新疆", "生鲜", "platform"."""
+    parts = [names.get(category, category) if category else "", region]
+    return " · ".join(p for p in parts if p) or _("Platform defaults")
+
+
+def version_changes(
+    version: PolicyVersion,
+    previous: PolicyVersion | None,
+    names: Mapping[str, str],
+) -> list[dict[str, str]]:
+    """The diff of a version from the previous one, in words."""
+    return [
+        {
+            "scope": scope_label(row["category"], row["region"], names),
+            "label": str(VALUES[row["name"]][1]),
+            "before": _raw_text(row["name"], row["before"]),
+            "after": _raw_text(row["name"], row["after"]),
+        }
+        for row in version.diff(previous)
+    ]
+
+
+def policy_overview(at: datetime | None = None) -> dict[str, Any]:
+    """The rules page's policies: the version in force by scope (business line
+    and region), the upcoming versions and every version with what it changed."""
+    names = dict(Category.objects.values_list("code", "name"))
+    versions = sorted(cached_versions(), key=lambda v: v.version)
+    current = version_in_force(at)
+    now = at or timezone.now()
+    defaults = resolve(current, "", "")
+    scopes = []
+    if current is not None:
+        ordered = sorted(
+            current.entries,
+            key=lambda e: (
+                bool(e.get("category")),
+                e.get("category") or "",
+                e.get("region") or "",
+            ),
+        )
+        for entry in ordered:
+            cat, reg = entry.get("category") or "", entry.get("region") or ""
+            scopes.append(
+                {
+                    "label": scope_label(cat, reg, names),
+                    "level": str(
+                        Level.CATEGORY_REGION
+                        if cat and reg
+                        else Level.CATEGORY
+                        if cat
+                        else Level.REGION
+                        if reg
+                        else Level.PLATFORM
+                    ),
+                    "values": [
+                        {"label": str(VALUES[n][1]), "value": _raw_text(n, raw)}
+                        for n, raw in entry["values"].items()
+                        if n in VALUES
+                    ],
+                }
+            )
+    history = []
+    for i, version in enumerate(versions):
+        previous = versions[i - 1] if i else None
+        history.append(
+            {
+                "version": version,
+                "upcoming": version.effective_from > now,
+                "in_force": current is not None and version.pk == current.pk,
+                "changes": version_changes(version, previous, names),
+            }
+        )
+    return {
+        "current": current,
+        "defaults": terms_rows(
+            defaults, [n for n in VALUES if n != "required_evidence"]
+        ),
+        "scopes": scopes,
+        "upcoming": [h for h in history if h["upcoming"]],
+        "history": list(reversed(history)),
+    }

@@ -46,6 +46,7 @@ from disputes.policy import (
     case_terms,
     evidence_requirements,
     order_policy,
+    policy_overview,
 )
 from notifications.selectors import with_unseen_activity
 from notifications.services import case_seen_record
@@ -409,7 +410,8 @@ def rules(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if query:
         rows = [r for r in rows if query.lower() in f"{r.code} {r.title}".lower()]
-    return render(request, "disputes/rules.html", {"rules": rows, "q": query})
+    context = {"rules": rows, "q": query, "policies": policy_overview()}
+    return render(request, "disputes/rules.html", context)
 
 
 @login_required

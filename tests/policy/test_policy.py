@@ -353,3 +353,18 @@ def test_the_api_answers_each_value_with_its_level_and_version(client):
     bad = client.get("/api/v1/policy/?category=nope&region=火星")
     assert bad.status_code == 400
     assert set(bad.json()["errors"]) == {"category", "region"}
+
+
+def test_the_rules_page_lists_policies_by_line_and_region_and_the_upcoming_one(
+    client,
+):
+    CategoryFactory(code="fresh", name="生鲜")
+    policy_set("", "西藏", return_ship_days=14)
+    policy_set("fresh", required_evidence={"damaged": ["video", "express_slip"]})
+    policy_set("fresh", at=timezone.now() + timedelta(days=10), after_sales_days=5)
+    client.force_login(OrderFactory().buyer)
+    page = client.get("/disputes/rules/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = page.content.decode()
+    assert 'data-testid="policy-upcoming"' in text
+    assert "西藏" in text and "生鲜" in text
+    assert "required_evidence" not in text and "express_slip" not in text
