@@ -3,6 +3,7 @@ terms kept to the end of a case, small claims refunded at once."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from decimal import Decimal
 
@@ -368,3 +369,50 @@ def test_the_rules_page_lists_policies_by_line_and_region_and_the_upcoming_one(
     assert 'data-testid="policy-upcoming"' in text
     assert "西藏" in text and "生鲜" in text
     assert "required_evidence" not in text and "express_slip" not in text
+
+
+def test_the_workbench_refuses_a_version_sooner_than_seven_days(client):
+    client.force_login(supervisor())
+    page = client.get("/admin/disputes/policyversion/add/")
+    assert page.status_code == 200
+    soon = timezone.localtime() + timedelta(days=3)
+    response = client.post(
+        "/admin/disputes/policyversion/add/",
+        {
+            "effective_from_0": soon.strftime("%Y-%m-%d"),
+            "effective_from_1": soon.strftime("%H:%M:%S"),
+            "changes": "",
+            "entries": "[]",
+        },
+    )
+    assert response.status_code == 200
+    assert "effective_from" in response.context["adminform"].form.errors
+    later = timezone.localtime() + timedelta(days=8)
+    response = client.post(
+        "/admin/disputes/policyversion/add/",
+        {
+            "effective_from_0": later.strftime("%Y-%m-%d"),
+            "effective_from_1": later.strftime("%H:%M:%S"),
+            "changes": "新疆退货寄回时限延长",
+            "entries": json.dumps(
+                [{"category": "", "region": "新疆", "values": {"return_ship_days": 14}}]
+            ),
+        },
+    )
+    assert response.status_code == 302
+    assert (
+        PolicyVersion.objects.order_by("-version").first().changes
+        == "新疆退货寄回时限延长"
+    )
+
+
+def test_both_parties_and_the_workbench_see_the_case_terms(client):
+    order = _fresh_order()
+    case = _open(order, [_video(), _slip()])
+    for user in (order.buyer, order.store.owner):
+        client.force_login(user)
+        text = client.get(case.get_absolute_url()).content.decode()
+        assert 'data-testid="case-terms"' in text
+    client.force_login(agent())
+    text = client.get(f"/admin/disputes/dispute/{case.pk}/change/").content.decode()
+    assert 'data-testid="case-terms"' in text

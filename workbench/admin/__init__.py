@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .cases import DisputeAdmin
 from .orders import OrderAdmin, RefundAdmin
+from .policies import PolicyVersionAdmin
 from .records import (
     AppealAdmin,
     CannedReplyAdmin,
@@ -34,6 +35,7 @@ __all__ = [
     "MacroAdmin",
     "OrderAdmin",
     "PlatformRuleAdmin",
+    "PolicyVersionAdmin",
     "ReasoningTemplateAdmin",
     "RefundAdmin",
     "RulingAdmin",

@@ -29,6 +29,7 @@ from disputes.actions import (
 )
 from disputes.choices import DeadlineKind
 from disputes.models import Dispute, Macro
+from disputes.policy import case_policy, case_terms
 from notifications.selectors import with_unseen_activity
 from notifications.services import case_seen_record
 from workbench import queues as workbench
@@ -326,6 +327,8 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
             "evidence_requests": list(case.evidence_requests.all()),
             "history": workbench.party_history(dispute=case),
             "deadlines": self.deadlines(case),
+            "terms": case_terms(case),
+            "terms_version": case_policy(case).version,
             "countdown_formats": countdown.countdown_formats(),
             "case_actions": [
                 (
