@@ -37,6 +37,7 @@ from django.test import override_settings
 from django.utils import timezone, translation
 
 from accounts.demo import DEFAULT_PASSWORD
+from accounts.models import User
 from core.bulkrows import Batch, Encoded, RowWriter, constraints_deferred
 from disputes.models import Dispute
 from disputes.signals import cases_bulk_built, cases_bulk_loaded
@@ -45,6 +46,7 @@ from stores.models import Store
 
 from . import stories
 from .bulk import TABLES, BulkCase, write_order
+from .policies import policy_stores, publish_demo_policies
 from .replay import ServiceCase
 from .script import (
     CaseScript,
@@ -126,6 +128,7 @@ def seed_demo(
         roomy_sqlite_cache(),
         transaction.atomic(),
     ):
+        publish_demo_policies(now)
         world = build_world(
             cases=cases, password=password, reset=reset_passwords, rng=rng, now=now
         )
@@ -145,6 +148,12 @@ def seed_demo(
             result.orders += _fresh_orders(world, rng, writer, result.orders)
             result.rows = writer.written
         writer.finish()
+        result.orders += policy_stores(
+            buyer=User.objects.get(pk=world.known["buyer1"]),
+            password=password,
+            now=now,
+            seq=result.orders,
+        )
         # The orders (either method) and the bulk cases were written as rows,
         # without their signals: listeners (the report rollups) finish from
         # the tables. Every case's derived rows are there already: the
