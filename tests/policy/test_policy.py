@@ -416,3 +416,29 @@ def test_both_parties_and_the_workbench_see_the_case_terms(client):
     client.force_login(agent())
     text = client.get(f"/admin/disputes/dispute/{case.pk}/change/").content.decode()
     assert 'data-testid="case-terms"' in text
+
+
+def test_managers_filter_reports_by_policy_version(client):
+    from reports.filters import ReportFilterForm
+    from tests.factories import manager
+
+    today = timezone.localdate()
+    first = policy_set("", at=timezone.now() - timedelta(days=20), evidence_hours=48)
+    second = policy_set("", at=timezone.now() - timedelta(days=5), evidence_hours=24)
+    user = manager()
+    form = ReportFilterForm({"policy_version": str(first.version)}, user=user)
+    assert form.is_valid(), form.errors
+    query = form.query()
+    assert (query.date_from, query.date_to) == (
+        today - timedelta(days=20),
+        today - timedelta(days=6),
+    )
+    form = ReportFilterForm({"policy_version": str(second.version)}, user=user)
+    assert form.is_valid()
+    assert (form.query().date_from, form.query().date_to) == (
+        today - timedelta(days=5),
+        None,
+    )
+    client.force_login(user)
+    response = client.get(f"/reports/?policy_version={second.version}")
+    assert response.status_code == 200
