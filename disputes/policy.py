@@ -17,7 +17,6 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from orders.models import Order
 from stores.models import Category, SilentMerchantAction
@@ -257,15 +256,15 @@ CASE_TERMS = (
     "replacement_ship_hours",
     "auto_refund_unshipped_below",
 )
-UNITS = {"days": _lazy("%(n)s days"), "hours": _lazy("%(n)s hours")}
 
 
 def value_text(name: str, value: Any) -> str:
     """A policy value as people read it (no codes)."""
     kind = VALUES[name][0]
     if kind == "int":
-        unit = "days" if name.endswith("_days") else "hours"
-        return str(UNITS[unit]) % {"n": value}
+        if name.endswith("_days"):
+            return _("%(n)s days") % {"n": value}
+        return _("%(n)s hours") % {"n": value}
     if kind == "bool":
         return _("Yes") if value else _("No")
     if kind == "money":
