@@ -46,7 +46,7 @@ from stores.models import Store
 
 from . import stories
 from .bulk import TABLES, BulkCase, write_order
-from .policies import policy_stores, publish_demo_policies
+from .policies import policy_stores
 from .replay import ServiceCase
 from .script import (
     CaseScript,
@@ -128,7 +128,6 @@ def seed_demo(
         roomy_sqlite_cache(),
         transaction.atomic(),
     ):
-        publish_demo_policies(now)
         world = build_world(
             cases=cases, password=password, reset=reset_passwords, rng=rng, now=now
         )
