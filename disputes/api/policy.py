@@ -24,7 +24,7 @@ from ..policy import policy_in_force
 
 class PolicyValueSerializer(serializers.Serializer):
     name = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     value = serializers.JSONField(
         help_text="A number, true/false, an amount as a string, null, or for "
         "required_evidence an object of reason -> list of evidence kinds "

@@ -170,7 +170,8 @@ def cached_versions() -> tuple[PolicyVersion, ...]:
             PolicyVersion.objects.order_by("effective_from", "version")
         )
         _cache["at"] = monotonic()
-    return _cache["versions"]
+    versions: tuple[PolicyVersion, ...] = _cache["versions"]
+    return versions
 
 
 def version_in_force(at: datetime | None = None) -> PolicyVersion | None:
