@@ -18,7 +18,7 @@ from accounts.models import User
 from core.dates import supported_date
 from core.roles import PLATFORM_ROLES, Role, role_of
 from disputes.choices import Reason
-from disputes.models import PolicyVersion
+from disputes.models.policy import cached_versions
 from stores.models import PROVINCES, Category, Store
 from stores.scoping import store_ids_for
 
@@ -51,11 +51,7 @@ EARLIEST = "2000-01-01"
 def policy_windows() -> dict[int, tuple[date, date | None]]:
     """Each policy version and the days (local) it was in force: from its
     effective day to the day before the next one's (None: still in force)."""
-    versions = list(
-        PolicyVersion.objects.order_by("effective_from", "version").values_list(
-            "version", "effective_from"
-        )
-    )
+    versions = [(v.version, v.effective_from) for v in cached_versions()]
     today = timezone.localdate()
     windows: dict[int, tuple[date, date | None]] = {}
     for i, (number, start) in enumerate(versions):

@@ -43,6 +43,7 @@ FREE_TEXT = {
     "disputes.Message": ["body"],
     "disputes.EvidenceRequest": ["what"],
     "disputes.Evidence": ["original_name", "description"],
+    "disputes.PolicyVersion": ["changes"],
     "disputes.DisputeEvent": ["note"],
     "disputes.CannedReply": ["title", "body"],
     "disputes.Macro": ["name", "message", "evidence_what"],
@@ -57,7 +58,7 @@ MACHINE_VALUES = {
     "disputes.Dispute": ["number", "intervention_requested_by"],
     "disputes.PlatformRule": ["code"],
     "disputes.Message": ["author_role"],
-    "disputes.Evidence": ["party", "content_type", "extension", "sha256"],
+    "disputes.Evidence": ["party", "content_type", "extension", "sha256", "kind"],
     "disputes.DisputeEvent": ["actor_role", "action", "from_state", "to_state"],
     # The report rollups copy a province and a reason code per row.
     "reports.Rollup": ["region", "reason"],
