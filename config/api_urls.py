@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from disputes.api.auth import TokenView
+from disputes.api.policy import PolicyView
 from disputes.api.urls import router as disputes_router
 from disputes.api.views import CarrierListView, LogisticsEventView, RuleListView
 from notifications.api import NotificationViewSet
@@ -28,6 +29,7 @@ v1 = [
     path("rules/", RuleListView.as_view(), name="rules"),
     path("carriers/", CarrierListView.as_view(), name="carriers"),
     path("logistics/events/", LogisticsEventView.as_view(), name="logistics-events"),
+    path("policy/", PolicyView.as_view(), name="policy"),
     path(
         "reports/intervention/",
         InterventionReportView.as_view(),

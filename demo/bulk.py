@@ -273,6 +273,7 @@ class BulkCase:
             opened_at=at,
             merchant_deadline_at=at + self.policy.merchant_response,
             updated_at=at,
+            policy_version_id=self.world.policy_version_id,
         )
         self._deadline(at)
         self._event(at, "open", self.buyer, "", note=case.description, amount=s.claim)

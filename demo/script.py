@@ -57,6 +57,8 @@ class World:
     rules: dict[str, list[PlatformRule]]
     files: list[dict]
     days: int = 120
+    # The policy version the demo's cases open under (docs/policy.md).
+    policy_version_id: int | None = None
 
     def rule_at(self, code: str, at: datetime) -> PlatformRule:
         """The version of rule `code` in force at `at` (as `in_force` finds it)."""

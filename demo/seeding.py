@@ -37,6 +37,7 @@ from django.test import override_settings
 from django.utils import timezone, translation
 
 from accounts.demo import DEFAULT_PASSWORD
+from accounts.models import User
 from core.bulkrows import Batch, Encoded, RowWriter, constraints_deferred
 from disputes.models import Dispute
 from disputes.signals import cases_bulk_built, cases_bulk_loaded
@@ -47,6 +48,7 @@ from . import stories
 from .bulk import TABLES, BulkCase, write_order
 from .goods import seed_goods
 from .governance import seed_governance
+from .policies import policy_stores
 from .quality import seed_quality_reviews
 from .replay import ServiceCase
 from .script import (
@@ -148,6 +150,12 @@ def seed_demo(
             result.orders += _fresh_orders(world, rng, writer, result.orders)
             result.rows = writer.written
         writer.finish()
+        result.orders += policy_stores(
+            buyer=User.objects.get(pk=world.known["buyer1"]),
+            password=password,
+            now=now,
+            seq=result.orders,
+        )
         # The orders (either method) and the bulk cases were written as rows,
         # without their signals: listeners (the report rollups) finish from
         # the tables. Every case's derived rows are there already: the

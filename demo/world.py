@@ -31,6 +31,7 @@ from disputes.policy import policy_for
 from stores.models import PROVINCES, Category, Store, StoreReviewLog, StoreStatus
 
 from . import vocab
+from .policies import publish_demo_policies
 from .script import StoreInfo, World
 
 BATCH = 2000
@@ -379,6 +380,7 @@ def build_world(
     with explicit_timestamps():
         users = ensure_accounts(hashed, reset=reset)
         categories = ensure_categories()
+        policy_version, _scheduled = publish_demo_policies(now)
         per_category = max(2, min(cases // 1500, 200))
         stores = create_stores(users, categories, per_category, hashed, rng, now)
         buyers = bulk_users(
@@ -401,6 +403,7 @@ def build_world(
         policies={code: policy_for(c) for code, c in categories.items()},
         rules=rules,
         files=evidence_files(),
+        policy_version_id=policy_version.pk,
     )
 
 

@@ -110,6 +110,12 @@ class DisputeOpenForm(forms.Form):
         required=False,
         widget=MultipleFileInput(attrs={"accept": UPLOAD_ACCEPT}),
     )
+    express_slip = forms.FileField(
+        label=_("Photo of the express slip"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+        help_text=_("Needed for some claims: the label on the parcel, readable."),
+    )
     evidence_note = forms.CharField(
         label=_("About the files"),
         max_length=EVIDENCE_DESCRIPTION_MAX,

@@ -1,20 +1,38 @@
-"""Deadlines and policy: platform defaults from settings, overridable per category."""
+"""Deadlines and policy: the versioned policy resolved for a case or an order.
+
+Values resolve most specific first (category + region, category, region,
+platform); `docs/policy.md` tells the story.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from orders.models import Order
-from stores.models import Category
+from stores.models import Category, SilentMerchantAction
 
 from .choices import Reason
+from .models.policy import (
+    EVIDENCE_KINDS,
+    VALUES,
+    Level,
+    PolicyVersion,
+    cached_versions,
+    parse_value,
+    platform_defaults,
+    version_by_pk,
+    version_in_force,
+)
 
 # Reasons whose claim the merchant cannot judge without the buyer's account.
 DESCRIPTION_REQUIRED = frozenset(
@@ -40,6 +58,18 @@ OVERRIDABLE = (
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where one resolved value came from: the level and the policy version."""
+
+    level: str  # a `Level` value
+    version: int | None  # None: no version published (settings only)
+
+    @property
+    def level_label(self) -> str:
+        return str(Level(self.level).label)
+
+
+@dataclass(frozen=True)
 class Policy:
     after_sales_days: int
     merchant_response_hours: int
@@ -56,6 +86,18 @@ class Policy:
     return_confirm_after_delivery_hours: int = 48
     replacement_ship_hours: int = 48
     replacement_confirm_days: int = 10
+    auto_refund_unshipped_below: Decimal | None = None
+    counterfeit_multiple: Decimal | None = None
+    counterfeit_minimum: Decimal | None = None
+    # reason -> the evidence kinds a claim needs before it opens
+    required_evidence: Mapping[str, tuple[str, ...]] = field(
+        default_factory=dict, hash=False
+    )
+    # The version the values come from, and each value's source.
+    version: int | None = field(default=None, compare=False)
+    sources: Mapping[str, Source] = field(
+        default_factory=dict, compare=False, hash=False
+    )
 
     # The spans as timedeltas, computed once per policy (frozen, so they hold).
     @cached_property
@@ -106,26 +148,82 @@ class Policy:
     def replacement_confirm(self) -> timedelta:
         return timedelta(days=self.replacement_confirm_days)
 
+    def evidence_for(self, reason: str) -> tuple[str, ...]:
+        """The evidence kinds a claim for `reason` needs before it opens."""
+        return tuple(self.required_evidence.get(reason, ()))
+
 
 def policy_for(category: Category | None = None) -> Policy:
-    """The policy in force for a store category (platform defaults where unset)."""
+    """Platform defaults with a category's own (pre-version) override fields.
+
+    The reading before policies were versioned: migration 0017 and the data
+    migration that copied these fields into policy version 1 use it. Services
+    ask `order_policy` / `case_policy`.
+    """
     values: dict[str, Any] = dict(settings.DISPUTE_POLICY)
     if category is not None:
         for name in OVERRIDABLE:
             override = getattr(category, name)
             if override not in (None, ""):
                 values[name] = override
-    return Policy(**values)
+    return Policy(
+        **{k: v for k, v in values.items() if k in Policy.__dataclass_fields__}
+    )
+
+
+_FIELDS = frozenset(VALUES)
+
+
+def resolve(version: PolicyVersion | None, category: str, region: str) -> Policy:
+    """The policy of `version` for a store of `category` (code) in `region`."""
+    values = {k: v for k, v in platform_defaults().items() if k in _FIELDS}
+    number = version.version if version is not None else None
+    sources = {name: Source(str(Level.PLATFORM), number) for name in values}
+    if version is not None:
+        for name, (value, level) in version.resolve(category, region).items():
+            values[name] = value
+            sources[name] = Source(level, number)
+    values["required_evidence"] = dict(values.get("required_evidence") or {})
+    return Policy(**values, version=number, sources=sources)
+
+
+def policy_in_force(category: str, region: str, at: datetime | None = None) -> Policy:
+    """The policy for a category (code) and region in force at `at` (now)."""
+    return resolve(version_in_force(at), category, region)
 
 
 def order_policy(order: Order) -> Policy:
-    """The policy a new case on `order` would open under."""
-    return policy_for(order.store.category)
+    """The policy a new case on `order` would open under (the version in force)."""
+    store = order.store
+    return policy_in_force(store.category.code, store.region)
 
 
 def case_policy(dispute: Any) -> Policy:
-    """The policy whose terms govern `dispute` (every service and page asks this)."""
-    return policy_for(dispute.store.category)
+    """The policy whose terms govern `dispute` (every service and page asks this).
+
+    The version recorded when the case opened: a later version never changes
+    an open case's terms. A case without one (none published) reads the
+    version in force now.
+    """
+    store = dispute.store
+    if dispute.policy_version_id is None:
+        return policy_in_force(store.category.code, store.region)
+    version = version_by_pk(dispute.policy_version_id)
+    return resolve(version, store.category.code, store.region)
+
+
+def evidence_refusal(policy: Policy, reason: str, kinds: Iterable[str]) -> str | None:
+    """Why a claim for `reason` with evidence of `kinds` cannot open, or None.
+
+    Asked by `case_create` (the portal form, the API, the agents' intake) before
+    anything is stored.
+    """
+    missing = [k for k in policy.evidence_for(reason) if k not in set(kinds)]
+    if not missing:
+        return None
+    return _("This claim needs %(kinds)s before it can be opened.") % {
+        "kinds": evidence_kinds_text(missing)
+    }
 
 
 def order_open_refusal(
@@ -195,3 +293,200 @@ def description_refusal(reason: str, description: str) -> str | None:
     if reason in DESCRIPTION_REQUIRED and not description.strip():
         return _("Describe the problem so the store can check it.")
     return None
+
+
+def get_language_prefix_is_zh() -> bool:
+    return (get_language() or "").startswith("zh")
+
+
+def evidence_kinds_text(kinds: Iterable[str]) -> str:
+    """The kinds as a list people read ("an unboxing video, a photo of ...")."""
+    sep = "、" if get_language_prefix_is_zh() else ", "
+    return sep.join(str(EVIDENCE_KINDS[k]) for k in kinds if k in EVIDENCE_KINDS)
+
+
+# The values a case page shows under "Terms of this case", by what they govern.
+CASE_TERMS = (
+    "after_sales_days",
+    "merchant_response_hours",
+    "silent_merchant_action",
+    "evidence_hours",
+    "appeal_days",
+    "no_reason_allowed",
+    "return_ship_days",
+    "replacement_ship_hours",
+    "auto_refund_unshipped_below",
+)
+
+
+def value_text(name: str, value: Any) -> str:
+    """A policy value as people read it (no codes)."""
+    kind = VALUES[name][0]
+    if kind == "int":
+        if name.endswith("_days"):
+            return _("%(n)s days") % {"n": value}
+        return _("%(n)s hours") % {"n": value}
+    if kind == "bool":
+        return _("Yes") if value else _("No")
+    if kind == "money":
+        if value is None:
+            return _("Not set")
+        return f"×{value}" if name == "counterfeit_multiple" else f"¥{value}"
+    if kind == "choice":
+        return str(SilentMerchantAction(value).label)
+    rows = [
+        f"{Reason(r).label if r in Reason.values else r}: {evidence_kinds_text(k)}"
+        for r, k in value.items()
+    ]
+    return "; ".join(rows) or _("None")
+
+
+def source_text(source: Source) -> str:
+    """Where a value came from: "business line · version 2"."""
+    if source.version is None:
+        return source.level_label
+    return _("%(level)s · version %(version)s") % {
+        "level": source.level_label,
+        "version": source.version,
+    }
+
+
+def terms_rows(policy: Policy, names: Iterable[str]) -> list[dict[str, str]]:
+    """Label, value and source of each named value, for a page."""
+    return [
+        {
+            "name": name,
+            "label": str(VALUES[name][1]),
+            "value": value_text(name, getattr(policy, name)),
+            "source": source_text(policy.sources[name])
+            if name in policy.sources
+            else "",
+        }
+        for name in names
+    ]
+
+
+def case_terms(dispute: Any) -> list[dict[str, str]]:
+    """ "本单适用规则": the values that matter for this case, with their source."""
+    policy = case_policy(dispute)
+    names = list(CASE_TERMS)
+    if dispute.reason == Reason.COUNTERFEIT:
+        names += ["counterfeit_multiple", "counterfeit_minimum"]
+    rows = terms_rows(policy, names)
+    kinds = policy.evidence_for(dispute.reason)
+    if kinds:
+        rows.append(
+            {
+                "name": "required_evidence",
+                "label": str(VALUES["required_evidence"][1]),
+                "value": evidence_kinds_text(kinds),
+                "source": source_text(policy.sources["required_evidence"]),
+            }
+        )
+    return rows
+
+
+def evidence_requirements(policy: Policy) -> list[dict[str, str]]:
+    """Per reason, the evidence a claim needs before it opens (for the open form)."""
+    return [
+        {
+            "reason": reason,
+            "label": str(Reason(reason).label) if reason in Reason.values else reason,
+            "kinds": evidence_kinds_text(kinds),
+        }
+        for reason, kinds in policy.required_evidence.items()
+        if kinds
+    ]
+
+
+def _raw_text(name: str, raw: Any) -> str:
+    if raw is None and VALUES[name][0] != "money":
+        return "—"
+    try:
+        return value_text(name, parse_value(name, raw))
+    except ValueError:
+        return str(raw)
+
+
+def scope_label(category: str, region: str, names: Mapping[str, str]) -> str:
+    """A scope as people read it: "生鲜 · 新疆", "新疆", "生鲜", "platform"."""
+    parts = [names.get(category, category) if category else "", region]
+    return " · ".join(p for p in parts if p) or _("Platform defaults")
+
+
+def version_changes(
+    version: PolicyVersion,
+    previous: PolicyVersion | None,
+    names: Mapping[str, str],
+) -> list[dict[str, str]]:
+    """The diff of a version from the previous one, in words."""
+    return [
+        {
+            "scope": scope_label(row["category"], row["region"], names),
+            "label": str(VALUES[row["name"]][1]),
+            "before": _raw_text(row["name"], row["before"]),
+            "after": _raw_text(row["name"], row["after"]),
+        }
+        for row in version.diff(previous)
+    ]
+
+
+def policy_overview(at: datetime | None = None) -> dict[str, Any]:
+    """The rules page's policies: the version in force by scope (business line
+    and region), the upcoming versions and every version with what it changed."""
+    names = dict(Category.objects.values_list("code", "name"))
+    versions = sorted(cached_versions(), key=lambda v: v.version)
+    current = version_in_force(at)
+    now = at or timezone.now()
+    defaults = resolve(current, "", "")
+    scopes = []
+    if current is not None:
+        ordered = sorted(
+            current.entries,
+            key=lambda e: (
+                bool(e.get("category")),
+                e.get("category") or "",
+                e.get("region") or "",
+            ),
+        )
+        for entry in ordered:
+            cat, reg = entry.get("category") or "", entry.get("region") or ""
+            scopes.append(
+                {
+                    "label": scope_label(cat, reg, names),
+                    "level": str(
+                        Level.CATEGORY_REGION
+                        if cat and reg
+                        else Level.CATEGORY
+                        if cat
+                        else Level.REGION
+                        if reg
+                        else Level.PLATFORM
+                    ),
+                    "values": [
+                        {"label": str(VALUES[n][1]), "value": _raw_text(n, raw)}
+                        for n, raw in entry["values"].items()
+                        if n in VALUES
+                    ],
+                }
+            )
+    history = []
+    for i, version in enumerate(versions):
+        previous = versions[i - 1] if i else None
+        history.append(
+            {
+                "version": version,
+                "upcoming": version.effective_from > now,
+                "in_force": current is not None and version.pk == current.pk,
+                "changes": version_changes(version, previous, names),
+            }
+        )
+    return {
+        "current": current,
+        "defaults": terms_rows(
+            defaults, [n for n in VALUES if n != "required_evidence"]
+        ),
+        "scopes": scopes,
+        "upcoming": [h for h in history if h["upcoming"]],
+        "history": list(reversed(history)),
+    }

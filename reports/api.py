@@ -148,6 +148,11 @@ class ReportSummaryView(APIView):
             OpenApiParameter("store", type=int),
             OpenApiParameter("category", type=str, description="category code"),
             OpenApiParameter("region", type=str, description="province"),
+            OpenApiParameter(
+                "policy_version",
+                type=int,
+                description="cases opened while this policy version was in force",
+            ),
             OpenApiParameter("reason", type=str, description="reason code"),
             OpenApiParameter("agent", type=str, description="agent's username"),
         ],
@@ -220,6 +225,11 @@ class AgentConsistencyView(APIView):
             OpenApiParameter("store", type=int),
             OpenApiParameter("category", type=str, description="category code"),
             OpenApiParameter("region", type=str, description="province"),
+            OpenApiParameter(
+                "policy_version",
+                type=int,
+                description="cases opened while this policy version was in force",
+            ),
             OpenApiParameter("reason", type=str, description="reason code"),
             OpenApiParameter("agent", type=str, description="agent's username"),
         ],

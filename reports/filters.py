@@ -6,16 +6,19 @@ category, region, reason or agent nobody has) is an error, never ignored.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.dates import supported_date
 from core.roles import PLATFORM_ROLES, Role, role_of
 from disputes.choices import Reason
+from disputes.models.policy import cached_versions
 from stores.models import PROVINCES, Category, Store
 from stores.scoping import store_ids_for
 
@@ -40,8 +43,27 @@ FILTER_NAMES = (
     "region",
     "reason",
     "agent",
+    "policy_version",
 )
 EARLIEST = "2000-01-01"
+
+
+def policy_windows() -> dict[int, tuple[date, date | None]]:
+    """Each policy version and the days (local) it was in force: from its
+    effective day to the day before the next one's (None: still in force)."""
+    versions = [(v.version, v.effective_from) for v in cached_versions()]
+    today = timezone.localdate()
+    windows: dict[int, tuple[date, date | None]] = {}
+    for i, (number, start) in enumerate(versions):
+        first = max(timezone.localdate(start), date(2000, 1, 1))
+        if first > today:
+            continue  # upcoming: no case opened under it yet
+        following = versions[i + 1][1] if i + 1 < len(versions) else None
+        last = None
+        if following is not None and timezone.localdate(following) <= today:
+            last = timezone.localdate(following) - timedelta(days=1)
+        windows[number] = (first, last)
+    return windows
 
 
 def _blank(label):
@@ -79,6 +101,11 @@ class ReportFilterForm(forms.Form):
         choices=_blank(_("All reasons")) + list(Reason.choices),
     )
     agent = forms.ChoiceField(label=_("Agent"), required=False)
+    # A case keeps the version in force when it opened, so the cases of a
+    # version are those opened while it was in force: the filter narrows the
+    # opening dates to its days (a version taking effect mid-day shares that
+    # day with the one before; the demo's and the workbench's start at 00:00).
+    policy_version = forms.ChoiceField(label=_("Policy version"), required=False)
 
     def __init__(self, *args, user: User, default_group: str = "month", **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,6 +116,11 @@ class ReportFilterForm(forms.Form):
         self.category_ids = {code: pk for code, _name, pk in categories}
         self._choices("category").choices = _blank(_("All categories")) + [
             (code, name) for code, name, _pk in categories
+        ]
+        self.policy_windows = policy_windows()
+        self._choices("policy_version").choices = _blank(_("All versions")) + [
+            (str(n), _("Version %(n)s (from %(start)s)") % {"n": n, "start": start})
+            for n, (start, _end) in self.policy_windows.items()
         ]
         self._agents: list[User] | None = None
         self.merchant_stores = None
@@ -140,6 +172,16 @@ class ReportFilterForm(forms.Form):
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             raise forms.ValidationError(_("The start date is after the end date."))
+        version = data.get("policy_version")
+        if version:
+            first, last = self.policy_windows[int(version)]
+            start = max(filter(None, [start, first]))
+            end = min(filter(None, [end, last]), default=None)
+            if end is not None and start > end:
+                raise forms.ValidationError(
+                    _("No day of the period falls under that policy version.")
+                )
+            data["date_from"], data["date_to"] = start, end
         return data
 
     def query(self) -> Query:

@@ -4,6 +4,8 @@ from django.db import connection
 from django.urls import set_urlconf
 from django.utils import timezone, translation
 
+from disputes.models.policy import forget_versions
+
 
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
@@ -23,6 +25,7 @@ def forget_the_last_test() -> None:
     set_urlconf(None)
     for cache in caches.all(initialized_only=True):
         cache.clear()
+    forget_versions()  # policy versions, kept a minute per process
 
 
 @pytest.fixture(autouse=True)

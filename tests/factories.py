@@ -17,7 +17,14 @@ from accounts.roles import assign_role
 from core.roles import Role
 from disputes import services
 from disputes.choices import Party, Reason, Remedy
-from disputes.models import Dispute, DisputeEvent, Message, PlatformRule
+from disputes.models import (
+    Dispute,
+    DisputeEvent,
+    Message,
+    PlatformRule,
+    PolicyVersion,
+)
+from disputes.policy import OVERRIDABLE
 from orders.models import Order, OrderItem, OrderStatus
 from reports.rollups import case_refresh
 from stores.models import Category, Store
@@ -62,13 +69,57 @@ def manager(**kw) -> User:
     return UserFactory(role=Role.MANAGER, **kw)
 
 
+def policy_set(
+    category: str = "", region: str = "", *, at=None, **values
+) -> PolicyVersion:
+    """A new policy version (in force since `at`, a second ago by default) that
+    keeps every scope of the one in force and sets `values` for one scope.
+
+    Tests only: it skips the 7-day notice `policy_publish` enforces.
+    """
+    now = timezone.now()
+    current = PolicyVersion.objects.in_force(now)
+    entries = [dict(e) for e in (current.entries if current else [])]
+    for entry in entries:
+        if (entry.get("category") or "", entry.get("region") or "") == (
+            category,
+            region,
+        ):
+            entry["values"] = {**entry["values"], **values}
+            break
+    else:
+        entries.append({"category": category, "region": region, "values": values})
+    latest = PolicyVersion.objects.order_by("-version").first()
+    return PolicyVersion.objects.create(
+        version=(latest.version if latest else 0) + 1,
+        effective_from=at or now - timedelta(seconds=1),
+        published_at=now,
+        entries=entries,
+    )
+
+
 class CategoryFactory(factory.django.DjangoModelFactory):
+    """A business line; deadline fields given here become its policy values
+    (a new policy version in force now), as they would be published."""
+
     class Meta:
         model = Category
         django_get_or_create = ("code",)
 
     code = "apparel"
     name = "服饰"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        category = super()._create(model_class, *args, **kwargs)
+        values = {
+            name: kwargs[name]
+            for name in OVERRIDABLE
+            if kwargs.get(name) not in (None, "")
+        }
+        if values:
+            policy_set(category.code, **values)
+        return category
 
 
 class StoreFactory(factory.django.DjangoModelFactory):

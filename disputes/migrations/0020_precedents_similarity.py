@@ -34,7 +34,7 @@ def trigram_off(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("disputes", "0018_goods_returning"),
+        ("disputes", "0019_policy_versions"),
         ("orders", "0003_refund_buyer_compensation_kind"),
         ("stores", "0002_category_silent_merchant_action"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -3,6 +3,7 @@
 from .case import Dispute, new_case_number
 from .decisions import Appeal, PlatformRule, PlatformRuleQuerySet, Ruling
 from .goods import ClaimedItem, LogisticsEvent, Shipment
+from .policy import PolicyVersion
 from .quality import SCORECARD, QualityReview, ReviewReason
 from .records import (
     CannedReply,
@@ -28,6 +29,7 @@ __all__ = [
     "Message",
     "PlatformRule",
     "PlatformRuleQuerySet",
+    "PolicyVersion",
     "QualityReview",
     "ReasoningTemplate",
     "ReviewReason",

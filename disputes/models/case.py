@@ -41,6 +41,7 @@ from ..rules_pure import case_number
 from .guards import (
     appeal_window_open,
     appeal_window_passed,
+    auto_refund_due,
     awaiting_replacement,
     awaiting_return,
     has_offer,
@@ -61,6 +62,7 @@ from .guards import (
     step_due_passed,
     was_ruled,
 )
+from .policy import PolicyVersion
 
 S = State
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
@@ -110,6 +112,15 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
     )
     channel = models.CharField(
         _("contact channel"), max_length=16, choices=Channel.choices, blank=True
+    )
+    # The policy version in force when the case opened: its terms to the end.
+    policy_version = models.ForeignKey(
+        PolicyVersion,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("policy version"),
     )
 
     state = fsm.FSMField(
@@ -461,11 +472,12 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
         state,
         source=S.NEGOTIATION,
         target=S.CLOSED,
-        conditions=[merchant_silent_past_deadline],
+        conditions=[auto_refund_due],
         permission=is_system,
     )
     def auto_refund(self) -> None:
-        """The merchant stayed silent: the buyer is refunded in full."""
+        """The merchant stayed silent, or the policy refunds this small claim
+        on an unshipped order at once: the buyer is refunded in full."""
         self._close(Resolution.AUTO_REFUNDED)
 
     @fsm.transition(

@@ -125,6 +125,25 @@ def merchant_silent_past_deadline(case: Dispute) -> bool:
     )
 
 
+def small_unshipped_claim(case: Dispute) -> bool:
+    """The case's policy refunds a claim this small on an order not shipped."""
+    version = case.policy_version
+    if version is None or case.order.shipped_at is not None:
+        return False
+    if case.order.status not in ("paid",):
+        return False
+    store = case.store
+    limit = version.value(
+        "auto_refund_unshipped_below", store.category.code, store.region
+    )
+    return limit is not None and case.amount < limit
+
+
+@condition
+def auto_refund_due(case: Dispute) -> bool:
+    return merchant_silent_past_deadline(case) or small_unshipped_claim(case)
+
+
 @condition
 def has_proposal(case: Dispute) -> bool:
     return case.proposal_amount is not None
@@ -198,5 +217,8 @@ is_appeal_judge.message = _(  # type: ignore[attr-defined]
     "their own ruling: another supervisor decides it."
 )
 merchant_silent_past_deadline.message = _(  # type: ignore[attr-defined]
+    "The merchant answered or the response deadline has not passed."
+)
+auto_refund_due.message = _(  # type: ignore[attr-defined]
     "The merchant answered or the response deadline has not passed."
 )

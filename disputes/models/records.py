@@ -98,6 +98,9 @@ class Evidence(models.Model):
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(max_length=64)
     description = models.CharField(_("description"), max_length=500, blank=True)
+    # What the file shows when a policy requires it to open (photo, video,
+    # express_slip); blank for any other file.
+    kind = models.CharField(_("kind"), max_length=16, blank=True)
     request = models.ForeignKey(
         EvidenceRequest,
         on_delete=models.PROTECT,

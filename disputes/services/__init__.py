@@ -53,14 +53,16 @@ from .platform import (
     dispute_start_mediation,
     dispute_take,
 )
+from .policies import policy_publish
 from .queue import dispute_take_next
-from .records import evidence_upload, message_post, rule_publish
+from .records import EvidenceFile, evidence_upload, message_post, rule_publish
 
 __all__ = [
     "ACTION_INPUTS",
     "ACTION_ROLES",
     "USER_ACTIONS",
     "ActionInput",
+    "EvidenceFile",
     "action_inputs",
     "apply_due_deadlines",
     "available_actions",
@@ -104,6 +106,7 @@ __all__ = [
     "macro_run",
     "message_post",
     "perform",
+    "policy_publish",
     "refusal",
     "refusals_explained",
     "rule_publish",

@@ -29,7 +29,7 @@ from ..choices import (
     State,
 )
 from ..models import Dispute, DisputeEvent, EvidenceRequest
-from ..policy import case_policy
+from ..policy import Policy, case_policy
 from ..rules_pure import auto_refund_amount
 from ._core import case_action, refresh_deadline, refund
 from .goods import dispute_goods_deadline, dispute_goods_warn
@@ -54,7 +54,7 @@ def dispute_handle_silent_merchant(*, dispute: Dispute) -> Dispute:
     return step.case
 
 
-def _auto_refund(dispute: Dispute) -> Dispute:
+def _auto_refund(dispute: Dispute, note: str | None = None) -> Dispute:
     with case_action(
         dispute=dispute, actor=None, action=ActionName.AUTO_REFUND
     ) as step:
@@ -63,8 +63,24 @@ def _auto_refund(dispute: Dispute) -> Dispute:
         amount = auto_refund_amount(case.amount, case.order.refundable)
         if amount > 0:
             refund(case, amount, label=ActionName.AUTO_REFUND)
-        step.log(note=silent_merchant_note(), amount=amount if amount > 0 else None)
+        step.log(
+            note=note or silent_merchant_note(),
+            amount=amount if amount > 0 else None,
+        )
     return case
+
+
+def small_claim_note(policy: Policy) -> str:
+    """The timeline note of a small claim refunded at once (active language)."""
+    return _(
+        "A claim under ¥%(limit)s on an order not yet shipped is refunded at "
+        "once (policy version %(version)s)."
+    ) % {"limit": policy.auto_refund_unshipped_below, "version": policy.version}
+
+
+def auto_refund_small_claim(dispute: Dispute, policy: Policy) -> Dispute:
+    """Close a just-opened small claim on an unshipped order `auto_refunded`."""
+    return _auto_refund(dispute, note=small_claim_note(policy))
 
 
 def dispute_close_ruled(*, dispute: Dispute) -> Dispute:

@@ -7,6 +7,7 @@ timeline says which agent opened it, for whom and through which channel.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import transaction
@@ -22,6 +23,7 @@ from ..choices import Channel, Party, Remedy
 from ..models import Dispute
 from ._core import case_action
 from .negotiation import case_create, case_detail_errors
+from .records import EvidenceFile
 
 
 def _checked(
@@ -48,8 +50,12 @@ def dispute_open_for_buyer(
     channel: str,
     description: str = "",
     items: list[tuple[int, int]] | None = None,
+    evidence: Sequence[EvidenceFile] = (),
 ) -> Dispute:
-    """An agent opens a case on the buyer's behalf after a phone or chat contact."""
+    """An agent opens a case on the buyer's behalf after a phone or chat contact.
+
+    The policy's required evidence holds here too (`case_create` checks it).
+    """
     if role_of(actor) not in (Role.AGENT, Role.SUPERVISOR):
         raise ActionNotPermitted(_("Only agents open cases for buyers."))
     _checked(
@@ -74,6 +80,7 @@ def dispute_open_for_buyer(
             description=description,
             channel=channel,
             items=items,
+            evidence=evidence,
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -31,11 +32,14 @@ from ..choices import (
     Remedy,
 )
 from ..models import ClaimedItem, Dispute, new_case_number
+from ..models.guards import small_unshipped_claim
 from ..policy import (
     description_refusal,
+    evidence_refusal,
     no_reason_refusal,
     order_open_refusal,
-    order_policy,
+    resolve,
+    version_in_force,
 )
 from ._core import (
     case_action,
@@ -45,6 +49,8 @@ from ._core import (
     require_positive,
     require_text,
 )
+from .deadlines import auto_refund_small_claim
+from .records import EvidenceFile, evidence_kind, evidence_upload
 from .timeline import timeline_write
 
 
@@ -102,10 +108,15 @@ def dispute_open(
     amount: Decimal,
     description: str = "",
     items: list[tuple[int, int]] | None = None,
+    evidence: Sequence[EvidenceFile] = (),
 ) -> Dispute:
-    """A buyer opens a case on an own, paid order inside the after-sales window
-    (`items`: the (order item id, quantity) pairs the claim is about; the
-    amount is then capped by them)."""
+    """A buyer opens a case on an own, paid order inside the after-sales window.
+
+    `items`: the (order item id, quantity) pairs the claim is about; the
+    amount is then capped by them. `evidence`: the files that come with the
+    claim (stored with the case, or nothing is when the policy requires kinds
+    they do not cover).
+    """
     if role_of(actor) != Role.BUYER:
         raise ActionNotPermitted(_("Only buyers open cases."))
     with transaction.atomic():
@@ -125,6 +136,7 @@ def dispute_open(
             amount=amount,
             description=description,
             items=items,
+            evidence=evidence,
         )
 
 
@@ -138,12 +150,16 @@ def case_create(
     description: str,
     channel: str = "",
     items: list[tuple[int, int]] | None = None,
+    evidence: Sequence[EvidenceFile] = (),
 ) -> Dispute:
     """Open the buyer's case on `order` (locked by the caller) and log "open".
 
     The one place a case is created, whether the buyer opened it or an agent
     did on the buyer's behalf (then `actor` is the agent and the entry's
-    subject is the buyer).
+    subject is the buyer). The case records the policy version in force, whose
+    terms it keeps to the end; the evidence that version requires for the
+    reason is checked before anything is stored; a small claim on an unshipped
+    order under the policy's threshold is refunded at once.
     """
     errors = case_detail_errors(
         reason=reason, remedy=remedy, amount=amount, description=description or ""
@@ -158,7 +174,12 @@ def case_create(
         if refusal:
             raise ValidationFailed(refusal, errors={"reason": [refusal]})
     claimed = claimed_items(order, items or [], amount=amount)
-    policy = order_policy(order)
+    version = version_in_force(now)
+    policy = resolve(version, order.store.category.code, order.store.region)
+    kinds = [evidence_kind(item) for item in evidence]
+    refusal = evidence_refusal(policy, reason, [k for k in kinds if k])
+    if refusal:
+        raise ValidationFailed(refusal, errors={"files": [refusal]})
     on_behalf = actor.pk != order.buyer_id
     case: Dispute = Dispute(
         number=_unused_number(),
@@ -173,6 +194,7 @@ def case_create(
         merchant_deadline_at=now + policy.merchant_response,
         opened_by=actor if on_behalf else None,
         channel=channel,
+        policy_version=version,
     )
     refresh_deadline(case, policy)
     try:
@@ -192,6 +214,16 @@ def case_create(
         amount=amount or None,
         subject_id=order.buyer_id if on_behalf else None,
     )
+    for item, kind in zip(evidence, kinds, strict=True):
+        evidence_upload(
+            dispute=case,
+            actor=actor,
+            file=item.file,
+            description=item.note,
+            kind=kind,
+        )
+    if small_unshipped_claim(case):
+        case = auto_refund_small_claim(case, policy)
     return case
 
 

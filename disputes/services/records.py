@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +37,29 @@ from ..models.guards import may_work_on
 from ..rules_pure import EVIDENCE_DESCRIPTION_MAX
 from ._core import limit_text, lock_case, require_text
 from .timeline import actor_role, timeline_write
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    """A file that comes with a new claim; `express_slip` when the buyer says
+    it is the photo of the express slip (else its type tells photo or video)."""
+
+    file: UploadedFile[Any]
+    note: str = ""
+    express_slip: bool = False
+
+
+def evidence_kind(item: EvidenceFile) -> str:
+    """What a claim's file counts as for the required evidence ("" for none)."""
+    sniffed = upload_type(item.file) if item.file is not None else None
+    if sniffed is None:
+        return ""
+    content_type = sniffed[0]
+    if content_type.startswith("image/"):
+        return "express_slip" if item.express_slip else "photo"
+    if content_type.startswith("video/"):
+        return "video"
+    return ""
 
 
 def _locked_case(dispute: Dispute, actor: User) -> Dispute:
@@ -112,7 +136,12 @@ def _read_upload(upload: UploadedFile[Any] | None) -> tuple[str, str, str]:
 
 @transaction.atomic
 def evidence_upload(
-    *, dispute: Dispute, actor: User, file: UploadedFile[Any], description: str = ""
+    *,
+    dispute: Dispute,
+    actor: User,
+    file: UploadedFile[Any],
+    description: str = "",
+    kind: str = "",
 ) -> Evidence:
     """Store an evidence file (type checked by content) and answer open requests."""
     case = _locked_case(dispute, actor)
@@ -139,6 +168,7 @@ def evidence_upload(
         size=file.size or 0,
         sha256=sha256,
         description=description,
+        kind=kind,
         request=request,
     )
     evidence.file.save("upload", file, save=False)

@@ -42,6 +42,13 @@ from disputes.forms import (
     MessageForm,
 )
 from disputes.models import Dispute, EvidenceRequest
+from disputes.policy import (
+    case_policy,
+    case_terms,
+    evidence_requirements,
+    order_policy,
+    policy_overview,
+)
 from notifications.selectors import with_unseen_activity
 from notifications.services import case_seen_record
 from orders.models import Order
@@ -164,32 +171,39 @@ def dispute_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 return redirect(case.get_absolute_url())
     else:
         form = DisputeOpenForm(order=order)
-    return render(request, "disputes/new.html", {"form": form, "order": order})
+    requirements = evidence_requirements(order_policy(order))
+    return render(
+        request,
+        "disputes/new.html",
+        {"form": form, "order": order, "requirements": requirements},
+    )
 
 
 def _open_with_evidence(
     request: AuthenticatedHttpRequest, order: Order, data: dict
 ) -> Dispute:
-    """One transaction: if any file is refused, the case is not opened either."""
+    """One transaction: if any file is refused, the case is not opened either;
+    the service checks the evidence the policy requires before storing any."""
+    note = data["evidence_note"]
+    evidence = [services.EvidenceFile(file=f, note=note) for f in data["files"]]
+    if data.get("express_slip"):
+        evidence.append(
+            services.EvidenceFile(
+                file=data["express_slip"], note=note, express_slip=True
+            )
+        )
     with transaction.atomic():
         picked = {"items": data["items"]} if data.get("items") else {}
-        case = services.dispute_open(
+        return services.dispute_open(
             actor=request.user,
             order=order,
             reason=data["reason"],
             remedy=data["remedy"],
             amount=data["amount"],
             description=data["description"],
+            evidence=evidence,
             **picked,
         )
-        for upload in data["files"]:
-            services.evidence_upload(
-                dispute=case,
-                actor=request.user,
-                file=upload,
-                description=data["evidence_note"],
-            )
-    return case
 
 
 def _form_errors(form, exc: ApplicationError) -> bool:
@@ -299,6 +313,8 @@ def _case_context(
         or EvidenceForm(prefix="refuse"),
         "countdown_formats": countdown_formats(),
         "max_upload_mb": max_upload_mb(),
+        "terms": case_terms(case),
+        "terms_version": case_policy(case).version,
         **_store_standing(case, party),
     }
 
@@ -466,7 +482,8 @@ def rules(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if query:
         rows = [r for r in rows if query.lower() in f"{r.code} {r.title}".lower()]
-    return render(request, "disputes/rules.html", {"rules": rows, "q": query})
+    context = {"rules": rows, "q": query, "policies": policy_overview()}
+    return render(request, "disputes/rules.html", context)
 
 
 @login_required

@@ -46,9 +46,10 @@ def total(measure: str) -> int:
 @pytest.mark.parametrize("method", ["services", "bulk"])
 def test_a_fresh_demo_has_the_rollups_a_rebuild_gives(method):
     result = demo.seed_demo(cases=40, batch_size=15, method=method)
-    # 40 cases on 3 orders each, and 2 buyers × 2 stores × 6 fresh orders.
-    assert (result.method, result.cases, result.orders) == (method, 40, 144)
-    assert Order.objects.count() == total("orders") == 144
+    # 40 cases on 3 orders each, 2 buyers × 2 stores × 6 fresh orders, and
+    # buyer1's 7 orders at the fresh-food and cross-border stores (policy).
+    assert (result.method, result.cases, result.orders) == (method, 40, 151)
+    assert Order.objects.count() == total("orders") == 151
     assert Dispute.objects.count() == total("cases") == 40
     live, live_contributions = cells(), contributions()
     assert len(live_contributions) == 40

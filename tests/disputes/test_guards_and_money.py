@@ -22,6 +22,7 @@ from disputes.models import Dispute, PlatformRule, Ruling
 from orders.models import Order, OrderStatus, Refund
 from stores.models import Category
 from tests.factories import (
+    CategoryFactory,
     OrderFactory,
     PlatformRuleFactory,
     buyer,
@@ -61,7 +62,7 @@ class TestOpening:
         ]
 
     def test_category_overrides_the_response_deadline(self):
-        Category.objects.create(code="fresh", name="生鲜", merchant_response_hours=12)
+        CategoryFactory(code="fresh", name="生鲜", merchant_response_hours=12)
         order = OrderFactory(store__category=Category.objects.get(code="fresh"))
         case = open_case(order)
         assert case.merchant_deadline_at == case.opened_at + timedelta(hours=12)

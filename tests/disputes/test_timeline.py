@@ -22,9 +22,9 @@ from django.utils import timezone
 from core.errors import ApplicationError
 from disputes import services
 from disputes.choices import Channel, Party, Reason, Remedy
-from disputes.models import DisputeEvent, EvidenceRequest, Macro
+from disputes.models import Dispute, DisputeEvent, EvidenceRequest, Macro
 from disputes.services import deadlines
-from tests.factories import OrderFactory, Story, agent, case_in_state
+from tests.factories import OrderFactory, Story, agent, case_in_state, policy_set
 
 pytestmark = pytest.mark.django_db
 
@@ -81,8 +81,12 @@ def silent_merchant(story: Story) -> None:
 
 
 def auto_refund(story: Story) -> None:
-    story.case.store.category.silent_merchant_action = "auto_refund"
-    story.case.store.category.save()
+    # The case opened under a policy that refunds silent merchants.
+    version = policy_set(
+        story.case.store.category.code, silent_merchant_action="auto_refund"
+    )
+    Dispute.objects.filter(pk=story.case.pk).update(policy_version=version)
+    story.case.refresh_from_db()
     silent_merchant(story)
 
 

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from disputes import services
+from disputes.models.policy import cached_versions
 from tests import factories as f
 
 from .conftest import png
@@ -20,6 +21,7 @@ LIST_QUERIES = {"/orders/": 6, "/disputes/": 5}
 
 
 def _queries(client, url: str) -> int:
+    cached_versions()  # the policy versions: read once a minute per process
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200

@@ -51,6 +51,7 @@ FREE_TEXT = {
     "disputes.Message": ["body"],
     "disputes.EvidenceRequest": ["what"],
     "disputes.Evidence": ["original_name", "description"],
+    "disputes.PolicyVersion": ["changes"],
     "disputes.DisputeEvent": ["note"],
     "disputes.CannedReply": ["title", "body"],
     "disputes.Macro": ["name", "message", "evidence_what"],
@@ -70,7 +71,7 @@ MACHINE_VALUES = {
     "disputes.Dispute": ["number", "intervention_requested_by", "record_head"],
     "disputes.PlatformRule": ["code"],
     "disputes.Message": ["author_role"],
-    "disputes.Evidence": ["party", "content_type", "extension", "sha256"],
+    "disputes.Evidence": ["party", "content_type", "extension", "sha256", "kind"],
     # Checked against the carrier's format (and normalized) before storing;
     # a tracking service's event id is an opaque key.
     "disputes.Shipment": ["tracking_number"],

@@ -15,6 +15,7 @@ from .governance import (
     GovernanceRuleAdmin,
 )
 from .orders import OrderAdmin, RefundAdmin
+from .policies import PolicyVersionAdmin
 from .quality import QualityReviewAdmin
 from .records import (
     AppealAdmin,
@@ -45,6 +46,7 @@ __all__ = [
     "MacroAdmin",
     "OrderAdmin",
     "PlatformRuleAdmin",
+    "PolicyVersionAdmin",
     "QualityReviewAdmin",
     "ReasoningTemplateAdmin",
     "RefundAdmin",

@@ -29,6 +29,7 @@ from disputes.actions import (
 )
 from disputes.choices import GOODS_REMEDIES, DeadlineKind, State
 from disputes.models import Dispute, Macro
+from disputes.policy import case_policy, case_terms
 from notifications.selectors import with_unseen_activity
 from notifications.services import case_seen_record
 from stores.selectors import return_address
@@ -327,6 +328,8 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
             "evidence_requests": list(case.evidence_requests.all()),
             "history": workbench.party_history(dispute=case),
             "deadlines": self.deadlines(case),
+            "terms": case_terms(case),
+            "terms_version": case_policy(case).version,
             "countdown_formats": countdown.countdown_formats(),
             "case_actions": [
                 (

@@ -222,9 +222,12 @@ class StoreAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(StaffOnlyMixin, admin.ModelAdmin):
-    list_display = [
-        "code",
-        "name",
+    """A business line. Its deadlines are policy values (policy versions); the
+    old override fields were copied into policy version 1 and stay read-only."""
+
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+    readonly_fields = [
         "after_sales_days",
         "merchant_response_hours",
         "evidence_hours",
@@ -233,4 +236,3 @@ class CategoryAdmin(StaffOnlyMixin, admin.ModelAdmin):
         "ruling_sla_hours",
         "silent_merchant_action",
     ]
-    search_fields = ["code", "name"]
