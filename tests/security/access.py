@@ -73,6 +73,7 @@ ACCESS: dict[str, Access] = {
     "reports/service/": Access(STAFF),
     "reports/outliers/": Access(STAFF),
     "reports/agents/": Access(STAFF),
+    "reports/quality/": Access(frozenset({"supervisor", "manager"})),
     "reports/store/": Access(STAFF | {"merchant"}),
     # The API.
     "api/schema/": Access(EVERYONE, api=True, html=False),
@@ -104,6 +105,9 @@ ACCESS: dict[str, Access] = {
     ),
     "api/v1/^disputes/(?P<number>[^/]+)/timeline/$": Access(
         PARTIES | STAFF, api=True, scoped=True, html=False
+    ),
+    "api/v1/^disputes/(?P<number>[^/]+)/precedents/$": Access(
+        STAFF, api=True, html=False
     ),
     "api/v1/^disputes/(?P<number>[^/]+)/actions/(?P<action_name>[^/]+)/$": Access(
         frozenset({"buyer"}), method="POST", api=True, scoped=True, data="json:{}"
