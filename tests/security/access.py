@@ -74,6 +74,7 @@ ACCESS: dict[str, Access] = {
     "reports/service/": Access(STAFF),
     "reports/outliers/": Access(STAFF),
     "reports/agents/": Access(STAFF),
+    "reports/quality/": Access(frozenset({"supervisor", "manager"})),
     "reports/store/": Access(STAFF | {"merchant"}),
     "reports/store/health/": Access(STAFF | {"merchant"}),
     "reports/stores/": Access(STAFF),
@@ -114,6 +115,9 @@ ACCESS: dict[str, Access] = {
     ),
     "api/v1/^disputes/(?P<number>[^/]+)/timeline/$": Access(
         PARTIES | STAFF, api=True, scoped=True, html=False
+    ),
+    "api/v1/^disputes/(?P<number>[^/]+)/precedents/$": Access(
+        STAFF, api=True, html=False
     ),
     "api/v1/^disputes/(?P<number>[^/]+)/actions/(?P<action_name>[^/]+)/$": Access(
         frozenset({"buyer"}), method="POST", api=True, scoped=True, data="json:{}"
