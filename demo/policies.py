@@ -129,6 +129,8 @@ def publish_demo_policies(now: datetime) -> tuple[PolicyVersion, PolicyVersion]:
 def policy_stores(*, buyer: User, password: str, now: datetime, seq: int) -> int:
     """The fresh and cross-border stores, their owners and buyer1's orders;
     returns how many orders were made."""
+    from .world import return_address_fields  # demo.world imports this module
+
     categories = {
         code: Category.objects.get_or_create(code=code, defaults={"name": name})[0]
         for code, name in POLICY_CATEGORIES
@@ -136,7 +138,7 @@ def policy_stores(*, buyer: User, password: str, now: datetime, seq: int) -> int
     hashed = make_password(password)
     rng = random.Random(22)
     made = 0
-    for name, code, region, username in POLICY_STORES:
+    for index, (name, code, region, username) in enumerate(POLICY_STORES):
         owner = User.objects.create(username=username, password=hashed)
         assign_role(owner, Role.MERCHANT)
         store = Store.objects.create(
@@ -146,6 +148,8 @@ def policy_stores(*, buyer: User, password: str, now: datetime, seq: int) -> int
             region=region,
             status=StoreStatus.ACTIVE,
             status_changed_at=now - timedelta(days=300),
+            # Stream numbers past the world's stores: their own addresses.
+            **return_address_fields(1000 + index, region, now - timedelta(days=300)),
         )
         for product, price in PRODUCTS[code]:
             made += 1

@@ -195,6 +195,7 @@ BLOCK_TAG = re.compile(
     r"{%\s*blocktrans(?:late)?\b([^%]*)%}(.*?){%\s*endblocktrans(?:late)?\s*%}", re.S
 )
 BLOCK_VAR = re.compile(r"{{\s*(\w+)\s*}}")
+PLURAL_TAG = re.compile(r"{%\s*plural\s*%}")
 
 
 def python_msgids() -> dict[str, str]:
@@ -227,6 +228,8 @@ def template_msgids() -> dict[str, str]:
         for _quote, text in TRANSLATE_TAG.findall(source):
             found[text] = where
         for options, body in BLOCK_TAG.findall(source):
+            # A counted block's msgid is its singular; the plural rides with it.
+            body = PLURAL_TAG.split(body)[0]
             text = body.replace("%", "%%")
             text = BLOCK_VAR.sub(lambda m: f"%({m.group(1)})s", text)
             if "trimmed" in options:

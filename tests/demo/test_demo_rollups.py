@@ -47,12 +47,13 @@ def total(measure: str) -> int:
 def test_a_fresh_demo_has_the_rollups_a_rebuild_gives(method):
     result = demo.seed_demo(cases=40, batch_size=15, method=method)
     # 40 cases on 3 orders each, 2 buyers × 2 stores × 6 fresh orders, and
-    # buyer1's 7 orders at the fresh-food and cross-border stores (policy).
-    assert (result.method, result.cases, result.orders) == (method, 40, 151)
-    assert Order.objects.count() == total("orders") == 151
-    assert Dispute.objects.count() == total("cases") == 40
+    # buyer1's 7 orders at the fresh-food and cross-border stores (policy), and
+    # the goods showcase's 9 cases on an order each (demo/goods.py).
+    assert (result.method, result.cases, result.orders) == (method, 40, 160)
+    assert Order.objects.count() == total("orders") == 160
+    assert Dispute.objects.count() == total("cases") == 49
     live, live_contributions = cells(), contributions()
-    assert len(live_contributions) == 40
+    assert len(live_contributions) == 49
 
     call_command("rebuild_report_rollups", "--no-progress", stdout=StringIO())
 

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from core.errors import ApplicationError
 from demo import seeding as demo
+from demo.goods import CASES as GOODS_SHOWCASE
 from disputes import services
 from disputes.models import Dispute
 from orders.models import Order
@@ -291,5 +292,7 @@ def test_rebuild_command_is_safe_to_rerun():
 def test_a_bulk_seeded_demo_has_the_rollups_a_rebuild_gives():
     """The seeder derives each case's contribution as it builds the case."""
     demo.seed_demo(cases=90, batch_size=40, method="bulk")
-    assert CaseContribution.objects.count() == Dispute.objects.count() == 90
+    # 90 drawn cases and the goods showcase's (demo/goods.py).
+    showcase = len(GOODS_SHOWCASE)
+    assert CaseContribution.objects.count() == Dispute.objects.count() == 90 + showcase
     assert_rollups_exact()

@@ -84,6 +84,7 @@ ACCESS: dict[str, Access] = {
     "api/v1/auth/token/": Access(EVERYONE, method="POST", api=True, data="json:token"),
     "api/v1/rules/": Access(SIGNED_IN, api=True, html=False),
     "api/v1/carriers/": Access(SIGNED_IN, api=True, html=False),
+    "api/v1/policy/": Access(SIGNED_IN, api=True, html=False),
     "api/v1/logistics/events/": Access(
         PLATFORM, method="POST", api=True, data="json:{}"
     ),
