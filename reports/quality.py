@@ -89,7 +89,7 @@ def rulings_in(query: Query) -> QuerySet[Ruling]:
         "dispute__reason": query.reason,
         "decided_by_id": query.agent,
     }
-    filters = {k: v for k, v in case.items() if v is not None}
+    filters: dict[str, object] = {k: v for k, v in case.items() if v is not None}
     if query.stores is not None:
         filters["dispute__store_id__in"] = query.stores
     return rulings.filter(**filters)

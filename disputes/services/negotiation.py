@@ -214,12 +214,12 @@ def case_create(
         amount=amount or None,
         subject_id=order.buyer_id if on_behalf else None,
     )
-    for item, kind in zip(evidence, kinds, strict=True):
+    for upload, kind in zip(evidence, kinds, strict=True):
         evidence_upload(
             dispute=case,
             actor=actor,
-            file=item.file,
-            description=item.note,
+            file=upload.file,
+            description=upload.note,
             kind=kind,
         )
     if small_unshipped_claim(case):
