@@ -417,7 +417,7 @@ class GovernanceNotice(models.Model):
         related_name="notices",
         verbose_name=_("action"),
     )
-    kind = models.CharField(_("kind"), max_length=16)  # applied|reinstated|appeal_*
+    kind = models.CharField(_("kind"), max_length=24)  # applied|reinstated|appeal_*
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("body"))
     created_at = models.DateTimeField(_("at"), auto_now_add=True)

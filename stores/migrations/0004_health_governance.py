@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
             name='GovernanceNotice',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=16, verbose_name='kind')),
+                ('kind', models.CharField(max_length=24, verbose_name='kind')),
                 ('subject', models.CharField(max_length=200, verbose_name='subject')),
                 ('body', models.TextField(verbose_name='body')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='at')),

@@ -145,17 +145,56 @@ several_builders = pytest.mark.skipif(
 )
 
 
+def sequences() -> list[tuple[str, int | None]]:
+    """Every sequence's position (PostgreSQL does not roll them back)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT schemaname || '.' || sequencename, last_value FROM pg_sequences"
+        )
+        return cursor.fetchall()
+
+
+def restore(positions: list[tuple[str, int | None]]) -> None:
+    with connection.cursor() as cursor:
+        for name, last in positions:
+            if last is None:
+                cursor.execute("SELECT setval(%s, 1, false)", [name])
+            else:
+                cursor.execute("SELECT setval(%s, %s, true)", [name, last])
+
+
 @several_builders
 def test_the_same_seed_builds_the_same_rows_whatever_the_number_of_builders():
+    # The goods showcase opens its cases through the services after the bulk
+    # rows: their ids come from the sequences, put back after the rollback.
+    before = sequences()
     with time_machine.travel(timezone.now(), tick=False):
         with contextlib.suppress(Rollback), transaction.atomic():
             demo.seed_demo(cases=70, batch_size=20, method="bulk", jobs=1)
             alone = fingerprint()
             raise Rollback
+        restore(before)
         demo.seed_demo(cases=70, batch_size=20, method="bulk", jobs=2)
     together = fingerprint()
-    assert len(together["cases"]) == 70
-    assert together == alone
+    assert len(together["cases"]) == 70 + SHOWCASE
+    assert showcase_masked(together, drawn=70) == showcase_masked(alone, drawn=70)
+
+
+def showcase_masked(rows: dict, *, drawn: int) -> dict:
+    """The fingerprint with the showcase's case numbers masked: the showcase
+    opens its cases through the services, which draw a number at random."""
+    numbers = {case[1] for case in rows["cases"] if case[0] > drawn}
+
+    def mask(value):
+        if isinstance(value, str):
+            for number in numbers:
+                value = value.replace(number, "#")
+        return value
+
+    return {
+        key: [tuple(mask(v) for v in row) for row in values]
+        for key, values in rows.items()
+    }
 
 
 @several_builders
