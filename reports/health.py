@@ -36,6 +36,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stores.governance import (
     FIGURE_BY_NAME,
@@ -557,7 +558,7 @@ def cases_that_moved(health: StoreHealth, *, limit: int = 100) -> list[Any]:
     late = Q(merchant_responded_at__isnull=True) | Q(
         merchant_responded_at__gt=F("merchant_deadline_at")
     )
-    return list(
+    cases = list(
         Dispute.objects.filter(
             store_id=health.store_id, opened_at__gte=start, opened_at__lt=end
         )
@@ -569,6 +570,22 @@ def cases_that_moved(health: StoreHealth, *, limit: int = 100) -> list[Any]:
         .select_related("health_contest")
         .order_by("-opened_at")[:limit]
     )
+    for case in cases:
+        case.counts_as = counts_as(case)
+    return cases
+
+
+def counts_as(case: Any) -> list[str]:
+    """Why a case counts against its store, in words (the filter above)."""
+    why = []
+    if case.intervened_at:
+        why.append(_("platform stepped in"))
+    if case.ruled_at and case.liability == "merchant":
+        why.append(_("merchant liable"))
+    responded, due = case.merchant_responded_at, case.merchant_deadline_at
+    if not responded or (due and responded > due):
+        why.append(_("first answer late or missing"))
+    return why
 
 
 def local_tz():
