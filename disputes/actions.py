@@ -667,7 +667,9 @@ ACTIONS: dict[ActionName, Action] = {
         Action(
             "auto_refund",
             _("Refund automatically"),
-            _("Auto-refunded (merchant silent)"),
+            # The entry's note says why: a silent merchant, or a small claim on
+            # an unshipped order under the policy's threshold.
+            _("Refunded automatically"),
             "dispute.auto_refunded",
             None,
             moves_money=True,
