@@ -9,6 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from disputes.models import Ruling
@@ -23,32 +24,36 @@ DESCRIPTIONS = ["衣服有破洞，领口开线", "收到的衣服袖子有破�
 
 @pytest.fixture
 def story():
-    story = f.case_in_state("mediation", amount="120.00")
-    category = story.case.store.category
-    for n in range(6):
-        store = f.StoreFactory(category=category)
-        order = f.OrderFactory(store=store, total=Decimal("200.00"))
-        at = timezone.now() - timedelta(days=n + 1)
-        outcome = "merchant" if n < 5 else "buyer"
-        case = f.DisputeFactory(
-            order=order,
-            amount=Decimal("100.00") + n * 10,
-            description=DESCRIPTIONS[n % 3],
-            merchant_response="rejected",
-            state="closed",
-            ruled_at=at,
-            outcome=outcome,
-            liability="none" if outcome == "merchant" else "merchant",
-        )
-        Ruling.objects.create(
-            dispute=case,
-            outcome=outcome,
-            liability=case.liability,
-            rule=story.rule,
-            reasoning="依规则裁定",
-            decided_by=story.agent,
-            decided_at=at,
-        )
+    # The browser's live server needs committed rows: build them in one
+    # transaction (the rollups lock the case row, which PostgreSQL allows
+    # only inside one).
+    with transaction.atomic():
+        story = f.case_in_state("mediation", amount="120.00")
+        category = story.case.store.category
+        for n in range(6):
+            store = f.StoreFactory(category=category)
+            order = f.OrderFactory(store=store, total=Decimal("200.00"))
+            at = timezone.now() - timedelta(days=n + 1)
+            outcome = "merchant" if n < 5 else "buyer"
+            case = f.DisputeFactory(
+                order=order,
+                amount=Decimal("100.00") + n * 10,
+                description=DESCRIPTIONS[n % 3],
+                merchant_response="rejected",
+                state="closed",
+                ruled_at=at,
+                outcome=outcome,
+                liability="none" if outcome == "merchant" else "merchant",
+            )
+            Ruling.objects.create(
+                dispute=case,
+                outcome=outcome,
+                liability=case.liability,
+                rule=story.rule,
+                reasoning="依规则裁定",
+                decided_by=story.agent,
+                decided_at=at,
+            )
     return story
 
 
