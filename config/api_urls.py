@@ -38,7 +38,7 @@ v1 = [
     path("reports/summary/", ReportSummaryView.as_view(), name="report-summary"),
     path("reports/agents/", AgentConsistencyView.as_view(), name="report-agents"),
     path(
-        "stores/<int:store_id>/health/",
+        "stores/<str:store_id>/health/",
         StoreHealthView.as_view(),
         name="store-health",
     ),

@@ -300,20 +300,26 @@ class StoreHealthView(APIView):
             "store's percentile. Merchants see their own stores, staff all; "
             "any other store answers 404."
         ),
+        parameters=[OpenApiParameter("store_id", int, OpenApiParameter.PATH)],
         responses={200: StoreHealthSerializer, **error_responses(401, 404)},
     )
-    def get(self, request, store_id: int):
+    def get(self, request, store_id: str):
         from stores.scoping import store_ids_for
 
         from .health import health_payload, latest_health
 
+        # Any path segment reaches the view, so that a malformed id gets the
+        # API's JSON 404 rather than the site's HTML page.
+        if not store_id.isdigit():
+            raise NotVisible(_("No such store."))
+        pk = int(store_id)
         role = role_of(request.user)
         if not (
             is_staff_role(request.user)
-            or (role == Role.MERCHANT and store_id in store_ids_for(request.user))
+            or (role == Role.MERCHANT and pk in store_ids_for(request.user))
         ):
             raise NotVisible(_("No such store."))
-        store = Store.objects.filter(pk=store_id).first()
+        store = Store.objects.filter(pk=pk).first()
         if store is None:
             raise NotVisible(_("No such store."))
         health = latest_health([store.pk]).get(store.pk)

@@ -125,3 +125,10 @@ def test_case_page_shows_the_merchant_what_a_ruling_would_do(world):  # noqa: F8
         {"grounds": "other", "reason": "x", "evidence": "y"},
     )
     assert case.health_contest.filed_by == s2.owner
+
+
+@pytest.mark.parametrize("segment", ["null,null", "abc", "-1", "1.5"])
+def test_api_answers_a_malformed_store_id_with_the_apis_json_404(segment):
+    r = client_for(f.agent()).get(f"/api/v1/stores/{segment}/health/")
+    assert r.status_code == 404
+    assert r["Content-Type"].startswith("application/json")

@@ -91,7 +91,7 @@ ACCESS: dict[str, Access] = {
     "api/v1/reports/intervention/": Access(STAFF, api=True, html=False),
     "api/v1/reports/summary/": Access(STAFF | {"merchant"}, api=True, html=False),
     "api/v1/reports/agents/": Access(STAFF, api=True, html=False),
-    "api/v1/stores/<int:store_id>/health/": Access(
+    "api/v1/stores/<str:store_id>/health/": Access(
         STAFF | {"merchant"}, api=True, scoped=True, html=False
     ),
     "api/v1/^orders/$": Access(SIGNED_IN, api=True, html=False),
