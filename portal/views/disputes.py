@@ -48,6 +48,7 @@ from disputes.policy import (
     evidence_requirements,
     order_policy,
     policy_overview,
+    ruling_compensation_text,
 )
 from notifications.selectors import with_unseen_activity
 from notifications.services import case_seen_record
@@ -309,6 +310,7 @@ def _case_context(
         and bool(actions)
         and all(a["name"] == ActionName.CONCEDE for a in actions),
         "ruling": ruling,
+        "compensation_basis": ruling_compensation_text(case, ruling),
         "appeal": appeal,
         "actions": actions,
         "evidence_requests": requests,
