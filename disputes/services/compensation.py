@@ -40,7 +40,10 @@ def check_compensation(
         return
     if not compensation_terms(case, rule).provided:
         raise ValidationFailed(
-            _("The cited rule provides no compensation beyond the refund."),
+            _(
+                "Neither this case's policy nor the cited rule provides "
+                "compensation beyond the refund."
+            ),
             errors={"compensation": [_("Not provided by this rule.")]},
         )
     if outcome != "buyer":
