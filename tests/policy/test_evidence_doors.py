@@ -237,3 +237,31 @@ def test_multipart_without_requirements_takes_items_as_json(client):
         (item.pk, 1)
     ]
     assert list(case.evidence.values_list("kind", flat=True)) == ["photo"]
+
+
+@pytest.mark.parametrize(
+    ("sends", "message"),
+    [
+        ("wrong_type", "open.mp4 is not an unboxing video."),
+        (
+            "not_allowed",
+            "slip.txt: Upload a JPEG, PNG, GIF or WebP image, a PDF or an MP4 video.",
+        ),
+    ],
+)
+def test_a_refused_file_is_named(client, sends, message):
+    order = _fresh_order()
+    client.force_login(order.buyer)
+    files = [_upload(sent) for sent in SENDS[sends]]
+    response = client.post(
+        "/api/v1/disputes/",
+        {
+            "order": order.number,
+            **CLAIM,
+            "evidence": files,
+            "evidence_kind": ["video", "express_slip"],
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["evidence"] == [message]
