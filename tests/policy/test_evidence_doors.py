@@ -265,3 +265,40 @@ def test_a_refused_file_is_named(client, sends, message):
     )
     assert response.status_code == 400
     assert response.json()["errors"]["evidence"] == [message]
+
+
+def test_a_multipart_retry_with_the_same_key_opens_one_case(client):
+    order = _fresh_order()
+    client.force_login(order.buyer)
+    before = _stored_files()
+
+    def send():
+        return client.post(
+            "/api/v1/disputes/",
+            {
+                "order": order.number,
+                **CLAIM,
+                "evidence": [_upload(sent) for sent in SENDS["present"]],
+                "evidence_kind": ["video", "express_slip"],
+            },
+            HTTP_IDEMPOTENCY_KEY="open-fresh-1",
+        )
+
+    first, again = send(), send()
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert first.json()["number"] == again.json()["number"]
+    assert Dispute.objects.count() == 1 and Evidence.objects.count() == 2
+    assert len(_stored_files()) == len(before) + 2
+
+
+def test_the_intake_page_lists_the_orders_requirements(client):
+    order = _fresh_order()
+    client.force_login(agent())
+    url = reverse("admin:disputes_dispute_open_for_buyer")
+    page = client.get(f"{url}?order={order.number}", HTTP_ACCEPT_LANGUAGE="en")
+    body = page.content.decode()
+    assert 'data-testid="required-evidence"' in body
+    assert "an unboxing video, a photo of the express slip" in body
+    assert 'name="evidence_video"' in body and 'enctype="multipart/form-data"' in body
+    plain = client.get(f"{url}?order={OrderFactory().number}").content.decode()
+    assert 'data-testid="required-evidence"' not in plain
