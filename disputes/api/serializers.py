@@ -319,23 +319,27 @@ class DisputeOpenSerializer(serializers.Serializer):
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class ClaimedItemsTextField(StrictCharField):
+class ClaimedItemsTextField(serializers.Field):
     """The claimed items as JSON text: a multipart form has no nested lists."""
 
     default_error_messages = {
-        "json": _('Send the items as JSON: [{"item": 1, "quantity": 1}].')
+        "json": _('Send the items as a JSON list of "item" and "quantity" pairs.')
     }
 
     def to_internal_value(self, data: Any) -> list[dict[str, int]]:
-        text = super().to_internal_value(data)
         try:
-            rows = json.loads(text)
+            rows = json.loads(data) if isinstance(data, str) else None
         except ValueError:
+            rows = None
+        if not isinstance(rows, list):
             self.fail("json")
         rows_in = ClaimedItemInputSerializer(data=rows, many=True)
         if not rows_in.is_valid():
             raise serializers.ValidationError(rows_in.errors)
         return list(rows_in.validated_data)
+
+    def to_representation(self, value: Any) -> str:
+        return json.dumps(value)
 
 
 class DisputeOpenMultipartSerializer(DisputeOpenSerializer):
@@ -343,7 +347,7 @@ class DisputeOpenMultipartSerializer(DisputeOpenSerializer):
     with it: repeated `evidence` files, each with its `evidence_kind` (in
     the same order)."""
 
-    items = ClaimedItemsTextField(
+    items = ClaimedItemsTextField(  # type: ignore[assignment]  # the same field, as text
         required=False,
         help_text='The claimed items as JSON text, e.g. [{"item": 12, '
         '"quantity": 1}]; absent: the whole order.',

@@ -302,3 +302,15 @@ def test_the_intake_page_lists_the_orders_requirements(client):
     assert 'name="evidence_video"' in body and 'enctype="multipart/form-data"' in body
     plain = client.get(f"{url}?order={OrderFactory().number}").content.decode()
     assert 'data-testid="required-evidence"' not in plain
+
+
+@pytest.mark.parametrize("items", ["nope", '{"item": 1}', '[{"item": "x"}]'])
+def test_multipart_items_must_be_a_json_list_of_items(client, items):
+    order = OrderFactory()
+    client.force_login(order.buyer)
+    response = client.post(
+        "/api/v1/disputes/", {"order": order.number, **CLAIM, "items": items}
+    )
+    assert response.status_code == 400
+    assert {n.split(".")[0] for n in response.json()["errors"]} == {"items"}
+    assert not Dispute.objects.exists()
