@@ -272,6 +272,11 @@ def compensation_basis(terms: CompensationTerms) -> str:
     """How a ruling's compensation was computed, naming each value's source."""
     multiple, minimum = terms.multiple, terms.minimum
     shown = f"{multiple.value.normalize():f}" if multiple.value else "0"
+    if minimum.value and minimum.source == multiple.source:
+        return _(
+            "%(m)s times the price, at least ¥%(min)s (%(source)s), on top of "
+            "the refund"
+        ) % {"m": shown, "min": minimum.value, "source": multiple.source}
     if minimum.value:
         return _(
             "%(m)s times the price (%(m_source)s), at least ¥%(min)s "

@@ -17,7 +17,7 @@ from core.errors import ValidationFailed
 from disputes import services
 from disputes.choices import Reason
 from disputes.models import Dispute, PlatformRule
-from disputes.policy import case_terms, compensation_terms
+from disputes.policy import case_terms, compensation_terms, ruling_compensation_text
 from orders.models import Refund
 from tests.factories import OrderFactory, agent, policy_set, supervisor
 
@@ -216,3 +216,27 @@ def test_the_terms_and_the_ruling_name_where_each_value_came_from(client):
         f"4 times the price (policy: business line · version {version}), at least "
         f"¥500.00 (rule: {RULE} (version 2)), on top of the refund"
     ) in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("policy", "wording"),
+    [
+        (
+            {"counterfeit_multiple": "4", "counterfeit_minimum": "1000.00"},
+            "4 times the price, at least ¥1000.00 (policy: business line · "
+            "version {v}), on top of the refund",
+        ),
+        (
+            {},
+            f"3 times the price, at least ¥500.00 (rule: {RULE} (version 2)), on "
+            "top of the refund",
+        ),
+    ],
+)
+def test_one_source_is_named_once(policy, wording):
+    case, handler = _case_for_ruling("100.00", **policy)
+    ruled = _rule_for_buyer(case, handler, _rule(), "100.00")
+    version = case.policy_version.version if case.policy_version else None
+    with translation.override("en"):
+        text = ruling_compensation_text(ruled, ruled.ruling)
+    assert text == wording.format(v=version)
