@@ -69,7 +69,8 @@ def evidence_kind(item: EvidenceFile) -> str:
     content_type = sniffed[0]
     declared = item.kind or ("express_slip" if item.express_slip else "")
     if declared:
-        return declared if content_type.startswith(KIND_MEDIA[declared]) else ""
+        media = KIND_MEDIA.get(declared)
+        return declared if media and content_type.startswith(media) else ""
     if content_type.startswith("image/"):
         return "photo"
     if content_type.startswith("video/"):

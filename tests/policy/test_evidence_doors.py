@@ -19,7 +19,10 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
+from core.errors import ValidationFailed
+from disputes import services
 from disputes.models import Dispute, Evidence
 from tests.factories import (
     CategoryFactory,
@@ -313,4 +316,36 @@ def test_multipart_items_must_be_a_json_list_of_items(client, items):
     )
     assert response.status_code == 400
     assert {n.split(".")[0] for n in response.json()["errors"]} == {"items"}
+    assert not Dispute.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "content", "error"),
+    [
+        ("selfie", PNG, "slip.png: Choose what the file shows."),
+        ("video", PNG, "slip.png is not an unboxing video."),
+        (
+            "photo",
+            TEXT,
+            "slip.png: Upload a JPEG, PNG, GIF or WebP image, a PDF or an MP4 video.",
+        ),
+    ],
+)
+def test_the_service_checks_each_declared_file(kind, content, error):
+    """The service's own check, whatever door the file came through."""
+    order = OrderFactory()
+    upload = services.EvidenceFile(
+        file=SimpleUploadedFile("slip.png", content), kind=kind
+    )
+    with translation.override("en"), pytest.raises(ValidationFailed) as refused:
+        services.dispute_open(
+            actor=order.buyer,
+            order=order,
+            reason="quality",
+            remedy="refund_only",
+            amount=Decimal("10.00"),
+            description="有破洞",
+            evidence=[upload],
+        )
+    assert refused.value.errors == {"evidence": [error]}
     assert not Dispute.objects.exists()
