@@ -212,6 +212,12 @@ class DisputeOpenForm(forms.Form):
         """(item, its quantity field) for the template."""
         return [(item, self[name]) for item, name in self.item_rows]
 
+    def clean_express_slip(self) -> UploadedFile | None:
+        upload = self.cleaned_data.get("express_slip")
+        if upload:
+            check_upload(upload)
+        return upload
+
     def clean_files(self) -> list[UploadedFile]:
         files = self.cleaned_data.get("files") or []
         if len(files) > MAX_FILES:

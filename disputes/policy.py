@@ -212,6 +212,87 @@ def case_policy(dispute: Any) -> Policy:
     return resolve(version, store.category.code, store.region)
 
 
+@dataclass(frozen=True)
+class CompensationValue:
+    """One 假一赔三 value a decision uses, and where it came from."""
+
+    value: Decimal | None
+    origin: str  # "policy", "rule", or "" (set by neither)
+    source: str  # as people read it: "policy: business line · version 3"
+
+
+@dataclass(frozen=True)
+class CompensationTerms:
+    """The multiple and minimum of the compensation beyond the refund."""
+
+    multiple: CompensationValue
+    minimum: CompensationValue
+
+    @property
+    def provided(self) -> bool:
+        return bool(self.multiple.value)
+
+
+# The policy's 假一赔三 values and the rule version's field each falls back to.
+COUNTERFEIT_FALLBACK = {
+    "counterfeit_multiple": "compensation_multiple",
+    "counterfeit_minimum": "compensation_minimum",
+}
+
+
+def compensation_terms(dispute: Any | None, rule: Any | None) -> CompensationTerms:
+    """The 假一赔三 values a decision on `dispute` citing `rule` computes with.
+
+    On a counterfeit claim the case's policy (the version recorded when it
+    opened) governs; where it leaves a value unset, the rule version's value
+    applies; any other claim (or no case: the bulk seeder) uses the rule's.
+    """
+    policy = None
+    if dispute is not None and dispute.reason == Reason.COUNTERFEIT:
+        policy = case_policy(dispute)
+    found: list[CompensationValue] = []
+    for name, fallback in COUNTERFEIT_FALLBACK.items():
+        own = getattr(policy, name) if policy is not None else None
+        if own is not None:
+            where = source_text(policy.sources[name])  # type: ignore[union-attr]
+            found.append(
+                CompensationValue(own, "policy", _("policy: %(s)s") % {"s": where})
+            )
+            continue
+        value = getattr(rule, fallback) if rule is not None else None
+        if rule is None:
+            source = _("the rule the ruling cites")
+        else:
+            source = _("rule: %(rule)s") % {"rule": rule.title_and_version}
+        found.append(CompensationValue(value, "rule" if value else "", source))
+    return CompensationTerms(multiple=found[0], minimum=found[1])
+
+
+def compensation_basis(terms: CompensationTerms) -> str:
+    """How a ruling's compensation was computed, naming each value's source."""
+    multiple, minimum = terms.multiple, terms.minimum
+    shown = f"{multiple.value.normalize():f}" if multiple.value else "0"
+    if minimum.value and minimum.source == multiple.source:
+        return _(
+            "%(m)s times the price, at least ¥%(min)s (%(source)s), on top of "
+            "the refund"
+        ) % {"m": shown, "min": minimum.value, "source": multiple.source}
+    if minimum.value:
+        return _(
+            "%(m)s times the price (%(m_source)s), at least ¥%(min)s "
+            "(%(min_source)s), on top of the refund"
+        ) % {
+            "m": shown,
+            "m_source": multiple.source,
+            "min": minimum.value,
+            "min_source": minimum.source,
+        }
+    return _("%(m)s times the price (%(m_source)s), on top of the refund") % {
+        "m": shown,
+        "m_source": multiple.source,
+    }
+
+
 def evidence_refusal(policy: Policy, reason: str, kinds: Iterable[str]) -> str | None:
     """Why a claim for `reason` with evidence of `kinds` cannot open, or None.
 
@@ -369,10 +450,9 @@ def terms_rows(policy: Policy, names: Iterable[str]) -> list[dict[str, str]]:
 def case_terms(dispute: Any) -> list[dict[str, str]]:
     """ "本单适用规则": the values that matter for this case, with their source."""
     policy = case_policy(dispute)
-    names = list(CASE_TERMS)
+    rows = terms_rows(policy, CASE_TERMS)
     if dispute.reason == Reason.COUNTERFEIT:
-        names += ["counterfeit_multiple", "counterfeit_minimum"]
-    rows = terms_rows(policy, names)
+        rows += counterfeit_rows(dispute)
     kinds = policy.evidence_for(dispute.reason)
     if kinds:
         rows.append(
@@ -384,6 +464,31 @@ def case_terms(dispute: Any) -> list[dict[str, str]]:
             }
         )
     return rows
+
+
+def ruling_compensation_text(dispute: Any, ruling: Any | None) -> str:
+    """How the ruling's compensation was computed ("" when it awarded none)."""
+    if ruling is None or not ruling.compensation_amount:
+        return ""
+    return compensation_basis(compensation_terms(dispute, ruling.rule))
+
+
+def counterfeit_rows(dispute: Any) -> list[dict[str, str]]:
+    """The 假一赔三 values of a counterfeit claim: the policy's, else the rule's
+    (the ruling's cited rule once there is one), each with where it came from."""
+    ruling = getattr(dispute, "ruling", None) if dispute.pk else None
+    terms = compensation_terms(dispute, ruling.rule if ruling else None)
+    return [
+        {
+            "name": name,
+            "label": str(VALUES[name][1]),
+            "value": value_text(name, found.value),
+            "source": found.source,
+        }
+        for name, found in zip(
+            COUNTERFEIT_FALLBACK, (terms.multiple, terms.minimum), strict=True
+        )
+    ]
 
 
 def evidence_requirements(policy: Policy) -> list[dict[str, str]]:

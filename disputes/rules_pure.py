@@ -207,6 +207,17 @@ class OverturnMoney(NamedTuple):
     platform_compensation: Decimal  # to the merchant, from the platform
 
 
+def compensation_amount(
+    price: Decimal, multiple: Decimal | None, minimum: Decimal | None
+) -> Decimal:
+    """Compensation beyond the refund (假一赔三): `multiple` times `price`, at
+    least `minimum`; none without a multiple."""
+    if not multiple:
+        return ZERO
+    amount = (price * multiple).quantize(Decimal("0.01"))
+    return max(amount, minimum or ZERO)
+
+
 def overturn_money(
     *,
     outcome: str,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -45,6 +46,7 @@ from disputes.choices import (
     State,
 )
 from disputes.disclosure import buyer_name, party_note, shown_name
+from disputes.forms import MAX_FILES
 from disputes.models import (
     Appeal,
     ClaimedItem,
@@ -57,6 +59,7 @@ from disputes.models import (
     Ruling,
     Shipment,
 )
+from disputes.models.policy import EVIDENCE_KINDS
 from disputes.policy import DESCRIPTION_REQUIRED
 from disputes.rules_pure import EVIDENCE_DESCRIPTION_MAX
 from disputes.services import available_actions
@@ -313,6 +316,72 @@ class DisputeOpenSerializer(serializers.Serializer):
             "answers 400 with an error on `description`."
         ),
     )
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class ClaimedItemsTextField(serializers.Field):
+    """The claimed items as JSON text: a multipart form has no nested lists."""
+
+    default_error_messages = {
+        "json": _('Send the items as a JSON list of "item" and "quantity" pairs.')
+    }
+
+    def to_internal_value(self, data: Any) -> list[dict[str, int]]:
+        try:
+            rows = json.loads(data) if isinstance(data, str) else None
+        except ValueError:
+            rows = None
+        if not isinstance(rows, list):
+            self.fail("json")
+        rows_in = ClaimedItemInputSerializer(data=rows, many=True)
+        if not rows_in.is_valid():
+            raise serializers.ValidationError(rows_in.errors)
+        return list(rows_in.validated_data)
+
+    def to_representation(self, value: Any) -> str:
+        return json.dumps(value)
+
+
+class DisputeOpenMultipartSerializer(DisputeOpenSerializer):
+    """The same claim as multipart/form-data, with the evidence that comes
+    with it: repeated `evidence` files, each with its `evidence_kind` (in
+    the same order)."""
+
+    items = ClaimedItemsTextField(  # type: ignore[assignment]  # the same field, as text
+        required=False,
+        help_text='The claimed items as JSON text, e.g. [{"item": 12, '
+        '"quantity": 1}]; absent: the whole order.',
+    )
+    evidence = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        max_length=MAX_FILES,
+        help_text=f"Up to {MAX_FILES} files (JPEG, PNG, GIF, WebP, PDF or MP4), "
+        "sent as repeated `evidence` parts.",
+    )
+    evidence_kind = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(EVIDENCE_KINDS)),
+        required=False,
+        help_text="What each `evidence` file shows, one per file in the same "
+        "order: photo, video (the unboxing video) or express_slip (a photo of "
+        "the express slip). A file's content must agree with its kind.",
+    )
+    evidence_note = StrictCharField(
+        max_length=EVIDENCE_DESCRIPTION_MAX,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="About the files (kept with each of them).",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        files = attrs.get("evidence") or []
+        kinds = attrs.get("evidence_kind") or []
+        if len(kinds) != len(files):
+            raise serializers.ValidationError(
+                {"evidence_kind": [_("Give one kind per file, in the files' order.")]}
+            )
+        return attrs
 
 
 class HandlerField(StrictCharField):

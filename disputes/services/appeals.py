@@ -121,7 +121,7 @@ def dispute_overturn(
     check_decision_remedy(remedy)
     awarded = decision_amount(outcome=outcome, amount=amount, remedy=remedy)
     text = require_text(reasoning, field="reasoning", label=_("A review opinion"))
-    check_compensation(rule=rule, outcome=outcome, wanted=compensation)
+    check_compensation(rule=rule, outcome=outcome, wanted=compensation, case=dispute)
     departure = check_departure(case=dispute, outcome=outcome, reason=departure_reason)
     with case_action(
         dispute=dispute,
@@ -154,7 +154,9 @@ def dispute_overturn(
         appeal.amount, appeal.remedy = awarded, remedy or ""
         for name, value in departure.fields().items():
             setattr(appeal, name, value)
-        due = compensation_due(rule=rule, amount=awarded, wanted=compensation)
+        due = compensation_due(
+            rule=rule, amount=awarded, wanted=compensation, case=case
+        )
         appeal.buyer_compensation_amount = due
         money = overturn_money(
             outcome=outcome,

@@ -1,9 +1,12 @@
 """Compensation beyond the refund (假一赔三 and similar rules).
 
-A rule version may carry a compensation multiple and a minimum. A ruling for
-the buyer under such a rule may award compensation: the multiple times the
-refunded price, at least the minimum. It is its own money line, paid by the
-merchant and recorded through `orders.services.refund_create` with the kind
+A rule version may carry a compensation multiple and a minimum; on a
+counterfeit claim the case's policy (the version recorded when it opened)
+may set them too, and then governs (`disputes.policy.compensation_terms`:
+the rule's value only where the policy leaves one unset). A ruling for the
+buyer may award compensation: the multiple times the refunded price, at
+least the minimum. It is its own money line, paid by the merchant and
+recorded through `orders.services.refund_create` with the kind
 `buyer_compensation`, so it never counts against the order's refund cap.
 """
 
@@ -18,17 +21,29 @@ from orders.models import RefundKind
 from orders.services import refund_create
 
 from ..models import Dispute, PlatformRule, Ruling
+from ..policy import compensation_terms
+from ..rules_pure import compensation_amount
 
 ZERO = Decimal("0.00")
 
 
-def check_compensation(*, rule: PlatformRule, outcome: str, wanted: bool) -> None:
-    """Refuse compensation the cited rule does not provide, or a merchant win."""
+def check_compensation(
+    *,
+    rule: PlatformRule,
+    outcome: str,
+    wanted: bool,
+    case: Dispute | None = None,
+) -> None:
+    """Refuse compensation neither the case's policy nor the cited rule
+    provides, or a merchant win. (`case` None: the rule's values alone.)"""
     if not wanted:
         return
-    if not rule.provides_compensation:
+    if not compensation_terms(case, rule).provided:
         raise ValidationFailed(
-            _("The cited rule provides no compensation beyond the refund."),
+            _(
+                "Neither this case's policy nor the cited rule provides "
+                "compensation beyond the refund."
+            ),
             errors={"compensation": [_("Not provided by this rule.")]},
         )
     if outcome != "buyer":
@@ -38,9 +53,19 @@ def check_compensation(*, rule: PlatformRule, outcome: str, wanted: bool) -> Non
         )
 
 
-def compensation_due(*, rule: PlatformRule, amount: Decimal, wanted: bool) -> Decimal:
-    """The compensation a decision awards: the rule's, on the refunded price."""
-    return rule.compensation_for(amount) if wanted else ZERO
+def compensation_due(
+    *,
+    rule: PlatformRule,
+    amount: Decimal,
+    wanted: bool,
+    case: Dispute | None = None,
+) -> Decimal:
+    """The compensation a decision awards on the refunded price: the case's
+    policy values, the rule's where it leaves one unset."""
+    if not wanted:
+        return ZERO
+    terms = compensation_terms(case, rule)
+    return compensation_amount(amount, terms.multiple.value, terms.minimum.value)
 
 
 def compensation_top_up(*, case: Dispute, amount: Decimal) -> None:
@@ -49,8 +74,11 @@ def compensation_top_up(*, case: Dispute, amount: Decimal) -> None:
 
 
 def compensation_award(*, case: Dispute, ruling: Ruling) -> Decimal:
-    """Record the compensation the ruling's rule provides; the merchant pays it."""
-    amount = ruling.rule.compensation_for(ruling.amount)
+    """Record the compensation the ruling awards (the case's policy values, the
+    cited rule's where it leaves one unset); the merchant pays it."""
+    amount = compensation_due(
+        rule=ruling.rule, amount=ruling.amount, wanted=True, case=case
+    )
     if amount <= ZERO:
         return ZERO
     ruling.compensation_amount = amount

@@ -50,7 +50,7 @@ from ._core import (
     require_text,
 )
 from .deadlines import auto_refund_small_claim
-from .records import EvidenceFile, evidence_kind, evidence_upload
+from .records import EvidenceFile, claim_evidence_kinds, evidence_upload
 from .timeline import timeline_write
 
 
@@ -176,10 +176,10 @@ def case_create(
     claimed = claimed_items(order, items or [], amount=amount)
     version = version_in_force(now)
     policy = resolve(version, order.store.category.code, order.store.region)
-    kinds = [evidence_kind(item) for item in evidence]
+    kinds = claim_evidence_kinds(evidence)
     refusal = evidence_refusal(policy, reason, [k for k in kinds if k])
     if refusal:
-        raise ValidationFailed(refusal, errors={"files": [refusal]})
+        raise ValidationFailed(refusal, errors={"evidence": [refusal]})
     on_behalf = actor.pk != order.buyer_id
     case: Dispute = Dispute(
         number=_unused_number(),

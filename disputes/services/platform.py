@@ -294,7 +294,7 @@ def dispute_rule(
     check_decision_remedy(remedy)
     awarded = decision_amount(outcome=outcome, amount=amount, remedy=remedy)
     text = require_text(reasoning, field="reasoning", label=_("Reasoning"))
-    check_compensation(rule=rule, outcome=outcome, wanted=compensation)
+    check_compensation(rule=rule, outcome=outcome, wanted=compensation, case=dispute)
     departure = check_departure(case=dispute, outcome=outcome, reason=departure_reason)
     with case_action(
         dispute=dispute,

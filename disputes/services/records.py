@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -34,6 +35,7 @@ from ..models import (
     PlatformRule,
 )
 from ..models.guards import may_work_on
+from ..models.policy import EVIDENCE_KINDS
 from ..rules_pure import EVIDENCE_DESCRIPTION_MAX
 from ._core import limit_text, lock_case, require_text
 from .timeline import actor_role, timeline_write
@@ -41,25 +43,63 @@ from .timeline import actor_role, timeline_write
 
 @dataclass(frozen=True)
 class EvidenceFile:
-    """A file that comes with a new claim; `express_slip` when the buyer says
-    it is the photo of the express slip (else its type tells photo or video)."""
+    """A file that comes with a new claim.
+
+    `kind`: what the sender says it is (`photo`, `video`, `express_slip`);
+    its content must agree. Without it the content tells photo or video
+    (`express_slip`: the portal's field for the photo of the express slip).
+    """
 
     file: UploadedFile[Any]
     note: str = ""
     express_slip: bool = False
+    kind: str = ""
+
+
+# The content type each declared kind needs ("image/..." or "video/...").
+KIND_MEDIA = {"photo": "image/", "express_slip": "image/", "video": "video/"}
 
 
 def evidence_kind(item: EvidenceFile) -> str:
-    """What a claim's file counts as for the required evidence ("" for none)."""
+    """What a claim's file counts as for the required evidence ("" for none):
+    its declared kind when its content agrees, else what its content is."""
     sniffed = upload_type(item.file) if item.file is not None else None
     if sniffed is None:
         return ""
     content_type = sniffed[0]
+    declared = item.kind or ("express_slip" if item.express_slip else "")
+    if declared:
+        media = KIND_MEDIA.get(declared)
+        return declared if media and content_type.startswith(media) else ""
     if content_type.startswith("image/"):
-        return "express_slip" if item.express_slip else "photo"
+        return "photo"
     if content_type.startswith("video/"):
         return "video"
     return ""
+
+
+def claim_evidence_kinds(evidence: Sequence[EvidenceFile]) -> list[str]:
+    """The kind of each file that comes with a new claim, refusing (before
+    anything is stored) a file the upload checks refuse, an unknown kind, or
+    a declared kind its content contradicts. Field errors under "evidence"."""
+    errors: list[str] = []
+    kinds: list[str] = []
+    for item in evidence:
+        name = getattr(item.file, "name", "") or _("file")
+        refusal = upload_refusal(item.file) if item.file is not None else None
+        if item.file is None or refusal:
+            errors.append(f"{name}: {refusal or _('Choose a file.')}")
+        elif item.kind and item.kind not in KIND_MEDIA:
+            errors.append(f"{name}: {_('Choose what the file shows.')}")
+        elif item.kind and not evidence_kind(item):
+            errors.append(
+                _("%(name)s is not %(kind)s.")
+                % {"name": name, "kind": EVIDENCE_KINDS[item.kind]}
+            )
+        kinds.append(evidence_kind(item) if item.file is not None else "")
+    if errors:
+        raise ValidationFailed(errors[0], errors={"evidence": errors})
+    return kinds
 
 
 def _locked_case(dispute: Dispute, actor: User) -> Dispute:

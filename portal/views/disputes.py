@@ -48,6 +48,7 @@ from disputes.policy import (
     evidence_requirements,
     order_policy,
     policy_overview,
+    ruling_compensation_text,
 )
 from notifications.selectors import with_unseen_activity
 from notifications.services import case_seen_record
@@ -206,11 +207,17 @@ def _open_with_evidence(
         )
 
 
+# The services' "evidence" (the files that come with a claim) is the open
+# form's "files" field.
+EVIDENCE_FIELD = {"evidence": "files"}
+
+
 def _form_errors(form, exc: ApplicationError) -> bool:
     """Put a refusal on the form's fields, once: a single field gets the
     service's full sentence, several fields their own short errors. False
     when no field of the form is concerned (the page says it instead)."""
-    errors = {f: e for f, e in (exc.errors or {}).items() if f in form.fields}
+    named = {EVIDENCE_FIELD.get(f, f): e for f, e in (exc.errors or {}).items()}
+    errors = {f: e for f, e in named.items() if f in form.fields}
     if len(errors) == 1:
         (field,) = errors
         form.add_error(field, exc.message)
@@ -303,6 +310,7 @@ def _case_context(
         and bool(actions)
         and all(a["name"] == ActionName.CONCEDE for a in actions),
         "ruling": ruling,
+        "compensation_basis": ruling_compensation_text(case, ruling),
         "appeal": appeal,
         "actions": actions,
         "evidence_requests": requests,

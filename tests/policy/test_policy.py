@@ -184,7 +184,7 @@ def test_the_service_refuses_a_claim_missing_required_evidence(given):
     }
     with pytest.raises(ValidationFailed) as refused:
         _open(order, [files[g]() for g in given])
-    assert "files" in refused.value.errors
+    assert "evidence" in refused.value.errors
     assert not Dispute.objects.exists()
     assert not Evidence.objects.exists()
 
@@ -225,7 +225,7 @@ def test_the_agents_intake_refuses_it_too():
             channel="phone",
             description="电话投诉",
         )
-    assert "files" in refused.value.errors
+    assert "evidence" in refused.value.errors
     assert not Dispute.objects.exists()
 
 
@@ -267,7 +267,7 @@ def test_the_api_refuses_it_with_a_field_error(client):
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert "files" in str(response.json())
+    assert "evidence" in response.json()["errors"]
     assert not Dispute.objects.exists()
 
 

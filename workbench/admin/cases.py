@@ -29,7 +29,7 @@ from disputes.actions import (
 )
 from disputes.choices import GOODS_REMEDIES, DeadlineKind, State
 from disputes.models import Dispute, Macro
-from disputes.policy import case_policy, case_terms
+from disputes.policy import case_policy, case_terms, ruling_compensation_text
 from notifications.selectors import with_unseen_activity
 from notifications.services import case_seen_record
 from stores.selectors import return_address
@@ -317,7 +317,8 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
         )
         return {
             "case": case,
-            "ruling": _one_to_one(case, "ruling"),
+            "ruling": (ruling := _one_to_one(case, "ruling")),
+            "compensation_basis": ruling_compensation_text(case, ruling),
             "appeal": _one_to_one(case, "appeal_record"),
             "order_items": list(order.items.all()),
             "refunds": [
