@@ -21,13 +21,17 @@ majority counts the shown precedents of the same reason only.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, FloatField, Func, OuterRef, Value
+from django.db.models import Exists, FloatField, Func, OuterRef, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Left
+
+from stores.models import Store
 
 from .choices import Decision, Liability, Outcome
 from .models import Dispute, Evidence
@@ -41,12 +45,13 @@ from .rules_pure import (
 
 LIMIT = 10  # precedents shown
 POOL = 100  # most recent decided cases read per pool
-# Best text matches (`%`, the GIN trigram index) added to the pool: off. At
-# a million cases whose descriptions repeat (the demo's vocabulary) the `%`
-# match finds hundreds of thousands of rows and took 0.2–2 s a call on the
-# benchmark (docs/consistency.md); the pool's own rows are still compared
-# with pg_trgm's similarity(). Set above 0 to add the text pool.
-TEXT_POOL = 0
+# PostgreSQL's text pool: the TEXT_POOL best text matches among the WINDOW
+# most recently ruled cases of the same reason and category (`POOL_SQL`). A
+# bounded window, not the GIN index's `%` match: at a million cases whose
+# descriptions repeat (the demo's vocabulary) `%` finds hundreds of thousands
+# of rows and took 0.2–2 s a call (docs/consistency.md). 0 turns it off.
+TEXT_POOL = 50
+WINDOW = 500
 TEXT_CHARS = 500  # description characters compared
 
 
@@ -55,14 +60,6 @@ class Similarity(Func):
 
     function = "SIMILARITY"
     output_field = FloatField()
-
-
-class TrigramMatch(Func):
-    """pg_trgm's `a % b` (similar above the threshold); uses the GIN index."""
-
-    template = "%(expressions)s"
-    arg_joiner = " %% "
-    output_field = BooleanField()
 
 
 @dataclass(frozen=True)
@@ -130,6 +127,7 @@ def _facts(case: Dispute, *, has_evidence: bool) -> CaseFacts:
 
 
 def _pool_ids(case: Dispute) -> set[int]:
+    """SQLite: the candidates' ids, pool by pool (no text pool)."""
     decided = Dispute.objects.filter(ruled_at__isnull=False).exclude(pk=case.pk)
     same_reason = decided.filter(reason=case.reason)
     category = case.store.category_id
@@ -141,14 +139,6 @@ def _pool_ids(case: Dispute) -> set[int]:
     ids: set[int] = set()
     for pool in pools:
         ids |= set(pool.values_list("pk", flat=True)[:POOL])
-    if TEXT_POOL and on_postgres() and case.description.strip():
-        text = case.description[:TEXT_CHARS]
-        matches = (
-            same_reason.filter(TrigramMatch("description", Value(text)))
-            .annotate(text=Similarity("description", Value(text)))
-            .order_by("-text")
-        )
-        ids |= set(matches.values_list("pk", flat=True)[:TEXT_POOL])
     others = decided.exclude(reason=case.reason).order_by(recent)
     for rest in (others.filter(store__category_id=category), others):
         if len(ids) >= LIMIT:
@@ -156,6 +146,88 @@ def _pool_ids(case: Dispute) -> set[int]:
         # Too few of the same reason: the rest, of the same category first.
         ids |= set(rest.values_list("pk", flat=True)[:LIMIT])
     return ids
+
+
+# PostgreSQL: every pool in one statement, each read from a partial index on
+# the decided cases that carries the store and the id (index-only scans; the
+# category's stores are a constant array, which PostgreSQL hashes):
+#   recent  - the POOL most recently ruled of the same reason and category;
+#   text    - of the WINDOW most recently ruled of the same reason and
+#             category, the TEXT_POOL whose descriptions are most like this
+#             one (pg_trgm similarity(), computed once per distinct text: the
+#             window's descriptions are the only rows read from the table);
+#   others  - the POOL most recent of the same reason in other categories,
+#             read only when the category has fewer than LIMIT (the ranking
+#             puts every case of the same reason and category first);
+#   rest    - the LIMIT most recent of other reasons, in the same category
+#             and in any, read only when the reason has fewer than LIMIT.
+POOL_SQL = """
+WITH window_ids AS MATERIALIZED (
+    SELECT d.id, d.ruled_at FROM {table} d
+    WHERE d.ruled_at IS NOT NULL AND d.reason = %(reason)s AND d.id <> %(me)s
+      AND d.store_id = ANY(%(stores)s)
+    ORDER BY d.ruled_at DESC LIMIT %(window)s
+), texts AS MATERIALIZED (
+    SELECT w.id, w.ruled_at, LEFT(d.description, %(chars)s) AS text
+    FROM window_ids w JOIN {table} d ON d.id = w.id
+    WHERE %(text_pool)s > 0
+), scores AS (
+    SELECT text, SIMILARITY(text, %(text)s) AS score
+    FROM (SELECT DISTINCT text FROM texts) distinct_texts
+), others AS MATERIALIZED (
+    SELECT d.id FROM {table} d
+    WHERE (SELECT COUNT(*) FROM window_ids) < %(limit)s
+      AND d.ruled_at IS NOT NULL AND d.reason = %(reason)s AND d.id <> %(me)s
+      AND NOT d.store_id = ANY(%(stores)s)
+    ORDER BY d.ruled_at DESC LIMIT %(pool)s
+), found AS (
+    SELECT (SELECT COUNT(*) FROM window_ids) + (SELECT COUNT(*) FROM others) AS n
+)
+(SELECT id FROM window_ids ORDER BY ruled_at DESC LIMIT %(pool)s)
+UNION
+(SELECT t.id FROM texts t JOIN scores s ON s.text = t.text
+ ORDER BY s.score DESC, t.ruled_at DESC LIMIT %(text_pool)s)
+UNION
+(SELECT id FROM others)
+UNION
+(SELECT d.id FROM {table} d
+ WHERE (SELECT n FROM found) < %(limit)s
+   AND d.ruled_at IS NOT NULL AND d.reason <> %(reason)s AND d.id <> %(me)s
+   AND d.store_id = ANY(%(stores)s)
+ ORDER BY d.ruled_at DESC LIMIT %(limit)s)
+UNION
+(SELECT d.id FROM {table} d
+ WHERE (SELECT n FROM found) < %(limit)s
+   AND d.ruled_at IS NOT NULL AND d.reason <> %(reason)s AND d.id <> %(me)s
+ ORDER BY d.ruled_at DESC LIMIT %(limit)s)
+"""
+
+
+def _pool_sql(case: Dispute) -> RawSQL:
+    """PostgreSQL: the candidates' ids as one subquery (`POOL_SQL`)."""
+    category = case.store.category_id
+    stores = (
+        list(Store.objects.filter(category_id=category).values_list("pk", flat=True))
+        if category is not None
+        else []
+    )
+    text = case.description[:TEXT_CHARS]
+    params = {
+        "reason": case.reason,
+        "me": case.pk,
+        "stores": stores,
+        "window": WINDOW,
+        "chars": TEXT_CHARS,
+        "text_pool": TEXT_POOL if text.strip() else 0,
+        "text": text,
+        "pool": POOL,
+        "limit": LIMIT,
+    }
+    # Named in the text, positional in the statement (the subquery's
+    # parameters join the outer query's).
+    sql = POOL_SQL.format(table=Dispute._meta.db_table)
+    names = re.findall(r"%\((\w+)\)s", sql)
+    return RawSQL(re.sub(r"%\(\w+\)s", "%s", sql), [params[n] for n in names])
 
 
 ROW_FIELDS = (
@@ -185,13 +257,16 @@ ROW_FIELDS = (
 def precedents_for(case: Dispute, *, limit: int = LIMIT) -> Precedents:
     """The `limit` decided cases most like `case`, closest first, and the
     clear majority of those of the same reason (or None)."""
-    ids = _pool_ids(case)
     me = _facts(case, has_evidence=Evidence.objects.filter(dispute=case).exists())
-    if not ids:
-        return Precedents([], None)
+    if on_postgres():
+        candidates: RawSQL | set[int] = _pool_sql(case)
+    else:
+        candidates = _pool_ids(case)
+        if not candidates:
+            return Precedents([], None)
     text = case.description[:TEXT_CHARS]
     rows = (
-        Dispute.objects.filter(pk__in=ids, ruling__isnull=False)
+        Dispute.objects.filter(pk__in=candidates, ruling__isnull=False)
         .order_by()
         .annotate(has_evidence=Exists(Evidence.objects.filter(dispute=OuterRef("pk"))))
     )
