@@ -9,14 +9,15 @@ Which cases: decided ones (ruled, under appeal, or closed after a ruling),
 never the case itself. How close: `rules_pure.precedent_rank` — same reason
 and category first, then the claimed share of the order, evidence present or
 not, the merchant's answer and the description's text similarity (PostgreSQL:
-pg_trgm `similarity()`, with a GIN trigram index behind the `%` match of the
-text pool; SQLite: the share of character pairs the two texts have in common).
+pg_trgm `similarity()`; SQLite: the share of character pairs the two texts
+have in common).
 
 The query stays small at a million cases: it reads bounded pools — the most
-recently ruled cases of the same reason in the same category, in other
-categories, and (PostgreSQL) the best text matches of the same reason —
-ranks those few hundred rows in Python and keeps the first `LIMIT`. The
-majority counts the shown precedents of the same reason only.
+recently ruled cases of the same reason in the same category, (PostgreSQL)
+the best text matches among a window of those, and only when those are too
+few the same reason in other categories and other reasons (`POOL_SQL`) —
+ranks those one or two hundred rows in Python and keeps the first `LIMIT`.
+The majority counts the shown precedents of the same reason only.
 """
 
 from __future__ import annotations
