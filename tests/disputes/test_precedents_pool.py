@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from disputes import precedents
+from disputes.models import Appeal, Dispute
 from disputes.precedents import precedents_for
+from tests import factories as f
 from tests.disputes.test_precedents import at_hand, decided, world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +85,32 @@ def test_other_categories_and_reasons_fill_in_when_the_category_has_few(
         other_category[1].number,
         other_reason.number,
     ]
+
+
+def test_an_overturned_precedent_shows_the_appeal_and_its_rule(world):  # noqa: F811
+    overturned = decided(world, outcome="merchant", days_ago=2)
+    later_rule = f.PlatformRuleFactory(code="quality-v2", title="质量问题（新）")
+    Appeal.objects.create(
+        dispute=overturned,
+        appellant=overturned.buyer,
+        party="buyer",
+        reason="不服",
+        decision="overturned",
+        decided_at=timezone.now(),
+        rule=later_rule,
+    )
+    Dispute.objects.filter(pk=overturned.pk).update(outcome="buyer")
+    upheld = decided(world, days_ago=3)
+    case = at_hand(world)
+
+    shown = {p.number: p for p in precedents_for(case).precedents}
+
+    assert (shown[overturned.number].overturned, shown[overturned.number].rule) == (
+        True,
+        "quality-v2",
+    )
+    assert shown[overturned.number].outcome == "buyer"  # the final outcome
+    assert (shown[upheld.number].overturned, shown[upheld.number].rule) == (
+        False,
+        world["rule"].code,
+    )
