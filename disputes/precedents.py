@@ -151,8 +151,9 @@ def _pool_ids(case: Dispute) -> set[int]:
 
 
 # PostgreSQL: every pool in one statement, each read from a partial index on
-# the decided cases that carries the store and the id (index-only scans; the
-# category's stores are a constant array, which PostgreSQL hashes):
+# the decided cases that carries the store and the id (index-only scans
+# filtered by an array of the category's stores, read once in the statement;
+# a join to the stores instead made PostgreSQL fetch every scanned row):
 #   recent  - the POOL most recently ruled of the same reason and category;
 #   text    - of the WINDOW most recently ruled of the same reason and
 #             category, the TEXT_POOL whose descriptions are most like this
