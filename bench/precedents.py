@@ -3,8 +3,9 @@
     .venv/bin/python bench/precedents.py \\
         --database-url postgres://postgres@127.0.0.1:5432/precedents --cases 1000000
 
-Creates the database when missing, migrates it (the pg_trgm extension and the
-GIN trigram index come with `disputes/migrations/0020_precedents_similarity.py`),
+Creates the database when missing, migrates it (the pg_trgm extension comes
+with `disputes/migrations/0020_precedents_similarity.py`, the partial indexes
+the pools read with `0025_precperf_indexes.py`),
 seeds `--cases` cases with `seed_demo` when it has none (bulk COPY above
 2,000 cases), runs VACUUM ANALYZE once after a load; with `--clone-to N`
 copies decided cases in SQL up to N cases (a million in minutes, where
@@ -185,6 +186,18 @@ def main() -> None:
     )
     parser.add_argument("--samples", type=int, default=40)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--text-pool",
+        type=int,
+        default=None,
+        help="Override disputes.precedents.TEXT_POOL (0: no text pool).",
+    )
+    parser.add_argument(
+        "--window",
+        type=int,
+        default=None,
+        help="Override disputes.precedents.WINDOW (the text pool's window).",
+    )
     args = parser.parse_args()
     ensure_database(args.database_url)
     setup(args.database_url)
@@ -195,12 +208,21 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from disputes import precedents
     from disputes.models import Dispute
     from disputes.precedents import precedents_for
 
+    if args.text_pool is not None:
+        precedents.TEXT_POOL = args.text_pool
+    if args.window is not None:
+        precedents.WINDOW = args.window
     total = Dispute.objects.count()
     decided = Dispute.objects.filter(ruled_at__isnull=False).count()
-    print(f"cases: {total:,}; decided: {decided:,}")
+    print(
+        f"cases: {total:,}; decided: {decided:,}; text pool "
+        f"{precedents.TEXT_POOL} of {getattr(precedents, 'WINDOW', '-')}; "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     cases = samples(args.samples)
     timings, majorities, queries = [], 0, 0
     for case in cases:
@@ -218,7 +240,8 @@ def main() -> None:
         f"precedents_for: {len(cases)} cases × {args.repeat}: median {median:.1f} ms, "
         f"p90 {p90:.1f} ms, max {max(timings):.1f} ms (target ≤ {TARGET_MS} ms: "
         f"{verdict}); queries per call ≤ {queries}; "
-        f"{majorities} of {len(cases)} with a clear majority"
+        f"{majorities} of {len(cases)} with a clear majority; "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
     slowest = max(captured.captured_queries, key=lambda q: float(q["time"]))
     with connection.cursor() as cursor:

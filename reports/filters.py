@@ -202,3 +202,17 @@ class ReportFilterForm(forms.Form):
             else None,
             stores=self.merchant_stores,
         )
+
+
+class QualityFilterForm(ReportFilterForm):
+    """The quality report's filters (`reports.quality`): its period is the
+    day a ruling was decided, not the day its case opened; it is always per
+    agent (no grouping), and a policy version, which narrows the opening
+    dates, does not apply to it."""
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, user=user, default_group="agent", **kwargs)
+        self.fields["date_from"].label = _("Ruled from")
+        self.fields["date_to"].label = _("Ruled to")
+        del self.fields["group_by"]
+        del self.fields["policy_version"]

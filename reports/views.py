@@ -42,7 +42,7 @@ from .definitions import (
     definitions,
 )
 from .exports import csv_response
-from .filters import GROUP_LABELS, ReportFilterForm
+from .filters import GROUP_LABELS, QualityFilterForm, ReportFilterForm
 from .measures import local_day, platform_tz
 from .quality import QUALITY_DEFINITIONS, default_window, quality_by_agent
 from .selectors import FIGURES, PERIODS, repeat_offender_rule, summary, totals
@@ -489,12 +489,11 @@ def quality(request: HttpRequest) -> HttpResponseBase:
     _managers_and_supervisors(request)
     data = request.GET.copy()
     data.pop("format", None)
-    data.setdefault("group_by", "agent")
     if not data.get("date_from") and not data.get("date_to"):
         start, end = default_window(timezone.localdate())
         data["date_from"], data["date_to"] = start.isoformat(), end.isoformat()
     user = cast(User, request.user)
-    form = ReportFilterForm(data, user=user, default_group="agent")
+    form = QualityFilterForm(data, user=user)
     template = "reports/quality.html"
     if not form.is_valid():
         return _invalid(request, template, form, page="quality")

@@ -290,11 +290,20 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
                 condition=~Q(state="closed"),
                 name="dispute_store_open_deadline",
             ),
-            # Precedents: the most recently decided cases of one reason.
+            # Precedents: the most recently decided cases of one reason, and
+            # of any reason; the store rides along (PostgreSQL: index-only
+            # scans filtered by the category's stores).
             models.Index(
                 fields=["reason", "-ruled_at"],
+                include=["store", "id"],
                 condition=Q(ruled_at__isnull=False),
-                name="dispute_decided_reason",
+                name="dispute_decided_reason_store",
+            ),
+            models.Index(
+                fields=["-ruled_at"],
+                include=["reason", "store", "id"],
+                condition=Q(ruled_at__isnull=False),
+                name="dispute_decided_recent",
             ),
             models.Index(fields=["opened_at"]),
             models.Index(fields=["intervened_at"]),

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from disputes.models import Appeal, QualityReview, Ruling
+from disputes.models import Appeal, Dispute, QualityReview, Ruling
 from reports.quality import quality_by_agent
 from reports.selectors.query import Query
 from tests import factories as f
@@ -139,3 +139,35 @@ def test_who_reads_the_page(client, world, role, status):
         assert "甲" in body and "25" in body
         csv = client.get("/reports/quality/?date_from=2026-11-01&format=csv")
         assert "甲" in csv.getvalue().decode("utf-8-sig")
+
+
+def test_the_page_filters_by_ruling_day_and_says_so(client, world):
+    """The quality page's dates are the rulings' decision days (the generic
+    report filters speak of the cases' opening days): a case opened long
+    before the period counts by its ruling; no grouping, no policy version."""
+    a, _b = world
+    opened_long_before = _ruling(a, day=DAY)
+    Dispute.objects.filter(pk=opened_long_before.dispute_id).update(
+        opened_at=_at(DAY - timedelta(days=200))
+    )
+    client.force_login(f.manager())
+
+    response = client.get(
+        "/reports/quality/?date_from=2026-11-24&date_to=2026-11-24",
+        headers={"accept-language": "zh-hans"},
+    )
+
+    body = response.content.decode()
+    assert "裁定日期自" in body and "裁定日期至" in body
+    assert "发起日期自" not in body and "发起日期至" not in body
+    assert 'name="group_by"' not in body and 'name="policy_version"' not in body
+    form = response.context["form"]
+    assert [str(form.fields[n].label) for n in ("date_from", "date_to")] == [
+        "裁定日期自",
+        "裁定日期至",
+    ]
+    rows = {row["name"]: row for row in response.context["result"]["rows"]}
+    assert rows["甲"]["rulings"] == 5  # the four of the world and this one
+    # The day before: none of them (all were ruled on the 24th).
+    before = client.get("/reports/quality/?date_from=2026-11-23&date_to=2026-11-23")
+    assert before.context["result"]["rows"] == []
