@@ -117,3 +117,41 @@ def test_a_partys_own_list_reads_through_an_index(role):
     story = f.case_in_state("negotiation")
     user = story.case.buyer if role == "buyer" else story.case.store.owner
     assert_indexed(client_for(user), "/api/v1/disputes/")
+
+
+def tab_badge_queries(client, tab: str) -> list[str]:
+    """The capped counts of the merchant's tab badges (no ORDER BY needed)."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(f"/disputes/?tab={tab}")
+    assert response.status_code == 200, response.content[:300]
+    return [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith("SELECT COUNT(*)")
+        and 'FROM "disputes_dispute"' in q["sql"]
+    ]
+
+
+def test_the_merchants_closed_tab_reads_the_stores_closed_cases_index(client):
+    """At a million cases the closed badge (`store = … AND state = 'closed'
+    LIMIT 1000`) was read by a sequential scan, and the closed tab's page by
+    the store's index filtering every closed row; both now read the store's
+    cases of one state, newest first."""
+    story = f.case_in_state("closed")
+    client.force_login(story.case.store.owner)
+    closed_badge = [
+        sql for sql in tab_badge_queries(client, "closed") if "'closed'" in sql
+    ]
+    assert len(closed_badge) == 1
+    assert "using dispute_store_state_opened on disputes_dispute" in plan(
+        closed_badge[0]
+    ), plan(closed_badge[0])
+    page = [
+        sql
+        for sql in page_queries(client, "/disputes/?tab=closed")
+        if not sql.startswith("SELECT COUNT(*)")
+    ]
+    assert len(page) == 1
+    text = plan(page[0])
+    assert "using dispute_store_state_opened on disputes_dispute" in text, text
+    assert not SORT.search(text), text
