@@ -297,6 +297,14 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
                 fields=["store", "state", "-opened_at", "-id"],
                 name="dispute_store_state_opened",
             ),
+            # Precedents of a reason with few decided cases: the most recently
+            # decided cases of any other reason (a sequential scan of every
+            # decided case at 1M without it: 1.2 s -> 1 ms, issue 25).
+            models.Index(
+                fields=["-ruled_at"],
+                condition=Q(ruled_at__isnull=False),
+                name="dispute_decided",
+            ),
             # Precedents: the most recently decided cases of one reason.
             models.Index(
                 fields=["reason", "-ruled_at"],

@@ -16,6 +16,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from disputes.choices import Reason
+from disputes.models import Dispute
 from tests import factories as f
 from tests.api.conftest import client_for
 from tests.conftest import on_postgres
@@ -155,3 +157,27 @@ def test_the_merchants_closed_tab_reads_the_stores_closed_cases_index(client):
     text = plan(page[0])
     assert "using dispute_store_state_opened on disputes_dispute" in text, text
     assert not SORT.search(text), text
+
+
+def test_precedents_of_a_rare_reason_read_the_decided_cases_index():
+    """A reason with too few decided cases borrows the most recent decided
+    cases of the others: at a million cases that query sorted every decided
+    case (1.2 s); it now walks the decided cases newest first."""
+    from disputes.precedents import precedents_for
+
+    f.case_in_state("ruled")  # decided, quality
+    case = f.case_in_state("complaint").case
+    Dispute.objects.filter(pk=case.pk).update(reason=Reason.OTHER)
+    case.refresh_from_db()
+    with CaptureQueriesContext(connection) as ctx:
+        precedents_for(case)
+    borrowed = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if 'NOT ("disputes_dispute"."reason"' in q["sql"] and "ORDER BY" in q["sql"]
+    ]
+    assert borrowed
+    for sql in borrowed:
+        text = plan(sql)
+        assert "using dispute_decided on disputes_dispute" in text, text
+        assert not SORT.search(text), text
