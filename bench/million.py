@@ -97,6 +97,11 @@ WORKBENCH = [
     # for a buyer with 39,742 cases); now from reports.BuyerDay.
     Endpoint("case page (heaviest buyer)", "agent1",
              "/admin/disputes/dispute/{heavy_buyer_case_pk}/change/"),
+    # issue 25: the pages added since the last run at 1M.
+    Endpoint("case page (returning goods)", "agent1",
+             "/admin/disputes/dispute/{returning_pk}/change/"),
+    Endpoint("ruling form (precedents)", "supervisor1",
+             "/admin/disputes/dispute/{rule_case_pk}/act/rule/"),
     Endpoint("order list", "agent1", "/admin/orders/order/"),
     Endpoint("  by status", "agent1", "/admin/orders/order/?status=delivered"),
     Endpoint("  search", "agent1", "/admin/orders/order/?q={order_number}"),
@@ -143,6 +148,14 @@ API = [
              "/api/v1/disputes/{case_number}/timeline/", "api"),
     Endpoint("  evidence/", "agent1",
              "/api/v1/disputes/{case_number}/evidence/", "api"),
+    Endpoint("GET disputes/{n}/ returning", "agent1",
+             "/api/v1/disputes/{returning_number}/", "api"),
+    Endpoint("GET disputes/{n}/precedents/", "agent1",
+             "/api/v1/disputes/{precedent_number}/precedents/", "api"),
+    Endpoint("GET policy/?category=&region=", "buyer1",
+             "/api/v1/policy/?category={category_code}&region={region}", "api"),
+    Endpoint("GET stores/{id}/health/", "manager1",
+             "/api/v1/stores/{health_store_id}/health/", "api"),
     Endpoint("GET orders/", "agent1", "/api/v1/orders/", "api"),
     Endpoint("GET orders/{n}/", "agent1", "/api/v1/orders/{order_number}/", "api"),
     Endpoint("GET rules/", "buyer1", "/api/v1/rules/", "api"),
@@ -159,6 +172,10 @@ REPORT_PAGES = [
              "/reports/?group_by=store&" + YEAR, "report page", scan_ok=True),
     Endpoint("/reports/store/", "merchant1", "/reports/store/", "report page",
              optional=True, scan_ok=True),
+    Endpoint("/reports/store/health/", "merchant1", "/reports/store/health/",
+             "report page"),
+    Endpoint("/reports/stores/ (health overview)", "manager1", "/reports/stores/",
+             "report page"),
 ]  # fmt: skip
 REPORT_API = [
     *(
@@ -210,6 +227,11 @@ TARGETS = [
            "/admin/disputes/dispute/{big_case_pk}/change/", "p50", 100, "issue 8"),
     Target("agents' case page, heaviest buyer",
            "/admin/disputes/dispute/{heavy_buyer_case_pk}/change/", "p50", 100,
+           "issue 25"),
+    Target("store health page", "/reports/store/health/", "p50", 100,
+           "issue 23/25"),
+    Target("ruling form with precedents",
+           "/admin/disputes/dispute/{rule_case_pk}/act/rule/", "p50", 100,
            "issue 25"),
     Target("every page and API call (but reports)", "workbench", "p50", 100,
            "issue 25"),
@@ -329,6 +351,10 @@ def fixtures() -> dict[str, object]:
     merchant_case = Dispute.objects.filter(store__owner__username="merchant1").first()
     order = Order.objects.filter(disputes__isnull=False).first()
     today = date.today()
+    returning = Dispute.objects.filter(state="returning").order_by("-pk").first()
+    rule_case = _rule_case(open_states)
+    precedent_case = _precedent_case(rule_case or case)
+    health_store = _health_store(store)
     return {
         "today": today.isoformat(),
         "year_from": (today - timedelta(days=365)).isoformat(),
@@ -347,7 +373,61 @@ def fixtures() -> dict[str, object]:
         "store_name": quote(store.name),
         "region": quote(store.region),
         "category_id": Category.objects.order_by("pk").first().pk,
+        "category_code": quote(store.category.code),
+        # issue 25's new pages; None (the page is shown as absent) when the
+        # database has no such case or store.
+        "returning_pk": returning.pk if returning else None,
+        "returning_number": returning.number if returning else None,
+        "rule_case_pk": rule_case.pk if rule_case else None,
+        "precedent_number": precedent_case.number if precedent_case else None,
+        "health_store_id": health_store,
     }
+
+
+def _rule_case(states: list[str]):
+    """A case supervisor1 may rule on now (the ruling form with precedents)."""
+    from accounts.models import User
+    from disputes.action_names import ActionName
+    from disputes.models import Dispute
+    from disputes.services._core import refusal
+
+    supervisor = User.objects.get(username="supervisor1")
+    candidates = (
+        Dispute.objects.filter(state__in=states)
+        .exclude(description="")
+        .order_by("-pk")[:200]
+    )
+    for candidate in candidates:
+        if refusal(candidate, supervisor, ActionName.RULE) is None:
+            return candidate
+    return None
+
+
+def _precedent_case(first):
+    """`first` when it has precedents, else a recent open case that has."""
+    from disputes.models import Dispute
+    from disputes.precedents import precedents_for
+
+    tried = [first] if first is not None else []
+    tried += list(
+        Dispute.objects.filter(ruled_at__isnull=True)
+        .exclude(description="")
+        .order_by("-pk")[:5]
+    )
+    for candidate in tried:
+        if precedents_for(candidate).precedents:
+            return candidate
+    return None
+
+
+def _health_store(largest) -> int | None:
+    """The largest store when it has a health score, else any scored store."""
+    from reports.models import StoreHealth
+
+    scored = StoreHealth.objects.filter(store=largest).exists()
+    if scored:
+        return largest.pk
+    return StoreHealth.objects.values_list("store_id", flat=True).first()
 
 
 def sizes() -> dict[str, int]:
@@ -417,6 +497,11 @@ def measure(page: Endpoint, context: dict, args, big_tables: set[str]) -> Result
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    absent = [n for n in re.findall(r"{(\w+)}", page.path) if context.get(n) is None]
+    if absent:
+        result = Result(page.name, page.group, page.path, page.path)
+        result.skipped = "absent: no " + ", ".join(absent) + " in this database"
+        return result
     path = page.path.format(**context)
     result = Result(page.name, page.group, path, page.path)
     client = client_for(page.user)
@@ -846,7 +931,9 @@ def report(
     broken = [
         r
         for r, p in zip(results, pages, strict=True)
-        if r.skipped and not (p.optional and r.status == 404)
+        if r.skipped
+        and not (p.optional and r.status == 404)
+        and not r.skipped.startswith("absent")
     ]
     for r in broken:
         print(f"ERROR {r.name.strip()} {r.path}: {r.skipped}")

@@ -290,6 +290,13 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
                 condition=~Q(state="closed"),
                 name="dispute_store_open_deadline",
             ),
+            # A merchant's closed tab and its badge: the store's cases of one
+            # state, newest first (issue 25: the badge's capped count read
+            # the table in full order at 1M, a sequential scan).
+            models.Index(
+                fields=["store", "state", "-opened_at", "-id"],
+                name="dispute_store_state_opened",
+            ),
             # Precedents: the most recently decided cases of one reason, and
             # of any reason; the store rides along (PostgreSQL: index-only
             # scans filtered by the category's stores).
