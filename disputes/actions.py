@@ -424,7 +424,7 @@ ACTIONS: dict[ActionName, Action] = {
                 Field(
                     "due_at",
                     FieldType.DATETIME,
-                    _("Due by (blank: the default 72 hours)"),
+                    _("Due by (blank: the evidence deadline of the case's policy)"),
                     required=False,
                 ),
             ),
@@ -673,6 +673,18 @@ ACTIONS: dict[ActionName, Action] = {
             "dispute.auto_refunded",
             None,
             moves_money=True,
+            service="dispute_handle_silent_merchant",
+            essential=True,
+        ),
+        Action(
+            "auto_accept",
+            _("Take the claim as accepted"),
+            # A silent merchant on a return, exchange or resend, under the
+            # policy that refunds silent merchants' buyers: the goods move
+            # first (the note says what happens next, per remedy).
+            _("Taken as accepted (merchant did not answer)"),
+            "dispute.accepted_automatically",
+            None,
             service="dispute_handle_silent_merchant",
             essential=True,
         ),
