@@ -613,6 +613,7 @@ ACTIONS: dict[ActionName, Action] = {
             _("Buyer confirmed the replacement"),
             "dispute.replacement_confirmed",
             BUYER,
+            moves_money=True,  # a held amount (a resend agreed with money) is paid
             done=_("You confirmed the replacement arrived; the case is closed."),
             essential=True,
             confirm=_("Confirm the replacement arrived? The case closes."),

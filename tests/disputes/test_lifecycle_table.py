@@ -424,6 +424,8 @@ MONEY_CELLS = {
     "overturn": ("appeal", "supervisor", ""),
     "concede": ("complaint", "merchant", ""),
     "confirm_return": ("returning_transit", "merchant", ""),
+    # A resend agreed with an amount: held until the buyer confirms.
+    "confirm_replacement": ("returning_replshipped", "buyer", ""),
 }
 
 
