@@ -32,8 +32,8 @@ from django.utils import timezone
 from core.bulkrows import RowWriter
 from core.roles import Role
 from core.workcalendar import working_hours
-from disputes.actions import EventKindName
-from disputes.choices import Decision, RequestStatus, State
+from disputes.actions import ActionName, EventKindName
+from disputes.choices import Decision, Direction, RequestStatus, ReturnRefusal, State
 from disputes.models import (
     Appeal,
     Dispute,
@@ -42,6 +42,7 @@ from disputes.models import (
     EvidenceRequest,
     Message,
     Ruling,
+    Shipment,
 )
 from disputes.record_chain import GENESIS, EntryContent
 from disputes.rules_pure import (
@@ -52,13 +53,17 @@ from disputes.rules_pure import (
     refund_key,
 )
 from disputes.services import check_action
+from disputes.services._core import PAST_THE_PLATFORM, goods_clock
 from disputes.services.compensation import check_compensation, compensation_due
 from disputes.services.deadlines import (
     silent_merchant_note,
     sla_breach_mark,
     sla_warning_mark,
+    taken_as_accepted_note,
 )
+from disputes.services.goods import _step_note as goods_step_note
 from disputes.sla import sla_refresh
+from orders.carriers import Carrier, normalize_tracking_number
 from orders.models import Order, OrderItem, Refund, RefundKind
 
 from . import vocab
@@ -77,6 +82,7 @@ TABLES = [
     Evidence,
     Ruling,
     Appeal,
+    Shipment,
     Refund,
     DisputeEvent,
 ]
@@ -139,6 +145,7 @@ class BulkCase:
         self.ruling: dict[str, Any] = {}
         self.appeal: dict[str, Any] = {}  # the appeal's columns, once filed
         self.handler: Actor | None = None
+        self.step_before = ""  # the goods step before the current transition
         with stepping() as move_to:
             for step in script.plan.steps:
                 at = script.opened_at + step.at
@@ -179,18 +186,22 @@ class BulkCase:
         """Check as the service does, run the model's transition; the state left."""
         case = self.case
         check_action(case, actor, action)  # type: ignore[arg-type]
-        left = case.state
+        left, self.step_before = case.state, case.return_step
         getattr(case, action)(**params)
         return left
 
     def _log(self, at, action, actor: Actor | None, left: str, **entry) -> None:
         """The deadline, the version, the timeline entry (`ActionStep.finish`)."""
         case = self.case
+        if State.RETURNING in (case.state, left):  # else nothing to start or stop
+            step = self.step_before
+            terms = self.s.plan.goods  # the version's, for the store's region
+            goods_clock(case, terms, before_step=step, from_state=left)
         self._deadline(at)
         case.version += 1
         case.updated_at = at
-        closed = self._event(at, action, actor, left, **entry) == State.CLOSED
-        if closed and left != State.CLOSED:
+        state = self._event(at, action, actor, left, **entry)
+        if state in PAST_THE_PLATFORM and left not in PAST_THE_PLATFORM:
             for request in self.requests:
                 if request["status"] == RequestStatus.OPEN:
                     request["status"], request["closed_at"] = RequestStatus.CLOSED, at
@@ -276,7 +287,8 @@ class BulkCase:
             policy_version_id=self.world.policy_version_id,
         )
         self._deadline(at)
-        self._event(at, "open", self.buyer, "", note=case.description, amount=s.claim)
+        amount = s.claim or None  # an exchange or resend claims no money
+        self._event(at, "open", self.buyer, "", note=case.description, amount=amount)
 
     def do_message(self, at, party: str, body: str) -> None:
         self._post(at, self._party(party), body.strip(), internal=False)
@@ -345,7 +357,8 @@ class BulkCase:
 
     def do_accept(self, at) -> None:
         left = self._transition("accept", self.merchant)
-        self._refund(at, self.case.amount, "accept")
+        if self.case.state == State.CLOSED:  # else held until the goods are back
+            self._refund(at, self.case.amount, "accept")
         self._log(at, "accept", self.merchant, left)
 
     def do_offer(self, at, amount: Decimal, note: str) -> None:
@@ -386,6 +399,85 @@ class BulkCase:
             note=self.silent_note,
             amount=amount if amount > 0 else None,
         )
+
+    def do_auto_accept(self, at) -> None:
+        left = self._transition("auto_accept", None)
+        held = self.case.held_amount
+        note = taken_as_accepted_note(self.case.remedy, held)
+        self._log(at, "auto_accept", None, left, note=note, amount=held)
+
+    # The goods leg (`disputes.services.goods`).
+    def _ship(self, at, actor: Actor, direction: str, carrier: str, number: str) -> str:
+        """`_ship`: the parcel's row; returns the timeline's `parcel_note`."""
+        number = normalize_tracking_number(number)
+        self.writer.add(
+            Shipment,
+            {
+                "dispute_id": self.case.id,
+                "direction": direction,
+                "carrier": carrier,
+                "tracking_number": number,
+                "shipped_by_id": actor.pk,
+                "shipped_at": at,
+                "in_transit_at": None,
+                "delivered_at": None,
+            },
+        )
+        return f"{Carrier(carrier).label} {number}"  # `parcel_note`
+
+    def _settle_goods(self, at, label: str) -> Decimal | None:
+        """`_settle_goods` and `pay_held`: the held refund, once the goods
+        leg has ended well."""
+        case = self.case
+        if case.return_step:
+            return None
+        held, case.held_amount = case.held_amount, None
+        if not held:
+            return None
+        refundable = self.order["total"] - self.order["refunded_amount"]
+        amount = min(held, refundable)
+        if amount <= 0:
+            return None
+        self._refund(at, amount, label)
+        return amount
+
+    def do_ship_return(self, at, carrier: str, tracking_number: str) -> None:
+        left = self._transition("ship_return", self.buyer)
+        note = self._ship(at, self.buyer, Direction.RETURN, carrier, tracking_number)
+        self._log(at, "ship_return", self.buyer, left, note=note)
+
+    def do_confirm_return(self, at) -> None:
+        left = self._transition("confirm_return", self.merchant)
+        paid = self._settle_goods(at, "confirm_return")
+        self._log(at, "confirm_return", self.merchant, left, amount=paid)
+
+    def do_refuse_return(self, at, preset: str, reason: str) -> None:
+        details = reason.strip()
+        text = "：".join(p for p in (str(ReturnRefusal(preset).label), details) if p)
+        left = self._transition("refuse_return", self.merchant)
+        self._log(at, "refuse_return", self.merchant, left, note=text)
+
+    def do_ship_replacement(self, at, carrier: str, tracking_number: str) -> None:
+        left = self._transition("ship_replacement", self.merchant)
+        direction = Direction.REPLACEMENT
+        note = self._ship(at, self.merchant, direction, carrier, tracking_number)
+        self._log(at, "ship_replacement", self.merchant, left, note=note)
+
+    def do_confirm_replacement(self, at) -> None:
+        left = self._transition("confirm_replacement", self.buyer)
+        paid = self._settle_goods(at, "confirm_replacement")
+        self._log(at, "confirm_replacement", self.buyer, left, amount=paid)
+
+    def do_lapse_return(self, at) -> None:
+        left = self._transition("lapse_return", None)
+        note = goods_step_note(ActionName.LAPSE_RETURN)
+        self._log(at, "lapse_return", None, left, note=note)
+
+    def do_auto_confirm_return(self, at) -> None:
+        left = self._transition("auto_confirm_return", None)
+        paid = self._settle_goods(at, "auto_confirm_return")
+        note = goods_step_note(ActionName.AUTO_CONFIRM_RETURN)
+        self._log(at, "auto_confirm_return", None, left, note=note, amount=paid)
 
     def do_withdraw(self, at, note: str) -> None:
         left = self._transition("withdraw", self.buyer)

@@ -130,12 +130,7 @@ CASES = [
     ),
 ]
 
-PARCELS = {
-    "SF": "SF{:013d}",
-    "YTO": "YT{:013d}",
-    "JD": "JDVA{:011d}",
-    "ZTO": "75{:012d}",
-}
+PARCELS = vocab.WAYBILLS
 
 
 def _waybill(carrier: str, rng: random.Random) -> tuple[Carrier, str]:

@@ -20,11 +20,20 @@ from django.test import override_settings
 from accounts.models import User
 from disputes import selectors, services
 from disputes.actions import EventKindName
-from disputes.choices import Liability, Outcome, Party, Reason, Remedy, RequestStatus
+from disputes.choices import (
+    Liability,
+    Outcome,
+    Party,
+    Reason,
+    Remedy,
+    RequestStatus,
+    ReturnRefusal,
+)
 from disputes.models import Dispute, EvidenceRequest, PlatformRule
 from disputes.precedents import precedents_for
 from disputes.rules_pure import departs
 from disputes.services.deadlines import dispute_sla_breach, dispute_sla_warn
+from orders.carriers import Carrier
 from orders.models import Order
 
 from . import lines, vocab
@@ -162,6 +171,51 @@ class ServiceCase:
 
     def do_auto_refund(self) -> None:
         self._silent_merchant("auto_refund")
+
+    def do_auto_accept(self) -> None:
+        """A silent merchant on a goods claim, under the `auto_refund` policy."""
+        self._silent_merchant("auto_refund")
+
+    # The goods leg.
+    def do_ship_return(self, carrier: str, tracking_number: str) -> None:
+        self.case = services.dispute_ship_return(
+            dispute=self.case,
+            actor=self.user("buyer"),
+            carrier=Carrier(carrier),
+            tracking_number=tracking_number,
+        )
+
+    def do_confirm_return(self) -> None:
+        self.case = services.dispute_confirm_return(
+            dispute=self.case, actor=self.user("merchant")
+        )
+
+    def do_refuse_return(self, preset: str, reason: str) -> None:
+        self.case = services.dispute_refuse_return(
+            dispute=self.case,
+            actor=self.user("merchant"),
+            preset=ReturnRefusal(preset),
+            reason=reason,
+        )
+
+    def do_ship_replacement(self, carrier: str, tracking_number: str) -> None:
+        self.case = services.dispute_ship_replacement(
+            dispute=self.case,
+            actor=self.user("merchant"),
+            carrier=Carrier(carrier),
+            tracking_number=tracking_number,
+        )
+
+    def do_confirm_replacement(self) -> None:
+        self.case = services.dispute_confirm_replacement(
+            dispute=self.case, actor=self.user("buyer")
+        )
+
+    def do_lapse_return(self) -> None:
+        self.case = services.dispute_goods_deadline(dispute=self.case)
+
+    def do_auto_confirm_return(self) -> None:
+        self.case = services.dispute_goods_deadline(dispute=self.case)
 
     def do_withdraw(self, note: str) -> None:
         self.case = services.dispute_withdraw(

@@ -18,7 +18,13 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from disputes.choices import GOODS_REMEDIES, RETIRED_REASONS, Reason, Remedy
+from disputes.choices import (
+    GOODS_REMEDIES,
+    NO_AMOUNT_REMEDIES,
+    RETIRED_REASONS,
+    Reason,
+    Remedy,
+)
 from disputes.models import PlatformRule
 from disputes.policy import Policy
 from disputes.rules_pure import local_day
@@ -59,6 +65,16 @@ class World:
     days: int = 120
     # The policy version the demo's cases open under (docs/policy.md).
     policy_version_id: int | None = None
+    # Its terms for each store's category and region: the goods steps'
+    # windows (remote regions and cross-border ship back for longer).
+    terms: dict[tuple[str, str], Policy] = field(default_factory=dict)
+
+    def terms_of(self, store: StoreInfo) -> Policy:
+        """The policy a case at `store` opens under (its goods windows)."""
+        return (
+            self.terms.get((store.category, store.region))
+            or (self.policies[store.category])
+        )
 
     def rule_at(self, code: str, at: datetime) -> PlatformRule:
         """The version of rule `code` in force at `at` (as `in_force` finds it)."""
@@ -187,16 +203,11 @@ def script_case(
     """Plan one case ending in `scenario`: order, claim, opening time, steps;
     the reason, remedy and every line of the story from the reason's kit."""
     policy = world.policies[store.category]
-    reason = stories.weighted(rng, REASONS, REASON_WEIGHTS)
-    reason = showcase.reason or reason
-    if reason in RETIRED_REASONS:  # no new case opens with 退换货 any more
-        reason = Reason.QUALITY
-    kit = lines.KITS[reason]
-    remedy = rng.choice(kit.remedies)
-    # The drawn stories settle money; goods move in the goods showcase
-    # (demo/goods.py), whose cases walk every goods step.
-    if remedy in GOODS_REMEDIES:
-        remedy = Remedy.REFUND_ONLY
+    if scenario in stories.GOODS_SCENARIOS:
+        reason, remedy = _goods_claim(rng, scenario)
+        kit = lines.KITS[reason]
+    else:
+        reason, remedy, kit = _money_claim(rng, showcase)
     order = make_order(
         world,
         rng,
@@ -207,6 +218,8 @@ def script_case(
     )
     total = order.order["total"]
     claim = claim_for(rng, total, remedy, kit)
+    if remedy in NO_AMOUNT_REMEDIES:  # the goods move, no money is claimed
+        claim = ZERO
     plan = stories.plan_case(
         rng,
         scenario,
@@ -216,6 +229,7 @@ def script_case(
         reason=reason,
         remedy=remedy,
         showcase=showcase,
+        terms=world.terms_of(store),
     )
     opened = world.now - stories.opened_ago(plan, rng, days=world.days)
     _date_order(rng, order.order, opened, policy, reason)
@@ -232,6 +246,28 @@ def script_case(
         policy=policy,
         plan=plan,
     )
+
+
+def _money_claim(
+    rng: random.Random, showcase: stories.Showcase
+) -> tuple[str, str, Kit]:
+    """A money story's reason, remedy and kit: the goods remedies a kit names
+    are settled in money here (the goods stories move goods)."""
+    reason = stories.weighted(rng, REASONS, REASON_WEIGHTS)
+    reason = showcase.reason or reason
+    if reason in RETIRED_REASONS:  # no new case opens with 退换货 any more
+        reason = Reason.QUALITY
+    kit = lines.KITS[reason]
+    remedy = rng.choice(kit.remedies)
+    if remedy in GOODS_REMEDIES:
+        remedy = Remedy.REFUND_ONLY
+    return reason, remedy, kit
+
+
+def _goods_claim(rng: random.Random, scenario: str) -> tuple[str, str]:
+    """A goods story's reason and remedy (a return, exchange or resend)."""
+    remedy = rng.choice(stories.GOODS_REMEDIES_OF[scenario])
+    return rng.choice(stories.GOODS_REASONS[remedy]), remedy
 
 
 def _date_order(

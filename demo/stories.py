@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import random
 from bisect import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -49,8 +50,50 @@ SCENARIOS: dict[str, tuple[int, str]] = {
     "evidence_due": (1, "due"),
     "complaint_overdue": (1, "due"),
 }
+# Returns, exchanges and resends (DESIGN.md "Goods as well as money"): agreed
+# by the merchant, or taken as agreed from a silent one, then as far as the
+# goods go, so every goods step has cases (about 30 % of the claims). The
+# first rounds (`NAMES`, the demo accounts' cases) stay money-only: the goods
+# showcase (demo/goods.py) gives them theirs.
+GOODS_SCENARIOS: dict[str, tuple[int, str]] = {
+    "goods_awaiting_return": (6, "open"),
+    "goods_return_in_transit": (5, "open"),
+    "goods_awaiting_replacement": (4, "open"),
+    "goods_replacement_in_transit": (3, "open"),
+    "goods_returned": (10, "closed"),
+    "goods_replaced": (6, "closed"),
+    "goods_return_lapsed": (2, "closed"),
+    "goods_return_auto_confirmed": (2, "closed"),
+    "goods_return_refused": (2, "open"),
+    "goods_silent_accepted": (2, "open"),
+}
+# The remedies each goods story may have (the first is the most common).
+GOODS_REMEDIES_OF: dict[str, tuple[str, ...]] = {
+    "goods_awaiting_return": ("return_refund", "return_refund", "exchange"),
+    "goods_return_in_transit": ("return_refund", "return_refund", "exchange"),
+    "goods_awaiting_replacement": ("exchange", "resend"),
+    "goods_replacement_in_transit": ("exchange", "resend"),
+    "goods_returned": ("return_refund",),
+    "goods_replaced": ("exchange", "exchange", "resend"),
+    "goods_return_lapsed": ("return_refund", "exchange"),
+    "goods_return_auto_confirmed": ("return_refund",),
+    "goods_return_refused": ("return_refund", "exchange"),
+    "goods_silent_accepted": ("return_refund", "exchange", "resend"),
+}
+# The reasons a goods remedy is asked for.
+GOODS_REASONS: dict[str, tuple[str, ...]] = {
+    "return_refund": ("quality", "quality", "not_as_described", "damaged"),
+    "exchange": ("quality", "not_as_described", "damaged", "damaged"),
+    "resend": ("missing_parts",),
+}
 NAMES = list(SCENARIOS)
-CUM_WEIGHTS = list(itertools.accumulate(w for w, _mode in SCENARIOS.values()))
+ALL_NAMES = [*SCENARIOS, *GOODS_SCENARIOS]
+MODES = {name: mode for name, (_w, mode) in {**SCENARIOS, **GOODS_SCENARIOS}.items()}
+CUM_WEIGHTS = list(
+    itertools.accumulate(
+        w for w, _mode in (*SCENARIOS.values(), *GOODS_SCENARIOS.values())
+    )
+)
 COMPLAINT_WAYS = ["reject", "offer", "silent", "silent_buyer"]
 COMPLAINT_CUM_WEIGHTS = list(itertools.accumulate([5, 2, 2, 1]))
 MINUTE = timedelta(minutes=1)
@@ -74,7 +117,7 @@ def pick_scenario(rng: random.Random, index: int) -> str:
     """The first cases cover every scenario twice; the rest follow the weights."""
     if index < 2 * len(NAMES):
         return NAMES[index % len(NAMES)]
-    return weighted(rng, NAMES, CUM_WEIGHTS)
+    return weighted(rng, ALL_NAMES, CUM_WEIGHTS)
 
 
 @dataclass
@@ -115,6 +158,13 @@ class Plan:
     judge: str = ""
     appellant: str = ""
     showcase: Showcase = DRAWN
+    # The terms of the case's policy version for its store's category and
+    # region: the goods steps' windows (`policy`: the category's settings).
+    terms: Policy | None = None
+
+    @property
+    def goods(self) -> Policy:
+        return self.terms or self.policy
 
     def hours(self, low: float, high: float) -> timedelta:
         return timedelta(hours=self.rng.uniform(low, high))
@@ -147,11 +197,12 @@ def plan_case(
     reason: str,
     remedy: str,
     showcase: Showcase = DRAWN,
+    terms: Policy | None = None,
 ) -> Plan:
     """The steps of one case for `reason` and `remedy` that ends in `scenario`."""
     kit = lines.KITS[reason]
-    plan = Plan(rng, policy, claim, total, kit, remedy, mode=SCENARIOS[scenario][1])
-    plan.showcase = showcase
+    plan = Plan(rng, policy, claim, total, kit, remedy, mode=MODES[scenario])
+    plan.showcase, plan.terms = showcase, terms
     plan.steps.append(Step(timedelta(0), "open"))
     plan.deadline = policy.merchant_response
     if rng.random() < 0.5:
@@ -480,6 +531,97 @@ def _complaint_overdue(p: Plan, reason: str) -> None:
     _to_complaint(p)
 
 
+# The goods leg (`returning`): each step, and the deadline of the next.
+def _waybill(p: Plan, carriers: tuple[str, ...]) -> dict[str, str]:
+    carrier = p.rng.choice(carriers)
+    number = vocab.WAYBILLS[carrier].format(p.rng.randrange(10**11, 10**12))
+    return {"carrier": carrier, "tracking_number": number}
+
+
+def _goods_agreed(p: Plan, scenario: str) -> None:
+    """The merchant accepts the claim (or, silent, is taken to): the goods
+    move first; the step's deadline governs."""
+    if scenario == "goods_silent_accepted":
+        _silent_until_deadline(p, timedelta(minutes=p.rng.uniform(1, 15)))
+        p.steps.append(Step(p.t, "auto_accept"))
+    else:
+        if p.rng.random() < 0.3:
+            body = p.say(lines.AGREES)
+            p.add("message", p.hours(0.5, 8), party="merchant", body=body)
+        p.add("accept", _merchant_answers(p))
+    if p.remedy == "resend":
+        p.deadline = p.t + p.goods.replacement_ship
+    else:
+        p.deadline = p.t + p.goods.return_ship
+
+
+def _ship_return(p: Plan) -> None:
+    window = p.goods.return_ship_days * 24
+    p.add("ship_return", p.hours(3, window * 0.6), **_waybill(p, ("SF", "YTO", "ZTO")))
+    p.deadline = p.t + p.goods.return_confirm
+
+
+def _return_back(p: Plan) -> None:
+    p.add("confirm_return", p.hours(20, p.goods.return_confirm_days * 24 * 0.6))
+    if p.remedy == "exchange":
+        p.deadline = p.t + p.goods.replacement_ship
+    else:
+        p.deadline = None
+
+
+def _ship_replacement(p: Plan) -> None:
+    hours = p.goods.replacement_ship_hours
+    p.add("ship_replacement", p.hours(1, hours * 0.8), **_waybill(p, ("JD", "SF")))
+    p.deadline = p.t + p.goods.replacement_confirm
+
+
+def _goods(p: Plan, scenario: str) -> None:
+    """Agreed, then the goods as far as `scenario` goes."""
+    _goods_agreed(p, scenario)
+    if scenario in ("goods_awaiting_return", "goods_silent_accepted"):
+        return
+    if scenario == "goods_return_lapsed":
+        p.t = p.t + p.goods.return_ship + timedelta(minutes=p.rng.uniform(1, 30))
+        p.steps.append(Step(p.t, "lapse_return"))
+        p.deadline = None
+        return
+    if p.remedy != "resend":
+        _ship_return(p)
+        if scenario == "goods_return_in_transit":
+            return
+        if scenario == "goods_return_auto_confirmed":
+            p.t = p.t + p.goods.return_confirm + timedelta(minutes=p.rng.uniform(1, 30))
+            p.steps.append(Step(p.t, "auto_confirm_return"))
+            p.deadline = None
+            return
+        if scenario == "goods_return_refused":
+            _evidence(p, p.hours(20, 60), "merchant")
+            preset = p.rng.choice(("used", "used", "swapped"))
+            p.add("refuse_return", p.hours(0.2, 4), preset=preset, reason="")
+            p.deadline = p.t + p.policy.pickup_sla
+            return
+        _return_back(p)
+        if p.remedy == "return_refund" or scenario == "goods_awaiting_replacement":
+            return
+    if scenario == "goods_awaiting_replacement":
+        return
+    _ship_replacement(p)
+    if scenario == "goods_replacement_in_transit":
+        return
+    days = p.goods.replacement_confirm_days * 24
+    p.add("confirm_replacement", p.hours(20, days * 0.6))
+    p.deadline = None
+
+
+def _goods_story(scenario: str) -> Callable[[Plan, str], None]:
+    """The script of the goods story `scenario` (the reason is in the kit)."""
+
+    def play(p: Plan, reason: str) -> None:
+        _goods(p, scenario)
+
+    return play
+
+
 _SCRIPTS = {
     "agreed_accept": _agreed_accept,
     "agreed_offer": _agreed_offer,
@@ -499,6 +641,7 @@ _SCRIPTS = {
     "ruled_due": _ruled_open,
     "evidence_due": _evidence_due,
     "complaint_overdue": _complaint_overdue,
+    **{name: _goods_story(name) for name in GOODS_SCENARIOS},
 }
 
 

@@ -453,3 +453,12 @@ REASONING_TEMPLATES: list[tuple[str, str]] = [
         "不支持买家诉求。",
     ),
 ]
+
+
+# Tracking numbers in each carrier's format (orders.carriers checks them).
+WAYBILLS = {
+    "SF": "SF{:013d}",
+    "YTO": "YT{:013d}",
+    "JD": "JDVA{:011d}",
+    "ZTO": "75{:012d}",
+}

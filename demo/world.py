@@ -27,7 +27,7 @@ from disputes.models import (
     PlatformRule,
     ReasoningTemplate,
 )
-from disputes.policy import policy_for
+from disputes.policy import policy_for, resolve
 from stores.models import PROVINCES, Category, Store, StoreReviewLog, StoreStatus
 
 from . import vocab
@@ -404,6 +404,10 @@ def build_world(
         rules=rules,
         files=evidence_files(),
         policy_version_id=policy_version.pk,
+        terms={
+            (s.category, s.region): resolve(policy_version, s.category, s.region)
+            for s in stores
+        },
     )
 
 

@@ -45,6 +45,7 @@ class ActionName(StrEnum):
     AUTO_CONFIRM_REPLACEMENT = "auto_confirm_replacement"
     AUTO_ESCALATE = "auto_escalate"
     AUTO_REFUND = "auto_refund"
+    AUTO_ACCEPT = "auto_accept"
     CLOSE = "close"
 
 

@@ -424,7 +424,7 @@ ACTIONS: dict[ActionName, Action] = {
                 Field(
                     "due_at",
                     FieldType.DATETIME,
-                    _("Due by (blank: the default 72 hours)"),
+                    _("Due by (blank: the evidence deadline of the case's policy)"),
                     required=False,
                 ),
             ),
@@ -613,6 +613,7 @@ ACTIONS: dict[ActionName, Action] = {
             _("Buyer confirmed the replacement"),
             "dispute.replacement_confirmed",
             BUYER,
+            moves_money=True,  # a held amount (a resend agreed with money) is paid
             done=_("You confirmed the replacement arrived; the case is closed."),
             essential=True,
             confirm=_("Confirm the replacement arrived? The case closes."),
@@ -673,6 +674,18 @@ ACTIONS: dict[ActionName, Action] = {
             "dispute.auto_refunded",
             None,
             moves_money=True,
+            service="dispute_handle_silent_merchant",
+            essential=True,
+        ),
+        Action(
+            "auto_accept",
+            _("Take the claim as accepted"),
+            # A silent merchant on a return, exchange or resend, under the
+            # policy that refunds silent merchants' buyers: the goods move
+            # first (the note says what happens next, per remedy).
+            _("Taken as accepted (merchant did not answer)"),
+            "dispute.accepted_automatically",
+            None,
             service="dispute_handle_silent_merchant",
             essential=True,
         ),

@@ -21,6 +21,9 @@ DESCRIPTIONS: dict[str, object] = {
     "dispute.intervention_requested": _("A party asked the platform to step in"),
     "dispute.escalated": _("The merchant stayed silent: the case went to the platform"),
     "dispute.auto_refunded": _("The merchant stayed silent: the buyer was refunded"),
+    "dispute.accepted_automatically": _(
+        "The merchant stayed silent: the return, exchange or resend was taken as agreed"
+    ),
     "dispute.withdrawn": _("The buyer withdrew the case"),
     "dispute.taken": _("An agent picked up the complaint"),
     "dispute.assigned": _("The case was assigned to another agent"),

@@ -44,6 +44,7 @@ from .guards import (
     auto_refund_due,
     awaiting_replacement,
     awaiting_return,
+    claim_moves_goods,
     has_offer,
     has_proposal,
     intervention_allowed,
@@ -495,6 +496,20 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
         """The merchant stayed silent, or the policy refunds this small claim
         on an unshipped order at once: the buyer is refunded in full."""
         self._close(Resolution.AUTO_REFUNDED)
+
+    @fsm.transition(
+        state,
+        source=S.NEGOTIATION,
+        target=S.RETURNING,
+        conditions=[merchant_silent_past_deadline, claim_moves_goods],
+        permission=is_system,
+    )
+    def auto_accept(self) -> None:
+        """The merchant stayed silent on a claim that moves goods and the policy
+        refunds silent merchants' buyers: taken as the merchant accepting the
+        claim (商家超时未处理，系统视为同意), the goods move as after `accept`.
+        The merchant did not answer: `merchant_response` stays unset."""
+        self._settle(Resolution.AGREED, held=self.amount)
 
     @fsm.transition(
         state,

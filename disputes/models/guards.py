@@ -141,7 +141,16 @@ def small_unshipped_claim(case: Dispute) -> bool:
 
 @condition
 def auto_refund_due(case: Dispute) -> bool:
-    return merchant_silent_past_deadline(case) or small_unshipped_claim(case)
+    """A silent merchant on a money-only claim, or a small unshipped claim: a
+    silent merchant on a claim that moves goods is taken as accepting it
+    (`auto_accept`) instead."""
+    silent = merchant_silent_past_deadline(case) and not case.moves_goods
+    return silent or small_unshipped_claim(case)
+
+
+@condition
+def claim_moves_goods(case: Dispute) -> bool:
+    return case.moves_goods
 
 
 @condition
@@ -220,5 +229,10 @@ merchant_silent_past_deadline.message = _(  # type: ignore[attr-defined]
     "The merchant answered or the response deadline has not passed."
 )
 auto_refund_due.message = _(  # type: ignore[attr-defined]
-    "The merchant answered or the response deadline has not passed."
+    "The merchant answered or the response deadline has not passed, or the "
+    "claim moves goods: it is then taken as accepted, not refunded at once."
+)
+claim_moves_goods.message = _(  # type: ignore[attr-defined]
+    "Only a return, an exchange or a resend is taken as accepted; a claim for "
+    "money only is refunded."
 )

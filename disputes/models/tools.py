@@ -32,7 +32,7 @@ class Macro(models.Model):
         _("evidence due in (hours)"),
         null=True,
         blank=True,
-        help_text=_("Empty: the category's evidence deadline (72 hours by default)."),
+        help_text=_("Empty: the evidence deadline of the case's policy."),
     )
     start_mediation = models.BooleanField(_("then start mediation"), default=False)
     active = models.BooleanField(_("active"), default=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -25,6 +26,7 @@ from ..choices import (
     OPEN_STATES,
     DeadlineKind,
     MerchantResponse,
+    Remedy,
     RequestStatus,
     State,
 )
@@ -41,10 +43,39 @@ def silent_merchant_note() -> str:
     return _("The merchant did not answer in time.")
 
 
+def taken_as_accepted_note(remedy: str, held: Decimal | None) -> str:
+    """The timeline note of a silent merchant's goods claim taken as accepted:
+    what happens next, per remedy (in the active language)."""
+    if remedy == Remedy.RESEND:
+        return _(
+            "The merchant did not answer in time; the resend is taken as agreed: "
+            "the store sends the missing goods."
+        )
+    if remedy == Remedy.EXCHANGE:
+        return _(
+            "The merchant did not answer in time; the exchange is taken as agreed: "
+            "the buyer sends the goods back, the store then sends the replacement."
+        )
+    if held:
+        return _(
+            "The merchant did not answer in time; the return is taken as agreed: "
+            "the buyer sends the goods back and is refunded ¥%(amount)s once the "
+            "store has them."
+        ) % {"amount": held}
+    return _(
+        "The merchant did not answer in time; the return is taken as agreed: "
+        "the buyer sends the goods back."
+    )
+
+
 def dispute_handle_silent_merchant(*, dispute: Dispute) -> Dispute:
-    """The merchant stayed silent past the deadline: escalate or auto-refund."""
+    """The merchant stayed silent past the deadline: escalate, or (under the
+    `auto_refund` policy) refund a money-only claim at once and take a claim
+    that moves goods as accepted (`auto_accept`: the goods move first)."""
     policy = case_policy(dispute)
     if policy.silent_merchant_action == "auto_refund":
+        if dispute.moves_goods:
+            return _auto_accept(dispute)
         return _auto_refund(dispute)
     with case_action(
         dispute=dispute, actor=None, action=ActionName.AUTO_ESCALATE
@@ -52,6 +83,19 @@ def dispute_handle_silent_merchant(*, dispute: Dispute) -> Dispute:
         step.case.auto_escalate()
         step.log(note=silent_merchant_note())
     return step.case
+
+
+def _auto_accept(dispute: Dispute) -> Dispute:
+    with case_action(
+        dispute=dispute, actor=None, action=ActionName.AUTO_ACCEPT
+    ) as step:
+        case = step.case
+        case.auto_accept()
+        step.log(
+            note=taken_as_accepted_note(case.remedy, case.held_amount),
+            amount=case.held_amount,
+        )
+    return case
 
 
 def _auto_refund(dispute: Dispute, note: str | None = None) -> Dispute:

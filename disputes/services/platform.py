@@ -217,7 +217,8 @@ def dispute_request_evidence(
     due_at: datetime | None = None,
     expected_version: int | None = None,
 ) -> Dispute:
-    """The agent asks one party for evidence by a due time (default 72 h)."""
+    """The agent asks one party for evidence by a due time (default: the
+    evidence deadline of the case's policy)."""
     what = require_text(note, field="note", label=_("What is needed"))
     if due_at is not None and due_at <= timezone.now():
         raise ValidationFailed(

@@ -20,7 +20,8 @@ from demo import seeding as demo
 from demo.bulk import TABLES, BulkCase, write_order
 from demo.replay import ServiceCase
 from demo.script import Dice, script_case
-from demo.stories import NAMES, Showcase
+from demo.stories import ALL_NAMES as NAMES
+from demo.stories import Showcase
 from demo.world import build_world
 from disputes.models import (
     Appeal,
@@ -30,6 +31,7 @@ from disputes.models import (
     EvidenceRequest,
     Message,
     Ruling,
+    Shipment,
 )
 from orders.models import Order, Refund, RefundKind
 
@@ -155,6 +157,7 @@ def snapshot() -> dict:
                 Appeal, "filed_at", "decided_at", skip=("dispute_id", *PRECEDENT)
             ),
             "refunds": refunds,
+            "shipments": rel(Shipment, "shipped_at", skip=("dispute_id",)),
         }
     return cases
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -19,8 +20,10 @@ from disputes import services
 from disputes.choices import DeadlineKind, Resolution, ReturnStep, State
 from disputes.models import Appeal, ClaimedItem, DisputeEvent, Evidence
 from disputes.policy import no_reason_open
+from notifications.models import Notification
 from orders.models import OrderItem, Refund
 from tests.factories import OrderFactory, case_in_state
+from webhooks.events import event_type_for
 
 pytestmark = pytest.mark.django_db
 
@@ -421,3 +424,44 @@ def test_after_an_appeal_the_goods_leg_closes_the_case_and_no_second_appeal():
     case = story.refresh()
     assert (case.state, case.resolution) == (State.CLOSED, Resolution.UPHELD)
     assert refunds(story) == [D("100.00")]
+
+
+def test_a_silent_merchants_return_is_refunded_once_the_goods_are_back(
+    settings, run_tasks
+):
+    """Under the `auto_refund` policy a silent merchant's return claim is
+    taken as accepted: nothing is refunded until the goods are back, the
+    parties hear of it (in their language), the money follows the goods."""
+    settings.DISPUTE_POLICY = {
+        **settings.DISPUTE_POLICY,
+        "silent_merchant_action": "auto_refund",
+    }
+    story = case_in_state("negotiation", remedy="return_refund", amount="100.00")
+    run_tasks()
+    mail.outbox.clear()
+    with later(hours=49):
+        sweep()
+        run_tasks()
+    case = story.refresh()
+    assert (case.state, case.return_step, refunds(story)) == (
+        State.RETURNING, ReturnStep.AWAITING_RETURN, [],
+    )  # fmt: skip
+    entry = case.events.last()
+    assert (entry.action, entry.amount) == ("auto_accept", D("100.00"))
+    assert entry.note == (
+        "The merchant did not answer in time; the return is taken as agreed: the "
+        "buyer sends the goods back and is refunded ¥100.00 once the store has them."
+    )
+    assert event_type_for("auto_accept") == "dispute.accepted_automatically"
+    told = Notification.objects.filter(case=case, kind="auto_accept")
+    assert {n.recipient_id for n in told} == {story.buyer.pk, story.merchant.pk}
+    assert (
+        sorted(m.subject for m in mail.outbox)
+        == [f"售后单 {case.number}：商家超时未处理，系统视为同意"] * 2
+    )
+    services.dispute_ship_return(dispute=case, actor=story.buyer, **SF)
+    services.dispute_confirm_return(dispute=story.refresh(), actor=story.merchant)
+    case = story.refresh()
+    assert (case.state, case.resolution, refunds(story)) == (
+        State.CLOSED, Resolution.AGREED, [D("100.00")],
+    )  # fmt: skip

@@ -6,14 +6,20 @@ A cell is the state (and resolution) the case ends in, or the error status:
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from core.errors import ApplicationError
 from disputes import services
-from disputes.actions import ActionName
+from disputes.actions import ACTIONS, USER_ACTIONS, ActionName
 from disputes.models import Evidence
+from disputes.services._core import refusal
+from disputes.services.deadlines import apply_due_deadlines
+from orders.models import Refund
 from tests.factories import agent, case_in_state, manager
 
 ROLES = ["buyer", "merchant", "agent", "other_agent", "supervisor", "manager"]
@@ -276,6 +282,7 @@ def test_lifecycle_cell(scenario, action, role, published):  # conftest
     }[role]
     before = story.case
     events_before = before.events.count()
+    refunds_before = Refund.objects.filter(dispute=before).count()
     want = expected(scenario, action, role)
     published.clear()
 
@@ -290,6 +297,10 @@ def test_lifecycle_cell(scenario, action, role, published):  # conftest
         got = exc.status_code
 
     after = story.refresh()
+    refunds_made = Refund.objects.filter(dispute=before).count() - refunds_before
+    # Only an action declared to move money (`Action.moves_money`) makes a
+    # refund or compensation row (MONEY_CELLS below: each of them does).
+    assert refunds_made == 0 or ACTIONS[ActionName(action)].moves_money
     if isinstance(want, int):
         assert got == want
         assert (after.state, after.version, after.resolution) == (
@@ -298,6 +309,7 @@ def test_lifecycle_cell(scenario, action, role, published):  # conftest
             before.resolution,
         )
         assert after.events.count() == events_before
+        assert refunds_made == 0
         assert published == []
     else:
         assert got == "ok"
@@ -313,3 +325,134 @@ def test_lifecycle_cell(scenario, action, role, published):  # conftest
             after.state,
         )
         assert [event.pk for event in published] == [last.pk]  # published once
+
+
+# The deadline worker on a merchant silent past the response deadline, per
+# remedy and the policy's `silent_merchant_action`: the system action, the
+# state (and resolution) and goods step after it, the amount held for the
+# goods and the refund paid at once. A claim that moves goods is taken as
+# the merchant accepting it (商家超时未处理，系统视为同意) and goes on as after
+# `accept`; a money-only claim keeps its immediate refund.
+SILENT_TABLE = {
+    ("complaint", "refund_only", "100.00"): (
+        "auto_escalate", "complaint", "", None, "0.00"),
+    ("complaint", "return_refund", "100.00"): (
+        "auto_escalate", "complaint", "", None, "0.00"),
+    ("auto_refund", "refund_only", "100.00"): (
+        "auto_refund", "closed/auto_refunded", "", None, "100.00"),
+    ("auto_refund", "return_refund", "100.00"): (
+        "auto_accept", "returning", "awaiting_return", "100.00", "0.00"),
+    ("auto_refund", "exchange", "0.00"): (
+        "auto_accept", "returning", "awaiting_return", None, "0.00"),
+    ("auto_refund", "resend", "0.00"): (
+        "auto_accept", "returning", "awaiting_replacement", None, "0.00"),
+    ("auto_refund", "resend", "30.00"): (
+        "auto_accept", "returning", "awaiting_replacement", "30.00", "0.00"),
+}  # fmt: skip
+
+
+def silent_case(policy: str, remedy: str, amount: str, settings):
+    settings.DISPUTE_POLICY = {
+        **settings.DISPUTE_POLICY,
+        "silent_merchant_action": policy,
+    }
+    return case_in_state("negotiation", remedy=remedy, amount=amount)
+
+
+def past_the_response_deadline():
+    return time_machine.travel(timezone.now() + timedelta(hours=49))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("policy", "remedy", "amount"), list(SILENT_TABLE))
+def test_silent_merchant_row(policy, remedy, amount, settings, published):
+    action, want, step, held, refunded = SILENT_TABLE[(policy, remedy, amount)]
+    story = silent_case(policy, remedy, amount, settings)
+    published.clear()
+    with past_the_response_deadline():
+        assert apply_due_deadlines()["silent"] == 1
+        assert apply_due_deadlines()["silent"] == 0  # applied once
+    case = story.refresh()
+    state, _, resolution = want.partition("/")
+    assert (case.state, case.resolution, case.return_step) == (state, resolution, step)
+    assert case.held_amount == (D(held) if held else None)
+    assert case.refunded_amount == D(refunded)
+    assert sum(r.amount for r in Refund.objects.filter(dispute=case)) == D(refunded)
+    assert case.merchant_response == ""  # the merchant never answered
+    assert (case.step_due_at is not None) == (state == "returning")
+    last = case.events.last()
+    assert (last.action, last.actor_id, last.actor_role, last.from_state) == (
+        action, None, "system", "negotiation",
+    )  # fmt: skip
+    assert [event.pk for event in published] == [last.pk]
+
+
+# Which system action the transitions allow on a silent merchant's claim
+# (checked as the services check it; None: allowed, else the refusal).
+SILENT_EDGES = {
+    "refund_only": {"auto_refund": None, "auto_accept": "CONDITION"},
+    "return_refund": {"auto_refund": "CONDITION", "auto_accept": None},
+    "exchange": {"auto_refund": "CONDITION", "auto_accept": None},
+    "resend": {"auto_refund": "CONDITION", "auto_accept": None},
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("remedy", list(SILENT_EDGES))
+def test_silent_merchant_edges(remedy):
+    amount = "0.00" if remedy in ("exchange", "resend") else "100.00"
+    story = case_in_state("negotiation", remedy=remedy, amount=amount)
+    for action in ("auto_refund", "auto_accept"):
+        assert refusal(story.case, None, ActionName(action)).name == "CONDITION"
+    with past_the_response_deadline():
+        for action, want in SILENT_EDGES[remedy].items():
+            why = refusal(story.case, None, ActionName(action))
+            assert (why.name if why else None) == want, action
+            # Never for a person, whoever they are.
+            assert refusal(story.case, story.merchant, ActionName(action)).name == (
+                "ROLE"
+            )
+
+
+# Each user action declared to move money (`Action.moves_money`), in a cell
+# where it does: (scenario, who runs it, who accepted a proposal before).
+MONEY_CELLS = {
+    "accept": ("negotiation", "merchant", ""),
+    "accept_offer": ("negotiation_offered", "buyer", ""),
+    "accept_proposal": ("mediation_proposed", "merchant", "buyer"),
+    "rule": ("verification", "agent", ""),
+    "overturn": ("appeal", "supervisor", ""),
+    "concede": ("complaint", "merchant", ""),
+    "confirm_return": ("returning_transit", "merchant", ""),
+    # A resend agreed with an amount: held until the buyer confirms.
+    "confirm_replacement": ("returning_replshipped", "buyer", ""),
+}
+
+
+def test_the_money_cells_are_the_money_moving_actions():
+    assert set(MONEY_CELLS) == {
+        str(name) for name in USER_ACTIONS if ACTIONS[name].moves_money
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", list(MONEY_CELLS))
+def test_a_money_moving_action_makes_its_refund(action):
+    scenario, role, first = MONEY_CELLS[action]
+    story = build(scenario)
+    story.other_agent = agent()
+    if first:
+        services.dispute_accept_proposal(dispute=story.case, actor=story.buyer)
+        story.refresh()
+    actor = getattr(story, role)
+    before = list(Refund.objects.values_list("pk", flat=True))
+    services.perform(
+        services.action_inputs(ActionName(action), kwargs_for(action, story)),
+        dispute=story.case,
+        actor=actor,
+    )
+    made = Refund.objects.filter(dispute=story.case).exclude(pk__in=before)
+    assert made.count() == 1
+    assert made.get().note == {"accept_proposal": "mediated", "rule": "ruling"}.get(
+        action, "compensation" if action == "overturn" else action
+    )

@@ -90,6 +90,12 @@ def auto_refund(story: Story) -> None:
     silent_merchant(story)
 
 
+def auto_accept(story: Story) -> None:
+    # The same policy on a return claim: taken as accepted, the goods move.
+    Dispute.objects.filter(pk=story.case.pk).update(remedy="return_refund")
+    auto_refund(story)
+
+
 def close_ruled(story: Story) -> None:
     with later(days=7, hours=1):
         services.dispute_close_ruled(dispute=story.case)
@@ -136,6 +142,7 @@ WRITERS: list[tuple[Callable[[Story], None], str, list[str]]] = [
     (evidence, "negotiation", ["evidence"]),
     (silent_merchant, "negotiation", ["auto_escalate"]),
     (auto_refund, "negotiation", ["auto_refund"]),
+    (auto_accept, "negotiation", ["auto_accept"]),
     (close_ruled, "ruled", ["close"]),
     (evidence_timeout, "verification", ["request_evidence", "evidence_timeout"]),
     (sla_warning, "complaint", ["sla_warning"]),
