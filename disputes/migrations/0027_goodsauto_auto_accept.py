@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disputes', '0022_policy_auto_refund_label'),
+        ('disputes', '0026_perf1m_list_indexes'),
     ]
 
     operations = [
