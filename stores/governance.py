@@ -145,17 +145,19 @@ CONSEQUENCES = {
         "to restrictions."
     ),
     Tier.RESTRICTED: gettext_lazy(
-        "Restricted: the store takes part in no promotion and its new cases "
-        "go straight to the platform's priority queue."
+        "Restricted: the store's new cases go straight to the platform's "
+        "priority queue (marked priority and handed to the agents first)."
     ),
     Tier.SUSPENDED: gettext_lazy(
         "Suspended: the store receives no new orders. Buyers may still open "
-        "and pursue disputes on its past orders, and its open cases go on."
+        "and pursue disputes on its past orders, its open cases go on, and "
+        "its new cases go straight to the platform's priority queue."
     ),
     Tier.DELISTED: gettext_lazy(
         "Delisted: the store is removed from the marketplace and receives no "
         "new orders. Buyers may still open and pursue disputes on its past "
-        "orders, and its open cases go on."
+        "orders, its open cases go on, and its new cases go straight to the "
+        "platform's priority queue."
     ),
 }
 
@@ -589,6 +591,24 @@ TROUBLE_FROM = Tier.WARNING
 def in_trouble(tier: str) -> bool:
     """Whether a store's tier flags it to the agents (warning or worse)."""
     return tier_rank(tier) >= tier_rank(TROUBLE_FROM)
+
+
+# One definition of a restricted store: restricted or worse. Its new cases
+# go straight to the platform's priority queue (disputes' case_create asks).
+RESTRICTED_FROM = Tier.RESTRICTED
+
+
+def is_restricted(tier: str) -> bool:
+    """Whether a store in `tier` is restricted (restricted, suspended, delisted)."""
+    return tier_rank(tier) >= tier_rank(RESTRICTED_FROM)
+
+
+def priority_reason(tier: str) -> str:
+    """Why a case on a store in `tier` is in the priority queue (reader's language)."""
+    return _(
+        "The store's governance tier was “%(tier)s” when the case opened: a "
+        "restricted store's new cases go straight to the priority queue."
+    ) % {"tier": Tier(tier).label}
 
 
 def trouble_rule(tier: str) -> str:
