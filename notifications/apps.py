@@ -8,7 +8,11 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from disputes.signals import case_event
+        from stores.signals import governance_changed
 
         from . import receivers
 
         case_event.connect(receivers.fan_out_on_commit, dispatch_uid="notifications")
+        governance_changed.connect(
+            receivers.store_news_on_notice, dispatch_uid="notifications"
+        )

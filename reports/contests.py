@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,8 @@ from core.errors import (
 from core.roles import is_supervisor
 from core.uploads import upload_refusal
 from disputes.models import Dispute
+from notifications.services import store_news_notify
+from stores.models import Store
 from stores.scoping import party_of
 
 from .models import CaseContest, ContestGrounds, ContestState
@@ -76,7 +79,8 @@ def contest_file(
 def contest_decide(
     *, contest: CaseContest, actor: User, uphold: bool, reason: str
 ) -> CaseContest:
-    """A supervisor excludes the case from the score (uphold) or keeps it."""
+    """A supervisor excludes the case from the score (uphold) or keeps it;
+    the store's merchants hear of it in their in-page inbox."""
     if not is_supervisor(actor):
         raise ActionNotPermitted(_("Only supervisors decide contests."))
     reason = (reason or "").strip()
@@ -91,4 +95,10 @@ def contest_decide(
     locked.decided_by, locked.decided_at = actor, timezone.now()
     locked.decision_reason = reason
     locked.save()
+    store_news_notify(
+        store=Store.objects.get(pk=locked.store_id),
+        kind="contest_upheld" if uphold else "contest_rejected",
+        source=f"case_contest:{locked.pk}",
+        link=reverse("reports:store_health") + f"?store={locked.store_id}",
+    )
     return locked
