@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,9 +21,9 @@ from core.errors import (
 from core.roles import is_supervisor
 from core.uploads import upload_refusal
 from disputes.models import Dispute
-from notifications.services import store_news_notify
 from stores.models import Store
 from stores.scoping import party_of
+from stores.signals import contest_decided
 
 from .models import CaseContest, ContestGrounds, ContestState
 
@@ -95,10 +94,10 @@ def contest_decide(
     locked.decided_by, locked.decided_at = actor, timezone.now()
     locked.decision_reason = reason
     locked.save()
-    store_news_notify(
+    contest_decided.send(
+        sender=CaseContest,
+        contest=locked,
         store=Store.objects.get(pk=locked.store_id),
-        kind="contest_upheld" if uphold else "contest_rejected",
-        source=f"case_contest:{locked.pk}",
-        link=reverse("reports:store_health") + f"?store={locked.store_id}",
+        uphold=uphold,
     )
     return locked

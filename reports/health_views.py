@@ -20,7 +20,6 @@ from accounts.http import AuthenticatedHttpRequest
 from core.errors import ApplicationError
 from core.roles import Role, is_staff_role, role_of
 from disputes.selectors import visible_disputes
-from notifications.services import store_news_seen
 from stores.governance import CONSEQUENCES, appeal_file, rule_in_force
 from stores.models import (
     ActionState,
@@ -32,6 +31,7 @@ from stores.models import (
     Tier,
 )
 from stores.scoping import store_ids_for
+from stores.signals import store_health_seen
 
 from .contests import contest_file
 from .health import SAMPLE_TOO_SMALL, cases_that_moved, figure_rows, latest_health
@@ -83,7 +83,7 @@ def store_health(request: HttpRequest) -> HttpResponse:
         GovernanceNotice.objects.filter(store=current, read_at__isnull=True).update(
             read_at=_now()
         )
-        store_news_seen(user=request.user, store=current)
+        store_health_seen.send(sender=Store, user=request.user, store=current)
     rule = health.rule if health else rule_in_force()
     context: dict[str, Any] = {
         "store": current,

@@ -4,6 +4,25 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def backfill_return_refused(apps, schema_editor):
+    """A case whose merchant refused the returned goods: when, from its
+    timeline (the first `refuse_return` entry)."""
+    db = schema_editor.connection.alias
+    Dispute = apps.get_model("disputes", "Dispute")
+    DisputeEvent = apps.get_model("disputes", "DisputeEvent")
+    first = (
+        DisputeEvent.objects.using(db)
+        .filter(dispute=models.OuterRef("pk"), action="refuse_return")
+        .order_by("created_at", "id")
+        .values("created_at")[:1]
+    )
+    Dispute.objects.using(db).filter(
+        pk__in=DisputeEvent.objects.using(db)
+        .filter(action="refuse_return")
+        .values("dispute_id")
+    ).update(return_refused_at=models.Subquery(first))
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -14,6 +33,14 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='dispute',
+            name='return_refused_at',
+            field=models.DateTimeField(blank=True, null=True, verbose_name='return refused at'),
+        ),
+        migrations.RunPython(
+            backfill_return_refused, migrations.RunPython.noop, elidable=True
+        ),
         migrations.AddField(
             model_name='dispute',
             name='priority_queue',

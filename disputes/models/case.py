@@ -249,6 +249,11 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
     goods_escalated_at = models.DateTimeField(
         _("goods sent to the platform at"), null=True, blank=True
     )
+    # When the merchant refused the returned goods (store health counts a
+    # refusal the platform then decided for the buyer).
+    return_refused_at = models.DateTimeField(
+        _("return refused at"), null=True, blank=True
+    )
 
     deadline_at = models.DateTimeField(_("next deadline"), null=True, blank=True)
     deadline_kind = models.CharField(
@@ -736,6 +741,7 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
     )
     def refuse_return(self) -> str:
         """The merchant refuses the returned goods: the platform decides."""
+        self.return_refused_at = self.return_refused_at or timezone.now()
         return self._goods_to_platform()
 
     @fsm.transition(
