@@ -43,7 +43,8 @@ class Schedule:
     def due_at(self, period: date) -> datetime:
         return timezone.make_aware(datetime.combine(period, self.due_from))
 
-    def load(self):
+    def load(self) -> Any:
+        """The task (imported here: core sits below the apps that define it)."""
         module, _, attribute = self.task.rpartition(".")
         return getattr(import_module(module), attribute)
 
