@@ -264,8 +264,34 @@ class GovernanceRule(models.Model):
     def __str__(self) -> str:
         return f"v{self.version}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("disputes:rule_version", args=[self.CODE, self.version])
+
     def weight_of(self, name: str) -> int:
         return next((f["weight"] for f in self.figures if f["name"] == name), 0)
+
+    # Read on the rules pages like a platform rule's version.
+    CODE = "store-governance"
+
+    @property
+    def code(self) -> str:
+        return self.CODE
+
+    @property
+    def title(self) -> str:
+        return str(_("Store governance rule"))
+
+    @property
+    def text(self) -> str:
+        from .governance import rule_text
+
+        return rule_text(self)
+
+    @property
+    def changes(self) -> str:
+        return self.note
 
 
 class ActionState(models.TextChoices):
