@@ -509,8 +509,7 @@ def action_decide(
         raise InvalidTransition(
             _("The store's tier changed since this was proposed; propose again.")
         )
-    locked.decided_by, locked.decided_at = actor, timezone.now()
-    locked.decision_reason = reason
+    locked.record_decision(actor, reason)
     if not approve:
         locked.state = ActionState.DECLINED
         locked.save()
@@ -574,8 +573,7 @@ def appeal_decide(
     reason = _required(reason)
     if locked.state != AppealState.PENDING:
         raise InvalidTransition(_("This appeal has been decided already."))
-    locked.decided_by, locked.decided_at = actor, timezone.now()
-    locked.decision_reason = reason
+    locked.record_decision(actor, reason)
     locked.state = AppealState.OVERTURNED if overturn else AppealState.UPHELD
     locked.save()
     if overturn:

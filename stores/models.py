@@ -1,6 +1,9 @@
+from typing import Any
+
 import django_fsm as fsm
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 PROVINCES = [
@@ -301,7 +304,31 @@ class ActionState(models.TextChoices):
     OVERTURNED = "overturned", _("Overturned on appeal")
 
 
-class GovernanceAction(models.Model):
+class Decided(models.Model):
+    """A supervisor's decision with its written reason: what a governance
+    action and an appeal against it both record."""
+
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    def record_decision(self, actor: Any, reason: str) -> None:
+        """Who decided, when, and why (saved by the caller)."""
+        self.decided_by, self.decided_at = actor, timezone.now()
+        self.decision_reason = reason
+
+
+class GovernanceAction(Decided):
     """A change of a store's tier: proposed (by the system or an agent),
     decided by a supervisor with a written reason, told to the merchant."""
 
@@ -342,16 +369,6 @@ class GovernanceAction(models.Model):
     )
     proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
     proposal_note = models.TextField(_("why proposed"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
         verbose_name = _("governance action")
@@ -382,7 +399,7 @@ class AppealState(models.TextChoices):
     OVERTURNED = "overturned", _("Action overturned")
 
 
-class GovernanceAppeal(models.Model):
+class GovernanceAppeal(Decided):
     """The merchant's one appeal against an action, decided by another supervisor."""
 
     action = models.OneToOneField(
@@ -407,16 +424,6 @@ class GovernanceAppeal(models.Model):
         default=AppealState.PENDING,
         db_index=True,
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
         verbose_name = _("governance appeal")
