@@ -39,3 +39,28 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class ScheduledRun(models.Model):
+    """One period's run of a scheduled job (`core.schedules`): written when
+    the scheduler queues it, so each job is queued once a period however
+    often, and by however many schedulers, it is asked."""
+
+    name = models.CharField(_("job"), max_length=48)
+    # The first day of the period (the day, or the Monday of the week).
+    period = models.DateField(_("period"))
+    queued_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+        ordering = ["-queued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "period"], name="scheduled_run_once_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.period:%Y-%m-%d}"

@@ -62,6 +62,7 @@ class EventKindName(StrEnum):
     SLA_BREACH = "sla_breach"
     LOGISTICS = "logistics"
     GOODS_WARNING = "goods_warning"
+    PRIORITY_QUEUE = "priority_queue"
 
 
 # What a timeline entry (`DisputeEvent.action`) is named by.

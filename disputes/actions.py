@@ -728,6 +728,8 @@ EVENT_KINDS: dict[EventKindName, EventKind] = {
             "dispute.goods_step_due_soon",
             essential=True,
         ),
+        # A case on a restricted store goes to the priority queue (internal).
+        EventKind("priority_queue", _("Sent to the priority queue")),
     )
 }
 

@@ -27,18 +27,26 @@ MAX_IDS = 500
 
 
 class NotificationSerializer(serializers.ModelSerializer):
-    case = serializers.CharField(source="case.number", read_only=True)
+    case = serializers.SerializerMethodField(
+        help_text="The case's number; null for a store's governance news."
+    )
+    store = serializers.SerializerMethodField(
+        help_text="The store's id for its governance news; null for a case's."
+    )
     label = serializers.SerializerMethodField(  # type: ignore[assignment]
         help_text="What happened, translated."
     )
     unread = serializers.SerializerMethodField()
-    url = serializers.SerializerMethodField(help_text="The case page for you.")
+    url = serializers.SerializerMethodField(
+        help_text="The case page for you, or the store's health page."
+    )
 
     class Meta:
         model = Notification
         fields = [
             "id",
             "case",
+            "store",
             "kind",
             "label",
             "created_at",
@@ -48,6 +56,12 @@ class NotificationSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def get_case(self, obj: Notification) -> str | None:
+        return obj.case.number if obj.case is not None else None
+
+    def get_store(self, obj: Notification) -> int | None:
+        return None if obj.case_id else obj.store_id
+
     def get_label(self, obj: Notification) -> str:
         return kind_label(obj.kind)
 
@@ -55,7 +69,7 @@ class NotificationSerializer(serializers.ModelSerializer):
         return obj.read_at is None
 
     def get_url(self, obj: Notification) -> str:
-        return selectors.case_path_for(self.context["request"].user, obj.case)
+        return selectors.notification_path(self.context["request"].user, obj)
 
 
 class MarkReadSerializer(serializers.Serializer):

@@ -40,6 +40,8 @@ def notification_mail_send(*, notification_id: int) -> bool:
 def notification_mail(notification: Notification) -> EmailMultiAlternatives:
     """The message (plain text and HTML) in the recipient's language."""
     user = notification.recipient
+    # Only a case's news is mailed from here (a store's notice mails itself).
+    assert notification.case is not None
     with translation.override(user.language or settings.LANGUAGE_CODE):
         what = kind_label(notification.kind)
         subject = _("Case %(number)s: %(what)s") % {

@@ -20,7 +20,7 @@ _NEVER = datetime(2000, 1, 1, tzinfo=UTC)
 def notification_list(*, user: User, unread: bool | None = None) -> QuerySet:
     """The user's notifications, newest first, with their case joined."""
     qs = Notification.objects.filter(recipient=user).select_related(
-        "case", "event__actor"
+        "case", "event__actor", "store"
     )
     if unread is True:
         qs = qs.filter(read_at__isnull=True)
@@ -57,3 +57,18 @@ def case_path_for(user: User, case) -> str:
     if is_platform_staff(user):
         return reverse("admin:disputes_dispute_change", args=[case.pk])
     return case.get_absolute_url()
+
+
+def notification_path(user: User, notification: Notification) -> str:
+    """Where a notification leads this user: the case, or the store's page
+    (its governance news: the health page)."""
+    if notification.case is None:
+        return notification.link
+    return case_path_for(user, notification.case)
+
+
+def notification_title(notification: Notification) -> str:
+    """What a notification is about: the case number, or the store's name."""
+    if notification.case is not None:
+        return notification.case.number
+    return notification.store.name if notification.store is not None else ""

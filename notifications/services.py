@@ -10,10 +10,12 @@ from django.utils import timezone
 from accounts.models import User
 from core.tasks import enqueue_on_commit
 from disputes.models import Dispute, DisputeEvent
+from stores.models import Store
 
 from . import tasks
 from .audience import audience, wants_mail
 from .models import CaseSeen, Notification
+from .wording import STORE_NEWS_LABELS
 
 
 def notifications_fan_out(*, event_id: int, assigned_to_id: int | None) -> int:
@@ -58,6 +60,41 @@ def notifications_fan_out(*, event_id: int, assigned_to_id: int | None) -> int:
     return len(people)
 
 
+def store_news_notify(*, store: Store, kind: str, source: str, link: str) -> int:
+    """Tell a store's merchants (its owner and staff) of its governance news
+    in their in-page inbox; returns how many were told.
+
+    `kind` is one of `STORE_NEWS_LABELS`; `source` names what is told
+    ("governance_notice:<id>", "case_contest:<id>"): a recipient gets one
+    notification a source, so running it twice tells nobody twice. Written
+    in the caller's transaction (the notice and its news commit together).
+    The mail of a notice is its own (stores.tasks), not sent from here.
+    """
+    if kind not in STORE_NEWS_LABELS:
+        raise ValueError(f"unknown store news {kind!r}")
+    people = {store.owner_id} | set(store.staff.values_list("pk", flat=True))
+    active = User.objects.filter(pk__in=people, is_active=True).values_list(
+        "pk", flat=True
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    recipient_id=pk,
+                    store=store,
+                    kind=kind,
+                    link=link,
+                    source=source,
+                    created_at=now,
+                )
+                for pk in active
+            ],
+            ignore_conflicts=True,
+        )
+    return len(active)
+
+
 def notifications_mark_read(
     *, user: User, ids: Iterable[int] | None = None, all: bool = False
 ) -> int:
@@ -84,3 +121,10 @@ def case_seen_record(*, user: User, case: Dispute) -> None:
     Notification.objects.filter(recipient=user, case=case, read_at__isnull=True).update(
         read_at=now
     )
+
+
+def store_news_seen(*, user: User, store: Store) -> None:
+    """The merchant opened the store's health page: its news so far is read."""
+    Notification.objects.filter(
+        recipient=user, store=store, case__isnull=True, read_at__isnull=True
+    ).update(read_at=timezone.now())

@@ -33,7 +33,8 @@ def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "n": n,
             "label": kind_label(n.kind),
-            "url": selectors.case_path_for(request.user, n.case),
+            "url": selectors.notification_path(request.user, n),
+            "title": selectors.notification_title(n),
         }
         for n in page["rows"]
     ]

@@ -21,7 +21,9 @@ from core.errors import (
 from core.roles import is_supervisor
 from core.uploads import upload_refusal
 from disputes.models import Dispute
+from stores.models import Store
 from stores.scoping import party_of
+from stores.signals import contest_decided
 
 from .models import CaseContest, ContestGrounds, ContestState
 
@@ -76,7 +78,8 @@ def contest_file(
 def contest_decide(
     *, contest: CaseContest, actor: User, uphold: bool, reason: str
 ) -> CaseContest:
-    """A supervisor excludes the case from the score (uphold) or keeps it."""
+    """A supervisor excludes the case from the score (uphold) or keeps it;
+    the store's merchants hear of it in their in-page inbox."""
     if not is_supervisor(actor):
         raise ActionNotPermitted(_("Only supervisors decide contests."))
     reason = (reason or "").strip()
@@ -91,4 +94,10 @@ def contest_decide(
     locked.decided_by, locked.decided_at = actor, timezone.now()
     locked.decision_reason = reason
     locked.save()
+    contest_decided.send(
+        sender=CaseContest,
+        contest=locked,
+        store=Store.objects.get(pk=locked.store_id),
+        uphold=uphold,
+    )
     return locked

@@ -51,8 +51,9 @@ from .models import CaseContest, CaseContribution, StoreHealth
 from .selectors.query import Query
 from .selectors.sums import grouped_sums
 
-# The rollup column of refused returns the platform overturned: the goods
-# branch keeps it; until it does the figure reads 0 for every store.
+# The rollup column of refused returns the platform overturned (a case whose
+# merchant refused the returned goods and the platform then decided for the
+# buyer: reports.measures.refused_return_overturned).
 REFUSE_RETURN_COLUMN = "refuse_return_overturned"
 
 # figure name -> (numerator column, denominator column)

@@ -31,6 +31,7 @@ from stores.models import (
     Tier,
 )
 from stores.scoping import store_ids_for
+from stores.signals import store_health_seen
 
 from .contests import contest_file
 from .health import SAMPLE_TOO_SMALL, cases_that_moved, figure_rows, latest_health
@@ -82,6 +83,7 @@ def store_health(request: HttpRequest) -> HttpResponse:
         GovernanceNotice.objects.filter(store=current, read_at__isnull=True).update(
             read_at=_now()
         )
+        store_health_seen.send(sender=Store, user=request.user, store=current)
     rule = health.rule if health else rule_in_force()
     context: dict[str, Any] = {
         "store": current,

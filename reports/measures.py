@@ -41,6 +41,7 @@ COUNTS = (
     "ruling_met",
     "ruling_missed",
     "response_in_time",
+    "refuse_return_overturned",
 )
 RESOLUTION_COLUMNS = {
     "agreed": "agreed",
@@ -130,6 +131,7 @@ def case_measures(case) -> dict[str, int]:
         "merchant_liable": case.ruled_at is not None and case.liability == "merchant",
         "appeals": appealed,
         "response_in_time": _answered_in_time(case),
+        "refuse_return_overturned": refused_return_overturned(case),
     }
     if resolution in RESOLUTION_COLUMNS:
         flags[RESOLUTION_COLUMNS[resolution]] = True
@@ -145,6 +147,23 @@ def case_measures(case) -> dict[str, int]:
         if hours is not None:
             out[bucket_column(time, bucket_of(hours))] = 1
     return out
+
+
+# Where a case waits for the platform's decision (a ruling or an appeal's).
+_AWAITING_PLATFORM = ("complaint", "verification", "mediation", "appeal")
+
+
+def refused_return_overturned(case) -> bool:
+    """The merchant refused the returned goods and the platform then decided
+    for the buyer: the case was ruled, its final outcome is the buyer's, and
+    no decision on it is pending (a refusal after a ruling reopens it as an
+    appeal: it counts once the supervisor keeps the buyer's win)."""
+    return (
+        getattr(case, "return_refused_at", None) is not None
+        and case.ruled_at is not None
+        and case.outcome == "buyer"
+        and case.state not in _AWAITING_PLATFORM
+    )
 
 
 def _answered_in_time(case) -> bool:

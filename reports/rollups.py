@@ -334,6 +334,7 @@ CASE_FIELDS = (
     "closed_at",
     "pickup_breached_at",
     "ruling_breached_at",
+    "return_refused_at",
 )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 from django.conf import settings
@@ -26,7 +27,7 @@ from core.errors import (
     NotVisible,
     ValidationFailed,
 )
-from core.roles import is_platform_staff, is_supervisor
+from core.roles import Role, is_platform_staff, is_supervisor, role_of
 from core.tasks import enqueue_on_commit
 from core.workcalendar import add_working_hours, working_hours
 
@@ -145,17 +146,19 @@ CONSEQUENCES = {
         "to restrictions."
     ),
     Tier.RESTRICTED: gettext_lazy(
-        "Restricted: the store takes part in no promotion and its new cases "
-        "go straight to the platform's priority queue."
+        "Restricted: the store's new cases go straight to the platform's "
+        "priority queue (marked priority and handed to the agents first)."
     ),
     Tier.SUSPENDED: gettext_lazy(
         "Suspended: the store receives no new orders. Buyers may still open "
-        "and pursue disputes on its past orders, and its open cases go on."
+        "and pursue disputes on its past orders, its open cases go on, and "
+        "its new cases go straight to the platform's priority queue."
     ),
     Tier.DELISTED: gettext_lazy(
         "Delisted: the store is removed from the marketplace and receives no "
         "new orders. Buyers may still open and pursue disputes on its past "
-        "orders, and its open cases go on."
+        "orders, its open cases go on, and its new cases go straight to the "
+        "platform's priority queue."
     ),
 }
 
@@ -178,19 +181,90 @@ def rule_in_force(at: datetime | None = None) -> GovernanceRule:
     return rule
 
 
+# A new version is published at least this long before it takes effect.
+RULE_NOTICE_DAYS = 7
+TIER_THRESHOLD_ORDER = ("watch", "warning", "restricted", "suspended", "delisted")
+
+
+def rule_effective_earliest(now: datetime | None = None) -> datetime:
+    """The earliest moment a version published now may take effect: the
+    start of the day RULE_NOTICE_DAYS days ahead (platform time)."""
+    today = timezone.localdate(now or timezone.now())
+    first = today + timedelta(days=RULE_NOTICE_DAYS)
+    return timezone.make_aware(datetime.combine(first, datetime.min.time()))
+
+
+def rule_errors(fields: dict[str, Any]) -> dict[str, list[str]]:
+    """What is wrong with a version's fields (figures, thresholds, floors)."""
+    errors: dict[str, list[str]] = {}
+    figures = fields["figures"]
+    names = [f.get("name") for f in figures]
+    if sorted(names) != sorted(FIGURE_BY_NAME):
+        errors["figures"] = [_("Give every figure once.")]
+    elif any(
+        not isinstance(f.get("weight"), int) or f["weight"] < 0 for f in figures
+    ) or not sum(f["weight"] for f in figures):
+        errors["figures"] = [
+            _("Each weight is a whole number of 0 or more, and not all are 0.")
+        ]
+    elif any(
+        f.get("better") not in ("lower", "higher")
+        or not 0 <= float(f.get("acceptable", -1)) <= 1
+        for f in figures
+    ):
+        errors["figures"] = [_("Each acceptable level is a share between 0 and 1.")]
+    thresholds = fields["thresholds"]
+    try:
+        values = [float(thresholds[t]) for t in TIER_THRESHOLD_ORDER]
+    except (KeyError, TypeError, ValueError):
+        values = []
+    if len(values) != len(TIER_THRESHOLD_ORDER):
+        errors["thresholds"] = [_("Give a threshold for every tier.")]
+    elif not all(0 <= v <= 100 for v in values) or any(
+        a <= b for a, b in pairwise(values)
+    ):
+        errors["thresholds"] = [
+            _(
+                "Thresholds lie between 0 and 100, each tier's below the one "
+                "before (watch > warning > restricted > suspended > delisted)."
+            )
+        ]
+    for key in ("min_orders", "window_days", "wide_window_days", "appeal_working_days"):
+        if not isinstance(fields[key], int) or fields[key] < 1:
+            errors[key] = [_("A whole number of 1 or more.")]
+    if (
+        "window_days" not in errors
+        and "wide_window_days" not in errors
+        and fields["wide_window_days"] < fields["window_days"]
+    ):
+        errors["wide_window_days"] = [_("At least the window.")]
+    return errors
+
+
 @transaction.atomic
 def rule_new(
     *, actor: User, effective_from: datetime, note: str, **fields: Any
 ) -> GovernanceRule:
-    """Publish a new version (supervisors), in force from a future moment;
-    fields not given are copied from the latest version."""
-    if not is_supervisor(actor):
+    """Publish a new version (supervisors and managers), in force from at
+    least RULE_NOTICE_DAYS days ahead; fields not given are copied from the
+    latest version. Bad fields are refused, and nothing is written."""
+    if not is_supervisor(actor) and role_of(actor) != Role.MANAGER:
         raise ActionNotPermitted(_("Only supervisors change the governance rule."))
-    if effective_from <= timezone.now():
+    unknown = set(fields) - set(DEFAULT_RULE)
+    if unknown:
         raise ValidationFailed(
-            _("A new version takes effect in the future."),
-            errors={"effective_from": [_("Choose a future time.")]},
+            _("Unknown rule fields."), errors={"fields": sorted(unknown)}
         )
+    earliest = rule_effective_earliest()
+    if effective_from < earliest:
+        message = _(
+            "A new version is published at least %(days)s days ahead: choose "
+            "%(earliest)s or later."
+        ) % {
+            "days": RULE_NOTICE_DAYS,
+            "earliest": timezone.localtime(earliest).strftime("%Y-%m-%d"),
+        }
+        raise ValidationFailed(message, errors={"effective_from": [message]})
     if not (note or "").strip():
         raise ValidationFailed(
             _("Say what changed."), errors={"note": [_("Required.")]}
@@ -198,11 +272,9 @@ def rule_new(
     latest = GovernanceRule.objects.select_for_update().order_by("-version").first()
     base = {key: getattr(latest, key) for key in DEFAULT_RULE} if latest else {}
     base = {**DEFAULT_RULE, **base, **fields}
-    unknown = set(fields) - set(DEFAULT_RULE)
-    if unknown:
-        raise ValidationFailed(
-            _("Unknown rule fields."), errors={"fields": sorted(unknown)}
-        )
+    errors = rule_errors(base)
+    if errors:
+        raise ValidationFailed(_("Check the rule."), errors=errors)
     version = (GovernanceRule.objects.aggregate(v=Max("version"))["v"] or 0) + 1
     return GovernanceRule.objects.create(
         version=version,
@@ -211,6 +283,99 @@ def rule_new(
         created_by=actor,
         **base,
     )
+
+
+def _share(value: Any) -> str:
+    return f"{float(value) * 100:.2f}%"
+
+
+def rule_text(rule: GovernanceRule) -> str:
+    """The version in words (the rules pages), in the reader's language."""
+    lines = [str(_("Figures, their weights and the level that scores full marks:"))]
+    for spec in rule.figures:
+        definition = FIGURE_BY_NAME.get(spec["name"])
+        if definition is None:
+            continue
+        bound = "≤" if spec["better"] == "lower" else "≥"
+        lines.append(
+            _("- %(figure)s: weight %(weight)s; full marks at %(bound)s %(level)s")
+            % {
+                "figure": definition.label,
+                "weight": spec["weight"],
+                "bound": bound,
+                "level": _share(spec["acceptable"]),
+            }
+        )
+    lines.append(str(_("A score below the threshold puts the store in the tier:")))
+    for tier in TIER_THRESHOLD_ORDER:
+        lines.append(
+            _("- %(tier)s below %(score)s")
+            % {"tier": Tier(tier).label, "score": rule.thresholds.get(tier)}
+        )
+    lines.append(
+        _(
+            "A score needs %(floor)s orders in the last %(days)s days (else "
+            "the window widens to %(wide)s days). An appeal is decided within "
+            "%(appeal)s working days."
+        )
+        % {
+            "floor": rule.min_orders,
+            "days": rule.window_days,
+            "wide": rule.wide_window_days,
+            "appeal": rule.appeal_working_days,
+        }
+    )
+    return "\n".join(str(line) for line in lines)
+
+
+def rule_changes(
+    rule: GovernanceRule, previous: GovernanceRule | None
+) -> list[dict[str, str]]:
+    """What a version changed from the previous one, in words: one row a
+    changed value ({"kind": "changed", "text"})."""
+    if previous is None:
+        return []
+    rows: list[str] = []
+    before = {f["name"]: f for f in previous.figures}
+    for spec in rule.figures:
+        old = before.get(spec["name"], {})
+        definition = FIGURE_BY_NAME.get(spec["name"])
+        label = definition.label if definition else spec["name"]
+        if old.get("weight") != spec["weight"]:
+            rows.append(
+                _("%(figure)s: weight %(old)s → %(new)s")
+                % {"figure": label, "old": old.get("weight"), "new": spec["weight"]}
+            )
+        if old and float(old.get("acceptable", 0)) != float(spec["acceptable"]):
+            rows.append(
+                _("%(figure)s: full marks at %(old)s → %(new)s")
+                % {
+                    "figure": label,
+                    "old": _share(old["acceptable"]),
+                    "new": _share(spec["acceptable"]),
+                }
+            )
+    for tier in TIER_THRESHOLD_ORDER:
+        old, new = previous.thresholds.get(tier), rule.thresholds.get(tier)
+        if old != new:
+            rows.append(
+                _("%(tier)s: below %(old)s → below %(new)s")
+                % {"tier": Tier(tier).label, "old": old, "new": new}
+            )
+    labels = {
+        "min_orders": _("Orders needed for a score"),
+        "window_days": _("Window (days)"),
+        "wide_window_days": _("Widened window (days)"),
+        "appeal_working_days": _("Appeal decided within (working days)"),
+    }
+    for key, label in labels.items():
+        old, new = getattr(previous, key), getattr(rule, key)
+        if old != new:
+            rows.append(
+                _("%(what)s: %(old)s → %(new)s")
+                % {"what": label, "old": old, "new": new}
+            )
+    return [{"kind": "changed", "text": str(row)} for row in rows]
 
 
 # Pure: which tier a score points to and what the system proposes.
@@ -344,8 +509,7 @@ def action_decide(
         raise InvalidTransition(
             _("The store's tier changed since this was proposed; propose again.")
         )
-    locked.decided_by, locked.decided_at = actor, timezone.now()
-    locked.decision_reason = reason
+    locked.record_decision(actor, reason)
     if not approve:
         locked.state = ActionState.DECLINED
         locked.save()
@@ -409,8 +573,7 @@ def appeal_decide(
     reason = _required(reason)
     if locked.state != AppealState.PENDING:
         raise InvalidTransition(_("This appeal has been decided already."))
-    locked.decided_by, locked.decided_at = actor, timezone.now()
-    locked.decision_reason = reason
+    locked.record_decision(actor, reason)
     locked.state = AppealState.OVERTURNED if overturn else AppealState.UPHELD
     locked.save()
     if overturn:
@@ -520,7 +683,7 @@ def notice_body(action: GovernanceAction, kind: str) -> str:
         _("Rule: store governance rule version %(version)s (%(url)s).")
         % {
             "version": action.rule.version,
-            "url": f"{settings.SITE_URL}/disputes/rules/",
+            "url": f"{settings.SITE_URL}{action.rule.get_absolute_url()}",
         }
     )
     lines.append(
@@ -589,6 +752,24 @@ TROUBLE_FROM = Tier.WARNING
 def in_trouble(tier: str) -> bool:
     """Whether a store's tier flags it to the agents (warning or worse)."""
     return tier_rank(tier) >= tier_rank(TROUBLE_FROM)
+
+
+# One definition of a restricted store: restricted or worse. Its new cases
+# go straight to the platform's priority queue (disputes' case_create asks).
+RESTRICTED_FROM = Tier.RESTRICTED
+
+
+def is_restricted(tier: str) -> bool:
+    """Whether a store in `tier` is restricted (restricted, suspended, delisted)."""
+    return tier_rank(tier) >= tier_rank(RESTRICTED_FROM)
+
+
+def priority_reason(tier: str) -> str:
+    """Why a case on a store in `tier` is in the priority queue (reader's language)."""
+    return _(
+        "The store's governance tier was “%(tier)s” when the case opened: a "
+        "restricted store's new cases go straight to the priority queue."
+    ) % {"tier": Tier(tier).label}
 
 
 def trouble_rule(tier: str) -> str:

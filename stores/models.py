@@ -1,6 +1,9 @@
+from typing import Any
+
 import django_fsm as fsm
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 PROVINCES = [
@@ -264,8 +267,34 @@ class GovernanceRule(models.Model):
     def __str__(self) -> str:
         return f"v{self.version}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("disputes:rule_version", args=[self.CODE, self.version])
+
     def weight_of(self, name: str) -> int:
         return next((f["weight"] for f in self.figures if f["name"] == name), 0)
+
+    # Read on the rules pages like a platform rule's version.
+    CODE = "store-governance"
+
+    @property
+    def code(self) -> str:
+        return self.CODE
+
+    @property
+    def title(self) -> str:
+        return str(_("Store governance rule"))
+
+    @property
+    def text(self) -> str:
+        from .governance import rule_text
+
+        return rule_text(self)
+
+    @property
+    def changes(self) -> str:
+        return self.note
 
 
 class ActionState(models.TextChoices):
@@ -275,7 +304,31 @@ class ActionState(models.TextChoices):
     OVERTURNED = "overturned", _("Overturned on appeal")
 
 
-class GovernanceAction(models.Model):
+class Decided(models.Model):
+    """A supervisor's decision with its written reason: what a governance
+    action and an appeal against it both record."""
+
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    def record_decision(self, actor: Any, reason: str) -> None:
+        """Who decided, when, and why (saved by the caller)."""
+        self.decided_by, self.decided_at = actor, timezone.now()
+        self.decision_reason = reason
+
+
+class GovernanceAction(Decided):
     """A change of a store's tier: proposed (by the system or an agent),
     decided by a supervisor with a written reason, told to the merchant."""
 
@@ -316,16 +369,6 @@ class GovernanceAction(models.Model):
     )
     proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
     proposal_note = models.TextField(_("why proposed"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
         verbose_name = _("governance action")
@@ -356,7 +399,7 @@ class AppealState(models.TextChoices):
     OVERTURNED = "overturned", _("Action overturned")
 
 
-class GovernanceAppeal(models.Model):
+class GovernanceAppeal(Decided):
     """The merchant's one appeal against an action, decided by another supervisor."""
 
     action = models.OneToOneField(
@@ -381,16 +424,6 @@ class GovernanceAppeal(models.Model):
         default=AppealState.PENDING,
         db_index=True,
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
         verbose_name = _("governance appeal")

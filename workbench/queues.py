@@ -23,7 +23,7 @@ from reports.selectors import (
     buyer_history,
     store_history,
 )
-from stores.governance import in_trouble, trouble_rule
+from stores.governance import in_trouble, priority_reason, trouble_rule
 from stores.models import Store, StoreStatus
 
 # An agent target is "due soon" from 80 % of its working time on
@@ -71,6 +71,12 @@ def due_soon(
 def target_warned(case: Dispute, now: datetime | None = None) -> bool:
     """The case is past the warning point of its current agent target."""
     return case.sla_warn_at is not None and case.sla_warn_at <= (now or timezone.now())
+
+
+def priority_queue(qs: QuerySet[Dispute] | None = None) -> QuerySet[Dispute]:
+    """Cases in the platform's priority queue (opened on a restricted store)."""
+    qs = Dispute.objects.all() if qs is None else qs
+    return qs.filter(priority_queue=True)
 
 
 def appeals_waiting(qs: QuerySet[Dispute] | None = None) -> QuerySet[Dispute]:
@@ -236,8 +242,12 @@ def repeat_claimant(case: Dispute) -> bool:
 
 
 def priority(case: Dispute) -> Priority:
-    """P1–P3 from the amount band, a repeat claimant and a party's escalation."""
+    """P1–P3 from the amount band, a repeat claimant and a party's escalation;
+    a case in the priority queue (a restricted store's) is P1 whatever else."""
     points, reasons = 0, []
+    if case.priority_queue:
+        points += 3
+        reasons.append(priority_reason(case.priority_tier))
     for floor, band_points in PRIORITY_BANDS:
         if case.amount >= floor:
             points += band_points

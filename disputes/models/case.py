@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import Order
-from stores.models import Store
+from stores.models import Store, Tier
 
 from ..choices import (
     GOODS_REMEDIES,
@@ -174,6 +174,13 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
     proposal_merchant_accepted_at = models.DateTimeField(null=True, blank=True)
 
     ruled_at = models.DateTimeField(_("ruled at"), null=True, blank=True)
+    # Set at opening when the store's governance tier sends its new cases to
+    # the platform's priority queue (stores.governance.is_restricted).
+    priority_queue = models.BooleanField(_("priority queue"), default=False)
+    # The store's tier that sent it there (worded by stores.governance).
+    priority_tier = models.CharField(
+        _("store tier at opening"), max_length=16, choices=Tier.choices, blank=True
+    )
     ruled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -243,6 +250,11 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
     goods_escalated_at = models.DateTimeField(
         _("goods sent to the platform at"), null=True, blank=True
     )
+    # When the merchant refused the returned goods (store health counts a
+    # refusal the platform then decided for the buyer).
+    return_refused_at = models.DateTimeField(
+        _("return refused at"), null=True, blank=True
+    )
 
     deadline_at = models.DateTimeField(_("next deadline"), null=True, blank=True)
     deadline_kind = models.CharField(
@@ -271,6 +283,12 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
                 fields=["state", "deadline_at", "-id"], name="dispute_state_deadline"
             ),
             models.Index(fields=["deadline_at", "-id"], name="dispute_deadline"),
+            # The priority queue (restricted stores' cases), by deadline.
+            models.Index(
+                fields=["deadline_at", "-id"],
+                condition=Q(priority_queue=True),
+                name="dispute_priority_deadline",
+            ),
             # The queue by reason, and its capped count (index-only).
             models.Index(
                 fields=["reason", "deadline_at", "-id"], name="dispute_reason_deadline"
@@ -754,6 +772,7 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
     )
     def refuse_return(self) -> str:
         """The merchant refuses the returned goods: the platform decides."""
+        self.return_refused_at = self.return_refused_at or timezone.now()
         return self._goods_to_platform()
 
     @fsm.transition(

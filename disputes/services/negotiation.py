@@ -20,6 +20,7 @@ from core.roles import Role, role_of
 from orders.models import Order, OrderItem
 from orders.selectors import visible_orders
 from orders.services import check_refundable
+from stores.governance import is_restricted, priority_reason
 
 from ..actions import ActionName, EventKindName
 from ..choices import (
@@ -196,6 +197,8 @@ def case_create(
         channel=channel,
         policy_version=version,
     )
+    if is_restricted(order.store.tier):
+        case.priority_queue, case.priority_tier = True, order.store.tier
     refresh_deadline(case, policy)
     try:
         with transaction.atomic():
@@ -214,6 +217,14 @@ def case_create(
         amount=amount or None,
         subject_id=order.buyer_id if on_behalf else None,
     )
+    if case.priority_queue:
+        timeline_write(
+            case=case,
+            action=EventKindName.PRIORITY_QUEUE,
+            actor=None,
+            note=priority_reason(case.priority_tier),
+            internal=True,
+        )
     for upload, kind in zip(evidence, kinds, strict=True):
         evidence_upload(
             dispute=case,

@@ -22,12 +22,15 @@ from .platform import dispute_take
 REPEAT_WINDOW = timedelta(seconds=5)
 
 
-def next_free_complaints() -> QuerySet[Dispute]:
-    """Free complaints, most urgent first: nearest pick-up target, then oldest."""
+def next_free_complaints(*, priority: bool = False) -> QuerySet[Dispute]:
+    """Free complaints, most urgent first: nearest pick-up target, then oldest.
+    `priority`: only those in the priority queue (restricted stores')."""
     free: QuerySet[Dispute] = Dispute.objects.filter(
         state=State.COMPLAINT, assigned_to__isnull=True
-    ).order_by(F("deadline_at").asc(nulls_last=True), "opened_at", "id")
-    return free
+    )
+    if priority:
+        free = free.filter(priority_queue=True)
+    return free.order_by(F("deadline_at").asc(nulls_last=True), "opened_at", "id")
 
 
 def just_taken(*, actor: User) -> Dispute | None:
@@ -51,6 +54,7 @@ def just_taken(*, actor: User) -> Dispute | None:
 
 def dispute_take_next(*, actor: User) -> Dispute | None:
     """Take the most urgent free complaint for `actor`; None when none is waiting.
+    A complaint in the priority queue (a restricted store's) comes first.
 
     The candidate row is locked with SKIP LOCKED, so agents pressing "take
     next" at the same moment are handed different cases, never the same one.
@@ -65,11 +69,16 @@ def dispute_take_next(*, actor: User) -> Dispute | None:
         again = just_taken(actor=actor)
         if again is not None:
             return again
-        case = (
-            next_free_complaints()
-            .select_for_update(skip_locked=True, of=("self",))
-            .first()
-        )
+        # The priority queue first (restricted stores' cases), then the rest.
+        case = None
+        for priority in (True, False):
+            case = (
+                next_free_complaints(priority=priority)
+                .select_for_update(skip_locked=True, of=("self",))
+                .first()
+            )
+            if case is not None:
+                break
         if case is None:
             return None
         return dispute_take(dispute=case, actor=actor)

@@ -59,6 +59,9 @@ from portal.goods import goods_context
 from reports.health import what_if_ruled_against
 from reports.models import ContestGrounds
 from reports.selectors import merchant_response_figures
+from stores.governance import rule_changes as governance_rule_changes
+from stores.governance import rule_in_force
+from stores.models import GovernanceRule
 from stores.scoping import party_of, store_ids_for
 
 MERCHANT_TAB_LABELS = {
@@ -490,7 +493,12 @@ def rules(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if query:
         rows = [r for r in rows if query.lower() in f"{r.code} {r.title}".lower()]
-    context = {"rules": rows, "q": query, "policies": policy_overview()}
+    context = {
+        "rules": rows,
+        "q": query,
+        "policies": policy_overview(),
+        "governance": rule_in_force(),
+    }
     return render(request, "disputes/rules.html", context)
 
 
@@ -499,7 +507,10 @@ def rules(request: AuthenticatedHttpRequest) -> HttpResponse:
 def rule_version(
     request: AuthenticatedHttpRequest, code: str, version: int
 ) -> HttpResponse:
-    """One version of a rule, readable forever, with what it changed."""
+    """One version of a rule, readable forever, with what it changed (the
+    store governance rule's versions too)."""
+    if code == GovernanceRule.CODE:
+        return _governance_rule_version(request, version)
     versions = selectors.rule_versions(code=code)
     rule = next((r for r in versions if r.version == version), None)
     if rule is None:
@@ -513,5 +524,27 @@ def rule_version(
         "in_force": in_force,
         "is_in_force": in_force is not None and in_force.pk == rule.pk,
         "changes": selectors.rule_changes(rule=rule, previous=previous),
+    }
+    return render(request, "disputes/rule_version.html", context)
+
+
+def _governance_rule_version(
+    request: AuthenticatedHttpRequest, version: int
+) -> HttpResponse:
+    """A version of the store governance rule: published, upcoming or past."""
+    versions = list(GovernanceRule.objects.order_by("-version"))
+    rule = next((r for r in versions if r.version == version), None)
+    if rule is None:
+        raise Http404
+    previous = next((r for r in versions if r.version < version), None)
+    in_force = rule_in_force()
+    context = {
+        "rule": rule,
+        "previous": previous,
+        "versions": versions,
+        "in_force": in_force,
+        "is_in_force": in_force.pk == rule.pk,
+        "upcoming": rule.effective_from > timezone.now(),
+        "changes": governance_rule_changes(rule, previous),
     }
     return render(request, "disputes/rule_version.html", context)

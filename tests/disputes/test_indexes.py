@@ -40,6 +40,7 @@ WORKBENCH = [
     ("/admin/disputes/dispute/?state=appeal", "dispute_state_deadline"),
     ("/admin/disputes/dispute/?state=closed", "dispute_state_deadline"),
     ("/admin/disputes/dispute/?reason=quality", "dispute_reason_deadline"),
+    ("/admin/disputes/dispute/?queue=priority", "dispute_priority_deadline"),
     ("/admin/disputes/dispute/?due=overdue", None),
     ("/admin/disputes/dispute/?due=soon&assigned=me", None),
     # ?o= numbers a column of list_display (1 = case number, 9 = deadline,

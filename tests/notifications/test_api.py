@@ -35,7 +35,8 @@ def test_newest_first_with_what_happened(told):
     assert first["unread"] is True and first["read_at"] is None
     assert first["url"] == f"/disputes/{told.case.number}/"
     assert set(first) == {
-        "id", "case", "kind", "label", "created_at", "read_at", "unread", "url",
+        "id", "case", "store", "kind", "label", "created_at", "read_at", "unread",
+        "url",
     }  # fmt: skip
 
 

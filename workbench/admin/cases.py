@@ -32,6 +32,7 @@ from disputes.models import Dispute, Macro
 from disputes.policy import case_policy, case_terms, ruling_compensation_text
 from notifications.selectors import with_unseen_activity
 from notifications.services import case_seen_record
+from stores.governance import priority_reason
 from stores.selectors import return_address
 from workbench import queues as workbench
 
@@ -40,6 +41,7 @@ from .filters import (
     AssignedFilter,
     DueFilter,
     OpenedRangeFilter,
+    PriorityQueueFilter,
     RegionFilter,
     StateFilter,
 )
@@ -112,6 +114,7 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
         ("store__category", admin.RelatedFieldListFilter),
         RegionFilter,
         AssignedFilter,
+        PriorityQueueFilter,
         DueFilter,
         OpenedRangeFilter,
     ]
@@ -188,12 +191,20 @@ class DisputeAdmin(StaffOnlyMixin, FastListMixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("priority"))
     def priority(self, case):
         level = workbench.priority(case)
-        return format_html(
+        html = format_html(
             '<span class="wb-priority p{}" title="{}">{}</span>',
             level.level,
             "; ".join(level.reasons) or _("no reason to hurry"),
             level.label,
         )
+        if case.priority_queue:
+            html += format_html(
+                ' <span class="wb-priority-queue" data-testid="priority-queue" '
+                'title="{}">{}</span>',
+                priority_reason(case.priority_tier),
+                _("Priority queue"),
+            )
+        return html
 
     @admin.display(description=gettext_lazy("agent target"), ordering="sla_due_at")
     def target(self, case):

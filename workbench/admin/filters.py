@@ -48,6 +48,22 @@ class AssignedFilter(admin.SimpleListFilter):
         )
 
 
+class PriorityQueueFilter(admin.SimpleListFilter):
+    """The priority queue: cases of restricted stores (read through its
+    partial index, in deadline order)."""
+
+    title = _("queue")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [("priority", _("Priority queue"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "priority":
+            return workbench.priority_queue(queryset)
+        return queryset
+
+
 class DueFilter(admin.SimpleListFilter):
     title = _("deadline")
     parameter_name = "due"

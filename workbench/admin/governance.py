@@ -4,6 +4,8 @@ reason (no decision preselected), and the published rule versions."""
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -11,18 +13,25 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import StaffOnlyMixin
 from core.errors import ApplicationError
-from core.roles import is_supervisor
+from core.roles import Role, is_supervisor, role_of
 from reports.contests import contest_decide
 from reports.models import CaseContest, ContestState
 from stores.governance import (
     CONSEQUENCES,
     FIGURE_BY_NAME,
+    RULE_NOTICE_DAYS,
+    TIER_THRESHOLD_ORDER,
     action_decide,
     appeal_decide,
+    rule_effective_earliest,
+    rule_in_force,
+    rule_new,
 )
 from stores.models import (
     ActionState,
@@ -287,9 +296,154 @@ class CaseContestAdmin(_ReadOnly):
         )
 
 
+class RuleVersionForm(forms.Form):
+    """A new version of the governance rule, prefilled from the latest one."""
+
+    effective_from = forms.DateField(
+        label=_("In force from (platform time, 00:00)"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    note = forms.CharField(
+        label=_("What changed and why (published)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    min_orders = forms.IntegerField(label=_("Orders needed for a score"), min_value=1)
+    window_days = forms.IntegerField(label=_("Window (days)"), min_value=1)
+    wide_window_days = forms.IntegerField(label=_("Widened window (days)"), min_value=1)
+    appeal_working_days = forms.IntegerField(
+        label=_("Appeal decided within (working days)"), min_value=1
+    )
+
+    def __init__(self, *args, latest: GovernanceRule, **kwargs):
+        initial = {
+            key: getattr(latest, key)
+            for key in ("min_orders", "window_days", "wide_window_days")
+        }
+        initial["appeal_working_days"] = latest.appeal_working_days
+        initial["effective_from"] = timezone.localdate(rule_effective_earliest())
+        for spec in latest.figures:
+            initial[f"weight_{spec['name']}"] = spec["weight"]
+            initial[f"acceptable_{spec['name']}"] = spec["acceptable"]
+        for tier in TIER_THRESHOLD_ORDER:
+            initial[f"threshold_{tier}"] = latest.thresholds.get(tier)
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        self.latest = latest
+        for spec in latest.figures:
+            label = FIGURE_BY_NAME[spec["name"]].label
+            self.fields[f"weight_{spec['name']}"] = forms.IntegerField(
+                label=format_lazy("{}: {}", label, _("weight")), min_value=0
+            )
+            self.fields[f"acceptable_{spec['name']}"] = forms.DecimalField(
+                label=format_lazy("{}: {}", label, _("full marks at (share, 0–1)")),
+                min_value=0,
+                max_value=1,
+                decimal_places=4,
+            )
+        for tier in TIER_THRESHOLD_ORDER:
+            self.fields[f"threshold_{tier}"] = forms.DecimalField(
+                label=format_lazy("{}: {}", Tier(tier).label, _("a score below this")),
+                min_value=0,
+                max_value=100,
+                decimal_places=1,
+            )
+
+    def rule_fields(self) -> dict:
+        """The cleaned values as `rule_new` takes them."""
+        data = self.cleaned_data
+        figures = [
+            {
+                **spec,
+                "weight": data[f"weight_{spec['name']}"],
+                "acceptable": float(data[f"acceptable_{spec['name']}"]),
+            }
+            for spec in self.latest.figures
+        ]
+        thresholds = {}
+        for tier in TIER_THRESHOLD_ORDER:
+            value = data[f"threshold_{tier}"]
+            thresholds[tier] = int(value) if value == int(value) else float(value)
+        return {
+            "figures": figures,
+            "thresholds": thresholds,
+            **{
+                key: data[key]
+                for key in (
+                    "min_orders",
+                    "window_days",
+                    "wide_window_days",
+                    "appeal_working_days",
+                )
+            },
+        }
+
+
+def may_publish_rule(user) -> bool:
+    return is_supervisor(user) or role_of(user) == Role.MANAGER
+
+
 @admin.register(GovernanceRule)
 class GovernanceRuleAdmin(_ReadOnly):
     list_display = ["version", "effective_from", "min_orders", "window_days", "note"]
+    change_list_template = "admin/governance/rule_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {"may_publish": may_publish_rule(request.user), **(extra_context or {})}
+        return super().changelist_view(request, extra_context=extra)
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "new/",
+                wrap(self.new_version_view),
+                name="stores_governancerule_new",
+            ),
+            *super().get_urls(),
+        ]
+
+    def new_version_view(self, request):
+        """Publish a new version from the latest one (`rule_new`): at least
+        RULE_NOTICE_DAYS days ahead; a refusal keeps the form and says why."""
+        if not may_publish_rule(request.user):
+            raise PermissionDenied
+        latest = GovernanceRule.objects.order_by("-version").first() or rule_in_force()
+        form = RuleVersionForm(request.POST or None, latest=latest)
+        if request.method == "POST" and form.is_valid():
+            day = form.cleaned_data["effective_from"]
+            effective = timezone.make_aware(datetime.combine(day, time.min))
+            try:
+                rule = rule_new(
+                    actor=request.user,
+                    effective_from=effective,
+                    note=form.cleaned_data["note"],
+                    **form.rule_fields(),
+                )
+            except ApplicationError as exc:
+                for field, problems in (exc.errors or {}).items():
+                    target = field if field in form.fields else None
+                    for problem in problems if isinstance(problems, list) else []:
+                        form.add_error(target, str(problem))
+                if not form.errors:
+                    form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("Version %(v)s is published; in force from %(day)s.")
+                    % {"v": rule.version, "day": day.isoformat()},
+                )
+                return redirect(rule.get_absolute_url())
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("New version of the governance rule"),
+            "form": form,
+            "latest": latest,
+            "notice_days": RULE_NOTICE_DAYS,
+            "back_url": reverse("admin:stores_governancerule_changelist"),
+        }
+        return TemplateResponse(request, "admin/governance/rule_new.html", context)
+
     readonly_fields = [
         "version", "effective_from", "figures", "thresholds", "min_orders",
         "window_days", "wide_window_days", "appeal_working_days", "note",
