@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disputes', '0024_healthgov_priority_queue'),
+        ('disputes', '0028_healthgov_priority_queue'),
         ('notifications', '0001_notifications_and_case_seen'),
         ('stores', '0004_health_governance'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -1,29 +1,35 @@
 """A new measure: refused returns the platform then decided for the buyer
 (the store health figure "refused returns overturned", which read 0).
 
-The column starts at 0 everywhere; the rollups of an existing database are
-then rebuilt so it holds for every case already there (the same command as
-`manage.py rebuild_report_rollups`; a database without cases skips it). If
-this step ever fails on a very old database (the rebuild uses today's code),
-remove it and run `manage.py rebuild_report_rollups` after migrating.
+The column starts at 0 everywhere. Only a case whose merchant refused a
+return can count (`Dispute.return_refused_at`, filled by disputes 0028), so
+only those cases are refreshed (`reports.rollups.case_refresh`: the case's
+stored contribution lacks the new measure, so the refresh adds it), not the
+whole rollup (a full rebuild took 20 minutes at a million cases). If this
+step ever fails on a very old database (it uses today's code), remove it and
+run `manage.py rebuild_report_rollups` after migrating.
 """
 
 from django.db import migrations, models
 
 
-def rebuild_rollups(apps, schema_editor):
+def refresh_refused_returns(apps, schema_editor):
     Dispute = apps.get_model("disputes", "Dispute")
-    if not Dispute.objects.using(schema_editor.connection.alias).exists():
-        return
-    from reports.rollups import rebuild
+    refused = (
+        Dispute.objects.using(schema_editor.connection.alias)
+        .filter(return_refused_at__isnull=False)
+        .values_list("pk", flat=True)
+    )
+    from reports.rollups import case_refresh
 
-    rebuild()
+    for dispute_id in list(refused):
+        case_refresh(dispute_id=dispute_id)
 
 
 class Migration(migrations.Migration):
     dependencies = [
         ("reports", "0005_health_scores_contests"),
-        ("disputes", "0024_healthgov_priority_queue"),
+        ("disputes", "0028_healthgov_priority_queue"),
     ]
 
     operations = [
@@ -33,6 +39,6 @@ class Migration(migrations.Migration):
             field=models.IntegerField(db_default=0, default=0),
         ),
         migrations.RunPython(
-            rebuild_rollups, migrations.RunPython.noop, elidable=True
+            refresh_refused_returns, migrations.RunPython.noop, elidable=True
         ),
     ]

@@ -111,3 +111,39 @@ def test_the_figure_counts_them_exactly_and_the_rebuild_agrees():
     assert figure() == expected
     call_command("rebuild_report_rollups", stdout=StringIO())
     assert figure() == expected
+
+
+@pytest.mark.django_db
+def test_the_migration_fills_the_new_column_from_the_refused_cases_only():
+    """reports 0006 on a database from before it: the column starts at 0 and
+    the cases' stored contributions lack the measure; refreshing the refused
+    cases (not the whole rollup) brings the figure to what a rebuild gives."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from reports.models import CaseContribution, Rollup
+
+    store = f.StoreFactory()
+    rule, agent = f.PlatformRuleFactory(code="quality"), f.agent()
+    refused_case(store, rule, agent, outcome="buyer")
+    refused_case(store, rule, agent, outcome="merchant")
+    f.case_in_state("ruled", order=f.OrderFactory(store=store))
+    call_command("rebuild_report_rollups", stdout=StringIO())
+    rebuilt = totals(Query())["_sums"]
+    assert rebuilt["refuse_return_overturned"] == 1
+
+    # As the database stood before 0006.
+    Rollup.objects.update(refuse_return_overturned=0)
+    for row in CaseContribution.objects.all():
+        row.measures.pop("refuse_return_overturned", None)
+        row.save(update_fields=["measures"])
+    assert totals(Query())["_sums"].get("refuse_return_overturned", 0) == 0
+
+    migration = import_module(
+        "reports.migrations.0006_healthgov_refuse_return_overturned"
+    )
+    migration.refresh_refused_returns(
+        apps, SimpleNamespace(connection=SimpleNamespace(alias="default"))
+    )
+    assert totals(Query())["_sums"] == rebuilt

@@ -26,7 +26,7 @@ def backfill_return_refused(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disputes', '0022_policy_auto_refund_label'),
+        ('disputes', '0027_goodsauto_auto_accept'),
         ('orders', '0003_refund_buyer_compensation_kind'),
         ('stores', '0004_health_governance'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
