@@ -17,6 +17,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    prefetch_related_objects,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -92,29 +93,45 @@ FEED_JOINED_COLUMNS = (
 )
 
 
+def with_decisions(cases: list[Dispute]) -> list[Dispute]:
+    """Attach each case's ruling and appeal (with their rules): two small
+    queries for the cases already ruled, none for the others. A ruling is
+    written by the `rule` transition, which sets `ruled_at`, and an appeal
+    only follows a ruling: a case without `ruled_at` has neither (most of an
+    open queue, every case of a `?state=complaint` page)."""
+    ruled = [case for case in cases if case.ruled_at is not None]
+    relations = [Dispute._meta.get_field(name) for name in ("ruling", "appeal_record")]
+    for case in cases:
+        if case.ruled_at is None:
+            for relation in relations:
+                relation.set_cached_value(case, None)
+    if ruled:
+        prefetch_related_objects(ruled, *DECISIONS)
+    return cases
+
+
 def dispute_feed(*, user: User) -> QuerySet[Dispute]:
-    """Visible cases for the API: the list row's joins and the decisions."""
+    """Visible cases for the API: the list row's joins (the page's decisions
+    come after it, `with_decisions`)."""
     own = [f.name for f in Dispute._meta.concrete_fields]
     return (
         visible_disputes(user)
         .select_related("order", "store", "buyer", "assigned_to")
         .only(*own, *FEED_JOINED_COLUMNS)
-        .prefetch_related(*DECISIONS)
     )
 
 
 def dispute_feed_item(*, user: User, number: str) -> Dispute | None:
-    """One visible case for the API (few joins, decisions prefetched), or None."""
+    """One visible case for the API (few joins, its decisions), or None."""
     # The number is unique: no ORDER BY (first() would sort by the model's
     # ordering, and compiling that costs more CPU than the rest of the query).
-    found = (
+    found = list(
         visible_disputes(user)
         .select_related("order", "store__owner", "buyer", "assigned_to")
-        .prefetch_related(*DECISIONS)
         .filter(number=number)
         .order_by()[:1]
     )
-    return next(iter(found), None)
+    return with_decisions(found)[0] if found else None
 
 
 def dispute_detail(*, user: User, number: str) -> Dispute | None:

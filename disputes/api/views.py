@@ -117,6 +117,10 @@ class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             return Dispute.objects.none()
         return selectors.dispute_feed(user=api_user(self.request))
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return None if page is None else selectors.with_decisions(list(page))
+
     def _case_response(self, number: str, code: int = status.HTTP_200_OK):
         case = visible_case(self.request.user, number)
         context = self.get_serializer_context()

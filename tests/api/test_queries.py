@@ -89,3 +89,45 @@ def test_list_filters():
     assert bad.status_code == 400 and "state" in bad.json()["errors"]
     assert client.get("/api/v1/disputes/?page_size=0").status_code == 400
     assert client.get("/api/v1/disputes/?cursor=zzz").status_code == 400
+
+
+def decision_queries(ctx) -> list[str]:
+    tables = ('"disputes_ruling"', '"disputes_appeal"')
+    return [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT")
+            and any(f"FROM {t}" in q["sql"] for t in tables)]  # fmt: skip
+
+
+def test_cases_not_yet_ruled_read_no_ruling_or_appeal():
+    """A ruling exists only once a case is ruled (`ruled_at`), an appeal only
+    after one: a page of open cases, and an open case, skip both queries."""
+    story = f.case_in_state("verification")
+    f.case_in_state("negotiation", order=f.OrderFactory(store=story.case.store))
+    client = client_for(story.supervisor)
+    for path in ("/api/v1/disputes/", f"/api/v1/disputes/{story.case.number}/"):
+        with CaptureQueriesContext(connection) as ctx:
+            r = client.get(path)
+        assert r.status_code == 200
+        assert decision_queries(ctx) == []
+        rows = r.json().get("results", [r.json()])
+        assert rows and all(
+            row["ruling"] is None and row["appeal"] is None for row in rows
+        )
+
+
+def test_ruled_and_appealed_cases_show_their_ruling_and_appeal():
+    appealed = f.case_in_state("appeal")
+    ruled = f.case_in_state("ruled", order=f.OrderFactory(store=appealed.case.store))
+    open_case = f.case_in_state(
+        "complaint", order=f.OrderFactory(store=appealed.case.store)
+    )
+    client = client_for(appealed.supervisor)
+    rows = {c["number"]: c for c in client.get("/api/v1/disputes/").json()["results"]}
+    assert rows[appealed.case.number]["ruling"]["outcome"] == "buyer"
+    assert rows[appealed.case.number]["appeal"] is not None
+    assert rows[ruled.case.number]["ruling"]["outcome"] == "buyer"
+    assert rows[ruled.case.number]["appeal"] is None
+    assert rows[open_case.case.number]["ruling"] is None
+    one = client.get(f"/api/v1/disputes/{appealed.case.number}/").json()
+    assert (
+        one["ruling"]["rule"] and one["appeal"]["party"] == "merchant"
+    )  # the loser appealed
