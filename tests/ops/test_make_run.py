@@ -127,7 +127,8 @@ def test_make_run_serves_and_delivers_notifications_then_stops_on_ctrl_c(tmp_pat
             assert time.monotonic() < deadline, f"no server after 60 s:\n{output()}"
             time.sleep(0.25)
         started = dict(re.findall(r"(\w+)\.1 started \(pid=(\d+)\)", output()))
-        assert set(started) == {"web", "tasks", "deadlines", "requeue"}, output()
+        processes = {"web", "tasks", "deadlines", "requeue", "schedules"}
+        assert set(started) == processes, output()
         sessions = {int(pid) for pid in started.values()}  # honcho: one session each
 
         buyer, merchant = site.token("buyer1"), site.token("merchant1")
