@@ -309,6 +309,14 @@ class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
                 condition=~Q(state="closed"),
                 name="dispute_store_open_deadline",
             ),
+            # The workbench's overdue list: the open cases by deadline (a
+            # small index; the planner joined and sorted every overdue case
+            # otherwise: 32 ms -> 1.7 ms of SQL with 3,396 overdue at 1M).
+            models.Index(
+                fields=["deadline_at", "-id"],
+                condition=~Q(state="closed"),
+                name="dispute_open_deadline",
+            ),
             # A merchant's closed tab and its badge: the store's cases of one
             # state, newest first (issue 25: the badge's capped count read
             # the table in full order at 1M, a sequential scan).
