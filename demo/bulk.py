@@ -410,6 +410,7 @@ class BulkCase:
     def _ship(self, at, actor: Actor, direction: str, carrier: str, number: str) -> str:
         """`_ship`: the parcel's row; returns the timeline's `parcel_note`."""
         number = normalize_tracking_number(number)
+        self.case.has_parcels = True
         self.writer.add(
             Shipment,
             {

@@ -451,16 +451,23 @@ def return_address_for(dispute: Dispute) -> Any:
 
 
 def dispute_shipments(*, dispute: Dispute) -> QuerySet[Shipment]:
-    """The parcels of a case (return first), each with its carrier events."""
+    """The parcels of a case (return first), each with its carrier events;
+    no query for a case that never sent one."""
+    if not dispute.has_parcels:
+        return Shipment.objects.none()
     return (
         Shipment.objects.filter(dispute=dispute)
+        .select_related("shipped_by")
         .prefetch_related("events")
         .order_by("shipped_at", "id")
     )
 
 
 def dispute_claimed_items(*, dispute: Dispute) -> list[Any]:
-    """The items a claim names (empty: the whole order)."""
+    """The items a claim names (empty: the whole order); no query for a
+    claim that names none."""
+    if not dispute.names_items:
+        return []
     return list(dispute.claimed_items.select_related("order_item"))
 
 

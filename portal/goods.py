@@ -56,7 +56,7 @@ def goods_context(case, party: str | None, visited: set[str]) -> dict:
     moves_goods = case.remedy in GOODS_REMEDIES
     in_goods_leg = case.state == State.RETURNING or State.RETURNING in visited
     parcels = []
-    if moves_goods and in_goods_leg:
+    if moves_goods and in_goods_leg and case.has_parcels:
         parcels = [_parcel(s) for s in case.shipments.all()]
     comes_back = case.remedy in RETURN_REMEDIES
     agreed = in_goods_leg and comes_back

@@ -58,6 +58,7 @@ def parcel_note(shipment: Shipment) -> str:
 def _ship(
     step_case: Dispute, actor: User, direction: str, carrier: str, number: str
 ) -> Shipment:
+    step_case.has_parcels = True  # saved with the step (`case_action`)
     return Shipment.objects.create(
         dispute=step_case,
         direction=direction,

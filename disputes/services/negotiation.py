@@ -199,6 +199,7 @@ def case_create(
     )
     if is_restricted(order.store.tier):
         case.priority_queue, case.priority_tier = True, order.store.tier
+    case.names_items = bool(claimed)
     refresh_deadline(case, policy)
     try:
         with transaction.atomic():

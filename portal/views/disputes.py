@@ -283,9 +283,7 @@ def _case_context(
     goods = goods_context(case, party, visited)
     items = list(case.order.items.all())
     # Which items the claim is about (only a multi-item order can name some).
-    claimed = (
-        list(case.claimed_items.select_related("order_item")) if len(items) > 1 else []
-    )
+    claimed = selectors.dispute_claimed_items(dispute=case) if len(items) > 1 else []
     return {
         **goods,
         "case": case,

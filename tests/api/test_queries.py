@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from disputes import services
 from disputes.models import Appeal, Ruling
+from orders.models import OrderItem
 from tests import factories as f
 
 from .conftest import client_for
@@ -131,3 +135,50 @@ def test_ruled_and_appealed_cases_show_their_ruling_and_appeal():
     assert (
         one["ruling"]["rule"] and one["appeal"]["party"] == "merchant"
     )  # the loser appealed
+
+
+def goods_queries(ctx) -> list[str]:
+    tables = ('"disputes_shipment"', '"disputes_claimeditem"')
+    return [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT")
+            and any(f"FROM {t}" in q["sql"] for t in tables)]  # fmt: skip
+
+
+def test_a_case_without_items_or_parcels_reads_neither():
+    """The detail reads the claimed items only when the claim names some
+    (`names_items`) and the parcels only once one was sent (`has_parcels`)."""
+    story = f.case_in_state("negotiation", remedy="return_refund")
+    client = client_for(story.buyer)
+    path = f"/api/v1/disputes/{story.case.number}/"
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get(path).json()
+    assert goods_queries(ctx) == []
+    assert body["shipments"] == [] and body["items"] == []
+
+
+def test_named_items_and_sent_parcels_are_read_and_shown():
+    order = f.OrderFactory(total=Decimal("300.00"))
+    OrderItem.objects.filter(order=order).delete()
+    cup = OrderItem.objects.create(
+        order=order, product_name="杯子", quantity=3, unit_price=Decimal("40.00")
+    )
+    OrderItem.objects.create(
+        order=order, product_name="壶", quantity=1, unit_price=Decimal("180.00")
+    )
+    case = services.dispute_open(
+        actor=order.buyer, order=order, reason="damaged", remedy="return_refund",
+        amount=Decimal("80.00"), description="碎了", items=[(cup.pk, 2)],
+    )  # fmt: skip
+    assert case.names_items and not case.has_parcels
+    services.dispute_accept(dispute=case, actor=order.store.owner)
+    case = services.dispute_ship_return(
+        dispute=case, actor=order.buyer, carrier="SF",
+        tracking_number="SF1234567890123",
+    )  # fmt: skip
+    case.refresh_from_db()
+    assert case.has_parcels
+    client = client_for(order.buyer)
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get(f"/api/v1/disputes/{case.number}/").json()
+    assert len(goods_queries(ctx)) == 2
+    assert [(i["item"], i["quantity"]) for i in body["items"]] == [(cup.pk, 2)]
+    assert [s["tracking_number"] for s in body["shipments"]] == ["SF1234567890123"]

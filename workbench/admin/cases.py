@@ -438,9 +438,7 @@ def goods_panel(case: Dispute) -> dict | None:
     if case.remedy not in GOODS_REMEDIES and not case.return_step:
         return None
     parcels = []
-    for shipment in case.shipments.prefetch_related("events").select_related(
-        "shipped_by"
-    ):
+    for shipment in selectors.dispute_shipments(dispute=case):
         parcels.append(
             {
                 "shipment": shipment,
@@ -458,6 +456,6 @@ def goods_panel(case: Dispute) -> dict | None:
         "tone": tone,
         "held": case.held_amount,
         "address": return_address(case.store),
-        "items": list(case.claimed_items.select_related("order_item")),
+        "items": selectors.dispute_claimed_items(dispute=case),
         "parcels": parcels,
     }
