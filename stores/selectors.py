@@ -6,6 +6,17 @@ from dataclasses import dataclass
 
 from .models import Store
 
+# The store's columns `return_address` reads (a page joining the store can
+# load just these with `.only()`).
+RETURN_ADDRESS_FIELDS = (
+    "return_recipient",
+    "return_phone",
+    "return_province",
+    "return_city",
+    "return_district",
+    "return_address_line",
+)
+
 
 @dataclass(frozen=True)
 class ReturnAddress:

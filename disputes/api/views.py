@@ -80,11 +80,14 @@ def action_fields_text() -> str:
     return "; ".join(parts)
 
 
-def visible_case(user, number: str) -> Dispute:
-    """The case with its ruling and appeal, or 404 when the user may not see it."""
+def visible_case(user, number: str, *, answer: bool = False) -> Dispute:
+    """The case with its ruling and appeal, or 404 when the user may not see
+    it; with `answer`, only the columns the API's answer reads (to serialize,
+    not to act on: `selectors.dispute_answer`)."""
     case = None
+    read = selectors.dispute_answer if answer else selectors.dispute_feed_item
     if len(number) <= 24 and "\x00" not in number:
-        case = selectors.dispute_feed_item(user=user, number=number)
+        case = read(user=user, number=number)
     if case is None:
         raise NotVisible(_("No such case."))
     return case
@@ -122,7 +125,7 @@ class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return None if page is None else selectors.with_decisions(list(page))
 
     def _case_response(self, number: str, code: int = status.HTTP_200_OK):
-        case = visible_case(self.request.user, number)
+        case = visible_case(self.request.user, number, answer=True)
         context = self.get_serializer_context()
         data = DisputeDetailSerializer(case, context=context).data
         return Response(data, status=code)
