@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fsm import ConcurrentTransitionMixin
+
 PROVINCES = [
     "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏",
     "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "广西",
@@ -91,7 +93,7 @@ def store_accepts_orders(status: str) -> bool:
     return status not in (StoreStatus.SUSPENDED, StoreStatus.DELISTED)
 
 
-class Store(fsm.ConcurrentTransitionMixin, models.Model):
+class Store(ConcurrentTransitionMixin, models.Model):
     """A merchant's shop; its review status has its own lifecycle."""
 
     name = models.CharField(_("name"), max_length=128, db_index=True)

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fsm import ConcurrentTransitionMixin
 from orders.models import Order
 from stores.models import Store, Tier
 
@@ -76,7 +77,7 @@ def new_case_number() -> str:
     )
 
 
-class Dispute(fsm.ConcurrentTransitionMixin, models.Model):
+class Dispute(ConcurrentTransitionMixin, models.Model):
     """An after-sales case between a buyer and a store about one order."""
 
     number = models.CharField(_("number"), max_length=24, unique=True)
