@@ -157,6 +157,20 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return Response(body, status=exc.status_code, headers=headers)
 
 
+class FilterBackend(filters.DjangoFilterBackend):
+    """django-filter's backend, skipped for a request that names no parameter
+    but the page's own: a filter set without data filters nothing, and
+    building and validating its form cost 6 % of an API list page's CPU
+    (issue 25, docs/performance.md)."""
+
+    PAGE_PARAMS = frozenset({"cursor", "page_size"})
+
+    def filter_queryset(self, request: Request, queryset: Any, view: Any) -> Any:
+        if self.PAGE_PARAMS.issuperset(request.query_params):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
 class StrictFilterSet(filters.FilterSet):
     """A FilterSet that refuses `?name=` (an empty value) instead of ignoring it."""
 
