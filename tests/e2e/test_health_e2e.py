@@ -35,7 +35,7 @@ def _no_sideways_scroll(page) -> None:
 
 
 def test_health_pages_in_chinese(live_server, new_page, shot):
-    seed_demo(cases=200, password=PASSWORD)
+    seed_demo(cases=200, password=PASSWORD, method="bulk", jobs=1)
     suspended = Store.objects.get(tier="suspended")
     for width in WIDTHS:
         page = new_page(locale="zh-CN", width=width, height=900)

@@ -18,7 +18,7 @@ PASSWORD = "demo-pass-2026"
 
 @pytest.fixture
 def demo():
-    seed_demo(cases=400, password=PASSWORD)
+    seed_demo(cases=400, password=PASSWORD, method="bulk", jobs=1)
     assert Rollup.objects.exists()  # the seeder's bulk load was rolled up
 
 
