@@ -99,7 +99,7 @@ TEMPLATES = [
 # of report and list pages there (never inside a transaction or after a write).
 # DATABASE_PGBOUNCER=1: PgBouncer in transaction mode (no server-side cursors,
 # no prepared statements kept on a server connection).
-# DATABASE_SERVER_SIDE_BINDING=1: prepared statements (see below).
+# Prepared statements on PostgreSQL unless DATABASE_SERVER_SIDE_BINDING=0 (below).
 def database(url: str) -> dict[str, Any]:
     config = dj_database_url.parse(
         url, conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0"))
@@ -116,13 +116,15 @@ def database(url: str) -> dict[str, Any]:
         options = config.setdefault("OPTIONS", {})
         options["options"] = (options.get("options", "") + " -c jit=off").strip()
     if (
-        env_bool("DATABASE_SERVER_SIDE_BINDING", False)
+        env_bool("DATABASE_SERVER_SIDE_BINDING", True)
         and postgres
         and not env_bool("DATABASE_PGBOUNCER", False)
     ):
         # Parameters sent apart from the SQL, so psycopg prepares a query the
         # connection runs repeatedly and PostgreSQL plans it once (with
-        # DATABASE_CONN_MAX_AGE > 0). Not behind PgBouncer in transaction mode.
+        # DATABASE_CONN_MAX_AGE > 0). On by default since the whole suite
+        # passed with it on PostgreSQL (issue 25); DATABASE_SERVER_SIDE_BINDING=0
+        # turns it off. Never behind PgBouncer in transaction mode.
         options = config.setdefault("OPTIONS", {})
         options["server_side_binding"] = True
         # Django 5.2 passes psycopg prepare_threshold=None unless OPTIONS gives
