@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from .models import Store
 
-# The store's columns `return_address` reads (a page joining the store can
-# load just these with `.only()`).
+# The return address's columns: what `return_address` reads (a page joining
+# the store can load just these with `.only()`) and the merchant's form sets.
 RETURN_ADDRESS_FIELDS = (
     "return_recipient",
     "return_phone",

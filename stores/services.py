@@ -16,6 +16,7 @@ from core.roles import is_platform_staff
 
 from .models import PROVINCES, Store, StoreReviewLog, Tier
 from .scoping import store_ids_for
+from .selectors import RETURN_ADDRESS_FIELDS
 
 # The review actions (each a django-fsm transition on Store) and their labels.
 REVIEW_LABELS = {
@@ -84,14 +85,6 @@ def store_review(*, store: Store, actor: User, action: str, reason: str) -> Stor
 
 # ---- return address (goods as well as money) ----
 
-RETURN_ADDRESS_FIELDS = (
-    "return_recipient",
-    "return_phone",
-    "return_province",
-    "return_city",
-    "return_district",
-    "return_address_line",
-)
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|400-?\d{3}-?\d{4})$")
 _REQUIRED = {
     "return_recipient",
