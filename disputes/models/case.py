@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.fsm import ConcurrentTransitionMixin
+from core.fastpath_fsm import ConcurrentTransitionMixin
 from orders.models import Order
 from stores.models import Store, Tier
 

@@ -3,8 +3,9 @@ for the framework versions they were written against.
 
 Each fast path is one module named `fastpath_*` whose header says what it
 re-implements, what it gains and what to check on an upgrade. This fails on
-a Django, DRF or orjson minor upgrade, naming the checks to make before its
-`WRITTEN_FOR` is raised, and when a fast path appears that is not listed.
+a Django, DRF, orjson or django-fsm-2 minor upgrade, naming the checks to
+make before its `WRITTEN_FOR` is raised, and when a fast path appears that
+is not listed.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ FASTPATHS = {
     "workbench.admin.fastpath_rows": "tests/admin/test_rows.py",
     "disputes.api.fastpath_read": "tests/api/test_lean_read.py",
     "core.fastpath_json": "tests/api/test_renderer.py",
+    "core.fastpath_fsm": "tests/core/test_fsm.py",
 }
 
 

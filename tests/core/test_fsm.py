@@ -1,4 +1,4 @@
-"""The optimistic state lock (`core.fsm.ConcurrentTransitionMixin`): a row
+"""The optimistic state lock (`core.fastpath_fsm.ConcurrentTransitionMixin`): a row
 whose state someone else moved after it was loaded is not saved over it; the
 state fields are found once per model and are exactly the FSM fields."""
 
